@@ -1,0 +1,36 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { JAR_CACHE, REPO_ROOT } from "./paths.ts";
+
+const POM = join(REPO_ROOT, "infra", "jvm", "pom.xml");
+
+/** The version pinned in infra/jvm/pom.xml for `<profile>.version`. */
+function pinnedVersion(profile: "kafka" | "elasticmq"): string {
+  const match = readFileSync(POM, "utf8").match(new RegExp(`<${profile}\\.version>([^<]+)<`));
+  if (match?.[1] === undefined) throw new Error(`no ${profile}.version in ${POM}`);
+  return match[1];
+}
+
+/**
+ * The classpath directory for an engine, resolved from Maven Central by `mvn
+ * dependency:copy-dependencies` the first time (into a temp dir, renamed when complete, so an
+ * interrupted download is never mistaken for a complete one). Later calls are a directory check.
+ */
+export function ensureJars(profile: "kafka" | "elasticmq", log: (msg: string) => void): string {
+  const dir = join(JAR_CACHE, `${profile}-${pinnedVersion(profile)}`);
+  if (existsSync(join(dir, ".complete"))) return dir;
+  const tmp = `${dir}.partial-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  log(`resolving ${profile} jars from Maven Central (first run only)…`);
+  execFileSync(
+    "mvn",
+    ["-B", "-q", "-Dstyle.color=never", "-f", POM, "-P", profile, "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${tmp}`],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  writeFileSync(join(tmp, ".complete"), new Date().toISOString());
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  return dir;
+}

@@ -1,0 +1,22 @@
+import pg from "pg";
+
+export type Pool = pg.Pool;
+
+export interface DbSettings {
+  url: string;
+  /** Every query runs with this schema first on the search_path; tests use one schema per run. */
+  schema: string;
+  max?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
+export function createPool(settings: DbSettings): Pool {
+  if (!SCHEMA_NAME.test(settings.schema)) throw new Error(`invalid schema name: ${settings.schema}`);
+  return new pg.Pool({
+    connectionString: settings.url,
+    max: settings.max ?? 10,
+    options: `-c search_path=${settings.schema},public`,
+    application_name: "homeward",
+  });
+}

@@ -1,0 +1,43 @@
+import type { Logger } from "@homeward/logger";
+import { Kafka, logLevel } from "kafkajs";
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  /** Connection attempts back off up to this many retries before an operation fails. */
+  retries?: number;
+}
+
+const toPino = (level: logLevel): "error" | "warn" | "info" | "debug" => {
+  switch (level) {
+    case logLevel.ERROR:
+    case logLevel.NOTHING:
+      return "error";
+    case logLevel.WARN:
+      return "warn";
+    case logLevel.INFO:
+      return "info";
+    case logLevel.DEBUG:
+      return "debug";
+  }
+};
+
+/**
+ * A kafkajs client whose own logs go through our (PHI-redacting) pino logger.
+ * kafkajs logs broker and group state, never record values, but it goes through redaction anyway.
+ */
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  const log = logger.child({ component: "kafkajs" });
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    retry: { retries: settings.retries ?? 8, initialRetryTime: 200 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...extra } = entry;
+        log[toPino(level)]({ kafka: extra }, String(message));
+      },
+  });
+}

@@ -1,0 +1,25 @@
+import { Redis } from "ioredis";
+
+export type { Redis };
+
+export interface RedisSettings {
+  url: string;
+  /** Every key this client touches is prefixed, so services and test runs never collide. */
+  keyPrefix: string;
+}
+
+export function createRedis(settings: RedisSettings): Redis {
+  return new Redis(settings.url, { keyPrefix: settings.keyPrefix, maxRetriesPerRequest: 3, lazyConnect: false });
+}
+
+/**
+ * Claims `key` for `ttlMs` if nobody holds it (SET NX PX). True for the first caller only:
+ * the building block of duplicate detection and delivery idempotency keys.
+ */
+export async function claimOnce(redis: Redis, key: string, ttlMs: number, value = "1"): Promise<boolean> {
+  return (await redis.set(key, value, "PX", ttlMs, "NX")) === "OK";
+}
+
+export async function closeRedis(redis: Redis): Promise<void> {
+  await redis.quit();
+}

@@ -1,0 +1,51 @@
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+
+export interface QueueSpec {
+  name: string;
+  visibilityTimeoutSeconds: number;
+  /** After this many receives without a delete, SQS moves the message to `${name}-dlq`. */
+  maxReceiveCount: number;
+  /** How long an undelivered message is kept (the DLQ keeps its messages 14 days). */
+  retentionSeconds: number;
+}
+
+/** The delivery work queue; each has a dead-letter queue named `<name>-dlq`. */
+export const HOMEWARD_QUEUES: readonly QueueSpec[] = [
+  { name: "homeward-alerts", visibilityTimeoutSeconds: 30, maxReceiveCount: 6, retentionSeconds: 4 * 24 * 3600 },
+];
+
+export function queueName(prefix: string, base: string): string {
+  return prefix === "" ? base : `${prefix}-${base}`;
+}
+
+/**
+ * Creates the queue and its dead-letter queue (idempotent: CreateQueue with the same attributes
+ * returns the existing queue). Returns both URLs.
+ */
+export async function ensureQueue(
+  client: SQSClient,
+  spec: QueueSpec,
+  prefix = "",
+): Promise<{ url: string; dlqUrl: string }> {
+  const name = queueName(prefix, spec.name);
+  const dlq = await client.send(
+    new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: { MessageRetentionPeriod: "1209600" } }),
+  );
+  const dlqUrl = dlq.QueueUrl;
+  if (dlqUrl === undefined) throw new Error(`SQS returned no URL for ${name}-dlq`);
+  const attrs = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }));
+  const dlqArn = attrs.Attributes?.QueueArn;
+  if (dlqArn === undefined) throw new Error(`SQS returned no ARN for ${name}-dlq`);
+  const queue = await client.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(spec.retentionSeconds),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: spec.maxReceiveCount }),
+      },
+    }),
+  );
+  if (queue.QueueUrl === undefined) throw new Error(`SQS returned no URL for ${name}`);
+  return { url: queue.QueueUrl, dlqUrl };
+}
