@@ -1,4 +1,3 @@
-import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 /** Test files of every workspace; `*.int.test.ts` need the real stack. */
@@ -9,10 +8,15 @@ export const testFiles = [
   "test/**/*.test.ts",
 ];
 
-/** Workspace packages export `source` (TypeScript) for tests and dev runs, `dist` for production. */
+/**
+ * Workspace packages export `source` (TypeScript) for tests and dev runs, `dist` for production.
+ * Node's own conditions otherwise: vite's default "module" would pick ESM builds (e.g. the AWS
+ * SDK's dist-es) that only a bundler can load.
+ */
+const conditions = ["source", "node"];
 export const sourceConditions = {
-  resolve: { conditions: ["source", ...defaultServerConditions] },
-  ssr: { resolve: { conditions: ["source", ...defaultServerConditions] } },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ["source"] } },
 };
 
 // One vitest run for the whole tree: the global setup brings up (or finds) the real stack once,

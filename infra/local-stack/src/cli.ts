@@ -23,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
         for (const [k, v] of Object.entries(env)) console.log(`export ${k}=${JSON.stringify(v)}`);
         return 0;
       }
-      console.log(`\nHomeward local stack is up (${seconds}s; started: ${stack.started.join(", ") || "nothing, all were running"})`);
+      console.log(
+        `\nHomeward local stack is up (${seconds}s; started: ${stack.started.join(", ") || "nothing, all were running"})`,
+      );
       console.log(`  Kafka        ${env.KAFKA_BROKERS}`);
       console.log(`  SQS          ${env.SQS_ENDPOINT} (ElasticMQ)`);
       console.log(`  PostgreSQL   ${env.DATABASE_URL} (schema ${env.DATABASE_SCHEMA})`);

@@ -1,2 +1,2 @@
-export { type LocalStack, stackEnv, startStack, stopStack } from "./stack.ts";
 export { PORTS, STACK_DIR } from "./paths.ts";
+export { type LocalStack, stackEnv, startStack, stopStack } from "./stack.ts";

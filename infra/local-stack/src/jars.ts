@@ -26,7 +26,18 @@ export function ensureJars(profile: "kafka" | "elasticmq", log: (msg: string) =>
   log(`resolving ${profile} jars from Maven Central (first run only)…`);
   execFileSync(
     "mvn",
-    ["-B", "-q", "-Dstyle.color=never", "-f", POM, "-P", profile, "dependency:copy-dependencies", "-DincludeScope=runtime", `-DoutputDirectory=${tmp}`],
+    [
+      "-B",
+      "-q",
+      "-Dstyle.color=never",
+      "-f",
+      POM,
+      "-P",
+      profile,
+      "dependency:copy-dependencies",
+      "-DincludeScope=runtime",
+      `-DoutputDirectory=${tmp}`,
+    ],
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   writeFileSync(join(tmp, ".complete"), new Date().toISOString());

@@ -44,7 +44,10 @@ log4j.logger.state.change.logger=WARN
 `;
 
 async function brokerAnswers(logger: Logger): Promise<void> {
-  const admin = createKafka({ brokers: BROKERS, clientId: "homeward-stack", retries: 0 }, logger.child({ quiet: true })).admin();
+  const admin = createKafka(
+    { brokers: BROKERS, clientId: "homeward-stack", retries: 0 },
+    logger.child({ quiet: true }),
+  ).admin();
   await admin.connect();
   try {
     await admin.describeCluster();

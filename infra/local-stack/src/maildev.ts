@@ -20,10 +20,14 @@ export async function startMailDev(): Promise<{ smtpUrl: string; webUrl: string;
       const pkg = createRequire(import.meta.url).resolve("maildev/package.json");
       spawnDetached("maildev", process.execPath, [
         join(dirname(pkg), "bin", "maildev"),
-        "--ip", HOST,
-        "--smtp", String(PORTS.smtp),
-        "--web", String(PORTS.mailWeb),
-        "--web-ip", HOST,
+        "--ip",
+        HOST,
+        "--smtp",
+        String(PORTS.smtp),
+        "--web",
+        String(PORTS.mailWeb),
+        "--web-ip",
+        HOST,
       ]);
       started = true;
     }

@@ -3,9 +3,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { migrate } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import pg from "pg";
+import { aptInstall } from "./apt.ts";
 import { HOST, PORTS } from "./paths.ts";
 import { answers, waitUntil } from "./wait.ts";
-import { aptInstall } from "./apt.ts";
 
 /** Trust auth on the CI/dev machines ignores the password; a PostgreSQL we install gets this one. */
 const ADMIN_URL = `postgres://postgres:postgres@${HOST}:${PORTS.postgres}/postgres`;
@@ -24,7 +24,9 @@ async function query(url: string, sql: string, params: unknown[] = []): Promise<
 
 function startClusters(): void {
   for (const version of readdirSync("/etc/postgresql")) {
-    execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "start"], { stdio: "ignore" });
+    execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "start"], {
+      stdio: "ignore",
+    });
   }
 }
 

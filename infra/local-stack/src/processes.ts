@@ -16,7 +16,12 @@ export function runningPid(name: string): number | undefined {
 }
 
 /** Starts a long-running engine detached from this process, output to `.stack/logs/<name>.log`. */
-export function spawnDetached(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+export function spawnDetached(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): number {
   mkdirSync(stackPath("run"), { recursive: true });
   mkdirSync(stackPath("logs"), { recursive: true });
   const log = openSync(stackPath("logs", `${name}.log`), "a");

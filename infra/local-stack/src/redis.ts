@@ -9,7 +9,11 @@ import { answers, waitUntil } from "./wait.ts";
 export const REDIS_URL = `redis://${HOST}:${PORTS.redis}`;
 
 async function ping(): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();
@@ -42,14 +46,22 @@ export async function ensureRedis(logger: Logger): Promise<{ url: string }> {
   const dir = stackPath("data", "redis");
   mkdirSync(dir, { recursive: true });
   execFileSync("redis-server", [
-    "--daemonize", "yes",
-    "--bind", HOST,
-    "--port", String(PORTS.redis),
-    "--save", "",
-    "--appendonly", "no",
-    "--dir", dir,
-    "--logfile", stackPath("logs", "redis.log"),
-    "--pidfile", stackPath("run", "redis.pid"),
+    "--daemonize",
+    "yes",
+    "--bind",
+    HOST,
+    "--port",
+    String(PORTS.redis),
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--logfile",
+    stackPath("logs", "redis.log"),
+    "--pidfile",
+    stackPath("run", "redis.pid"),
   ]);
   await waitUntil("Redis", ping, 30_000);
   return { url: REDIS_URL };

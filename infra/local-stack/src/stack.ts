@@ -3,8 +3,8 @@ import type { Logger } from "@homeward/logger";
 import { startElasticMq } from "./elasticmq.ts";
 import { startKafka } from "./kafka.ts";
 import { startMailDev } from "./maildev.ts";
-import { stopProcess } from "./processes.ts";
 import { ensurePostgres } from "./postgres.ts";
+import { stopProcess } from "./processes.ts";
 import { ensureRedis } from "./redis.ts";
 
 /** What the local stack gives a service or a test: connection settings plus the mail inbox. */

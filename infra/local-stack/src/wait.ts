@@ -2,7 +2,11 @@
  * Polls `check` until it resolves (a real health check: the engine answered its own protocol),
  * or fails after `timeoutMs` with the last error. No fixed sleeps.
  */
-export async function waitUntil(what: string, check: () => Promise<unknown>, timeoutMs: number): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<unknown>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let delay = 100;
   let lastError: unknown;

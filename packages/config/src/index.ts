@@ -1,2 +1,2 @@
 export { ConfigError, parseEnv } from "./parse-env.ts";
-export { StackEnv, stackSettingsFromEnv, type StackSettings } from "./stack-env.ts";
+export { StackEnv, type StackSettings, stackSettingsFromEnv } from "./stack-env.ts";

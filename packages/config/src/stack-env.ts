@@ -1,11 +1,9 @@
 import { z } from "zod";
 
 const url = (protocols: readonly string[]) =>
-  z
-    .string()
-    .refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol), {
-      message: `must be a URL starting with ${protocols.join(" or ")}`,
-    });
+  z.string().refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol), {
+    message: `must be a URL starting with ${protocols.join(" or ")}`,
+  });
 
 /**
  * The connection settings every service shares, with the local stack's defaults
@@ -17,14 +15,23 @@ export const StackEnv = z.object({
     .default("127.0.0.1:9092")
     .transform((v) => v.split(",").map((b) => b.trim()))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, "each broker must be host:port")).min(1)),
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(""),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/)
+    .default(""),
   SQS_ENDPOINT: url(["http:", "https:"]).optional(),
-  SQS_QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]*$/).default(""),
+  SQS_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]*$/)
+    .default(""),
   AWS_REGION: z.string().min(1).default("us-east-1"),
   REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
   REDIS_KEY_PREFIX: z.string().default("homeward:"),
   DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/homeward"),
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("homeward"),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default("homeward"),
   SMTP_URL: url(["smtp:", "smtps:"]).default("smtp://127.0.0.1:1025"),
 });
 

@@ -1,2 +1,2 @@
+export { MIGRATIONS_DIR, migrate } from "./migrate.ts";
 export { createPool, type DbSettings, type Pool } from "./pool.ts";
-export { migrate, MIGRATIONS_DIR } from "./migrate.ts";

@@ -11,8 +11,14 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL("../migrations", import.meta
  * The advisory lock is per schema, so parallel test runs (one schema each) don't wait on each
  * other while two service instances migrating the same schema still take turns.
  */
-export async function migrate(settings: DbSettings, log: (msg: string) => void = () => {}): Promise<string[]> {
-  const lockValue = Number.parseInt(createHash("sha256").update(settings.schema).digest("hex").slice(0, 12), 16);
+export async function migrate(
+  settings: DbSettings,
+  log: (msg: string) => void = () => {},
+): Promise<string[]> {
+  const lockValue = Number.parseInt(
+    createHash("sha256").update(settings.schema).digest("hex").slice(0, 12),
+    16,
+  );
   const applied = await runner({
     databaseUrl: settings.url,
     dir: MIGRATIONS_DIR,

@@ -1,2 +1,2 @@
-export { type HealthCheck, type OpsServer, startOpsServer } from "./ops-server.ts";
 export { Registry } from "prom-client";
+export { type HealthCheck, type OpsServer, startOpsServer } from "./ops-server.ts";

@@ -29,7 +29,10 @@ describe("ops server", () => {
 
     const notReady = await fetch(`${base}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toEqual({ ok: false, checks: { redis: "ok", kafka: "no broker answered" } });
+    expect(await notReady.json()).toEqual({
+      ok: false,
+      checks: { redis: "ok", kafka: "no broker answered" },
+    });
     kafkaUp = true;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 

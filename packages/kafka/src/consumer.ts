@@ -52,7 +52,10 @@ export async function runConsumer(options: {
           headers,
         });
       } catch (err) {
-        options.logger.error({ err, topic, partition, offset: message.offset }, "record handler failed; will retry");
+        options.logger.error(
+          { err, topic, partition, offset: message.offset },
+          "record handler failed; will retry",
+        );
         throw err;
       }
     },

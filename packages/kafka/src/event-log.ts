@@ -33,10 +33,17 @@ export async function createEventLog(kafka: Kafka, options: { timeoutMs?: number
   return {
     async publish(records) {
       if (records.length === 0) return;
-      const byTopic = new Map<string, { key: string; value: string | Buffer; headers?: Record<string, string> }[]>();
+      const byTopic = new Map<
+        string,
+        { key: string; value: string | Buffer; headers?: Record<string, string> }[]
+      >();
       for (const r of records) {
         const list = byTopic.get(r.topic) ?? [];
-        list.push(r.headers === undefined ? { key: r.key, value: r.value } : { key: r.key, value: r.value, headers: r.headers });
+        list.push(
+          r.headers === undefined
+            ? { key: r.key, value: r.value }
+            : { key: r.key, value: r.value, headers: r.headers },
+        );
         byTopic.set(r.topic, list);
       }
       await producer.sendBatch({

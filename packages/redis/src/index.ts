@@ -9,7 +9,11 @@ export interface RedisSettings {
 }
 
 export function createRedis(settings: RedisSettings): Redis {
-  return new Redis(settings.url, { keyPrefix: settings.keyPrefix, maxRetriesPerRequest: 3, lazyConnect: false });
+  return new Redis(settings.url, {
+    keyPrefix: settings.keyPrefix,
+    maxRetriesPerRequest: 3,
+    lazyConnect: false,
+  });
 }
 
 /**

@@ -11,7 +11,12 @@ export interface QueueSpec {
 
 /** The delivery work queue; each has a dead-letter queue named `<name>-dlq`. */
 export const HOMEWARD_QUEUES: readonly QueueSpec[] = [
-  { name: "homeward-alerts", visibilityTimeoutSeconds: 30, maxReceiveCount: 6, retentionSeconds: 4 * 24 * 3600 },
+  {
+    name: "homeward-alerts",
+    visibilityTimeoutSeconds: 30,
+    maxReceiveCount: 6,
+    retentionSeconds: 4 * 24 * 3600,
+  },
 ];
 
 export function queueName(prefix: string, base: string): string {
@@ -33,7 +38,9 @@ export async function ensureQueue(
   );
   const dlqUrl = dlq.QueueUrl;
   if (dlqUrl === undefined) throw new Error(`SQS returned no URL for ${name}-dlq`);
-  const attrs = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }));
+  const attrs = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }),
+  );
   const dlqArn = attrs.Attributes?.QueueArn;
   if (dlqArn === undefined) throw new Error(`SQS returned no ARN for ${name}-dlq`);
   const queue = await client.send(

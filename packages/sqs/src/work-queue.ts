@@ -19,8 +19,15 @@ export interface ReceivedMessage {
 /** A queue of side-effecting work (deliveries), as services see it. SDK types stay in this file. */
 export interface WorkQueue {
   readonly url: string;
-  send(body: string, options?: { delaySeconds?: number; attributes?: Record<string, string> }): Promise<string>;
-  receive(options?: { max?: number; waitSeconds?: number; visibilityTimeoutSeconds?: number }): Promise<ReceivedMessage[]>;
+  send(
+    body: string,
+    options?: { delaySeconds?: number; attributes?: Record<string, string> },
+  ): Promise<string>;
+  receive(options?: {
+    max?: number;
+    waitSeconds?: number;
+    visibilityTimeoutSeconds?: number;
+  }): Promise<ReceivedMessage[]>;
   delete(receiptHandle: string): Promise<void>;
   /** Hides the message for `seconds` more (0 makes it visible now): how retries back off. */
   changeVisibility(receiptHandle: string, seconds: number): Promise<void>;
@@ -39,7 +46,10 @@ export function openWorkQueue(client: SQSClient, url: string): WorkQueue {
             ? {}
             : {
                 MessageAttributes: Object.fromEntries(
-                  Object.entries(options.attributes).map(([k, v]) => [k, { DataType: "String", StringValue: v }]),
+                  Object.entries(options.attributes).map(([k, v]) => [
+                    k,
+                    { DataType: "String", StringValue: v },
+                  ]),
                 ),
               }),
         }),
@@ -81,7 +91,11 @@ export function openWorkQueue(client: SQSClient, url: string): WorkQueue {
     },
     async changeVisibility(receiptHandle, seconds) {
       await client.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }),
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: url,
+          ReceiptHandle: receiptHandle,
+          VisibilityTimeout: seconds,
+        }),
       );
     },
   };

@@ -1,0 +1,38 @@
+import { createSqsClient, ensureQueue, openWorkQueue } from "@homeward/sqs";
+import { isolation } from "@homeward/testing";
+import { describe, expect, it } from "vitest";
+
+describe("SQS (real ElasticMQ)", () => {
+  it("sends, receives, changes visibility, deletes, and redrives to the DLQ after maxReceiveCount", async () => {
+    const iso = isolation("sqs");
+    const client = createSqsClient(iso.settings.sqs);
+    const spec = { name: "alerts", visibilityTimeoutSeconds: 30, maxReceiveCount: 2, retentionSeconds: 3600 };
+    const { url, dlqUrl } = await ensureQueue(client, spec, iso.queuePrefix);
+    expect(url).toMatch(new RegExp(`${iso.id}-alerts$`));
+    expect(await ensureQueue(client, spec, iso.queuePrefix)).toEqual({ url, dlqUrl });
+    const queue = openWorkQueue(client, url);
+    const dlq = openWorkQueue(client, dlqUrl);
+
+    // Happy path: receive, then delete; nothing comes back.
+    await queue.send('{"delivery":"ok"}', { attributes: { idempotencyKey: "k1" } });
+    const [first] = await queue.receive({ waitSeconds: 5 });
+    expect(first?.body).toBe('{"delivery":"ok"}');
+    expect(first?.attributes).toEqual({ idempotencyKey: "k1" });
+    expect(first?.receiveCount).toBe(1);
+    if (first === undefined) throw new Error("unreachable");
+    await queue.delete(first.receiptHandle);
+
+    // A message that keeps failing: each receive without delete counts; the third goes to the DLQ.
+    await queue.send('{"delivery":"always fails"}');
+    for (const expected of [1, 2]) {
+      const [m] = await queue.receive({ waitSeconds: 5 });
+      expect(m?.receiveCount).toBe(expected);
+      if (m === undefined) throw new Error("unreachable");
+      await queue.changeVisibility(m.receiptHandle, 0); // retry now
+    }
+    expect(await queue.receive({ waitSeconds: 1 })).toEqual([]);
+    const [dead] = await dlq.receive({ waitSeconds: 5 });
+    expect(dead?.body).toBe('{"delivery":"always fails"}');
+    client.destroy();
+  });
+});
