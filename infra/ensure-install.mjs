@@ -18,8 +18,11 @@ if (major < 20 || (major === 20 && minor < 19)) {
 const stale =
   !existsSync(installed) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(installed).mtimeMs);
 if (stale) {
-  console.error("[homeward] installing dependencies (npm ci)…");
-  execSync(existsSync(lock) ? "npm ci --no-audit --no-fund" : "npm install --no-audit --no-fund", {
+  console.error("[homeward] installing dependencies…");
+  // `npm install`, not `npm ci`: npm 11 writes lockfiles without other platforms' optional
+  // binaries (biome, rollup), which `npm ci` then rejects as out of sync. With a lockfile present,
+  // `npm install` still installs exactly the locked versions.
+  execSync("npm install --no-audit --no-fund", {
     cwd: root,
     stdio: "inherit",
   });
