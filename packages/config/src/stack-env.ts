@@ -27,7 +27,9 @@ export const StackEnv = z.object({
   AWS_REGION: z.string().min(1).default("us-east-1"),
   REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6379"),
   REDIS_KEY_PREFIX: z.string().default("homeward:"),
-  DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgres://postgres:postgres@127.0.0.1:5432/homeward"),
+  DATABASE_URL: url(["postgres:", "postgresql:"]).default(
+    "postgres://postgres:postgres@127.0.0.1:5432/homeward",
+  ),
   DATABASE_SCHEMA: z
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/)
