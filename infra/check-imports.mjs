@@ -30,6 +30,7 @@ for (const dir of workspaces) {
 }
 
 function* tsFiles(dir) {
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name === "dist") continue;
     const p = join(dir, entry.name);
