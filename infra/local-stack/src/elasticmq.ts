@@ -31,7 +31,7 @@ export async function startElasticMq(logger: Logger): Promise<{ endpoint: string
   let started = false;
   if (!(await answers(listQueues))) {
     if (runningPid("elasticmq") === undefined) {
-      const jars = ensureJars("elasticmq", (m) => logger.info(m));
+      const jars = await ensureJars("elasticmq", (m) => logger.info(m));
       const conf = stackPath("conf", "elasticmq");
       mkdirSync(conf, { recursive: true });
       writeFileSync(join(conf, "elasticmq.conf"), elasticmqConf());

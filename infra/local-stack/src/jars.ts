@@ -1,6 +1,7 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { JAR_CACHE, REPO_ROOT } from "./paths.ts";
 
 const POM = join(REPO_ROOT, "infra", "jvm", "pom.xml");
@@ -17,14 +18,18 @@ function pinnedVersion(profile: "kafka" | "elasticmq"): string {
  * dependency:copy-dependencies` the first time (into a temp dir, renamed when complete, so an
  * interrupted download is never mistaken for a complete one). Later calls are a directory check.
  */
-export function ensureJars(profile: "kafka" | "elasticmq", log: (msg: string) => void): string {
+export async function ensureJars(
+  profile: "kafka" | "elasticmq",
+  log: (msg: string) => void,
+): Promise<string> {
   const dir = join(JAR_CACHE, `${profile}-${pinnedVersion(profile)}`);
   if (existsSync(join(dir, ".complete"))) return dir;
   const tmp = `${dir}.partial-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   log(`resolving ${profile} jars from Maven Central (first run only)…`);
-  execFileSync(
+  // Asynchronous on purpose: the other engines' health checks keep running while Maven downloads.
+  await promisify(execFile)(
     "mvn",
     [
       "-B",
@@ -38,7 +43,7 @@ export function ensureJars(profile: "kafka" | "elasticmq", log: (msg: string) =>
       "-DincludeScope=runtime",
       `-DoutputDirectory=${tmp}`,
     ],
-    { stdio: ["ignore", "inherit", "inherit"] },
+    { maxBuffer: 64 * 1024 * 1024 },
   );
   writeFileSync(join(tmp, ".complete"), new Date().toISOString());
   rmSync(dir, { recursive: true, force: true });

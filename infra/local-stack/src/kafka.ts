@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { createKafka, ensureTopics, HOMEWARD_TOPICS } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { ensureJars } from "./jars.ts";
@@ -64,7 +66,7 @@ export async function startKafka(logger: Logger): Promise<{ brokers: string[]; s
     if (runningPid("kafka") !== undefined) {
       logger.info("kafka process is up but not answering yet; waiting");
     } else {
-      const jars = ensureJars("kafka", (m) => logger.info(m));
+      const jars = await ensureJars("kafka", (m) => logger.info(m));
       const conf = stackPath("conf", "kafka");
       const data = stackPath("data", "kafka");
       mkdirSync(conf, { recursive: true });
@@ -75,23 +77,18 @@ export async function startKafka(logger: Logger): Promise<{ brokers: string[]; s
       if (!existsSync(join(data, "meta.properties"))) {
         const idFile = join(conf, "cluster-id");
         if (!existsSync(idFile)) writeFileSync(idFile, randomBytes(16).toString("base64url"));
-        const { execFileSync } = await import("node:child_process");
-        execFileSync(
-          "java",
-          [
-            `-Dlog4j.configuration=file:${join(conf, "log4j.properties")}`,
-            "-cp",
-            classpath,
-            "kafka.tools.StorageTool",
-            "format",
-            "-t",
-            readFileSync(idFile, "utf8").trim(),
-            "-c",
-            join(conf, "server.properties"),
-            "--ignore-formatted",
-          ],
-          { stdio: ["ignore", "ignore", "inherit"] },
-        );
+        await promisify(execFile)("java", [
+          `-Dlog4j.configuration=file:${join(conf, "log4j.properties")}`,
+          "-cp",
+          classpath,
+          "kafka.tools.StorageTool",
+          "format",
+          "-t",
+          readFileSync(idFile, "utf8").trim(),
+          "-c",
+          join(conf, "server.properties"),
+          "--ignore-formatted",
+        ]);
       }
       spawnDetached("kafka", "java", [
         "-Xms256m",
