@@ -1,0 +1,82 @@
+import { isUtf8 } from "node:buffer";
+
+/** The character sets we decode. Everything the listener sees must end up as one of these. */
+export type Hl7Charset = "UTF-8" | "ISO-8859-1" | "ASCII";
+
+/** Where the charset came from, so the listener can log a sender that declares nothing. */
+export interface DetectedCharset {
+  readonly charset: Hl7Charset;
+  /** MSH-18 (first repetition) as sent, "" when absent. */
+  readonly declared: string;
+  readonly source: "MSH-18" | "default" | "fallback";
+}
+
+/** HL7 table 0211 values (and common variants) we map; compared upper-cased with spaces squeezed. */
+const TABLE_0211: Readonly<Record<string, Hl7Charset>> = {
+  "UNICODE UTF-8": "UTF-8",
+  "UTF-8": "UTF-8",
+  UTF8: "UTF-8",
+  UNICODE: "UTF-8",
+  "8859/1": "ISO-8859-1",
+  "ISO-8859-1": "ISO-8859-1",
+  "ISO_IR 100": "ISO-8859-1",
+  ASCII: "ASCII",
+  "US-ASCII": "ASCII",
+};
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+/** MSH-18 read straight from the bytes: the header is ASCII in every charset we accept. */
+function declaredCharset(payload: Buffer): string {
+  const msh = payload.indexOf("MSH");
+  if (msh === -1 || msh > 8) return "";
+  const fieldSep = payload[msh + 3];
+  if (fieldSep === undefined) return "";
+  let lineEnd = msh;
+  while (lineEnd < payload.length && payload[lineEnd] !== CR && payload[lineEnd] !== LF) lineEnd++;
+  const encodingStart = msh + 4;
+  // MSH-2 starts after the first separator; MSH-18 starts after the 17th.
+  let from = encodingStart;
+  for (let field = 2; field < 18; field++) {
+    const at = payload.indexOf(fieldSep, from);
+    if (at === -1 || at >= lineEnd) return "";
+    from = at + 1;
+  }
+  const at = payload.indexOf(fieldSep, from);
+  const value = payload.toString("latin1", from, at === -1 || at > lineEnd ? lineEnd : at);
+  // The first repetition is the message's charset; later ones are alternates (ISO 2022 escapes).
+  const repetition = String.fromCharCode(payload[encodingStart + 1] ?? 0);
+  return (value.split(repetition)[0] ?? "").trim();
+}
+
+/**
+ * Decides how to decode a payload: MSH-18 when it names a charset we know, else the default.
+ * When nothing is declared and the default is UTF-8 but the bytes are not valid UTF-8, we read
+ * them as ISO-8859-1: US feeds that declare nothing are very often Latin-1, and decoding them
+ * as UTF-8 would turn "José" into "Jos\uFFFD" for good.
+ */
+export function detectHl7Charset(payload: Buffer, defaultCharset: Hl7Charset = "UTF-8"): DetectedCharset {
+  const declared = declaredCharset(payload);
+  const known = TABLE_0211[declared.toUpperCase().replace(/\s+/g, " ")];
+  if (known !== undefined) return { charset: known, declared, source: "MSH-18" };
+  if (defaultCharset === "UTF-8" && !isUtf8(payload))
+    return { charset: "ISO-8859-1", declared, source: "fallback" };
+  return { charset: defaultCharset, declared, source: "default" };
+}
+
+/**
+ * Decodes an MLLP payload to text using the charset the message declares in MSH-18
+ * ("UNICODE UTF-8", "8859/1", "ASCII"…), falling back to `defaultCharset` (see
+ * `detectHl7Charset`). ASCII is decoded as Latin-1 so a stray high byte stays visible instead of
+ * being silently changed.
+ */
+export function decodeHl7Bytes(payload: Buffer, defaultCharset: Hl7Charset = "UTF-8"): string {
+  const { charset } = detectHl7Charset(payload, defaultCharset);
+  return payload.toString(charset === "UTF-8" ? "utf8" : "latin1");
+}
+
+/** The Buffer encoding to write a message in `charset` (for ACKs that answer in the sender's charset). */
+export function bufferEncodingOf(charset: Hl7Charset): "utf8" | "latin1" {
+  return charset === "UTF-8" ? "utf8" : "latin1";
+}

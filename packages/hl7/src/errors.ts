@@ -1,0 +1,57 @@
+/**
+ * HL7 table 0357 (message error condition codes) as used in ERR-3 and in our parse results.
+ * Kept as string literals so they can be written into an ERR segment without mapping.
+ *
+ * 100 segment sequence error, 101 required field missing, 102 data type error,
+ * 103 table value not found, 200 unsupported message type, 201 unsupported event code,
+ * 202 unsupported processing id, 203 unsupported version id, 204 unknown key identifier,
+ * 205 duplicate key identifier, 206 application record locked, 207 application internal error.
+ */
+export type Hl7ErrorCode =
+  | "100"
+  | "101"
+  | "102"
+  | "103"
+  | "200"
+  | "201"
+  | "202"
+  | "203"
+  | "204"
+  | "205"
+  | "206"
+  | "207";
+
+/** Where an error sits, as ERR-2 (ERL) counts it: segment id, segment sequence in the message (1-based), field, component. */
+export interface Hl7ErrorLocation {
+  readonly segment: string;
+  readonly sequence: number;
+  readonly field?: number;
+  readonly component?: number;
+}
+
+/**
+ * An error as a value: parse failures and validation failures are returned, never thrown,
+ * so the listener can turn them into an `AE`/`AR` ACK with an ERR segment.
+ * `text` must never contain PHI (it may be written to logs and to the ACK).
+ */
+export interface Hl7Error {
+  readonly code: Hl7ErrorCode;
+  readonly text: string;
+  readonly location?: Hl7ErrorLocation;
+}
+
+/** Display text of table 0357 codes, used in ERR-3.2. */
+export const HL7_ERROR_CODE_TEXT: Readonly<Record<Hl7ErrorCode, string>> = {
+  "100": "Segment sequence error",
+  "101": "Required field missing",
+  "102": "Data type error",
+  "103": "Table value not found",
+  "200": "Unsupported message type",
+  "201": "Unsupported event code",
+  "202": "Unsupported processing id",
+  "203": "Unsupported version id",
+  "204": "Unknown key identifier",
+  "205": "Duplicate key identifier",
+  "206": "Application record locked",
+  "207": "Application internal error",
+};
