@@ -1,0 +1,192 @@
+import type {
+  Address,
+  Coded,
+  Identifier,
+  PatientLocation,
+  PersonName,
+  Provider,
+  Telecom,
+} from "@homeward/contracts";
+import type { Hl7Field, Hl7Repetition } from "../field.ts";
+
+/**
+ * Readers for the HL7 v2 composite data types the normalizer needs (CX, XPN, XAD, XTN, XCN, PL, CWE,
+ * HD). Each takes one repetition and returns the contract's shape, or `undefined` when nothing
+ * useful was sent, so empty repetitions (`~~`) and null fields never become empty objects.
+ */
+
+/** The trimmed value, or `undefined` for empty or blank (the parser already reads `""` as empty). */
+export function text(value: string): string | undefined {
+  if (value === "") return undefined;
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+/** HD in component `c`: namespace id (subcomponent 1), else universal id (subcomponent 2). */
+export function hdAt(rep: Hl7Repetition, c: number): string | undefined {
+  return text(rep.component(c, 1)) ?? text(rep.component(c, 2));
+}
+
+/** HD as a whole field (MSH-3, MSH-4): HD-1, else HD-2. */
+export function hdField(field: Hl7Field): string | undefined {
+  return text(field.get(1, 1)) ?? text(field.get(1, 2));
+}
+
+/** CX: PID-3, MRG-1, IN1-49. */
+export function readIdentifier(rep: Hl7Repetition): Identifier | undefined {
+  const value = text(rep.component(1));
+  if (value === undefined) return undefined;
+  return {
+    value,
+    typeCode: text(rep.component(5)),
+    assigningAuthority: hdAt(rep, 4),
+    assigningFacility: hdAt(rep, 6),
+  };
+}
+
+/** Every identifier of a repeating CX field, empty repetitions skipped. */
+export function readIdentifiers(field: Hl7Field): Identifier[] {
+  const out: Identifier[] = [];
+  for (const rep of field.repetitions) {
+    const id = readIdentifier(rep);
+    if (id !== undefined) out.push(id);
+  }
+  return out;
+}
+
+function hasAny(obj: Readonly<Record<string, unknown>>): boolean {
+  for (const key in obj) if (obj[key] !== undefined) return true;
+  return false;
+}
+
+/** XPN, or the name components of XCN starting at `first` (XPN: 1, XCN: 2). */
+export function readName(rep: Hl7Repetition, first = 1): PersonName | undefined {
+  const c = (n: number) => text(rep.component(first + n - 1));
+  const name: PersonName = {
+    family: text(rep.component(first, 1)),
+    given: c(2),
+    middle: c(3),
+    suffix: c(4),
+    prefix: c(5),
+    degree: c(6),
+    typeCode: first === 1 ? c(7) : undefined,
+  };
+  return hasAny(name) ? name : undefined;
+}
+
+/** PID-5: the legal name (XPN-7 `L`) when there is one, else the first non-empty repetition. */
+export function readPreferredName(field: Hl7Field): PersonName | undefined {
+  let first: PersonName | undefined;
+  for (const rep of field.repetitions) {
+    const name = readName(rep);
+    if (name === undefined) continue;
+    if (name.typeCode === "L") return name;
+    first ??= name;
+  }
+  return first;
+}
+
+/** XAD. */
+export function readAddress(rep: Hl7Repetition): Address | undefined {
+  const address: Address = {
+    street: text(rep.component(1, 1)),
+    otherDesignation: text(rep.component(2)),
+    city: text(rep.component(3)),
+    state: text(rep.component(4)),
+    postalCode: text(rep.component(5)),
+    country: text(rep.component(6)),
+    typeCode: text(rep.component(7)),
+    county: text(rep.component(9)),
+  };
+  return hasAny(address) ? address : undefined;
+}
+
+/**
+ * XTN. The number is XTN-1 as sent when present (what a person dials); otherwise it is composed from
+ * the v2.3+ parts: `+country (area) local xext`. An XTN with use `NET` or equipment `Internet` is an
+ * e-mail address (XTN-4, or XTN-1 from senders that put it there).
+ */
+export function readTelecom(rep: Hl7Repetition, field: Telecom["field"]): Telecom | undefined {
+  const useCode = text(rep.component(2));
+  const equipmentType = text(rep.component(3));
+  const email = text(rep.component(4));
+  const formatted = text(rep.component(1));
+  if (useCode === "NET" || equipmentType === "Internet" || equipmentType === "X.400") {
+    const value = email ?? formatted;
+    return value === undefined ? undefined : { system: "email", value, useCode, equipmentType, field };
+  }
+  const country = text(rep.component(5));
+  const area = text(rep.component(6));
+  const local = text(rep.component(7));
+  const extension = text(rep.component(8));
+  const composed =
+    local === undefined
+      ? undefined
+      : `${country === undefined ? "" : `+${country} `}${area === undefined ? "" : `(${area}) `}${local}${
+          extension === undefined ? "" : ` x${extension}`
+        }`;
+  const number = formatted ?? composed;
+  if (number !== undefined) return { system: "phone", value: number, useCode, equipmentType, field };
+  if (email !== undefined) return { system: "email", value: email, useCode, equipmentType, field };
+  return undefined;
+}
+
+/** OID of the NPI registry, used by senders as the assigning authority's universal id. */
+const NPI_OID = "2.16.840.1.113883.4.6";
+
+function isNpi(id: Identifier): boolean {
+  return id.typeCode === "NPI" || id.assigningAuthority === "NPI" || id.assigningAuthority === NPI_OID;
+}
+
+/** One XCN repetition's id: XCN-1 with XCN-13 type code and XCN-9 assigning authority. */
+function xcnIdentifier(rep: Hl7Repetition): Identifier | undefined {
+  const value = text(rep.component(1));
+  if (value === undefined) return undefined;
+  return { value, typeCode: text(rep.component(13)), assigningAuthority: hdAt(rep, 9) };
+}
+
+/**
+ * XCN (PV1-7, PV1-17, PD1-4, ROL-4). Senders repeat the field to give the same person's other ids
+ * (Epic: internal id, then NPI); a repetition naming a different family name is a different person
+ * and is not merged in.
+ */
+export function readProvider(field: Hl7Field): Provider | undefined {
+  const [first, ...rest] = field.repetitions;
+  if (first === undefined) return undefined;
+  const name = readName(first, 2);
+  const identifiers: Identifier[] = [];
+  const firstId = xcnIdentifier(first);
+  if (firstId !== undefined) identifiers.push(firstId);
+  for (const rep of rest) {
+    const family = text(rep.component(2, 1));
+    if (family !== undefined && family !== name?.family) continue;
+    const id = xcnIdentifier(rep);
+    if (id !== undefined) identifiers.push(id);
+  }
+  if (identifiers.length === 0 && name === undefined) return undefined;
+  return { identifiers, npi: identifiers.find(isNpi)?.value, name };
+}
+
+/** PL (PV1-3, PV1-6). */
+export function readLocation(rep: Hl7Repetition): PatientLocation | undefined {
+  const location: PatientLocation = {
+    pointOfCare: text(rep.component(1)),
+    room: text(rep.component(2)),
+    bed: text(rep.component(3)),
+    facility: hdAt(rep, 4),
+    building: text(rep.component(7)),
+    floor: text(rep.component(8)),
+    description: text(rep.component(9)),
+  };
+  return hasAny(location) ? location : undefined;
+}
+
+/** CE / CWE. */
+export function readCoded(rep: Hl7Repetition): Coded | undefined {
+  const coded: Coded = {
+    code: text(rep.component(1)),
+    text: text(rep.component(2)),
+    system: text(rep.component(3)),
+  };
+  return coded.code === undefined && coded.text === undefined ? undefined : coded;
+}

@@ -1,0 +1,98 @@
+import type { AdtEventKind, OccurredAtSource } from "@homeward/contracts";
+import type { Hl7Error } from "../errors.ts";
+import type { Hl7Segment } from "../message.ts";
+import { parseHl7Time } from "./hl7-time.ts";
+
+/** A time read from a field: absent, an instant, or a data-type error to NAK with. */
+export type TimeRead = { ok: true; iso: string | undefined } | { ok: false; error: Hl7Error };
+
+/**
+ * Reads the TS/DTM at `segment-field` (component 1; the v2.3 TS "degree of precision" component is
+ * ignored) in the facility's zone. A malformed value is a 102 at that field rather than "absent": a
+ * silently dropped admit time would make occurredAt fall back to a later, wrong time.
+ */
+export function readTime(
+  segment: Hl7Segment | undefined,
+  field: number,
+  zone: string,
+  repetition = 1,
+): TimeRead {
+  const value = segment?.read(field, repetition, 1, 1).trim() ?? "";
+  if (segment === undefined || value === "") return { ok: true, iso: undefined };
+  const parsed = parseHl7Time(value, zone);
+  if (parsed.ok) return { ok: true, iso: parsed.iso };
+  return {
+    ok: false,
+    error: {
+      code: "102",
+      text: `${segment.name}-${field} is not a valid date/time: ${parsed.reason}`,
+      location: { segment: segment.name, sequence: segment.sequence, field },
+    },
+  };
+}
+
+/** Kinds whose PV1-44 admit time is when they happened. */
+const ADMIT_KINDS: ReadonlySet<AdtEventKind> = new Set(["ed-arrival", "inpatient-admit", "registration"]);
+/** Kinds whose PV1-45 discharge time is when they happened. */
+const DISCHARGE_KINDS: ReadonlySet<AdtEventKind> = new Set(["ed-discharge", "discharge"]);
+
+export interface EventTimes {
+  readonly occurredAt: string;
+  readonly occurredAtSource: OccurredAtSource;
+  readonly recordedAt: string;
+  readonly admittedAt: string | undefined;
+  readonly dischargedAt: string | undefined;
+}
+
+/**
+ * When it happened and when it was recorded.
+ * - occurredAt: EVN-6 (event occurred), else PV1-44 for arrivals and admits or PV1-45 for discharges,
+ *   else EVN-2 (recorded), else MSH-7. PV1-44 is not used for other kinds: on a transfer or an update
+ *   it is the original admit time, not this event's.
+ * - recordedAt: EVN-2, else MSH-7; one of them is required (101 at MSH-7).
+ */
+export function readEventTimes(
+  { msh, evn, pv1 }: Record<"msh" | "evn" | "pv1", Hl7Segment | undefined>,
+  kind: AdtEventKind,
+  zone: string,
+): { ok: true; times: EventTimes } | { ok: false; error: Hl7Error } {
+  const reads = {
+    "EVN-6": readTime(evn, 6, zone),
+    "PV1-44": readTime(pv1, 44, zone),
+    "PV1-45": readTime(pv1, 45, zone),
+    "EVN-2": readTime(evn, 2, zone),
+    "MSH-7": readTime(msh, 7, zone),
+  } satisfies Record<OccurredAtSource, TimeRead>;
+  const iso: Partial<Record<OccurredAtSource, string>> = {};
+  for (const [source, read] of Object.entries(reads) as [OccurredAtSource, TimeRead][]) {
+    if (!read.ok) return read;
+    if (read.iso !== undefined) iso[source] = read.iso;
+  }
+  const recordedSource: OccurredAtSource | undefined =
+    iso["EVN-2"] !== undefined ? "EVN-2" : iso["MSH-7"] !== undefined ? "MSH-7" : undefined;
+  if (recordedSource === undefined) {
+    return {
+      ok: false,
+      error: {
+        code: "101",
+        text: "Required field MSH-7 (date/time of message) is missing and EVN-2 is empty",
+        location: { segment: "MSH", sequence: 1, field: 7 },
+      },
+    };
+  }
+  const order: OccurredAtSource[] = ["EVN-6"];
+  if (ADMIT_KINDS.has(kind)) order.push("PV1-44");
+  if (DISCHARGE_KINDS.has(kind)) order.push("PV1-45");
+  order.push(recordedSource);
+  const occurredAtSource = order.find((source) => iso[source] !== undefined) ?? recordedSource;
+  return {
+    ok: true,
+    times: {
+      occurredAt: iso[occurredAtSource] ?? "",
+      occurredAtSource,
+      recordedAt: iso[recordedSource] ?? "",
+      admittedAt: iso["PV1-44"],
+      dischargedAt: iso["PV1-45"],
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { FacilityMapping, Identifier, Insurance, MemberIdSource } from "@homeward/contracts";
+import type { Hl7Segment } from "../message.ts";
+import { readIdentifier, text } from "./data-types.ts";
+
+function fromIn1(source: MemberIdSource, insurance: Insurance): string | undefined {
+  if (source === "IN1-36") return insurance.policyNumber;
+  if (source === "IN1-49") return insurance.insuredId;
+  return undefined;
+}
+
+function readInsurance(in1: Hl7Segment, sources: readonly MemberIdSource[]): Insurance {
+  const insurance: Insurance = {
+    setId: text(in1.read(1)),
+    planId: text(in1.read(2)),
+    planName: text(in1.read(2, 1, 2)),
+    planType: text(in1.read(15)),
+    payerId: text(in1.read(3)),
+    payerName: text(in1.read(4)),
+    groupNumber: text(in1.read(8)),
+    groupName: text(in1.read(9)),
+    policyNumber: text(in1.read(36)),
+    insuredId: readIdentifier(in1.field(49).repetition(1))?.value,
+  };
+  for (const source of sources) {
+    const memberId = fromIn1(source, insurance);
+    if (memberId !== undefined) return { ...insurance, memberId };
+  }
+  return insurance;
+}
+
+/** Every IN1 in message order, each with its member id per the mapping's IN1 sources. */
+export function readInsurances(
+  segments: readonly Hl7Segment[],
+  mapping: Pick<FacilityMapping, "memberIdSources">,
+): Insurance[] {
+  return segments.map((in1) => readInsurance(in1, mapping.memberIdSources));
+}
+
+/**
+ * The patient's member id: the mapping's sources in order, first value found wins. `IN1-36` and
+ * `IN1-49` look at the coverages in message order (IN1-1 `1` first by convention); `PID-3:XX` takes the
+ * first PID-3 repetition whose type code is `XX`.
+ */
+export function memberIdOf(
+  mapping: Pick<FacilityMapping, "memberIdSources">,
+  identifiers: readonly Identifier[],
+  insurances: readonly Insurance[],
+): string | undefined {
+  for (const source of mapping.memberIdSources) {
+    if (source.startsWith("PID-3:")) {
+      const type = source.slice("PID-3:".length);
+      const id = identifiers.find((i) => i.typeCode === type);
+      if (id !== undefined) return id.value;
+      continue;
+    }
+    for (const insurance of insurances) {
+      const value = fromIn1(source, insurance);
+      if (value !== undefined) return value;
+    }
+  }
+  return undefined;
+}

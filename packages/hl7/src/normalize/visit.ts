@@ -1,0 +1,50 @@
+import type { AdtVisit, Diagnosis } from "@homeward/contracts";
+import type { Hl7Error } from "../errors.ts";
+import type { Hl7Segment } from "../message.ts";
+import { readCoded, readLocation, readProvider, text } from "./data-types.ts";
+
+/**
+ * PV1 and PV2 (plus PID-18, the account): the encounter. Times (PV1-44, PV1-45) are filled in by the
+ * caller, which reads them with the event times. IS fields that became CWE in v2.7 are read by their
+ * first component, so `E` and `E^Emergency^HL70004` mean the same.
+ */
+export function readVisit(pv1: Hl7Segment, pv2: Hl7Segment | undefined, pid: Hl7Segment): AdtVisit {
+  return {
+    visitNumber: text(pv1.read(19)),
+    accountNumber: text(pid.read(18)),
+    patientClass: text(pv1.read(2)),
+    admissionType: text(pv1.read(4)),
+    patientType: text(pv1.read(18)),
+    location: readLocation(pv1.field(3).repetition(1)),
+    priorLocation: readLocation(pv1.field(6).repetition(1)),
+    hospitalService: text(pv1.read(10)),
+    admitSource: text(pv1.read(14)),
+    dischargeDisposition: text(pv1.read(36)),
+    dischargedTo: text(pv1.read(37)),
+    attendingProvider: readProvider(pv1.field(7)),
+    admittingProvider: readProvider(pv1.field(17)),
+    admitReason: pv2 === undefined ? undefined : readCoded(pv2.field(3).repetition(1)),
+  };
+}
+
+/** Every DG1 that says something (a code or a description); empty ones are dropped. */
+export function readDiagnoses(segments: readonly Hl7Segment[]): Diagnosis[] {
+  const out: Diagnosis[] = [];
+  for (const dg1 of segments) {
+    const coded = readCoded(dg1.field(3).repetition(1));
+    const diagnosis: Diagnosis = {
+      code: coded?.code,
+      system: coded?.system,
+      description: coded?.text ?? text(dg1.read(4)),
+      type: text(dg1.read(6)),
+      priority: text(dg1.read(15)),
+    };
+    if (diagnosis.code !== undefined || diagnosis.description !== undefined) out.push(diagnosis);
+  }
+  return out;
+}
+
+/** A segment the trigger's message structure requires is not there (table 0357 code 100). */
+export function missingSegment(name: string, trigger: string): Hl7Error {
+  return { code: "100", text: `Required segment ${name} is missing from ${trigger}` };
+}
