@@ -1,6 +1,6 @@
 // Architecture check run by `npm run lint` (and so by CI):
 // - packages never import services;
-// - a workspace imports another only through its entry point (`@homeward/x`, no deep paths)
+// - a workspace imports another only through what it exports (`@homeward/x`, no deep paths)
 //   and declares it in package.json;
 // - no import cycles between workspaces.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -48,7 +48,10 @@ for (const [name, ws] of byName) {
       const [scope, pkgName, ...deep] = spec.split("/");
       const target = `${scope}/${pkgName}`;
       const where = relative(root, file);
-      if (deep.length > 0) problems.push(`${where}: imports ${spec}; use the entry point ${target}`);
+      const exported = byName.get(target)?.pkg.exports ?? {};
+      if (deep.length > 0 && !(`./${deep.join("/")}` in exported)) {
+        problems.push(`${where}: imports ${spec}, which ${target} does not export; use its entry point`);
+      }
       if (!byName.has(target)) problems.push(`${where}: imports unknown workspace ${target}`);
       else if (byName.get(target).isService && !ws.isService)
         problems.push(`${where}: a package imports service ${target}`);

@@ -1,0 +1,145 @@
+import { readFileSync } from "node:fs";
+import { indexFacilityMappings, loadFacilityMappings } from "@homeward/contracts";
+import { type OpsServer, Registry, startOpsServer } from "@homeward/http";
+import { createEventLog, createKafka, ensureTopics, HOMEWARD_TOPICS, topicName } from "@homeward/kafka";
+import type { Logger } from "@homeward/logger";
+import { closeRedis, createRedis } from "@homeward/redis";
+import { controlIdGenerator } from "./control-ids.ts";
+import { redisDuplicateStore } from "./duplicates.ts";
+import type { loadListenerEnv } from "./env.ts";
+import { stageFrame } from "./frame-handler.ts";
+import { GroupCommitter } from "./group-commit.ts";
+import { Ingest } from "./ingest.ts";
+import { createListenerMetrics } from "./listener-metrics.ts";
+import { type MllpServer, startMllpServer } from "./mllp-server.ts";
+
+export type ListenerConfig = ReturnType<typeof loadListenerEnv>;
+
+export interface RunningListener {
+  mllpPort: number;
+  tlsPort: number | undefined;
+  opsPort: number;
+  /** Stop intake, answer every frame already received, flush Kafka, close connections. */
+  stop(): Promise<void>;
+}
+
+/** Reads and validates the facility mappings file; throws listing every problem. */
+export function readFacilityMappings(path: string) {
+  const loaded = loadFacilityMappings(readFileSync(path, "utf8"));
+  if (!loaded.ok)
+    throw new Error(`Invalid facility mappings in ${path}:\n  - ${loaded.problems.join("\n  - ")}`);
+  return loaded.mappings.facilities;
+}
+
+/**
+ * The adt-listener's composition root: builds the adapters, wires them into the ingest pipeline,
+ * starts them in dependency order (Kafka and Redis before any socket accepts a message) and
+ * stops them in reverse.
+ */
+export async function startAdtListener(config: ListenerConfig, logger: Logger): Promise<RunningListener> {
+  const { stack } = config;
+  const prefix = stack.kafka.topicPrefix;
+  const topics = {
+    raw: topicName(prefix, "adt.raw.v1"),
+    events: topicName(prefix, "adt.events.v1"),
+    rejected: topicName(prefix, "adt.rejected.v1"),
+  };
+  const mappings = readFacilityMappings(config.FACILITY_MAPPINGS_FILE);
+
+  const kafka = createKafka({ brokers: stack.kafka.brokers, clientId: "adt-listener" }, logger);
+  await ensureTopics(
+    kafka,
+    HOMEWARD_TOPICS.filter((t) => ["adt.raw.v1", "adt.events.v1", "adt.rejected.v1"].includes(t.name)),
+    { prefix },
+  );
+  const eventLog = await createEventLog(kafka, { timeoutMs: config.KAFKA_HOLD_MS });
+  const committer = new GroupCommitter(eventLog);
+  const redis = createRedis(stack.redis);
+  const registry = new Registry();
+  const metrics = createListenerMetrics(registry);
+  const newControlId = controlIdGenerator();
+  const now = () => new Date();
+
+  const ingest = new Ingest({
+    topics,
+    lookupMapping: indexFacilityMappings(mappings),
+    allowedFacilities: new Set(config.MLLP_ALLOWED_FACILITIES),
+    acceptedProcessingIds: new Set(config.MLLP_ACCEPTED_PROCESSING_IDS),
+    publish: (records) => committer.publish(records),
+    duplicates: redisDuplicateStore(redis, config.DUPLICATE_WINDOW_SECONDS),
+    holdMs: config.KAFKA_HOLD_MS,
+    identity: { app: config.ACK_SENDING_APPLICATION, facility: config.ACK_SENDING_FACILITY },
+    now,
+    newControlId,
+    logger,
+  });
+
+  const serverOptions = {
+    host: config.MLLP_HOST,
+    maxConnections: config.MLLP_MAX_CONNECTIONS,
+    idleTimeoutMs: config.MLLP_IDLE_TIMEOUT_MS,
+    maxFrameBytes: config.MLLP_MAX_FRAME_BYTES,
+    allowedSources: config.MLLP_ALLOWED_SOURCES,
+    now,
+    newControlId,
+    logger,
+    metrics,
+    stageFrame: async (payload: Buffer, connection: Parameters<typeof stageFrame>[2], receivedAt: Date) => {
+      const staged = await stageFrame(ingest, payload, connection, receivedAt);
+      void staged.done.then((frame) => {
+        for (const r of frame.results)
+          metrics.messages.inc({ facility: r.facility, trigger: r.trigger, outcome: r.outcome });
+      });
+      return staged;
+    },
+  };
+  const servers: MllpServer[] = [
+    await startMllpServer({ ...serverOptions, listenerId: "mllp", port: config.MLLP_PORT }),
+  ];
+  if (config.MLLP_TLS_PORT !== undefined && config.MLLP_TLS_CERT_FILE && config.MLLP_TLS_KEY_FILE) {
+    servers.push(
+      await startMllpServer({
+        ...serverOptions,
+        listenerId: "mllp-tls",
+        port: config.MLLP_TLS_PORT,
+        tls: {
+          key: readFileSync(config.MLLP_TLS_KEY_FILE),
+          cert: readFileSync(config.MLLP_TLS_CERT_FILE),
+          ...(config.MLLP_TLS_CLIENT_CA_FILE
+            ? { clientCa: readFileSync(config.MLLP_TLS_CLIENT_CA_FILE) }
+            : {}),
+          requireClientCert: config.MLLP_TLS_REQUIRE_CLIENT_CERT,
+        },
+      }),
+    );
+  }
+
+  const admin = kafka.admin();
+  await admin.connect();
+  const ops: OpsServer = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    registry,
+    checks: {
+      kafka: async () => {
+        await admin.describeCluster();
+      },
+      redis: async () => {
+        await redis.ping();
+      },
+    },
+  });
+
+  return {
+    mllpPort: servers[0]?.port ?? 0,
+    tlsPort: servers[1]?.port,
+    opsPort: ops.port,
+    async stop() {
+      await Promise.all(servers.map((s) => s.close()));
+      await eventLog.close();
+      await admin.disconnect();
+      await closeRedis(redis);
+      await ops.close();
+    },
+  };
+}

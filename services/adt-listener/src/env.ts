@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
+import { z } from "zod";
+
+/** A comma-separated list (empty entries dropped). */
+const list = (fallback = "") =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    );
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const file = z.string().refine(
+  (p) => {
+    try {
+      readFileSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "file cannot be read" },
+);
+
+/** The adt-listener's environment; the only place it reads `process.env` (see README "adt-listener"). */
+export const ListenerEnv = StackEnv.extend({
+  MLLP_HOST: z.string().default("0.0.0.0"),
+  MLLP_PORT: z.coerce.number().int().min(0).max(65535).default(2575),
+  /** A second listener with TLS; off unless a port and a certificate are given. */
+  MLLP_TLS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  MLLP_TLS_CERT_FILE: file.optional(),
+  MLLP_TLS_KEY_FILE: file.optional(),
+  /** CA bundle that client certificates must chain to; setting it asks every client for one. */
+  MLLP_TLS_CLIENT_CA_FILE: file.optional(),
+  MLLP_TLS_REQUIRE_CLIENT_CERT: bool.default(false),
+  /** Source addresses or CIDR blocks allowed to connect (empty: any). */
+  MLLP_ALLOWED_SOURCES: list(),
+  /** MSH-4 values accepted (empty: any facility with a mapping). */
+  MLLP_ALLOWED_FACILITIES: list(),
+  /** MSH-11 processing ids accepted; training/debug messages must not alert care managers. */
+  MLLP_ACCEPTED_PROCESSING_IDS: list("P"),
+  MLLP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(200),
+  MLLP_IDLE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60_000),
+  MLLP_MAX_FRAME_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
+  /** How long a message may wait for Kafka before the sender is told AR (resend later). */
+  KAFKA_HOLD_MS: z.coerce.number().int().positive().default(5_000),
+  /** How long a control id is remembered to recognize a resend. */
+  DUPLICATE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
+  FACILITY_MAPPINGS_FILE: file.default("services/adt-listener/config/facilities.example.json"),
+  /** Our identity in ACKs (MSH-3/MSH-4); empty: echo the sender's MSH-5/MSH-6. */
+  ACK_SENDING_APPLICATION: z.string().default("HOMEWARD"),
+  ACK_SENDING_FACILITY: z.string().default("HOMEWARD"),
+  OPS_HOST: z.string().default("127.0.0.1"),
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+});
+
+export type ListenerEnv = z.output<typeof ListenerEnv>;
+
+export function loadListenerEnv(env: Readonly<Record<string, string | undefined>>) {
+  const parsed = parseEnv(
+    ListenerEnv.refine(
+      (e) => e.MLLP_TLS_PORT === undefined || (e.MLLP_TLS_CERT_FILE && e.MLLP_TLS_KEY_FILE),
+      {
+        message: "MLLP_TLS_PORT needs MLLP_TLS_CERT_FILE and MLLP_TLS_KEY_FILE",
+        path: ["MLLP_TLS_PORT"],
+      },
+    ),
+    env,
+  );
+  return { ...parsed, stack: stackSettingsFromEnv(parsed) };
+}

@@ -1,0 +1,77 @@
+import type { ConnectionInfo } from "@homeward/contracts";
+import { bufferEncodingOf, detectHl7Charset, hl7Timestamp, splitBatch } from "@homeward/hl7";
+import type { Ingest, MessageResult } from "./ingest.ts";
+
+export interface FrameResult {
+  /** Bytes to send back in one MLLP frame, or undefined when no answer is due. */
+  response: Buffer | undefined;
+  results: MessageResult[];
+}
+
+/** A frame whose messages are queued for Kafka; `done` settles with the answer once they are durable. */
+export interface StagedFrame {
+  done: Promise<FrameResult>;
+}
+
+const BATCH_START = /^\uFEFF?(FHS|BHS)/;
+
+/**
+ * One MLLP frame: usually one message; an HL7 batch (FHS/BHS … BTS/FTS) is split and each message
+ * handled as if it had come alone, in order, and answered with a batch of ACKs.
+ */
+export async function stageFrame(
+  ingest: Ingest,
+  payload: Buffer,
+  connection: ConnectionInfo,
+  receivedAt: Date,
+): Promise<StagedFrame> {
+  const encoding = bufferEncodingOf(detectHl7Charset(payload).charset);
+  if (!BATCH_START.test(payload.toString("latin1", 0, 8))) {
+    const staged = await ingest.stage({ bytes: payload, connection, receivedAt });
+    return {
+      done: staged.result.then((result) => ({
+        response: result.ack === undefined ? undefined : Buffer.from(result.ack, encoding),
+        results: [result],
+      })),
+    };
+  }
+  const batch = splitBatch(payload.toString(encoding));
+  const batchControlId = batchControlIdOf(batch.header?.batchHeaders[0]);
+  const pending: Promise<MessageResult>[] = [];
+  for (const text of batch.messages) {
+    const staged = await ingest.stage({
+      bytes: Buffer.from(text, encoding),
+      connection,
+      receivedAt,
+      ...(batchControlId === undefined ? {} : { batchControlId }),
+    });
+    pending.push(staged.result);
+  }
+  const done = Promise.all(pending).then((results) => {
+    const acks = results.flatMap((r) => (r.ack === undefined ? [] : [r.ack]));
+    const response = [
+      `BHS|^~\\&|HOMEWARD|HOMEWARD|||${hl7Timestamp(receivedAt)}||||${batchControlId ?? ""}`,
+      ...acks,
+      `BTS|${acks.length}`,
+    ].join("\r");
+    return { response: Buffer.from(response, encoding), results };
+  });
+  return { done };
+}
+
+/** Stages and waits: for commands (load-batch) that handle one frame at a time. */
+export async function handleFrame(
+  ingest: Ingest,
+  payload: Buffer,
+  connection: ConnectionInfo,
+  receivedAt: Date,
+): Promise<FrameResult> {
+  return (await stageFrame(ingest, payload, connection, receivedAt)).done;
+}
+
+function batchControlIdOf(bhs: string | undefined): string | undefined {
+  if (bhs === undefined) return undefined;
+  const separator = bhs.charAt(3);
+  const id = bhs.split(separator)[10];
+  return id === undefined || id === "" ? undefined : id;
+}

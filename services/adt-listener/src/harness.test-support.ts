@@ -1,0 +1,121 @@
+import { createKafka, runConsumer, topicName } from "@homeward/kafka";
+import { createLogger, type Logger } from "@homeward/logger";
+import { type Isolation, isolation } from "@homeward/testing";
+import { Client, Message } from "node-hl7-client";
+import { vi } from "vitest";
+import { type RunningListener, startAdtListener } from "./app.ts";
+import { loadListenerEnv } from "./env.ts";
+
+export const FACILITIES_FILE = new URL("../config/facilities.example.json", import.meta.url).pathname;
+
+const TAPPED = ["adt.raw.v1", "adt.events.v1", "adt.rejected.v1"] as const;
+type Tapped = (typeof TAPPED)[number];
+
+export interface TestListener {
+  listener: RunningListener;
+  iso: Isolation;
+  logger: Logger;
+  /** Every JSON record seen so far on this test's topic (base name), in arrival order. */
+  records(base: Tapped): unknown[];
+  /** Waits until at least `count` records have arrived on the topic, and returns them all. */
+  waitForRecords(base: Tapped, count: number, timeoutMs?: number): Promise<unknown[]>;
+  stop(): Promise<void>;
+}
+
+/** Boots the real adt-listener (real Kafka, Redis) on ephemeral ports with this test's own topics and keys. */
+export async function startTestListener(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<TestListener> {
+  const iso = isolation(label);
+  const s = iso.settings;
+  const config = loadListenerEnv({
+    KAFKA_BROKERS: s.kafka.brokers.join(","),
+    KAFKA_TOPIC_PREFIX: iso.topicPrefix,
+    REDIS_URL: s.redis.url,
+    REDIS_KEY_PREFIX: iso.redisPrefix,
+    MLLP_HOST: "127.0.0.1",
+    MLLP_PORT: "0",
+    OPS_PORT: "0",
+    FACILITY_MAPPINGS_FILE: FACILITIES_FILE,
+    KAFKA_HOLD_MS: "3000",
+    ...env,
+  });
+  const logger = createLogger({ service: `test-${label}`, level: process.env.LOG_LEVEL ?? "warn" });
+  const listener = await startAdtListener(config, logger);
+  // One consumer per test file taps all three topics from the start (a group join costs seconds).
+  const kafka = createKafka({ brokers: s.kafka.brokers, clientId: iso.id }, logger);
+  const seen = new Map<string, unknown[]>(TAPPED.map((t) => [topicName(iso.topicPrefix, t), []]));
+  const tap = await runConsumer({
+    kafka,
+    groupId: iso.groupId("tap"),
+    topics: [...seen.keys()],
+    logger,
+    handle: async (r) => {
+      seen.get(r.topic)?.push(JSON.parse(r.value?.toString() ?? "null"));
+    },
+  });
+  const records = (base: Tapped) => seen.get(topicName(iso.topicPrefix, base)) ?? [];
+  return {
+    listener,
+    iso,
+    logger,
+    records,
+    async waitForRecords(base, count, timeoutMs = 20_000) {
+      await vi.waitFor(
+        () => {
+          if (records(base).length < count)
+            throw new Error(`${records(base).length} of ${count} records on ${base}`);
+        },
+        { timeout: timeoutMs, interval: 50 },
+      );
+      return records(base);
+    },
+    async stop() {
+      await tap.stop();
+      await listener.stop();
+    },
+  };
+}
+
+/**
+ * Sends messages with node-hl7-client (the MLLP client hospitals' engines resemble) and collects
+ * the ACKs. It waits for the connection and for each ACK before the next send: node-hl7-client
+ * 3.2 opens a second socket for a message queued before `connect`, and its queue flush spins
+ * forever when a message is queued while an ACK is awaited (both seen here).
+ */
+export async function sendWithHl7Client(
+  port: number,
+  messages: string[],
+  timeoutMs = 15_000,
+): Promise<string[]> {
+  const acks: string[] = [];
+  const client = new Client({ host: "127.0.0.1" });
+  const connection = client.createConnection({ port, waitAck: true }, async (res) => {
+    acks.push(res.getMessage().toString());
+  });
+  const until = (what: string, done: () => boolean) =>
+    vi.waitFor(
+      () => {
+        if (!done()) throw new Error(`timed out waiting for ${what}`);
+      },
+      { timeout: timeoutMs, interval: 10 },
+    );
+  try {
+    await new Promise<void>((resolve) => connection.once("connect", () => resolve()));
+    for (const [i, text] of messages.entries()) {
+      await connection.sendMessage(new Message({ text }));
+      await until(`ACK ${i + 1} of ${messages.length}`, () => acks.length > i);
+    }
+  } finally {
+    await connection.close();
+  }
+  return acks;
+}
+
+/** MSA-1 and MSA-2 of an ACK (segments split on CR or LF). */
+export function msaOf(ack: string): { code: string; controlId: string; text: string } {
+  const msa = ack.split(/\r\n|\r|\n/).find((s) => s.startsWith("MSA")) ?? "";
+  const [, code = "", controlId = "", text = ""] = msa.split("|");
+  return { code, controlId, text };
+}

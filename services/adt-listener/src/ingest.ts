@@ -1,0 +1,394 @@
+import type {
+  ConnectionInfo,
+  FacilityMappingLookup,
+  RawAdtRecord,
+  RejectedAdtRecord,
+} from "@homeward/contracts";
+import { adtEventPartitionKey } from "@homeward/contracts";
+import {
+  type AckMode,
+  ackCodeFor,
+  ackModeOf,
+  ackWanted,
+  bufferEncodingOf,
+  buildAck,
+  buildNak,
+  detectHl7Charset,
+  extractRawHeader,
+  type Hl7Charset,
+  type Hl7Error,
+  type Hl7Message,
+  headerOf,
+  normalizeAdt,
+  parseHl7,
+  type RawHeader,
+} from "@homeward/hl7";
+import type { OutgoingRecord } from "@homeward/kafka";
+import type { Logger } from "@homeward/logger";
+import { controlKey, type DuplicateStore } from "./duplicates.ts";
+
+/** HL7 versions whose ADT messages we read (v2.3 to v2.8). */
+const SUPPORTED_VERSIONS = new Set([
+  "2.3",
+  "2.3.1",
+  "2.4",
+  "2.5",
+  "2.5.1",
+  "2.6",
+  "2.7",
+  "2.7.1",
+  "2.8",
+  "2.8.1",
+  "2.8.2",
+]);
+
+/** The facility mapping spells charsets as HL7 table 0211 does; the decoder by their common names. */
+const CHARSET_OF_0211: Record<string, Hl7Charset> = {
+  "UNICODE UTF-8": "UTF-8",
+  "8859/1": "ISO-8859-1",
+  ASCII: "ASCII",
+};
+
+export type MessageOutcome = "accepted" | "duplicate" | "error" | "rejected" | "unavailable";
+
+export interface IngestContext {
+  topics: { raw: string; events: string; rejected: string };
+  lookupMapping: FacilityMappingLookup;
+  /** MSH-4 values allowed in; empty means any facility that has a mapping. */
+  allowedFacilities: ReadonlySet<string>;
+  /** MSH-11 processing ids accepted (production only, by default). */
+  acceptedProcessingIds: ReadonlySet<string>;
+  /** Durable write to Kafka: resolves once every record is on all in-sync replicas. */
+  publish: (records: readonly OutgoingRecord[]) => Promise<void>;
+  duplicates: DuplicateStore;
+  /** Longest wait for Kafka before answering AR (the sender resends later). */
+  holdMs: number;
+  /** MSH-3/MSH-4 of our ACKs. */
+  identity?: { app: string; facility: string };
+  now: () => Date;
+  newControlId: () => string;
+  logger: Logger;
+}
+
+export interface MessageResult {
+  outcome: MessageOutcome;
+  /** The ACK text, or undefined when the sender asked for none (MSH-15 NE/ER/SU). */
+  ack: string | undefined;
+  /** For metrics: sending facility and trigger event as sent (not PHI). */
+  facility: string;
+  trigger: string;
+}
+
+/** One message as received: its own bytes (a frame's payload, or one message of a batch). */
+export interface IncomingMessage {
+  bytes: Buffer;
+  connection: ConnectionInfo;
+  receivedAt: Date;
+  batchControlId?: string;
+}
+
+class Unavailable extends Error {}
+
+/**
+ * A message whose records are already queued for Kafka (or that needs no write); `result` settles
+ * when they are durable. Callers stage a connection's messages one after another, so records reach
+ * Kafka in the order they arrived, while many connections' and pipelined messages share one write.
+ */
+export interface Staged {
+  result: Promise<MessageResult>;
+}
+
+const settled = (result: MessageResult): Staged => ({ result: Promise.resolve(result) });
+
+/**
+ * Takes one HL7 message from bytes to an answer. The order of the steps is the guarantee:
+ * nothing is acknowledged positively before it is durable on Kafka (adt.raw.v1 + adt.events.v1),
+ * and nothing is refused with AE (which stops the sender resending) before it is kept on
+ * adt.rejected.v1. When Kafka cannot be reached in time the answer is AR, so the sender retries.
+ */
+export class Ingest {
+  /** Control ids being stored right now: a resend arriving meanwhile waits for the first outcome. */
+  readonly #inFlight = new Map<string, Promise<MessageResult>>();
+
+  constructor(private readonly ctx: IngestContext) {}
+
+  /** Handles one message to its answer (stage, then wait until durable). */
+  async handle(msg: IncomingMessage): Promise<MessageResult> {
+    return (await this.stage(msg)).result;
+  }
+
+  async stage(msg: IncomingMessage): Promise<Staged> {
+    const latin = msg.bytes.toString("latin1");
+    const peek = extractRawHeader(latin);
+    const mapping =
+      peek === undefined
+        ? undefined
+        : this.ctx.lookupMapping(hd(peek.sendingFacility, peek), hd(peek.sendingApplication, peek));
+    const charset = detectHl7Charset(msg.bytes, CHARSET_OF_0211[mapping?.defaultCharset ?? ""] ?? "UTF-8");
+    const text = msg.bytes.toString(bufferEncodingOf(charset.charset));
+
+    const parsed = parseHl7(text);
+    if (!parsed.ok) {
+      const header = extractRawHeader(text);
+      const code = isRejection(parsed.error) ? "rejected" : "error";
+      return this.refuse(msg, text, header, charset.declared, code, parsed.error);
+    }
+    const message = parsed.message;
+    const header = headerOf(message);
+    const facility = hd(header.sendingFacility, header);
+    const application = hd(header.sendingApplication, header);
+
+    const version = message.get("MSH-12.1");
+    if (!SUPPORTED_VERSIONS.has(version)) {
+      return this.refuse(msg, text, header, charset.declared, "rejected", {
+        code: "203",
+        text: `HL7 version ${version} is not supported (2.3 to 2.8 are)`,
+        location: { segment: "MSH", sequence: 1, field: 12 },
+      });
+    }
+    const processingId = message.get("MSH-11.1");
+    if (!this.ctx.acceptedProcessingIds.has(processingId)) {
+      return this.refuse(msg, text, header, charset.declared, "rejected", {
+        code: "202",
+        text: `Processing id ${processingId} is not accepted by this listener`,
+        location: { segment: "MSH", sequence: 1, field: 11 },
+      });
+    }
+    if (this.ctx.allowedFacilities.size > 0 && !this.ctx.allowedFacilities.has(facility)) {
+      return this.refuse(msg, text, header, charset.declared, "rejected", {
+        code: "207",
+        text: "Sending facility is not allowed on this listener",
+        location: { segment: "MSH", sequence: 1, field: 4 },
+      });
+    }
+    const facilityMapping = this.ctx.lookupMapping(facility, application);
+    if (facilityMapping === undefined) {
+      // AR, not AE: the sender holds and resends once the facility is configured; nothing is lost.
+      return this.refuse(msg, text, header, charset.declared, "rejected", {
+        code: "207",
+        text: "Sending facility is not configured in Homeward",
+        location: { segment: "MSH", sequence: 1, field: 4 },
+      });
+    }
+
+    const key = controlKey(application, facility, message.controlId);
+    const running = this.#inFlight.get(key);
+    if (running !== undefined) {
+      return { result: running.then((first) => asDuplicate(first, message, this.ack.bind(this))) };
+    }
+    const staged = await this.#store(msg, message, header, charset.declared, key, facilityMapping);
+    this.#inFlight.set(key, staged.result);
+    void staged.result.finally(() => this.#inFlight.delete(key));
+    return staged;
+  }
+
+  async #store(
+    msg: IncomingMessage,
+    message: Hl7Message,
+    header: RawHeader,
+    declaredCharset: string,
+    key: string,
+    mapping: NonNullable<ReturnType<FacilityMappingLookup>>,
+  ): Promise<Staged> {
+    const text = message.toString();
+    try {
+      if (await this.ctx.duplicates.seen(key)) {
+        return settled(this.result("duplicate", message, this.ack(message, "accepted")));
+      }
+    } catch (err) {
+      this.ctx.logger.warn({ err }, "duplicate check failed; storing (consumers dedupe by event id)");
+    }
+    const normalized = normalizeAdt(message, mapping, { receivedAt: msg.receivedAt.toISOString() });
+    if (!normalized.ok) {
+      const outcome = isRejection(normalized.error) ? "rejected" : "error";
+      return this.refuse(msg, text, header, declaredCharset, outcome, normalized.error);
+    }
+    const event = normalized.event;
+    const raw: RawAdtRecord = {
+      schemaVersion: 1,
+      receivedAt: msg.receivedAt.toISOString(),
+      connection: msg.connection,
+      message: rawMessage(msg, declaredCharset),
+      header: recordHeader(header),
+      eventId: event.eventId,
+    };
+    const partitionKey = adtEventPartitionKey(event);
+    const headers = { "content-type": "application/json", "event-id": event.eventId };
+    const written = this.#durably([
+      { topic: this.ctx.topics.raw, key: partitionKey, value: JSON.stringify(raw), headers },
+      { topic: this.ctx.topics.events, key: partitionKey, value: JSON.stringify(event), headers },
+    ]);
+    const result = written.then(
+      async () => {
+        await this.ctx.duplicates.remember(key).catch((err: unknown) => {
+          this.ctx.logger.warn({ err, eventId: event.eventId }, "could not remember control id");
+        });
+        return this.result("accepted", message, this.ack(message, "accepted"));
+      },
+      (err: unknown) => {
+        this.ctx.logger.error(
+          { err, eventId: event.eventId },
+          "Kafka write failed; answering AR so the sender resends",
+        );
+        return this.result("unavailable", message, this.unavailableAck(message));
+      },
+    );
+    return { result };
+  }
+
+  /** Keeps a refused message on adt.rejected.v1, then answers AE/AR (CE/CR) with an ERR segment. */
+  refuse(
+    msg: IncomingMessage,
+    text: string,
+    header: RawHeader | undefined,
+    declaredCharset: string,
+    outcome: "error" | "rejected",
+    error: Hl7Error,
+  ): Staged {
+    const mode: AckMode = header === undefined ? { mode: "original" } : ackModeOf(header);
+    const ackCode = ackCodeFor(mode, outcome);
+    const record: RejectedAdtRecord = {
+      schemaVersion: 1,
+      receivedAt: msg.receivedAt.toISOString(),
+      rejectedAt: this.ctx.now().toISOString(),
+      connection: msg.connection,
+      message: rawMessage(msg, declaredCharset),
+      header: header === undefined ? {} : recordHeader(header),
+      ackCode: ackCode as RejectedAdtRecord["ackCode"],
+      reason: error.text,
+      error: { code: error.code, text: error.text, ...(error.location ? { location: error.location } : {}) },
+    };
+    const facility = header === undefined ? "" : hd(header.sendingFacility, header);
+    const trigger = header?.triggerEvent || "unknown";
+    const written = this.#durably([
+      {
+        topic: this.ctx.topics.rejected,
+        key: JSON.stringify([facility, header?.controlId ?? ""]),
+        value: JSON.stringify(record),
+        headers: { "content-type": "application/json" },
+      },
+    ]);
+    const result = written.then(
+      (): MessageResult => ({
+        outcome,
+        ack: ackWanted(mode, outcome) ? this.nak(text, header, outcome, mode, [error]) : undefined,
+        facility,
+        trigger,
+      }),
+      (err: unknown): MessageResult => {
+        this.ctx.logger.error(
+          { err },
+          "could not keep a refused message; answering AR so the sender resends",
+        );
+        const nak = this.nak(text, header, "rejected", mode, [
+          { code: "207", text: "Temporarily unable to store the message; please resend" },
+        ]);
+        return { outcome: "unavailable", ack: nak, facility, trigger };
+      },
+    );
+    return { result };
+  }
+
+  /** Queues the records for Kafka now (synchronously) and settles when they are durable or time runs out. */
+  async #durably(records: OutgoingRecord[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Unavailable(`Kafka did not confirm within ${this.ctx.holdMs} ms`)),
+        this.ctx.holdMs,
+      );
+    });
+    try {
+      await Promise.race([this.ctx.publish(records), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private ack(message: Hl7Message, outcome: "accepted"): string | undefined {
+    const mode = ackModeOf(message);
+    if (!ackWanted(mode, outcome)) return undefined;
+    return buildAck(message, this.ackOptions(ackCodeFor(mode, outcome)));
+  }
+
+  private unavailableAck(message: Hl7Message): string | undefined {
+    const mode = ackModeOf(message);
+    if (!ackWanted(mode, "rejected")) return undefined;
+    return buildAck(message, {
+      ...this.ackOptions(ackCodeFor(mode, "rejected")),
+      errors: [{ code: "207", text: "Temporarily unable to store the message; please resend" }],
+    });
+  }
+
+  private nak(
+    text: string,
+    header: RawHeader | undefined,
+    outcome: "error" | "rejected",
+    mode: AckMode,
+    errors: Hl7Error[],
+  ): string {
+    const opts = { ...this.ackOptions(ackCodeFor(mode, outcome)), errors };
+    return header === undefined ? buildNak(text, opts) : buildAck(header, opts);
+  }
+
+  private ackOptions(code: ReturnType<typeof ackCodeFor>) {
+    return {
+      code,
+      controlId: this.ctx.newControlId(),
+      now: this.ctx.now(),
+      ...(this.ctx.identity === undefined ? {} : { application: this.ctx.identity }),
+    };
+  }
+
+  private result(outcome: MessageOutcome, message: Hl7Message, ack: string | undefined): MessageResult {
+    const header = headerOf(message);
+    return {
+      outcome,
+      ack,
+      facility: hd(header.sendingFacility, header),
+      trigger: header.triggerEvent || "unknown",
+    };
+  }
+}
+
+/** A resend that arrived while the original was being stored gets the original's answer, anew. */
+function asDuplicate(
+  first: MessageResult,
+  message: Hl7Message,
+  ack: (m: Hl7Message, o: "accepted") => string | undefined,
+): MessageResult {
+  return first.outcome === "accepted"
+    ? { ...first, outcome: "duplicate", ack: ack(message, "accepted") }
+    : first;
+}
+
+/** 200–206 (unsupported type, event, processing id, version…) are refusals (AR); the rest content errors (AE). */
+function isRejection(error: Hl7Error): boolean {
+  return error.code.startsWith("2") && error.code !== "207";
+}
+
+/** HD-1 (namespace id), or HD-2 when HD-1 is empty, of a raw MSH-3/MSH-4 value. */
+function hd(raw: string, header: Pick<RawHeader, "delimiters">): string {
+  const [ns = "", universal = ""] = raw.split(header.delimiters.component);
+  return ns !== "" ? ns : universal;
+}
+
+function rawMessage(msg: IncomingMessage, charset: string): RawAdtRecord["message"] {
+  return {
+    base64: msg.bytes.toString("base64"),
+    ...(charset === "" ? {} : { charset }),
+    ...(msg.batchControlId === undefined ? {} : { batchControlId: msg.batchControlId }),
+  };
+}
+
+function recordHeader(h: RawHeader): RawAdtRecord["header"] {
+  const present = (v: string) => (v === "" ? undefined : v);
+  const entries = {
+    sendingApplication: present(hd(h.sendingApplication, h)),
+    sendingFacility: present(hd(h.sendingFacility, h)),
+    controlId: present(h.controlId),
+    messageType: present(h.messageType),
+    hl7Version: present(h.version),
+  };
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,45 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+/** What the listener exposes on /metrics. Labels are facilities and trigger events, never patients. */
+export function createListenerMetrics(registry: Registry) {
+  return {
+    messages: new Counter({
+      name: "homeward_adt_messages_total",
+      help: "HL7 messages handled, by sending facility, trigger event and outcome",
+      labelNames: ["facility", "trigger", "outcome"] as const,
+      registers: [registry],
+    }),
+    ackLatency: new Histogram({
+      name: "homeward_adt_ack_latency_seconds",
+      help: "Time from the last byte of a frame to its ACK being written",
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    openConnections: new Gauge({
+      name: "homeward_mllp_open_connections",
+      help: "Open MLLP connections",
+      labelNames: ["listener"] as const,
+      registers: [registry],
+    }),
+    bytesReceived: new Counter({
+      name: "homeward_mllp_received_bytes_total",
+      help: "Bytes received on MLLP connections",
+      labelNames: ["listener"] as const,
+      registers: [registry],
+    }),
+    framingErrors: new Counter({
+      name: "homeward_mllp_framing_errors_total",
+      help: "MLLP framing problems (bytes outside frames, oversize frames, bad end blocks)",
+      labelNames: ["listener", "reason"] as const,
+      registers: [registry],
+    }),
+    refusedConnections: new Counter({
+      name: "homeward_mllp_refused_connections_total",
+      help: "Connections refused by the source allowlist or a missing client certificate",
+      labelNames: ["listener", "reason"] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type ListenerMetrics = ReturnType<typeof createListenerMetrics>;
