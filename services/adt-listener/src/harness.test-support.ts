@@ -102,7 +102,7 @@ export async function sendWithHl7Client(
       { timeout: timeoutMs, interval: 10 },
     );
   try {
-    await new Promise<void>((resolve) => connection.once("connect", () => resolve()));
+    await new Promise<void>((resolve) => connection.on("connect", () => resolve()));
     for (const [i, text] of messages.entries()) {
       await connection.sendMessage(new Message({ text }));
       await until(`ACK ${i + 1} of ${messages.length}`, () => acks.length > i);
