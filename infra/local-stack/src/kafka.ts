@@ -7,19 +7,30 @@ import { createKafka, ensureTopics, HOMEWARD_TOPICS } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { ensureJars } from "./jars.ts";
 import { HOST, PORTS, stackPath } from "./paths.ts";
-import { runningPid, spawnDetached } from "./processes.ts";
+import { runningPid, spawnDetached, stopProcess } from "./processes.ts";
 import { answers, waitUntil } from "./wait.ts";
 
-const BROKERS = [`${HOST}:${PORTS.kafka}`];
+/** One KRaft node: its process name (pid/log/conf/data file names) and its two ports. */
+export interface KafkaNode {
+  name: string;
+  port: number;
+  controllerPort: number;
+}
+
+export const STACK_KAFKA: KafkaNode = {
+  name: "kafka",
+  port: PORTS.kafka,
+  controllerPort: PORTS.kafkaController,
+};
 
 /** A single KRaft node acting as broker and controller, on loopback only. */
-function serverProperties(dataDir: string): string {
+function serverProperties(node: KafkaNode, dataDir: string): string {
   return `${[
     "process.roles=broker,controller",
     "node.id=1",
-    `controller.quorum.voters=1@${HOST}:${PORTS.kafkaController}`,
-    `listeners=PLAINTEXT://${HOST}:${PORTS.kafka},CONTROLLER://${HOST}:${PORTS.kafkaController}`,
-    `advertised.listeners=PLAINTEXT://${HOST}:${PORTS.kafka}`,
+    `controller.quorum.voters=1@${HOST}:${node.controllerPort}`,
+    `listeners=PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${HOST}:${node.port}`,
     "controller.listener.names=CONTROLLER",
     "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
     "inter.broker.listener.name=PLAINTEXT",
@@ -45,10 +56,12 @@ log4j.logger.kafka.log=WARN
 log4j.logger.state.change.logger=WARN
 `;
 
-async function brokerAnswers(logger: Logger): Promise<void> {
+const brokersOf = (node: KafkaNode) => [`${HOST}:${node.port}`];
+
+async function brokerAnswers(node: KafkaNode, logger: Logger): Promise<void> {
   const admin = createKafka(
-    { brokers: BROKERS, clientId: "homeward-stack", retries: 0 },
-    logger.child({ quiet: true }),
+    { brokers: brokersOf(node), clientId: "homeward-stack", retries: 0 },
+    logger,
   ).admin();
   await admin.connect();
   try {
@@ -58,54 +71,73 @@ async function brokerAnswers(logger: Logger): Promise<void> {
   }
 }
 
-/** Starts Kafka from the cached jars unless a broker already answers; then creates Homeward's topics. */
-export async function startKafka(logger: Logger): Promise<{ brokers: string[]; started: boolean }> {
+/**
+ * Starts a Kafka node from the cached jars unless it already answers; formats its storage on first
+ * use. Data persists in `.stack/data/<name>` across stops, as a real broker's does.
+ */
+export async function startKafkaNode(
+  node: KafkaNode,
+  logger: Logger,
+): Promise<{ brokers: string[]; started: boolean }> {
   const quiet = logger.child({}, { level: "fatal" });
+  if (await answers(() => brokerAnswers(node, quiet))) return { brokers: brokersOf(node), started: false };
   let started = false;
-  if (!(await answers(() => brokerAnswers(quiet)))) {
-    if (runningPid("kafka") !== undefined) {
-      logger.info("kafka process is up but not answering yet; waiting");
-    } else {
-      const jars = await ensureJars("kafka", (m) => logger.info(m));
-      const conf = stackPath("conf", "kafka");
-      const data = stackPath("data", "kafka");
-      mkdirSync(conf, { recursive: true });
-      mkdirSync(data, { recursive: true });
-      writeFileSync(join(conf, "server.properties"), serverProperties(data));
-      writeFileSync(join(conf, "log4j.properties"), LOG4J);
-      const classpath = `${jars}/*`;
-      if (!existsSync(join(data, "meta.properties"))) {
-        const idFile = join(conf, "cluster-id");
-        if (!existsSync(idFile)) writeFileSync(idFile, randomBytes(16).toString("base64url"));
-        await promisify(execFile)("java", [
-          `-Dlog4j.configuration=file:${join(conf, "log4j.properties")}`,
-          "-cp",
-          classpath,
-          "kafka.tools.StorageTool",
-          "format",
-          "-t",
-          readFileSync(idFile, "utf8").trim(),
-          "-c",
-          join(conf, "server.properties"),
-          "--ignore-formatted",
-        ]);
-      }
-      spawnDetached("kafka", "java", [
-        "-Xms256m",
-        "-Xmx1g",
-        "-XX:+UseG1GC",
-        "-Djava.awt.headless=true",
-        `-Dlog4j.configuration=file:${join(conf, "log4j.properties")}`,
+  if (runningPid(node.name) !== undefined) {
+    logger.info(`${node.name} process is up but not answering yet; waiting`);
+  } else {
+    const jars = await ensureJars("kafka", (m) => logger.info(m));
+    const conf = stackPath("conf", node.name);
+    const data = stackPath("data", node.name);
+    mkdirSync(conf, { recursive: true });
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(conf, "server.properties"), serverProperties(node, data));
+    writeFileSync(join(conf, "log4j.properties"), LOG4J);
+    const log4j = `-Dlog4j.configuration=file:${join(conf, "log4j.properties")}`;
+    const classpath = `${jars}/*`;
+    if (!existsSync(join(data, "meta.properties"))) {
+      const idFile = join(conf, "cluster-id");
+      if (!existsSync(idFile)) writeFileSync(idFile, randomBytes(16).toString("base64url"));
+      const clusterId = readFileSync(idFile, "utf8").trim();
+      await promisify(execFile)("java", [
+        log4j,
         "-cp",
         classpath,
-        "kafka.Kafka",
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        clusterId,
+        "-c",
         join(conf, "server.properties"),
+        "--ignore-formatted",
       ]);
-      started = true;
     }
-    await waitUntil("Kafka", () => brokerAnswers(quiet), 90_000);
+    spawnDetached(node.name, "java", [
+      "-Xms256m",
+      "-Xmx1g",
+      "-XX:+UseG1GC",
+      "-Djava.awt.headless=true",
+      log4j,
+      "-cp",
+      classpath,
+      "kafka.Kafka",
+      join(conf, "server.properties"),
+    ]);
+    started = true;
   }
-  const kafka = createKafka({ brokers: BROKERS, clientId: "homeward-stack" }, quiet);
+  await waitUntil(`Kafka (${node.name})`, () => brokerAnswers(node, quiet), 90_000);
+  return { brokers: brokersOf(node), started };
+}
+
+/** Stops a node this stack started (SIGTERM: Kafka shuts down cleanly and keeps its data). */
+export const stopKafkaNode = (node: KafkaNode) => stopProcess(node.name);
+
+/** The stack's broker, with Homeward's topics. */
+export async function startKafka(logger: Logger): Promise<{ brokers: string[]; started: boolean }> {
+  const result = await startKafkaNode(STACK_KAFKA, logger);
+  const kafka = createKafka(
+    { brokers: result.brokers, clientId: "homeward-stack" },
+    logger.child({}, { level: "fatal" }),
+  );
   await ensureTopics(kafka, HOMEWARD_TOPICS);
-  return { brokers: BROKERS, started };
+  return result;
 }

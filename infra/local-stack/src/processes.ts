@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { stackPath } from "./paths.ts";
 
 const pidFile = (name: string) => stackPath("run", `${name}.pid`);
@@ -62,4 +62,15 @@ export async function stopProcess(name: string, graceMs = 15_000): Promise<boole
     // already gone
   }
   return true;
+}
+
+/** Names of the engines with a pid file (running or not). */
+export function runningEngines(): string[] {
+  try {
+    return readdirSync(stackPath("run"))
+      .filter((f) => f.endsWith(".pid"))
+      .map((f) => f.slice(0, -".pid".length));
+  } catch {
+    return [];
+  }
 }

@@ -4,7 +4,7 @@ import { startElasticMq } from "./elasticmq.ts";
 import { startKafka } from "./kafka.ts";
 import { startMailDev } from "./maildev.ts";
 import { ensurePostgres } from "./postgres.ts";
-import { stopProcess } from "./processes.ts";
+import { runningEngines, stopProcess } from "./processes.ts";
 import { ensureRedis } from "./redis.ts";
 
 /** What the local stack gives a service or a test: connection settings plus the mail inbox. */
@@ -44,11 +44,12 @@ export async function startStack(logger: Logger): Promise<LocalStack> {
 }
 
 /**
- * Stops the engines this stack runs (Kafka, ElasticMQ, MailDev, and Redis if the stack started it).
+ * Stops every engine this stack started (Kafka, ElasticMQ, MailDev, Redis if it started it, and any
+ * extra Kafka node a test started), as recorded in `.stack/run/*.pid`.
  * A PostgreSQL or Redis that was already running as a system service is left alone.
  */
 export async function stopStack(): Promise<string[]> {
-  const names = ["kafka", "elasticmq", "maildev", "redis"];
+  const names = runningEngines();
   const stopped = await Promise.all(names.map(async (n) => ((await stopProcess(n)) ? n : undefined)));
   return stopped.filter((n): n is string => n !== undefined);
 }

@@ -44,7 +44,7 @@ export async function startTestListener(
   const logger = createLogger({ service: `test-${label}`, level: process.env.LOG_LEVEL ?? "warn" });
   const listener = await startAdtListener(config, logger);
   // One consumer per test file taps all three topics from the start (a group join costs seconds).
-  const kafka = createKafka({ brokers: s.kafka.brokers, clientId: iso.id }, logger);
+  const kafka = createKafka({ brokers: config.stack.kafka.brokers, clientId: iso.id }, logger);
   const seen = new Map<string, unknown[]>(TAPPED.map((t) => [topicName(iso.topicPrefix, t), []]));
   const tap = await runConsumer({
     kafka,

@@ -107,8 +107,12 @@ const settled = (result: MessageResult): Staged => ({ result: Promise.resolve(re
  * adt.rejected.v1. When Kafka cannot be reached in time the answer is AR, so the sender retries.
  */
 export class Ingest {
-  /** Control ids being stored right now: a resend arriving meanwhile waits for the first outcome. */
-  readonly #inFlight = new Map<string, Promise<MessageResult>>();
+  /**
+   * Control ids whose Kafka write has not settled yet, resolving true when it lands and false when
+   * it fails. Kept past the AR a slow write gets: a resend must not write a second copy while the
+   * first may still land.
+   */
+  readonly #inFlight = new Map<string, Promise<boolean>>();
 
   constructor(private readonly ctx: IngestContext) {}
 
@@ -174,12 +178,25 @@ export class Ingest {
     const key = controlKey(application, facility, message.controlId);
     const running = this.#inFlight.get(key);
     if (running !== undefined) {
-      return { result: running.then((first) => asDuplicate(first, message, this.ack.bind(this))) };
+      const stored = await withTimeout(running, this.ctx.holdMs);
+      if (stored === true) return settled(this.result("duplicate", message, this.ack(message, "accepted")));
+      if (stored === undefined)
+        return settled(this.result("unavailable", message, this.unavailableAck(message)));
+      // The first attempt failed: store this copy.
     }
-    const staged = await this.#store(msg, message, header, charset.declared, key, facilityMapping);
-    this.#inFlight.set(key, staged.result);
-    void staged.result.finally(() => this.#inFlight.delete(key));
-    return staged;
+    // Claimed before the first await, so a copy arriving on another connection waits for this one.
+    let settle: (stored: boolean) => void = () => {};
+    const landed = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
+    this.#inFlight.set(key, landed);
+    void landed.then(() => this.#inFlight.delete(key));
+    try {
+      return await this.#store(msg, message, header, charset.declared, key, facilityMapping, settle);
+    } catch (err) {
+      settle(false);
+      throw err;
+    }
   }
 
   async #store(
@@ -189,10 +206,12 @@ export class Ingest {
     declaredCharset: string,
     key: string,
     mapping: NonNullable<ReturnType<FacilityMappingLookup>>,
+    settle: (stored: boolean) => void,
   ): Promise<Staged> {
     const text = message.toString();
     try {
       if (await this.ctx.duplicates.seen(key)) {
+        settle(true);
         return settled(this.result("duplicate", message, this.ack(message, "accepted")));
       }
     } catch (err) {
@@ -200,6 +219,7 @@ export class Ingest {
     }
     const normalized = normalizeAdt(message, mapping, { receivedAt: msg.receivedAt.toISOString() });
     if (!normalized.ok) {
+      settle(false);
       const outcome = isRejection(normalized.error) ? "rejected" : "error";
       return this.refuse(msg, text, header, declaredCharset, outcome, normalized.error);
     }
@@ -214,17 +234,23 @@ export class Ingest {
     };
     const partitionKey = adtEventPartitionKey(event);
     const headers = { "content-type": "application/json", "event-id": event.eventId };
-    const written = this.#durably([
+    const publishing = this.ctx.publish([
       { topic: this.ctx.topics.raw, key: partitionKey, value: JSON.stringify(raw), headers },
       { topic: this.ctx.topics.events, key: partitionKey, value: JSON.stringify(event), headers },
     ]);
-    const result = written.then(
+    // Remembered when the write lands, even after the sender was told AR: its resend is then a duplicate.
+    const landed = publishing.then(
       async () => {
         await this.ctx.duplicates.remember(key).catch((err: unknown) => {
           this.ctx.logger.warn({ err, eventId: event.eventId }, "could not remember control id");
         });
-        return this.result("accepted", message, this.ack(message, "accepted"));
+        return true;
       },
+      () => false,
+    );
+    void landed.then(settle);
+    const result = this.#durably(landed.then((ok) => (ok ? undefined : publishing))).then(
+      () => this.result("accepted", message, this.ack(message, "accepted")),
       (err: unknown) => {
         this.ctx.logger.error(
           { err, eventId: event.eventId },
@@ -260,14 +286,16 @@ export class Ingest {
     };
     const facility = header === undefined ? "" : hd(header.sendingFacility, header);
     const trigger = header?.triggerEvent || "unknown";
-    const written = this.#durably([
-      {
-        topic: this.ctx.topics.rejected,
-        key: JSON.stringify([facility, header?.controlId ?? ""]),
-        value: JSON.stringify(record),
-        headers: { "content-type": "application/json" },
-      },
-    ]);
+    const written = this.#durably(
+      this.ctx.publish([
+        {
+          topic: this.ctx.topics.rejected,
+          key: JSON.stringify([facility, header?.controlId ?? ""]),
+          value: JSON.stringify(record),
+          headers: { "content-type": "application/json" },
+        },
+      ]),
+    );
     const result = written.then(
       (): MessageResult => ({
         outcome,
@@ -289,20 +317,13 @@ export class Ingest {
     return { result };
   }
 
-  /** Queues the records for Kafka now (synchronously) and settles when they are durable or time runs out. */
-  async #durably(records: OutgoingRecord[]): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Unavailable(`Kafka did not confirm within ${this.ctx.holdMs} ms`)),
-        this.ctx.holdMs,
-      );
-    });
-    try {
-      await Promise.race([this.ctx.publish(records), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Settles when the write is durable, or rejects when it failed or took longer than the hold. */
+  async #durably(write: Promise<unknown>): Promise<void> {
+    const outcome = await withTimeout(
+      write.then(() => "ok" as const),
+      this.ctx.holdMs,
+    );
+    if (outcome === undefined) throw new Unavailable(`Kafka did not confirm within ${this.ctx.holdMs} ms`);
   }
 
   private ack(message: Hl7Message, outcome: "accepted"): string | undefined {
@@ -351,15 +372,17 @@ export class Ingest {
   }
 }
 
-/** A resend that arrived while the original was being stored gets the original's answer, anew. */
-function asDuplicate(
-  first: MessageResult,
-  message: Hl7Message,
-  ack: (m: Hl7Message, o: "accepted") => string | undefined,
-): MessageResult {
-  return first.outcome === "accepted"
-    ? { ...first, outcome: "duplicate", ack: ack(message, "accepted") }
-    : first;
+/** The promise's value, or undefined if it has not settled within `ms` (a rejection propagates). */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** 200–206 (unsupported type, event, processing id, version…) are refusals (AR); the rest content errors (AE). */
