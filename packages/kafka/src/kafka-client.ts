@@ -37,7 +37,10 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
       () =>
       ({ level, log: entry }) => {
         const { message, ...extra } = entry;
-        log[toPino(level)]({ kafka: extra }, String(message));
+        // We cap producer retries on purpose (a bounded wait, then AR to the sender); consumers are
+        // idempotent by event id, so kafkajs's warning about exactly-once is expected noise.
+        const expected = String(message).startsWith("Limiting retries for the idempotent producer");
+        log[expected ? "debug" : toPino(level)]({ kafka: extra }, String(message));
       },
   });
 }

@@ -36,7 +36,20 @@ export function readFacilityMappings(path: string) {
  * starts them in dependency order (Kafka and Redis before any socket accepts a message) and
  * stops them in reverse.
  */
-export async function startAdtListener(config: ListenerConfig, logger: Logger): Promise<RunningListener> {
+export interface IngestPipeline {
+  ingest: Ingest;
+  kafka: ReturnType<typeof createKafka>;
+  topics: { raw: string; events: string; rejected: string };
+  redis: ReturnType<typeof createRedis>;
+  newControlId: () => string;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything between bytes and Kafka, shared by the MLLP listener and the `load-batch` command:
+ * topics, the acks=all producer behind a group committer, the duplicate store, the mappings.
+ */
+export async function createIngestPipeline(config: ListenerConfig, logger: Logger): Promise<IngestPipeline> {
   const { stack } = config;
   const prefix = stack.kafka.topicPrefix;
   const topics = {
@@ -45,7 +58,6 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
     rejected: topicName(prefix, "adt.rejected.v1"),
   };
   const mappings = readFacilityMappings(config.FACILITY_MAPPINGS_FILE);
-
   const kafka = createKafka({ brokers: stack.kafka.brokers, clientId: "adt-listener" }, logger);
   await ensureTopics(
     kafka,
@@ -55,11 +67,7 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
   const eventLog = await createEventLog(kafka, { timeoutMs: config.KAFKA_HOLD_MS });
   const committer = new GroupCommitter(eventLog);
   const redis = createRedis(stack.redis);
-  const registry = new Registry();
-  const metrics = createListenerMetrics(registry);
   const newControlId = controlIdGenerator();
-  const now = () => new Date();
-
   const ingest = new Ingest({
     topics,
     lookupMapping: indexFacilityMappings(mappings),
@@ -69,10 +77,34 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
     duplicates: redisDuplicateStore(redis, config.DUPLICATE_WINDOW_SECONDS),
     holdMs: config.KAFKA_HOLD_MS,
     identity: { app: config.ACK_SENDING_APPLICATION, facility: config.ACK_SENDING_FACILITY },
-    now,
+    now: () => new Date(),
     newControlId,
     logger,
   });
+  return {
+    ingest,
+    kafka,
+    topics,
+    redis,
+    newControlId,
+    async close() {
+      await eventLog.close();
+      await closeRedis(redis);
+    },
+  };
+}
+
+/**
+ * The adt-listener's composition root: builds the adapters, wires them into the ingest pipeline,
+ * starts them in dependency order (Kafka and Redis before any socket accepts a message) and
+ * stops them in reverse.
+ */
+export async function startAdtListener(config: ListenerConfig, logger: Logger): Promise<RunningListener> {
+  const pipeline = await createIngestPipeline(config, logger);
+  const { ingest, kafka, redis, newControlId } = pipeline;
+  const registry = new Registry();
+  const metrics = createListenerMetrics(registry);
+  const now = () => new Date();
 
   const serverOptions = {
     host: config.MLLP_HOST,
@@ -136,9 +168,8 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
     opsPort: ops.port,
     async stop() {
       await Promise.all(servers.map((s) => s.close()));
-      await eventLog.close();
       await admin.disconnect();
-      await closeRedis(redis);
+      await pipeline.close();
       await ops.close();
     },
   };

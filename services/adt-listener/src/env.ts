@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
 import { z } from "zod";
 
@@ -62,7 +63,10 @@ export const ListenerEnv = StackEnv.extend({
     .int()
     .positive()
     .default(7 * 24 * 3600),
-  FACILITY_MAPPINGS_FILE: file.default("services/adt-listener/config/facilities.example.json"),
+  /** The synthetic example facilities by default (the demo); point it at your own file. */
+  FACILITY_MAPPINGS_FILE: file.default(
+    fileURLToPath(new URL("../config/facilities.example.json", import.meta.url)),
+  ),
   /** Our identity in ACKs (MSH-3/MSH-4); empty: echo the sender's MSH-5/MSH-6. */
   ACK_SENDING_APPLICATION: z.string().default("HOMEWARD"),
   ACK_SENDING_FACILITY: z.string().default("HOMEWARD"),

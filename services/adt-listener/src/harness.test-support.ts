@@ -3,7 +3,7 @@ import { createLogger, type Logger } from "@homeward/logger";
 import { type Isolation, isolation } from "@homeward/testing";
 import { Client, Message } from "node-hl7-client";
 import { vi } from "vitest";
-import { type RunningListener, startAdtListener } from "./app.ts";
+import { type ListenerConfig, type RunningListener, startAdtListener } from "./app.ts";
 import { loadListenerEnv } from "./env.ts";
 
 export const FACILITIES_FILE = new URL("../config/facilities.example.json", import.meta.url).pathname;
@@ -13,6 +13,7 @@ type Tapped = (typeof TAPPED)[number];
 
 export interface TestListener {
   listener: RunningListener;
+  config: ListenerConfig;
   iso: Isolation;
   logger: Logger;
   /** Every JSON record seen so far on this test's topic (base name), in arrival order. */
@@ -58,6 +59,7 @@ export async function startTestListener(
   const records = (base: Tapped) => seen.get(topicName(iso.topicPrefix, base)) ?? [];
   return {
     listener,
+    config,
     iso,
     logger,
     records,
