@@ -12,7 +12,8 @@ export function createRedis(settings: RedisSettings): Redis {
   return new Redis(settings.url, {
     keyPrefix: settings.keyPrefix,
     maxRetriesPerRequest: 3,
-    lazyConnect: false,
+    // Commands issued in the same tick (many connections' duplicate checks) share one round trip.
+    enableAutoPipelining: true,
   });
 }
 

@@ -65,16 +65,19 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
     { prefix },
   );
   const eventLog = await createEventLog(kafka, { timeoutMs: config.KAFKA_HOLD_MS });
-  const committer = new GroupCommitter(eventLog);
   const redis = createRedis(stack.redis);
+  const committer = new GroupCommitter(
+    eventLog,
+    redisDuplicateStore(redis, config.DUPLICATE_WINDOW_SECONDS),
+    (err) => logger.warn({ err }, "duplicate store unavailable; writing without the check"),
+  );
   const newControlId = controlIdGenerator();
   const ingest = new Ingest({
     topics,
     lookupMapping: indexFacilityMappings(mappings),
     allowedFacilities: new Set(config.MLLP_ALLOWED_FACILITIES),
     acceptedProcessingIds: new Set(config.MLLP_ACCEPTED_PROCESSING_IDS),
-    publish: (records) => committer.publish(records),
-    duplicates: redisDuplicateStore(redis, config.DUPLICATE_WINDOW_SECONDS),
+    submit: (request) => committer.submit(request),
     holdMs: config.KAFKA_HOLD_MS,
     identity: { app: config.ACK_SENDING_APPLICATION, facility: config.ACK_SENDING_FACILITY },
     now: () => new Date(),

@@ -1,15 +1,24 @@
 import type { EventLog, OutgoingRecord } from "@homeward/kafka";
+import type { DuplicateStore } from "./duplicates.ts";
 
-interface Pending {
+/** Records to write together; with a `dedupeKey`, skipped when that key was already written. */
+export interface CommitRequest {
   records: readonly OutgoingRecord[];
-  resolve: () => void;
+  dedupeKey?: string;
+}
+
+export type CommitOutcome = "written" | "duplicate";
+
+interface Pending extends CommitRequest {
+  resolve: (outcome: CommitOutcome) => void;
   reject: (err: unknown) => void;
 }
 
 /**
- * Group commit: every caller's records that arrive while a Kafka write is in flight go out together
- * in the next write, so many connections share one acks=all round trip and durability does not cap
- * throughput. Order is kept: records are written in the order `publish` was called.
+ * Group commit: every request that arrives while a write is in flight goes out together in the
+ * next one, so many connections share one duplicate lookup (one Redis round trip) and one acks=all
+ * Kafka write, and durability does not cap throughput. Requests are written in the order they
+ * were submitted, which keeps each connection's (and so each patient's) messages in order.
  */
 export class GroupCommitter {
   #pending: Pending[] = [];
@@ -17,42 +26,61 @@ export class GroupCommitter {
 
   constructor(
     private readonly log: EventLog,
+    private readonly duplicates: DuplicateStore,
+    private readonly onDuplicateStoreError: (err: unknown) => void,
     private readonly maxRecordsPerWrite = 2_000,
   ) {}
 
-  /** Resolves when these records are durable on Kafka, rejects if their write failed. */
-  publish(records: readonly OutgoingRecord[]): Promise<void> {
+  /** Resolves once the records are durable on Kafka (or known to be there already); rejects if the write failed. */
+  submit(request: CommitRequest): Promise<CommitOutcome> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ records, resolve, reject });
+      this.#pending.push({ ...request, resolve, reject });
       if (!this.#flushing) void this.#flush();
     });
-  }
-
-  /** Callers waiting for a write (for /metrics and shutdown). */
-  get waiting(): number {
-    return this.#pending.length;
   }
 
   async #flush(): Promise<void> {
     this.#flushing = true;
     try {
-      while (this.#pending.length > 0) {
-        const group: Pending[] = [];
-        let count = 0;
-        while (this.#pending.length > 0 && (group.length === 0 || count < this.maxRecordsPerWrite)) {
-          const next = this.#pending.shift() as Pending;
-          group.push(next);
-          count += next.records.length;
-        }
-        try {
-          await this.log.publish(group.flatMap((p) => p.records));
-          for (const p of group) p.resolve();
-        } catch (err) {
-          for (const p of group) p.reject(err);
-        }
-      }
+      while (this.#pending.length > 0) await this.#writeGroup(this.#takeGroup());
     } finally {
       this.#flushing = false;
     }
+  }
+
+  #takeGroup(): Pending[] {
+    const group: Pending[] = [];
+    let count = 0;
+    while (this.#pending.length > 0 && (group.length === 0 || count < this.maxRecordsPerWrite)) {
+      const next = this.#pending.shift() as Pending;
+      group.push(next);
+      count += next.records.length;
+    }
+    return group;
+  }
+
+  async #writeGroup(group: Pending[]): Promise<void> {
+    const keys = group.flatMap((p) => (p.dedupeKey === undefined ? [] : [p.dedupeKey]));
+    // A failed lookup writes everything: a possible duplicate on Kafka (consumers dedupe by event
+    // id) is better than refusing the hospital's messages because Redis is away.
+    const seen = new Set<string>();
+    if (keys.length > 0) {
+      try {
+        const found = await this.duplicates.seenMany(keys);
+        for (const [i, k] of keys.entries()) if (found[i]) seen.add(k);
+      } catch (err) {
+        this.onDuplicateStoreError(err);
+      }
+    }
+    const fresh = group.filter((p) => p.dedupeKey === undefined || !seen.has(p.dedupeKey));
+    try {
+      await this.log.publish(fresh.flatMap((p) => p.records));
+    } catch (err) {
+      for (const p of group) fresh.includes(p) ? p.reject(err) : p.resolve("duplicate");
+      return;
+    }
+    const written = fresh.flatMap((p) => (p.dedupeKey === undefined ? [] : [p.dedupeKey]));
+    if (written.length > 0) await this.duplicates.rememberMany(written).catch(this.onDuplicateStoreError);
+    for (const p of group) p.resolve(fresh.includes(p) ? "written" : "duplicate");
   }
 }

@@ -23,9 +23,9 @@ import {
   parseHl7,
   type RawHeader,
 } from "@homeward/hl7";
-import type { OutgoingRecord } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
-import { controlKey, type DuplicateStore } from "./duplicates.ts";
+import { controlKey } from "./duplicates.ts";
+import type { CommitOutcome, CommitRequest } from "./group-commit.ts";
 
 /** HL7 versions whose ADT messages we read (v2.3 to v2.8). */
 const SUPPORTED_VERSIONS = new Set([
@@ -58,9 +58,11 @@ export interface IngestContext {
   allowedFacilities: ReadonlySet<string>;
   /** MSH-11 processing ids accepted (production only, by default). */
   acceptedProcessingIds: ReadonlySet<string>;
-  /** Durable write to Kafka: resolves once every record is on all in-sync replicas. */
-  publish: (records: readonly OutgoingRecord[]) => Promise<void>;
-  duplicates: DuplicateStore;
+  /**
+   * Durable write to Kafka, skipped when `dedupeKey` was written before: resolves once the records
+   * are on all in-sync replicas (or already were). Queues synchronously, so call order is write order.
+   */
+  submit: (request: CommitRequest) => Promise<CommitOutcome>;
   /** Longest wait for Kafka before answering AR (the sender resends later). */
   holdMs: number;
   /** MSH-3/MSH-4 of our ACKs. */
@@ -184,44 +186,21 @@ export class Ingest {
         return settled(this.result("unavailable", message, this.unavailableAck(message)));
       // The first attempt failed: store this copy.
     }
-    // Claimed before the first await, so a copy arriving on another connection waits for this one.
-    let settle: (stored: boolean) => void = () => {};
-    const landed = new Promise<boolean>((resolve) => {
-      settle = resolve;
-    });
-    this.#inFlight.set(key, landed);
-    void landed.then(() => this.#inFlight.delete(key));
-    try {
-      return await this.#store(msg, message, header, charset.declared, key, facilityMapping, settle);
-    } catch (err) {
-      settle(false);
-      throw err;
-    }
+    return this.#store(msg, message, header, charset.declared, key, facilityMapping);
   }
 
-  async #store(
+  #store(
     msg: IncomingMessage,
     message: Hl7Message,
     header: RawHeader,
     declaredCharset: string,
     key: string,
     mapping: NonNullable<ReturnType<FacilityMappingLookup>>,
-    settle: (stored: boolean) => void,
-  ): Promise<Staged> {
-    const text = message.toString();
-    try {
-      if (await this.ctx.duplicates.seen(key)) {
-        settle(true);
-        return settled(this.result("duplicate", message, this.ack(message, "accepted")));
-      }
-    } catch (err) {
-      this.ctx.logger.warn({ err }, "duplicate check failed; storing (consumers dedupe by event id)");
-    }
+  ): Staged {
     const normalized = normalizeAdt(message, mapping, { receivedAt: msg.receivedAt.toISOString() });
     if (!normalized.ok) {
-      settle(false);
       const outcome = isRejection(normalized.error) ? "rejected" : "error";
-      return this.refuse(msg, text, header, declaredCharset, outcome, normalized.error);
+      return this.refuse(msg, message.toString(), header, declaredCharset, outcome, normalized.error);
     }
     const event = normalized.event;
     const raw: RawAdtRecord = {
@@ -234,23 +213,28 @@ export class Ingest {
     };
     const partitionKey = adtEventPartitionKey(event);
     const headers = { "content-type": "application/json", "event-id": event.eventId };
-    const publishing = this.ctx.publish([
-      { topic: this.ctx.topics.raw, key: partitionKey, value: JSON.stringify(raw), headers },
-      { topic: this.ctx.topics.events, key: partitionKey, value: JSON.stringify(event), headers },
-    ]);
-    // Remembered when the write lands, even after the sender was told AR: its resend is then a duplicate.
-    const landed = publishing.then(
-      async () => {
-        await this.ctx.duplicates.remember(key).catch((err: unknown) => {
-          this.ctx.logger.warn({ err, eventId: event.eventId }, "could not remember control id");
-        });
-        return true;
-      },
+    const committing = this.ctx.submit({
+      dedupeKey: key,
+      records: [
+        { topic: this.ctx.topics.raw, key: partitionKey, value: JSON.stringify(raw), headers },
+        { topic: this.ctx.topics.events, key: partitionKey, value: JSON.stringify(event), headers },
+      ],
+    });
+    // Until the write settles (even after the sender was told AR), a resend waits for it rather
+    // than writing a second copy; true once it is on Kafka.
+    const landed = committing.then(
+      () => true,
       () => false,
     );
-    void landed.then(settle);
-    const result = this.#durably(landed.then((ok) => (ok ? undefined : publishing))).then(
-      () => this.result("accepted", message, this.ack(message, "accepted")),
+    this.#inFlight.set(key, landed);
+    void landed.then(() => this.#inFlight.delete(key));
+    const result = this.#durably(committing).then(
+      (outcome) =>
+        this.result(
+          outcome === "duplicate" ? "duplicate" : "accepted",
+          message,
+          this.ack(message, "accepted"),
+        ),
       (err: unknown) => {
         this.ctx.logger.error(
           { err, eventId: event.eventId },
@@ -287,14 +271,16 @@ export class Ingest {
     const facility = header === undefined ? "" : hd(header.sendingFacility, header);
     const trigger = header?.triggerEvent || "unknown";
     const written = this.#durably(
-      this.ctx.publish([
-        {
-          topic: this.ctx.topics.rejected,
-          key: JSON.stringify([facility, header?.controlId ?? ""]),
-          value: JSON.stringify(record),
-          headers: { "content-type": "application/json" },
-        },
-      ]),
+      this.ctx.submit({
+        records: [
+          {
+            topic: this.ctx.topics.rejected,
+            key: JSON.stringify([facility, header?.controlId ?? ""]),
+            value: JSON.stringify(record),
+            headers: { "content-type": "application/json" },
+          },
+        ],
+      }),
     );
     const result = written.then(
       (): MessageResult => ({
@@ -317,13 +303,14 @@ export class Ingest {
     return { result };
   }
 
-  /** Settles when the write is durable, or rejects when it failed or took longer than the hold. */
-  async #durably(write: Promise<unknown>): Promise<void> {
+  /** The write's outcome once durable; rejects when it failed or took longer than the hold. */
+  async #durably<T>(write: Promise<T>): Promise<T> {
     const outcome = await withTimeout(
-      write.then(() => "ok" as const),
+      write.then((value) => ({ value })),
       this.ctx.holdMs,
     );
     if (outcome === undefined) throw new Unavailable(`Kafka did not confirm within ${this.ctx.holdMs} ms`);
+    return outcome.value;
   }
 
   private ack(message: Hl7Message, outcome: "accepted"): string | undefined {
