@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { createLogger } from "@homeward/logger";
-import { STACK_DIR } from "./paths.ts";
+import { REPO_ROOT, STACK_DIR } from "./paths.ts";
 import { stackEnv, startStack, stopStack } from "./stack.ts";
 
 const USAGE = `usage: npm run stack -- <start|stop|status|env>
@@ -34,9 +36,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(`  data & logs  ${STACK_DIR}`);
       console.log("\nEnvironment for services:");
       for (const [k, v] of Object.entries(env)) console.log(`  ${k}=${v}`);
-      if (argv.includes("--with-services")) {
-        console.log("\nNo Homeward services are built yet; the stack keeps running. Stop it with: npm stop");
-      }
+      if (argv.includes("--with-services")) return runServices(env);
       return 0;
     }
     case "stop": {
@@ -48,6 +48,41 @@ async function main(argv: string[]): Promise<number> {
       console.error(USAGE);
       return 2;
   }
+}
+
+/** The services `npm start` runs in the foreground, with the stack's settings. */
+const SERVICES = [
+  {
+    name: "adt-listener",
+    entry: "services/adt-listener/src/main.ts",
+    env: { MLLP_PORT: "2575", OPS_PORT: "9464" },
+    hint: [
+      "adt-listener: MLLP on 127.0.0.1:2575, health and metrics on http://127.0.0.1:9464/readyz and /metrics",
+      "  send the sample feed over MLLP: npm run send -w @homeward/adt-listener -- config/sample-feed.hl7",
+    ],
+  },
+];
+
+/** Runs the services until Ctrl-C (the stack keeps running; `npm stop` stops it). */
+async function runServices(env: Record<string, string>): Promise<number> {
+  console.log("");
+  for (const s of SERVICES) for (const line of s.hint) console.log(line);
+  console.log("Ctrl-C stops the services; `npm stop` stops the stack.\n");
+  const children = SERVICES.map((s) =>
+    spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(REPO_ROOT, s.entry)], {
+      env: { ...process.env, ...env, ...s.env },
+      stdio: "inherit",
+    }),
+  );
+  const stop = () => {
+    for (const c of children) c.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const codes = await Promise.all(
+    children.map((c) => new Promise<number>((r) => c.on("exit", (code) => r(code ?? 0)))),
+  );
+  return codes.find((c) => c !== 0) ?? 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,10 +1,11 @@
 import { createKafka, runConsumer, topicName } from "@homeward/kafka";
 import { createLogger, type Logger } from "@homeward/logger";
 import { type Isolation, isolation } from "@homeward/testing";
-import { Client, Message } from "node-hl7-client";
 import { vi } from "vitest";
 import { type ListenerConfig, type RunningListener, startAdtListener } from "./app.ts";
 import { loadListenerEnv } from "./env.ts";
+
+export { sendWithHl7Client } from "./hl7-client-sender.ts";
 
 export const FACILITIES_FILE = new URL("../config/facilities.example.json", import.meta.url).pathname;
 
@@ -78,41 +79,6 @@ export async function startTestListener(
       await listener.stop();
     },
   };
-}
-
-/**
- * Sends messages with node-hl7-client (the MLLP client hospitals' engines resemble) and collects
- * the ACKs. It waits for the connection and for each ACK before the next send: node-hl7-client
- * 3.2 opens a second socket for a message queued before `connect`, and its queue flush spins
- * forever when a message is queued while an ACK is awaited (both seen here).
- */
-export async function sendWithHl7Client(
-  port: number,
-  messages: string[],
-  timeoutMs = 15_000,
-): Promise<string[]> {
-  const acks: string[] = [];
-  const client = new Client({ host: "127.0.0.1" });
-  const connection = client.createConnection({ port, waitAck: true }, async (res) => {
-    acks.push(res.getMessage().toString());
-  });
-  const until = (what: string, done: () => boolean) =>
-    vi.waitFor(
-      () => {
-        if (!done()) throw new Error(`timed out waiting for ${what}`);
-      },
-      { timeout: timeoutMs, interval: 10 },
-    );
-  try {
-    await new Promise<void>((resolve) => connection.on("connect", () => resolve()));
-    for (const [i, text] of messages.entries()) {
-      await connection.sendMessage(new Message({ text }));
-      await until(`ACK ${i + 1} of ${messages.length}`, () => acks.length > i);
-    }
-  } finally {
-    await connection.close();
-  }
-  return acks;
 }
 
 /** MSA-1 and MSA-2 of an ACK (segments split on CR or LF). */
