@@ -85,7 +85,12 @@ export function loadListenerEnv(env: Readonly<Record<string, string | undefined>
         message: "MLLP_TLS_PORT needs MLLP_TLS_CERT_FILE and MLLP_TLS_KEY_FILE",
         path: ["MLLP_TLS_PORT"],
       },
-    ),
+    )
+      // Without a CA the server never asks for a certificate, so "required" would refuse every client.
+      .refine((e) => !e.MLLP_TLS_REQUIRE_CLIENT_CERT || e.MLLP_TLS_CLIENT_CA_FILE !== undefined, {
+        message: "MLLP_TLS_REQUIRE_CLIENT_CERT needs MLLP_TLS_CLIENT_CA_FILE",
+        path: ["MLLP_TLS_REQUIRE_CLIENT_CERT"],
+      }),
     env,
   );
   return { ...parsed, stack: stackSettingsFromEnv(parsed) };
