@@ -165,15 +165,19 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
     },
   });
 
+  let stopping: Promise<void> | undefined;
   return {
     mllpPort: servers[0]?.port ?? 0,
     tlsPort: servers[1]?.port,
     opsPort: ops.port,
-    async stop() {
-      await Promise.all(servers.map((s) => s.close()));
-      await admin.disconnect();
-      await pipeline.close();
-      await ops.close();
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all(servers.map((s) => s.close()));
+        await admin.disconnect();
+        await pipeline.close();
+        await ops.close();
+      })();
+      return stopping;
     },
   };
 }
