@@ -12,25 +12,34 @@ export interface DetectedCharset {
 }
 
 /** HL7 table 0211 values (and common variants) we map; compared upper-cased with spaces squeezed. */
-const TABLE_0211: Readonly<Record<string, Hl7Charset>> = {
-  "UNICODE UTF-8": "UTF-8",
-  "UTF-8": "UTF-8",
-  UTF8: "UTF-8",
-  UNICODE: "UTF-8",
-  "8859/1": "ISO-8859-1",
-  "ISO-8859-1": "ISO-8859-1",
-  "ISO_IR 100": "ISO-8859-1",
-  ASCII: "ASCII",
-  "US-ASCII": "ASCII",
-};
+const TABLE_0211: ReadonlyMap<string, Hl7Charset> = new Map([
+  ["UNICODE UTF-8", "UTF-8"],
+  ["UTF-8", "UTF-8"],
+  ["UTF8", "UTF-8"],
+  ["UNICODE", "UTF-8"],
+  ["8859/1", "ISO-8859-1"],
+  ["ISO-8859-1", "ISO-8859-1"],
+  ["ISO_IR 100", "ISO-8859-1"],
+  ["ASCII", "ASCII"],
+  ["US-ASCII", "ASCII"],
+]);
 
 const CR = 0x0d;
 const LF = 0x0a;
 
-/** MSH-18 read straight from the bytes: the header is ASCII in every charset we accept. */
+/**
+ * MSH-18 read straight from the bytes: the header is ASCII in every charset we accept. One loop over
+ * the header bytes rather than a Buffer method call per field: this runs for every frame.
+ */
 function declaredCharset(payload: Buffer): string {
-  const msh = payload.indexOf("MSH");
-  if (msh === -1 || msh > 8) return "";
+  let msh = -1;
+  for (let i = 0; i <= 8 && i + 2 < payload.length; i++) {
+    if (payload[i] === 0x4d && payload[i + 1] === 0x53 && payload[i + 2] === 0x48) {
+      msh = i;
+      break;
+    }
+  }
+  if (msh === -1) return "";
   const fieldSep = payload[msh + 3];
   if (fieldSep === undefined) return "";
   let lineEnd = msh;
@@ -38,13 +47,18 @@ function declaredCharset(payload: Buffer): string {
   const encodingStart = msh + 4;
   // MSH-2 starts after the first separator; MSH-18 starts after the 17th.
   let from = encodingStart;
-  for (let field = 2; field < 18; field++) {
-    const at = payload.indexOf(fieldSep, from);
-    if (at === -1 || at >= lineEnd) return "";
-    from = at + 1;
+  let field = 2;
+  for (let i = encodingStart; i < lineEnd && field < 18; i++) {
+    if (payload[i] === fieldSep) {
+      field++;
+      from = i + 1;
+    }
   }
-  const at = payload.indexOf(fieldSep, from);
-  const value = payload.toString("latin1", from, at === -1 || at > lineEnd ? lineEnd : at);
+  if (field < 18) return "";
+  let to = from;
+  while (to < lineEnd && payload[to] !== fieldSep) to++;
+  if (to === from) return "";
+  const value = payload.toString("latin1", from, to);
   // The first repetition is the message's charset; later ones are alternates (ISO 2022 escapes).
   const repetition = String.fromCharCode(payload[encodingStart + 1] ?? 0);
   return (value.split(repetition)[0] ?? "").trim();
@@ -58,7 +72,7 @@ function declaredCharset(payload: Buffer): string {
  */
 export function detectHl7Charset(payload: Buffer, defaultCharset: Hl7Charset = "UTF-8"): DetectedCharset {
   const declared = declaredCharset(payload);
-  const known = TABLE_0211[declared.toUpperCase().replace(/\s+/g, " ")];
+  const known = TABLE_0211.get(declared) ?? TABLE_0211.get(declared.toUpperCase().replace(/\s+/g, " "));
   if (known !== undefined) return { charset: known, declared, source: "MSH-18" };
   if (defaultCharset === "UTF-8" && !isUtf8(payload))
     return { charset: "ISO-8859-1", declared, source: "fallback" };

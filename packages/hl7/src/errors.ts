@@ -21,7 +21,11 @@ export type Hl7ErrorCode =
   | "206"
   | "207";
 
-/** Where an error sits, as ERR-2 (ERL) counts it: segment id, segment sequence in the message (1-based), field, component. */
+/**
+ * Where an error sits, as ERR-2 (ERL) counts it: segment id; segment sequence, which is the
+ * occurrence of that id (1 = the first DG1, 2 = the second), not the position in the message;
+ * field; component.
+ */
 export interface Hl7ErrorLocation {
   readonly segment: string;
   readonly sequence: number;

@@ -1,46 +1,98 @@
 import type { Hl7Delimiters } from "./delimiters.ts";
 import { unescapeHl7 } from "./escape.ts";
-import { countPieces, HL7_NULL, piece, primitive } from "./value-reader.ts";
-
-/** Delimiters that never occur, for MSH-1/MSH-2 whose text is the delimiters themselves. */
-const NO_SPLIT: Hl7Delimiters = Object.freeze({
-  field: "\u0000",
-  component: "\u0000",
-  repetition: "\u0000",
-  escape: "\u0000",
-  subcomponent: "\u0000",
-  truncation: null,
-});
+import {
+  countAt,
+  countScan,
+  fieldPrimitive,
+  HL7_NULL,
+  narrowAt,
+  narrowScan,
+  primitive,
+  SourceText,
+  span,
+  valueAt,
+} from "./value-reader.ts";
 
 /**
  * One repetition of a field: components separated by `^`, subcomponents by `&`.
  * Reads are 1-based like the spec and return unescaped text, "" when absent.
+ * Made on its own from a string, or by a field as a view of `[start, end)` of its message's text,
+ * which is not copied. A literal repetition (MSH-1, MSH-2: the delimiters themselves) is not split.
  */
 export class Hl7Repetition {
-  readonly #d: Hl7Delimiters;
-  /** The escaped text as received. */
-  readonly raw: string;
+  readonly #src: SourceText;
+  readonly #start: number;
+  readonly #end: number;
+  readonly #literal: boolean;
+  /** Positions of the component separators, then `#end`; found when a second component is read. */
+  #bounds: number[] | undefined;
 
-  constructor(raw: string, delimiters: Hl7Delimiters) {
-    this.raw = raw;
-    this.#d = delimiters;
+  constructor(
+    text: string | SourceText,
+    delimiters: Hl7Delimiters,
+    start = 0,
+    end?: number,
+    literal = false,
+  ) {
+    this.#src = typeof text === "string" ? new SourceText(text, delimiters) : text;
+    this.#start = start;
+    this.#end = end ?? this.#src.text.length;
+    this.#literal = literal;
   }
 
-  /** Component `c`, subcomponent `s` (both 1-based, `s` defaults to 1), unescaped. */
+  /** The escaped text as received. */
+  get raw(): string {
+    return this.#src.text.slice(this.#start, this.#end);
+  }
+
+  /**
+   * Component `c`, subcomponent `s` (both 1-based, `s` defaults to 1), unescaped.
+   * The data-type readers take 5 to 10 components of one repetition, so from the second component
+   * read on, the separators are indexed once instead of rescanning from the start for every one.
+   */
   component(c: number, s = 1): string {
-    return primitive(this.raw, this.#d, c, s);
+    if (this.#literal) return c <= 1 && s <= 1 && this.raw !== HL7_NULL ? this.raw : "";
+    let bounds = this.#bounds;
+    if (bounds === undefined) {
+      if (c <= 1) return primitive(this.#src, this.#start, this.#end, c, s);
+      bounds = this.#indexComponents();
+    }
+    const k = c < 1 ? 0 : c - 1;
+    if (k >= bounds.length) return "";
+    const start = k === 0 ? this.#start : (bounds[k - 1] ?? this.#end) + 1;
+    if (!narrowAt(this.#src.subcomponents, start, bounds[k] ?? this.#end, s)) return "";
+    return valueAt(this.#src, span.start, span.end);
+  }
+
+  #indexComponents(): number[] {
+    const bounds: number[] = [];
+    const text = this.#src.text;
+    const sep = this.#src.delimiters.component;
+    const end = this.#end;
+    for (let at = text.indexOf(sep, this.#start); at !== -1 && at < end; at = text.indexOf(sep, at + 1))
+      bounds.push(at);
+    bounds.push(end);
+    this.#bounds = bounds;
+    return bounds;
   }
 
   /** How many components are written (trailing empty ones included). */
   get componentCount(): number {
-    return countPieces(this.raw, this.#d.component);
+    if (this.#literal) return this.#start < this.#end ? 1 : 0;
+    return countScan(this.#src.text, this.#start, this.#end, this.#src.component);
   }
 
   /** The unescaped subcomponents of component `c`; [] when the component is empty. */
   subcomponents(c: number): string[] {
-    const comp = piece(this.raw, this.#d.component, c);
+    const d = this.#src.delimiters;
+    let comp: string;
+    if (this.#literal) comp = c <= 1 ? this.raw : "";
+    else if (narrowScan(this.#src.text, this.#start, this.#end, this.#src.delimiters.component, c))
+      comp = this.#src.text.slice(span.start, span.end);
+    else comp = "";
     if (comp === "") return [];
-    return comp.split(this.#d.subcomponent).map((s) => (s === HL7_NULL ? "" : unescapeHl7(s, this.#d)));
+    if (this.#literal) return [comp === HL7_NULL ? "" : comp];
+    return comp.split(d.subcomponent).map((s) => (s === HL7_NULL ? "" : unescapeHl7(s, d)));
   }
 
   toString(): string {
@@ -50,35 +102,61 @@ export class Hl7Repetition {
 
 /**
  * One field of a segment, with its repetitions. `MSH-1` and `MSH-2` are literal fields (the
- * delimiters themselves) and are never split.
+ * delimiters themselves) and are never split. Like `Hl7Repetition`, made from a string or as a
+ * view of `[start, end)` of a message's text.
  */
 export class Hl7Field {
-  readonly #d: Hl7Delimiters;
+  readonly #src: SourceText;
   readonly #literal: boolean;
+  readonly #start: number;
+  readonly #end: number;
   #repetitions: readonly Hl7Repetition[] | undefined;
-  /** The escaped text as received. */
-  readonly raw: string;
 
-  constructor(raw: string, delimiters: Hl7Delimiters, literal = false) {
-    this.raw = raw;
-    this.#d = delimiters;
+  constructor(
+    text: string | SourceText,
+    delimiters: Hl7Delimiters,
+    literal = false,
+    start = 0,
+    end?: number,
+  ) {
+    this.#src = typeof text === "string" ? new SourceText(text, delimiters) : text;
     this.#literal = literal;
+    this.#start = start;
+    this.#end = end ?? this.#src.text.length;
+  }
+
+  /** The escaped text as received. */
+  get raw(): string {
+    return this.#src.text.slice(this.#start, this.#end);
+  }
+
+  /** How many repetitions are written (`~~` counts empty ones); 0 for an empty field. */
+  get repetitionCount(): number {
+    if (this.#literal) return this.#start < this.#end ? 1 : 0;
+    return countAt(this.#src.repetitions, this.#start, this.#end);
   }
 
   /** All repetitions (`~`-separated); [] for an empty field. */
   get repetitions(): readonly Hl7Repetition[] {
     if (this.#repetitions === undefined) {
-      const parts = this.raw === "" ? [] : this.#literal ? [this.raw] : this.raw.split(this.#d.repetition);
-      this.#repetitions = Object.freeze(
-        parts.map((p) => new Hl7Repetition(p, this.#literal ? NO_SPLIT : this.#d)),
-      );
+      const out: Hl7Repetition[] = [];
+      for (let r = 1, n = this.repetitionCount; r <= n; r++) out.push(this.repetition(r));
+      this.#repetitions = Object.freeze(out);
     }
     return this.#repetitions;
   }
 
   /** Repetition `r` (1-based); an empty repetition when absent, so reads never need a guard. */
   repetition(r: number): Hl7Repetition {
-    return this.repetitions[r - 1] ?? new Hl7Repetition("", this.#d);
+    const d = this.#src.delimiters;
+    if (this.#literal) {
+      return r === 1 && this.#start < this.#end
+        ? new Hl7Repetition(this.#src, d, this.#start, this.#end, true)
+        : new Hl7Repetition(this.#src, d, this.#start, this.#start);
+    }
+    if (r < 1 || this.#start >= this.#end || !narrowAt(this.#src.repetitions, this.#start, this.#end, r))
+      return new Hl7Repetition(this.#src, d, this.#start, this.#start);
+    return new Hl7Repetition(this.#src, d, span.start, span.end);
   }
 
   /** Component `c`, subcomponent `s` of the first repetition, unescaped. */
@@ -89,7 +167,7 @@ export class Hl7Field {
   /** Repetition `r`, component `c`, subcomponent `s`, unescaped; "" when absent. */
   get(r: number, c = 1, s = 1): string {
     if (this.#literal) return r === 1 && c === 1 && s === 1 ? this.raw : "";
-    return primitive(piece(this.raw, this.#d.repetition, r), this.#d, c, s);
+    return fieldPrimitive(this.#src, this.#start, this.#end, r, c, s);
   }
 
   /** The first primitive (first repetition, component and subcomponent), unescaped. */
@@ -99,12 +177,12 @@ export class Hl7Field {
 
   /** True when nothing was sent for this field. */
   get isEmpty(): boolean {
-    return this.raw === "";
+    return this.#start >= this.#end;
   }
 
   /** True when the sender wrote the HL7 null `""`, asking the receiver to delete its value. */
   get isNull(): boolean {
-    return this.raw === HL7_NULL;
+    return this.#end - this.#start === 2 && this.raw === HL7_NULL;
   }
 
   toString(): string {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_DELIMITERS, type Hl7Delimiters } from "./delimiters.ts";
-import { escapeHl7 } from "./escape.ts";
+import { escapeHl7, unescapeHl7 } from "./escape.ts";
 import {
   ADT_A03_DISCHARGE,
   ADT_A04_ED,
@@ -82,7 +82,10 @@ describe("parseHl7 reads values the way the spec numbers them", () => {
 
   it("gives segments their sequence and field objects their repetitions", () => {
     const pid = msg.segment("PID");
-    expect(pid?.sequence).toBe(3);
+    // ERL-2 counts occurrences of the segment id, not positions in the message.
+    expect(pid?.sequence).toBe(1);
+    expect(msg.segments("DG1").map((s) => s.sequence)).toEqual([1, 2]);
+    expect(msg.segment("ROL", 2)?.sequence).toBe(2);
     expect(pid?.field(3).repetitions.map((r) => r.component(1))).toEqual(["40012345", "999120001"]);
     expect(pid?.field(3).repetition(2).component(4)).toBe("SSA");
     expect(pid?.field(3).repetition(9).component(1)).toBe("");
@@ -147,7 +150,18 @@ describe("parseHl7 errors are values with table 0357 codes", () => {
   it("100 for a line that is not a segment", () => {
     const r = parseHl7(`${header}\rPID|1\rthis is not a segment`);
     expect(!r.ok && r.error.code).toBe("100");
-    expect(!r.ok && r.error.location).toEqual({ segment: "", sequence: 3 });
+    // No id to count occurrences of; the line's position is in the text.
+    expect(!r.ok && r.error.location).toEqual({ segment: "", sequence: 1 });
+    expect(!r.ok && r.error.text).toContain("Segment 3");
+  });
+
+  it("100 at the occurrence of a segment id not followed by the field separator", () => {
+    const r = parseHl7(`${header}\rPID|1\rDG1|1\rDG1^2`);
+    expect(!r.ok && r.error).toEqual({
+      code: "100",
+      text: "Segment 4 does not start with a segment id",
+      location: { segment: "DG1", sequence: 2 },
+    });
   });
 
   it("102 for unusable delimiters", () => {
@@ -246,6 +260,40 @@ describe("parseHl7 round-trips escaped values (property)", () => {
           expect(m.toString()).toBe(text);
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("reading by ranges agrees with splitting the text (property)", () => {
+  // The reader narrows ranges of the message text instead of splitting it; this is the split it
+  // must agree with, for any layout of delimiters and any field, repetition, component, subcomponent.
+  const piece = fc.string({
+    unit: fc.constantFrom("a", "B", "7", " ", "~", "^", "&", '"', "\\"),
+    maxLength: 12,
+  });
+  const oracle = (line: string, f: number, r: number, c: number, s: number): string => {
+    const value = (line.split("|")[f] ?? "").split("~")[r - 1]?.split("^")[c - 1]?.split("&")[s - 1] ?? "";
+    return value === '""' ? "" : unescapeHl7(value, DEFAULT_DELIMITERS);
+  };
+
+  it("gives what split would, for every position", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), (fields) => {
+        const line = `ZXX|${fields.join("|")}`;
+        const segment = parsed(`MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\rEVN|A01\r${line}`).segment(
+          "ZXX",
+        );
+        for (let f = 1; f <= fields.length + 1; f++) {
+          for (let r = 1; r <= 3; r++) {
+            for (let c = 1; c <= 3; c++) {
+              for (let s = 1; s <= 2; s++) expect(segment?.read(f, r, c, s)).toBe(oracle(line, f, r, c, s));
+            }
+            const rep = segment?.field(f).repetition(r);
+            for (let c = 3; c >= 1; c--) expect(rep?.component(c)).toBe(oracle(line, f, r, c, 1));
+          }
+        }
+      }),
       { numRuns: 300 },
     );
   });

@@ -3,15 +3,15 @@
  *
  * node-hl7-client is the reference parser we test against (parser.reference.test.ts), but it
  * builds the full node tree of every message eagerly: every segment, field, repetition and
- * component becomes an object before the first read. The listener reads ~30 primitives out of
- * messages that are mostly unread (IN1, ROL, OBX…), so here a message is a list of segment
- * strings; a segment splits into field strings on first access, and a value is cut out of its
- * field with indexOf (no intermediate arrays) and unescaped only if it holds an escape
- * character. bench/parse.bench.ts measures both (decode + parse + read 30 fields of ~1.8 KB
- * ADT messages): about 114,000 msg/s for this parser against 3,200 msg/s for node-hl7-client
- * 3.2.0 on Node 20 (one core of the development machine), so ~35x.
+ * component becomes an object before the first read. The listener reads a few dozen primitives
+ * out of messages that are mostly unread (NK1, AL1, OBX…), so here a message stays the one string
+ * it was decoded to: parsing finds the segment boundaries (indexOf, no split), a segment finds its
+ * field separators on its first read, and a value is cut out of that string only once it has been
+ * narrowed to its repetition, component and subcomponent (value-reader.ts), unescaped only if an
+ * escape character falls inside it. bench/parse.bench.ts measures this against node-hl7-client and
+ * @medplum/core on the same messages; the numbers are in docs/benchmarks.md.
  */
-import { readDelimiters } from "./delimiters.ts";
+import { type Hl7Delimiters, readDelimiters } from "./delimiters.ts";
 import type { Hl7Error } from "./errors.ts";
 import { Hl7Message } from "./message.ts";
 
@@ -27,7 +27,6 @@ export interface ParseOptions {
 }
 
 const DEFAULT_REQUIRED = [9, 10, 11, 12] as const;
-const SEGMENT_ID = /^[A-Z][A-Z0-9]{2}$/;
 const HEADER_FIELD_NAMES: Readonly<Record<number, string>> = {
   3: "sending application",
   4: "sending facility",
@@ -45,9 +44,58 @@ const HEADER_FIELD_NAMES: Readonly<Record<number, string>> = {
  * many add a trailing newline, none of which should fail a message.
  */
 export function splitSegmentLines(text: string): string[] {
-  const lines = text.indexOf("\n") === -1 ? text.split("\r") : text.split(/\r\n|\n|\r/);
-  // Cheap test first: a segment line starts with a letter, only odd lines need trimming.
-  return lines.filter((l) => l.length > 0 && (l.charCodeAt(0) > 0x20 || l.trim() !== ""));
+  const bounds = segmentBounds(text, 0);
+  const lines: string[] = [];
+  for (let i = 0; i < bounds.length; i += 2) lines.push(text.slice(bounds[i], bounds[i + 1]));
+  return lines;
+}
+
+/**
+ * The segment lines of `text` from `from` on, as start and end offsets (what `splitSegmentLines`
+ * would cut, without cutting): the parser keeps the message as one string.
+ */
+function segmentBounds(text: string, from: number): number[] {
+  const out: number[] = [];
+  const length = text.length;
+  // indexOf finds terminators much faster than a loop over every character.
+  let cr = text.indexOf("\r", from);
+  let lf = text.indexOf("\n", from);
+  for (let start = from; start <= length; ) {
+    if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
+    if (lf !== -1 && lf < start) lf = text.indexOf("\n", start);
+    const end = cr === -1 ? (lf === -1 ? length : lf) : lf === -1 || cr < lf ? cr : lf;
+    if (end > start && (text.charCodeAt(start) > 0x20 || text.slice(start, end).trim() !== ""))
+      out.push(start, end);
+    start = end + 1;
+  }
+  return out;
+}
+
+const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/** A segment id as HL7 defines it (`[A-Z][A-Z0-9]{2}`), tested without a regex on the hot path. */
+function isSegmentId(text: string, start: number, end: number): boolean {
+  if (end - start < 3) return false;
+  const a = text.charCodeAt(start);
+  const b = text.charCodeAt(start + 1);
+  const c = text.charCodeAt(start + 2);
+  return isUpper(a) && (isUpper(b) || isDigit(b)) && (isUpper(c) || isDigit(c));
+}
+
+/** Delimiters already checked, by MSH-1 + MSH-2: nearly every feed sends `|^~\\&`. */
+const knownDelimiters = new Map<string, Hl7Delimiters>();
+
+function delimitersOf(fieldSeparator: string, encoding: string): ReturnType<typeof readDelimiters> {
+  const key = fieldSeparator + encoding;
+  const known = knownDelimiters.get(key);
+  if (known !== undefined) return { ok: true, delimiters: known };
+  const read = readDelimiters(fieldSeparator, encoding);
+  if (read.ok) {
+    if (knownDelimiters.size >= 64) knownDelimiters.clear();
+    knownDelimiters.set(key, read.delimiters);
+  }
+  return read;
 }
 
 /**
@@ -57,20 +105,20 @@ export function splitSegmentLines(text: string): string[] {
  * delimiters, 101 for a missing required MSH field (with its location).
  */
 export function parseHl7(text: string, options: ParseOptions = {}): ParseResult {
-  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const lines = splitSegmentLines(start === 0 ? text : text.slice(start));
-  const first = lines[0];
-  if (first === undefined || !first.startsWith("MSH")) {
+  const bounds = segmentBounds(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+  const mshStart = bounds[0] ?? 0;
+  const mshEnd = bounds[1] ?? 0;
+  if (bounds.length === 0 || !text.startsWith("MSH", mshStart)) {
     return fail({
       code: "100",
       text: "Message must start with an MSH segment",
-      location: { segment: first?.slice(0, 3) ?? "", sequence: 1 },
+      location: { segment: text.slice(mshStart, Math.min(mshStart + 3, mshEnd)), sequence: 1 },
     });
   }
-  const fieldSeparator = first.charAt(3);
-  const encEnd = fieldSeparator === "" ? -1 : first.indexOf(fieldSeparator, 4);
-  const encoding = first.slice(4, encEnd === -1 ? undefined : encEnd);
-  const read = readDelimiters(fieldSeparator, encoding);
+  const fieldSeparator = mshEnd > mshStart + 3 ? text.charAt(mshStart + 3) : "";
+  const encEnd = fieldSeparator === "" ? -1 : text.indexOf(fieldSeparator, mshStart + 4);
+  const encoding = text.slice(mshStart + 4, encEnd === -1 || encEnd > mshEnd ? mshEnd : encEnd);
+  const read = delimitersOf(fieldSeparator, encoding);
   if (!read.ok) {
     return fail({
       code: "102",
@@ -79,20 +127,35 @@ export function parseHl7(text: string, options: ParseOptions = {}): ParseResult 
     });
   }
   const d = read.delimiters;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] ?? "";
-    const id = line.slice(0, 3);
-    if (!SEGMENT_ID.test(id) || (line.length > 3 && line.charAt(3) !== d.field)) {
-      return fail({
-        code: "100",
-        text: `Segment ${i + 1} does not start with a segment id`,
-        location: { segment: SEGMENT_ID.test(id) ? id : "", sequence: i + 1 },
-      });
+  const sep = d.field.charCodeAt(0);
+  for (let i = 2; i < bounds.length; i += 2) {
+    const start = bounds[i] ?? 0;
+    const end = bounds[i + 1] ?? 0;
+    if (!isSegmentId(text, start, end) || (end - start > 3 && text.charCodeAt(start + 3) !== sep)) {
+      return fail(malformedSegment(text, bounds, i));
     }
   }
-  const message = new Hl7Message(lines, d);
+  const message = new Hl7Message(text, bounds, d);
   const missing = missingHeaderField(message, options.requiredHeaderFields ?? DEFAULT_REQUIRED);
   return missing === undefined ? { ok: true, message } : fail(missing);
+}
+
+/**
+ * The 100 for the segment line at `bounds[i]`: located by its id and which occurrence of that id
+ * it is (ERL-2 counts per segment id). A line with no usable id has no name to count by, so it is
+ * sequence 1 of the nameless; its position in the message is in the text.
+ */
+function malformedSegment(text: string, bounds: readonly number[], i: number): Hl7Error {
+  const start = bounds[i] ?? 0;
+  const end = bounds[i + 1] ?? 0;
+  const id = isSegmentId(text, start, end) ? text.slice(start, start + 3) : "";
+  let sequence = 1;
+  if (id !== "") for (let j = 0; j < i; j += 2) if (text.startsWith(id, bounds[j] ?? 0)) sequence++;
+  return {
+    code: "100",
+    text: `Segment ${i / 2 + 1} does not start with a segment id`,
+    location: { segment: id, sequence },
+  };
 }
 
 function missingHeaderField(message: Hl7Message, required: readonly number[]): Hl7Error | undefined {

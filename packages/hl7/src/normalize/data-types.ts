@@ -18,6 +18,10 @@ import type { Hl7Field, Hl7Repetition } from "../field.ts";
 /** The trimmed value, or `undefined` for empty or blank (the parser already reads `""` as empty). */
 export function text(value: string): string | undefined {
   if (value === "") return undefined;
+  // Most values start and end with a printable ASCII character, which is never white space.
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return value;
   const trimmed = value.trim();
   return trimmed === "" ? undefined : trimmed;
 }
@@ -54,24 +58,27 @@ export function readIdentifiers(field: Hl7Field): Identifier[] {
   return out;
 }
 
-function hasAny(obj: Readonly<Record<string, unknown>>): boolean {
-  for (const key in obj) if (obj[key] !== undefined) return true;
-  return false;
-}
-
 /** XPN, or the name components of XCN starting at `first` (XPN: 1, XCN: 2). */
 export function readName(rep: Hl7Repetition, first = 1): PersonName | undefined {
-  const c = (n: number) => text(rep.component(first + n - 1));
-  const name: PersonName = {
-    family: text(rep.component(first, 1)),
-    given: c(2),
-    middle: c(3),
-    suffix: c(4),
-    prefix: c(5),
-    degree: c(6),
-    typeCode: first === 1 ? c(7) : undefined,
-  };
-  return hasAny(name) ? name : undefined;
+  const family = text(rep.component(first, 1));
+  const given = text(rep.component(first + 1));
+  const middle = text(rep.component(first + 2));
+  const suffix = text(rep.component(first + 3));
+  const prefix = text(rep.component(first + 4));
+  const degree = text(rep.component(first + 5));
+  const typeCode = first === 1 ? text(rep.component(7)) : undefined;
+  if (
+    family === undefined &&
+    given === undefined &&
+    middle === undefined &&
+    suffix === undefined &&
+    prefix === undefined &&
+    degree === undefined &&
+    typeCode === undefined
+  ) {
+    return undefined;
+  }
+  return { family, given, middle, suffix, prefix, degree, typeCode };
 }
 
 /** PID-5: the legal name (XPN-7 `L`) when there is one, else the first non-empty repetition. */
@@ -88,17 +95,27 @@ export function readPreferredName(field: Hl7Field): PersonName | undefined {
 
 /** XAD. */
 export function readAddress(rep: Hl7Repetition): Address | undefined {
-  const address: Address = {
-    street: text(rep.component(1, 1)),
-    otherDesignation: text(rep.component(2)),
-    city: text(rep.component(3)),
-    state: text(rep.component(4)),
-    postalCode: text(rep.component(5)),
-    country: text(rep.component(6)),
-    typeCode: text(rep.component(7)),
-    county: text(rep.component(9)),
-  };
-  return hasAny(address) ? address : undefined;
+  const street = text(rep.component(1, 1));
+  const otherDesignation = text(rep.component(2));
+  const city = text(rep.component(3));
+  const state = text(rep.component(4));
+  const postalCode = text(rep.component(5));
+  const country = text(rep.component(6));
+  const typeCode = text(rep.component(7));
+  const county = text(rep.component(9));
+  if (
+    street === undefined &&
+    otherDesignation === undefined &&
+    city === undefined &&
+    state === undefined &&
+    postalCode === undefined &&
+    country === undefined &&
+    typeCode === undefined &&
+    county === undefined
+  ) {
+    return undefined;
+  }
+  return { street, otherDesignation, city, state, postalCode, country, typeCode, county };
 }
 
 /**
@@ -151,13 +168,15 @@ function xcnIdentifier(rep: Hl7Repetition): Identifier | undefined {
  * and is not merged in.
  */
 export function readProvider(field: Hl7Field): Provider | undefined {
-  const [first, ...rest] = field.repetitions;
+  const reps = field.repetitions;
+  const first = reps[0];
   if (first === undefined) return undefined;
   const name = readName(first, 2);
   const identifiers: Identifier[] = [];
   const firstId = xcnIdentifier(first);
   if (firstId !== undefined) identifiers.push(firstId);
-  for (const rep of rest) {
+  for (let i = 1; i < reps.length; i++) {
+    const rep = reps[i] as Hl7Repetition;
     const family = text(rep.component(2, 1));
     if (family !== undefined && family !== name?.family) continue;
     const id = xcnIdentifier(rep);
@@ -169,16 +188,25 @@ export function readProvider(field: Hl7Field): Provider | undefined {
 
 /** PL (PV1-3, PV1-6). */
 export function readLocation(rep: Hl7Repetition): PatientLocation | undefined {
-  const location: PatientLocation = {
-    pointOfCare: text(rep.component(1)),
-    room: text(rep.component(2)),
-    bed: text(rep.component(3)),
-    facility: hdAt(rep, 4),
-    building: text(rep.component(7)),
-    floor: text(rep.component(8)),
-    description: text(rep.component(9)),
-  };
-  return hasAny(location) ? location : undefined;
+  const pointOfCare = text(rep.component(1));
+  const room = text(rep.component(2));
+  const bed = text(rep.component(3));
+  const facility = hdAt(rep, 4);
+  const building = text(rep.component(7));
+  const floor = text(rep.component(8));
+  const description = text(rep.component(9));
+  if (
+    pointOfCare === undefined &&
+    room === undefined &&
+    bed === undefined &&
+    facility === undefined &&
+    building === undefined &&
+    floor === undefined &&
+    description === undefined
+  ) {
+    return undefined;
+  }
+  return { pointOfCare, room, bed, facility, building, floor, description };
 }
 
 /** CE / CWE. */

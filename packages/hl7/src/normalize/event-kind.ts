@@ -10,6 +10,9 @@ export interface VisitSetting {
   readonly cameFromEd: boolean;
 }
 
+const has = (list: readonly string[], value: string | undefined): boolean =>
+  value !== undefined && list.includes(value);
+
 /** Reads the mapping's ED and observation codes against a visit. */
 export function visitSetting(
   visit:
@@ -25,8 +28,6 @@ export function visitSetting(
     | "observationLocations"
   >,
 ): VisitSetting {
-  const has = (list: readonly string[], value: string | undefined) =>
-    value !== undefined && list.includes(value);
   const pointOfCare = visit?.location?.pointOfCare;
   return {
     isEd: has(mapping.edPatientClasses, visit?.patientClass) || has(mapping.edLocations, pointOfCare),

@@ -6,6 +6,8 @@ import { parseHl7Time } from "./hl7-time.ts";
 /** A time read from a field: absent, an instant, or a data-type error to NAK with. */
 export type TimeRead = { ok: true; iso: string | undefined } | { ok: false; error: Hl7Error };
 
+const ABSENT: TimeRead = Object.freeze({ ok: true, iso: undefined });
+
 /**
  * Reads the TS/DTM at `segment-field` (component 1; the v2.3 TS "degree of precision" component is
  * ignored) in the facility's zone. A malformed value is a 102 at that field rather than "absent": a
@@ -18,7 +20,7 @@ export function readTime(
   repetition = 1,
 ): TimeRead {
   const value = segment?.read(field, repetition, 1, 1).trim() ?? "";
-  if (segment === undefined || value === "") return { ok: true, iso: undefined };
+  if (segment === undefined || value === "") return ABSENT;
   const parsed = parseHl7Time(value, zone);
   if (parsed.ok) return { ok: true, iso: parsed.iso };
   return {
@@ -56,21 +58,23 @@ export function readEventTimes(
   kind: AdtEventKind,
   zone: string,
 ): { ok: true; times: EventTimes } | { ok: false; error: Hl7Error } {
-  const reads = {
-    "EVN-6": readTime(evn, 6, zone),
-    "PV1-44": readTime(pv1, 44, zone),
-    "PV1-45": readTime(pv1, 45, zone),
-    "EVN-2": readTime(evn, 2, zone),
-    "MSH-7": readTime(msh, 7, zone),
-  } satisfies Record<OccurredAtSource, TimeRead>;
-  const iso: Partial<Record<OccurredAtSource, string>> = {};
-  for (const [source, read] of Object.entries(reads) as [OccurredAtSource, TimeRead][]) {
-    if (!read.ok) return read;
-    if (read.iso !== undefined) iso[source] = read.iso;
-  }
+  // All five are read, in this order, even when an earlier one decides: a malformed value is a 102
+  // wherever it is.
+  const evn6 = readTime(evn, 6, zone);
+  if (!evn6.ok) return evn6;
+  const pv144 = readTime(pv1, 44, zone);
+  if (!pv144.ok) return pv144;
+  const pv145 = readTime(pv1, 45, zone);
+  if (!pv145.ok) return pv145;
+  const evn2 = readTime(evn, 2, zone);
+  if (!evn2.ok) return evn2;
+  const msh7 = readTime(msh, 7, zone);
+  if (!msh7.ok) return msh7;
+
   const recordedSource: OccurredAtSource | undefined =
-    iso["EVN-2"] !== undefined ? "EVN-2" : iso["MSH-7"] !== undefined ? "MSH-7" : undefined;
-  if (recordedSource === undefined) {
+    evn2.iso !== undefined ? "EVN-2" : msh7.iso !== undefined ? "MSH-7" : undefined;
+  const recordedAt = evn2.iso ?? msh7.iso;
+  if (recordedSource === undefined || recordedAt === undefined) {
     return {
       ok: false,
       error: {
@@ -80,19 +84,26 @@ export function readEventTimes(
       },
     };
   }
-  const order: OccurredAtSource[] = ["EVN-6"];
-  if (ADMIT_KINDS.has(kind)) order.push("PV1-44");
-  if (DISCHARGE_KINDS.has(kind)) order.push("PV1-45");
-  order.push(recordedSource);
-  const occurredAtSource = order.find((source) => iso[source] !== undefined) ?? recordedSource;
+  let occurredAtSource: OccurredAtSource = recordedSource;
+  let occurredAt = recordedAt;
+  if (evn6.iso !== undefined) {
+    occurredAtSource = "EVN-6";
+    occurredAt = evn6.iso;
+  } else if (ADMIT_KINDS.has(kind) && pv144.iso !== undefined) {
+    occurredAtSource = "PV1-44";
+    occurredAt = pv144.iso;
+  } else if (DISCHARGE_KINDS.has(kind) && pv145.iso !== undefined) {
+    occurredAtSource = "PV1-45";
+    occurredAt = pv145.iso;
+  }
   return {
     ok: true,
     times: {
-      occurredAt: iso[occurredAtSource] ?? "",
+      occurredAt,
       occurredAtSource,
-      recordedAt: iso[recordedSource] ?? "",
-      admittedAt: iso["PV1-44"],
-      dischargedAt: iso["PV1-45"],
+      recordedAt,
+      admittedAt: pv144.iso,
+      dischargedAt: pv145.iso,
     },
   };
 }

@@ -21,10 +21,6 @@ export type Hl7TimeResult =
     }
   | { ok: false; reason: string };
 
-/** HL7 DTM/TS: YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]. More than 4 fraction digits are tolerated. */
-const TS =
-  /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,9}))?)?)?)?)?)?(?:([+-])(\d{2})(\d{2}))?$/;
-
 const PRECISIONS: readonly Hl7TimePrecision[] = [
   "year",
   "month",
@@ -45,6 +41,94 @@ interface WallTime {
   millisecond: number;
 }
 
+/** An HL7 time stamp as written: its wall-clock parts, how many were sent, and its offset if any. */
+interface Stamp extends WallTime {
+  /** How many of year, month, day, hour, minute, second and fraction were written (1–7). */
+  parts: number;
+  hasFraction: boolean;
+  /** `+1`/`-1` when an offset was written, else 0. */
+  sign: number;
+  offsetHours: number;
+  offsetMinutes: number;
+}
+
+const ZERO = 0x30;
+
+function digitAt(value: string, i: number): number {
+  const d = value.charCodeAt(i) - ZERO;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/** Two digits at `i` as a number, or -1. */
+function twoDigits(value: string, i: number): number {
+  const a = digitAt(value, i);
+  const b = digitAt(value, i + 1);
+  return a === -1 || b === -1 ? -1 : a * 10 + b;
+}
+
+/**
+ * Reads HL7 DTM/TS, `YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]` (up to 9 fraction digits are
+ * tolerated), or returns undefined when the value does not have that shape. Written out by hand
+ * rather than as a regular expression: several times in every message go through it.
+ */
+function readStamp(value: string): Stamp | undefined {
+  const length = value.length;
+  const y1 = twoDigits(value, 0);
+  const y2 = twoDigits(value, 2);
+  if (length < 4 || y1 === -1 || y2 === -1) return undefined;
+  const t: Stamp = {
+    year: y1 * 100 + y2,
+    month: 1,
+    day: 1,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    millisecond: 0,
+    parts: 1,
+    hasFraction: false,
+    sign: 0,
+    offsetHours: 0,
+    offsetMinutes: 0,
+  };
+  let i = 4;
+  for (; t.parts < 6 && i + 1 < length; i += 2) {
+    const n = twoDigits(value, i);
+    if (n === -1) break;
+    if (t.parts === 1) t.month = n;
+    else if (t.parts === 2) t.day = n;
+    else if (t.parts === 3) t.hour = n;
+    else if (t.parts === 4) t.minute = n;
+    else t.second = n;
+    t.parts++;
+  }
+  if (t.parts === 6 && value.charCodeAt(i) === 0x2e /* . */) {
+    const from = ++i;
+    let ms = 0;
+    for (; i < length && i - from < 9; i++) {
+      const d = digitAt(value, i);
+      if (d === -1) break;
+      if (i - from < 3) ms = ms * 10 + d;
+    }
+    if (i === from) return undefined;
+    // Fewer than 3 digits are tenths or hundredths: `.1` is 100 ms.
+    for (let k = i - from; k < 3; k++) ms *= 10;
+    t.millisecond = ms;
+    t.hasFraction = true;
+    t.parts++;
+  }
+  const sign = value.charCodeAt(i);
+  if (sign === 0x2b /* + */ || sign === 0x2d /* - */) {
+    const oh = twoDigits(value, i + 1);
+    const om = twoDigits(value, i + 3);
+    if (oh === -1 || om === -1) return undefined;
+    t.sign = sign === 0x2d ? -1 : 1;
+    t.offsetHours = oh;
+    t.offsetMinutes = om;
+    i += 5;
+  }
+  return i === length ? t : undefined;
+}
+
 const fail = (reason: string): Hl7TimeResult => ({ ok: false, reason });
 
 function daysInMonth(year: number, month: number): number {
@@ -62,25 +146,33 @@ function checkWallTime(t: WallTime): string | undefined {
   return undefined;
 }
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
+/** "00" … "99": formatting a time stamp looks its two-digit parts up instead of padding each. */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
+const two = (n: number): string => TWO_DIGITS[n] ?? String(n);
 
 /** ISO-8601 text for a wall-clock time and the UTC offset (minutes) in force at it. */
 function formatIso(t: WallTime, offsetMinutes: number, withMillis: boolean): string {
-  const sign = offsetMinutes < 0 ? "-" : "+";
   const abs = Math.abs(offsetMinutes);
-  return `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}${
-    withMillis ? `.${pad(t.millisecond, 3)}` : ""
-  }${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  const year = t.year >= 1000 ? String(t.year) : String(t.year).padStart(4, "0");
+  const millis = withMillis ? `.${String(t.millisecond).padStart(3, "0")}` : "";
+  return `${year}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}${millis}${
+    offsetMinutes < 0 ? "-" : "+"
+  }${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
 }
 
-/** A local hour of one zone with a single, unambiguous offset: the common case, worth remembering. */
-const REGULAR_HOURS = new Map<string, number>();
+/**
+ * Local hours of a zone with a single, unambiguous offset (the common case, worth remembering): per
+ * zone, by a number made of the local date and hour, so a lookup builds no string.
+ */
+const REGULAR_HOURS = new Map<string, Map<number, number>>();
 const REGULAR_HOURS_LIMIT = 4096;
+let regularHoursSize = 0;
 
 /** The offset in force for the whole of this local hour, or `undefined` if the hour holds a DST change. */
 function regularHourOffset(zone: string, t: WallTime): number | undefined {
-  const key = `${zone}|${t.year}-${t.month}-${t.day}T${t.hour}`;
-  const cached = REGULAR_HOURS.get(key);
+  let hours = REGULAR_HOURS.get(zone);
+  const key = ((t.year * 12 + t.month - 1) * 31 + t.day - 1) * 24 + t.hour;
+  const cached = hours?.get(key);
   if (cached !== undefined) return cached;
   const start = DateTime.fromObject({ year: t.year, month: t.month, day: t.day, hour: t.hour }, { zone });
   const end = start.isValid ? start.set({ minute: 59, second: 59, millisecond: 999 }) : start;
@@ -94,10 +186,38 @@ function regularHourOffset(zone: string, t: WallTime): number | undefined {
     start.getPossibleOffsets().length === 1 &&
     end.getPossibleOffsets().length === 1;
   if (!regular) return undefined;
-  if (REGULAR_HOURS.size >= REGULAR_HOURS_LIMIT) REGULAR_HOURS.clear();
+  if (regularHoursSize >= REGULAR_HOURS_LIMIT) {
+    REGULAR_HOURS.clear();
+    regularHoursSize = 0;
+    hours = undefined;
+  }
+  if (hours === undefined) {
+    hours = new Map();
+    REGULAR_HOURS.set(zone, hours);
+  }
   const offset = Math.trunc(start.offset);
-  REGULAR_HOURS.set(key, offset);
+  hours.set(key, offset);
+  regularHoursSize++;
   return offset;
+}
+
+const NOT_A_TIME = "not an HL7 date/time (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ])";
+
+/** Why a stamp's parts or offset are out of range, or undefined when they are fine. */
+function checkStamp(t: Stamp): string | undefined {
+  const invalid = checkWallTime(t);
+  if (invalid !== undefined) return invalid;
+  if (t.sign !== 0 && (t.offsetMinutes > 59 || t.offsetHours > 14)) return "time zone offset out of range";
+  return undefined;
+}
+
+/**
+ * True when `value` is a valid HL7 date/time (the same test `parseHl7Time` applies, without reading it
+ * in a zone): for values such as a birth date that are checked but not turned into an instant.
+ */
+export function isValidHl7Time(value: string): boolean {
+  const t = readStamp(value);
+  return t !== undefined && checkStamp(t) === undefined;
 }
 
 /**
@@ -110,42 +230,38 @@ function regularHourOffset(zone: string, t: WallTime): number | undefined {
  * Missing parts are the start of the period (`2024` is 2024-01-01T00:00 local). The caller must not
  * pass the empty string; it means "not sent", which is not an error of this value.
  *
- * Speed matters (every message has several times): the offset luxon finds for a local hour is
- * remembered when that whole hour has one unambiguous offset, so luxon's Intl work is paid once per
- * zone and hour rather than per value; hours holding a DST change always take the full path.
+ * Speed matters (every message has several times): a value with its own offset never reaches luxon,
+ * and the offset luxon finds for a local hour is remembered when that whole hour has one unambiguous
+ * offset, so luxon's Intl work is paid once per zone and hour rather than per value; hours holding a
+ * DST change always take the full path.
  */
 export function parseHl7Time(value: string, zone: string): Hl7TimeResult {
-  const m = TS.exec(value);
-  if (m === null) return fail("not an HL7 date/time (YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ])");
-  const [, y, mo, d, h, mi, s, frac, sign, oh, om] = m;
-  const wall: WallTime = {
-    year: Number(y),
-    month: mo === undefined ? 1 : Number(mo),
-    day: d === undefined ? 1 : Number(d),
-    hour: h === undefined ? 0 : Number(h),
-    minute: mi === undefined ? 0 : Number(mi),
-    second: s === undefined ? 0 : Number(s),
-    millisecond: frac === undefined ? 0 : Number(frac.padEnd(3, "0").slice(0, 3)),
-  };
-  const invalid = checkWallTime(wall);
+  const t = readStamp(value);
+  if (t === undefined) return fail(NOT_A_TIME);
+  const invalid = checkStamp(t);
   if (invalid !== undefined) return fail(invalid);
-  const precision =
-    PRECISIONS[[y, mo, d, h, mi, s, frac].filter((p) => p !== undefined).length - 1] ?? "year";
-  const withMillis = frac !== undefined;
+  const precision = PRECISIONS[t.parts - 1] ?? "year";
+  const withMillis = t.hasFraction;
 
-  if (sign !== undefined) {
-    const offsetHours = Number(oh);
-    const offsetMinutes = Number(om);
-    if (offsetMinutes > 59 || offsetHours > 14) return fail("time zone offset out of range");
-    const offset = (sign === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
-    return { ok: true, iso: formatIso(wall, offset, withMillis), precision, hadOffset: true };
+  if (t.sign !== 0) {
+    const offset = t.sign * (t.offsetHours * 60 + t.offsetMinutes);
+    return { ok: true, iso: formatIso(t, offset, withMillis), precision, hadOffset: true };
   }
 
-  const offset = regularHourOffset(zone, wall);
+  const offset = regularHourOffset(zone, t);
   if (offset !== undefined)
-    return { ok: true, iso: formatIso(wall, offset, withMillis), precision, hadOffset: false };
+    return { ok: true, iso: formatIso(t, offset, withMillis), precision, hadOffset: false };
 
-  let dt = DateTime.fromObject({ ...wall }, { zone });
+  const wall: WallTime = {
+    year: t.year,
+    month: t.month,
+    day: t.day,
+    hour: t.hour,
+    minute: t.minute,
+    second: t.second,
+    millisecond: t.millisecond,
+  };
+  let dt = DateTime.fromObject(wall, { zone });
   if (!dt.isValid) {
     return fail(
       dt.invalidReason === "unsupported zone" ? `unknown time zone "${zone}"` : "date/time out of range",
@@ -180,13 +296,9 @@ export function parseHl7Time(value: string, zone: string): Hl7TimeResult {
  * `undefined` when fewer than year, month and day were sent or the date does not exist.
  */
 export function parseHl7Date(value: string): string | undefined {
-  const m = TS.exec(value);
-  if (m === null) return undefined;
-  const [, y, mo, d] = m;
-  if (mo === undefined || d === undefined) return undefined;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
+  const t = readStamp(value);
+  if (t === undefined || t.parts < 3) return undefined;
+  const { year, month, day } = t;
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return `${y}-${mo}-${d}`;
+  return `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}`;
 }

@@ -9,6 +9,7 @@ function fromIn1(source: MemberIdSource, insurance: Insurance): string | undefin
 }
 
 function readInsurance(in1: Hl7Segment, sources: readonly MemberIdSource[]): Insurance {
+  // Built whole and then completed, not copied with a spread: spreading costs far more on this path.
   const insurance: Insurance = {
     setId: text(in1.read(1)),
     planId: text(in1.read(2)),
@@ -20,10 +21,14 @@ function readInsurance(in1: Hl7Segment, sources: readonly MemberIdSource[]): Ins
     groupName: text(in1.read(9)),
     policyNumber: text(in1.read(36)),
     insuredId: readIdentifier(in1.field(49).repetition(1))?.value,
+    memberId: undefined,
   };
   for (const source of sources) {
     const memberId = fromIn1(source, insurance);
-    if (memberId !== undefined) return { ...insurance, memberId };
+    if (memberId !== undefined) {
+      insurance.memberId = memberId;
+      break;
+    }
   }
   return insurance;
 }

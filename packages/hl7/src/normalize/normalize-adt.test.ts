@@ -1,7 +1,7 @@
 import { AdtEvent, adtEventId, Hl7ErrorCode, type MemberIdSource } from "@homeward/contracts";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SAMPLE_ADT_MESSAGES } from "../fixtures/adt-messages.ts";
+import { ADT_A03_DISCHARGE, SAMPLE_ADT_MESSAGES } from "../fixtures/adt-messages.ts";
 import { parseHl7 } from "../parser.ts";
 import { normalizeAdt } from "./index.ts";
 import {
@@ -198,6 +198,23 @@ describe("normalizeAdt: the whole event", () => {
       ADT_A08_UPDATE: "update",
       ADT_A11_CANCEL: "cancel-admit",
       ADT_A40_MERGE: "merge",
+    });
+  });
+
+  it("reads the discharge fixture's PV1-36 disposition and PV1-45 discharge time where the spec puts them", () => {
+    const parsed = parseHl7(ADT_A03_DISCHARGE);
+    if (!parsed.ok) throw new Error(parsed.error.text);
+    const result = normalizeAdt(parsed.message, northgenMapping({ sendingFacility: "MERCYGEN" }));
+    if (!result.ok) throw new Error(result.error.text);
+    expect(result.event).toMatchObject({
+      kind: "discharge",
+      occurredAt: "2024-03-09T11:00:00-05:00",
+      occurredAtSource: "PV1-45",
+      visit: {
+        dischargeDisposition: "01",
+        admittedAt: "2024-03-05T19:00:00-05:00",
+        dischargedAt: "2024-03-09T11:00:00-05:00",
+      },
     });
   });
 });
@@ -437,7 +454,7 @@ describe("normalizeAdt: refusals", () => {
     expect(refusal({ ...base, PID: pid })).toEqual({
       code: "101",
       text: "Required field PID-3 (patient identifier list) has no identifier",
-      location: { segment: "PID", sequence: 3, field: 3, component: 1 },
+      location: { segment: "PID", sequence: 1, field: 3, component: 1 },
     });
   });
 
@@ -451,7 +468,8 @@ describe("normalizeAdt: refusals", () => {
   it("refuses a merge with several PID/MRG pairs with 207 rather than dropping some", () => {
     const segments = edArrivalSegments("A40");
     const pairs = { ...segments, MRG: "MRG|OLD1", PID2: segments.PID, MRG2: "MRG|OLD2" };
-    expect(refusal(pairs)).toMatchObject({ code: "207" });
+    // Located at the second PID (ERL-2 counts occurrences of the segment id).
+    expect(refusal(pairs)).toMatchObject({ code: "207", location: { segment: "PID", sequence: 2 } });
   });
 
   it("refuses an empty MSH-4 with 101", () => {
@@ -464,7 +482,7 @@ describe("normalizeAdt: refusals", () => {
   it("refuses malformed times with 102 at the field", () => {
     expect(refusal({ ...base, EVN: "EVN|A04|20240705143000||||2024-07-05" })).toMatchObject({
       code: "102",
-      location: { segment: "EVN", sequence: 2, field: 6 },
+      location: { segment: "EVN", sequence: 1, field: 6 },
     });
     expect(refusal(withPv1("A04", { 44: "20241305" }))).toMatchObject({
       code: "102",

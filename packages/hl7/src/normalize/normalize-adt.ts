@@ -25,6 +25,16 @@ const REQUIRED_HEADER_FIELDS = [
 
 const fail = (error: Hl7Error): NormalizeResult => ({ ok: false, error });
 
+/** The 101 for `REQUIRED_HEADER_FIELDS[i]`. */
+function missingHeaderField(msh: Hl7Segment, i: 0 | 1 | 2): Hl7Error {
+  const [field, name] = REQUIRED_HEADER_FIELDS[i];
+  return {
+    code: "101",
+    text: `Required field MSH-${field} (${name}) is missing`,
+    location: { segment: "MSH", sequence: msh.sequence, field },
+  };
+}
+
 function readMerge(mrg: Hl7Segment): MergeInfo | Hl7Error {
   const priorIdentifiers = readIdentifiers(mrg.field(1));
   // MRG-4 prior patient id (deprecated since 2.3.1) is still what some feeds fill.
@@ -100,19 +110,12 @@ export function normalizeAdt(
       location: { segment: "MSH", sequence: msh.sequence, field: 4 },
     });
   }
-  const header = new Map<number, string>();
-  for (const [field, name] of REQUIRED_HEADER_FIELDS) {
-    const value = text(msh.read(field));
-    if (value === undefined) {
-      return fail({
-        code: "101",
-        text: `Required field MSH-${field} (${name}) is missing`,
-        location: { segment: "MSH", sequence: msh.sequence, field },
-      });
-    }
-    header.set(field, value);
+  const controlId = text(msh.read(10));
+  const processingId = text(msh.read(11));
+  const hl7Version = text(msh.read(12));
+  if (controlId === undefined || processingId === undefined || hl7Version === undefined) {
+    return fail(missingHeaderField(msh, controlId === undefined ? 0 : processingId === undefined ? 1 : 2));
   }
-  const controlId = header.get(10) ?? "";
 
   if (pid === undefined) return fail(missingSegment("PID", trigger));
   if (scope === "visit" && pv1 === undefined) return fail(missingSegment("PV1", trigger));
@@ -143,6 +146,13 @@ export function normalizeAdt(
   if (!times.ok) return times;
   const insurances = readInsurances(segments.in1, mapping);
   const sendingApplication = hdField(msh.field(3)) ?? "";
+  // The readers leave these properties for us to fill rather than have us copy their objects with a
+  // spread, which costs more than all the reading on this path.
+  patient.patient.memberId = memberIdOf(mapping, patient.patient.identifiers, insurances);
+  if (visit !== undefined) {
+    visit.admittedAt = times.times.admittedAt;
+    visit.dischargedAt = times.times.dischargedAt;
+  }
 
   const event: AdtEvent = {
     schemaVersion: 1,
@@ -151,8 +161,8 @@ export function normalizeAdt(
     messageType: "ADT",
     trigger,
     messageStructure: text(msh.read(9, 1, 3)),
-    hl7Version: header.get(12) ?? "",
-    processingId: header.get(11) ?? "",
+    hl7Version,
+    processingId,
     controlId,
     occurredAt: times.times.occurredAt,
     occurredAtSource: times.times.occurredAtSource,
@@ -166,11 +176,8 @@ export function normalizeAdt(
       displayName: mapping.displayName,
       timeZone: mapping.timeZone,
     },
-    patient: { ...patient.patient, memberId: memberIdOf(mapping, patient.patient.identifiers, insurances) },
-    visit:
-      visit === undefined
-        ? undefined
-        : { ...visit, admittedAt: times.times.admittedAt, dischargedAt: times.times.dischargedAt },
+    patient: patient.patient,
+    visit,
     primaryCareProvider: readPrimaryCareProvider(segments.rol, segments.pd1),
     diagnoses: readDiagnoses(segments.dg1),
     insurances,

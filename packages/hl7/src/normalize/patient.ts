@@ -1,8 +1,10 @@
 import type {
+  Address,
   AdtPatient,
   FacilityMapping,
   Identifier,
   PrimaryCareProvider,
+  Provider,
   Telecom,
 } from "@homeward/contracts";
 import type { Hl7Error } from "../errors.ts";
@@ -16,7 +18,9 @@ import {
   text,
 } from "./data-types.ts";
 import { readTime } from "./event-times.ts";
-import { parseHl7Date, parseHl7Time } from "./hl7-time.ts";
+import { isValidHl7Time, parseHl7Date } from "./hl7-time.ts";
+
+const hasOne = <T>(list: T[]): list is [T, ...T[]] => list.length > 0;
 
 /** The key identifier: first PID-3 repetition of an MRN type (and authority, if the mapping says). */
 export function primaryIdentifierOf(
@@ -42,9 +46,9 @@ export function readPatient(
   pid: Hl7Segment,
   pd1: Hl7Segment | undefined,
   mapping: Pick<FacilityMapping, "mrnTypeCodes" | "mrnAssigningAuthority" | "timeZone">,
-): { ok: true; patient: Omit<AdtPatient, "memberId">; protected: boolean } | { ok: false; error: Hl7Error } {
-  const [first, ...more] = readIdentifiers(pid.field(3));
-  if (first === undefined) {
+): { ok: true; patient: AdtPatient; protected: boolean } | { ok: false; error: Hl7Error } {
+  const identifiers = readIdentifiers(pid.field(3));
+  if (!hasOne(identifiers)) {
     return {
       ok: false,
       error: {
@@ -54,10 +58,8 @@ export function readPatient(
       },
     };
   }
-  const identifiers: [Identifier, ...Identifier[]] = [first, ...more];
-
   const birth = pid.read(7).trim();
-  if (birth !== "" && !parseHl7Time(birth, "UTC").ok) {
+  if (birth !== "" && !isValidHl7Time(birth)) {
     return {
       ok: false,
       error: {
@@ -71,14 +73,18 @@ export function readPatient(
   if (!death.ok) return death;
 
   const telecoms: Telecom[] = [];
-  for (const [n, field] of [
-    [13, "PID-13"],
-    [14, "PID-14"],
-  ] as const) {
-    for (const rep of pid.field(n).repetitions) {
-      const telecom = readTelecom(rep, field);
-      if (telecom !== undefined) telecoms.push(telecom);
-    }
+  for (const rep of pid.field(13).repetitions) {
+    const telecom = readTelecom(rep, "PID-13");
+    if (telecom !== undefined) telecoms.push(telecom);
+  }
+  for (const rep of pid.field(14).repetitions) {
+    const telecom = readTelecom(rep, "PID-14");
+    if (telecom !== undefined) telecoms.push(telecom);
+  }
+  const addresses: Address[] = [];
+  for (const rep of pid.field(11).repetitions) {
+    const address = readAddress(rep);
+    if (address !== undefined) addresses.push(address);
   }
   const deathIndicator = text(pid.read(30));
   return {
@@ -89,14 +95,24 @@ export function readPatient(
       name: readPreferredName(pid.field(5)),
       birthDate: birth === "" ? undefined : parseHl7Date(birth),
       sex: text(pid.read(8)),
-      addresses: pid.field(11).repetitions.flatMap((rep) => readAddress(rep) ?? []),
+      addresses,
       telecoms,
       deceased: deathIndicator === "Y" ? true : deathIndicator === "N" ? false : undefined,
       deceasedAt: death.iso,
+      // Filled in by the caller, once the insurances are read.
+      memberId: undefined,
     },
     protected: text(pd1?.read(12) ?? "") === "Y",
   };
 }
+
+// Written out rather than spread: an object spread costs far more than the rest of this path.
+const withSource = (p: Provider, source: PrimaryCareProvider["source"]): PrimaryCareProvider => ({
+  identifiers: p.identifiers,
+  npi: p.npi,
+  name: p.name,
+  source,
+});
 
 /**
  * The primary care provider: a ROL segment with role `PP` (HL7 table 0443; ROL-2 `DE` deletions
@@ -109,8 +125,8 @@ export function readPrimaryCareProvider(
   for (const rol of rols) {
     if (rol.read(3) !== "PP" || rol.read(2) === "DE") continue;
     const provider = readProvider(rol.field(4));
-    if (provider !== undefined) return { ...provider, source: "ROL" };
+    if (provider !== undefined) return withSource(provider, "ROL");
   }
   const provider = pd1 === undefined ? undefined : readProvider(pd1.field(4));
-  return provider === undefined ? undefined : { ...provider, source: "PD1-4" };
+  return provider === undefined ? undefined : withSource(provider, "PD1-4");
 }

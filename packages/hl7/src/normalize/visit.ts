@@ -24,6 +24,8 @@ export function readVisit(pv1: Hl7Segment, pv2: Hl7Segment | undefined, pid: Hl7
     attendingProvider: readProvider(pv1.field(7)),
     admittingProvider: readProvider(pv1.field(17)),
     admitReason: pv2 === undefined ? undefined : readCoded(pv2.field(3).repetition(1)),
+    admittedAt: undefined,
+    dischargedAt: undefined,
   };
 }
 
