@@ -1,3 +1,5 @@
+import { type Hl7ErrorCode, hl7ErrorCodeText } from "@homeward/contracts";
+
 /**
  * HL7 table 0357 (message error condition codes) as used in ERR-3 and in our parse results.
  * Kept as string literals so they can be written into an ERR segment without mapping.
@@ -7,19 +9,7 @@
  * 202 unsupported processing id, 203 unsupported version id, 204 unknown key identifier,
  * 205 duplicate key identifier, 206 application record locked, 207 application internal error.
  */
-export type Hl7ErrorCode =
-  | "100"
-  | "101"
-  | "102"
-  | "103"
-  | "200"
-  | "201"
-  | "202"
-  | "203"
-  | "204"
-  | "205"
-  | "206"
-  | "207";
+export type { Hl7ErrorCode };
 
 /**
  * Where an error sits, as ERR-2 (ERL) counts it: segment id; segment sequence, which is the
@@ -45,17 +35,4 @@ export interface Hl7Error {
 }
 
 /** Display text of table 0357 codes, used in ERR-3.2. */
-export const HL7_ERROR_CODE_TEXT: Readonly<Record<Hl7ErrorCode, string>> = {
-  "100": "Segment sequence error",
-  "101": "Required field missing",
-  "102": "Data type error",
-  "103": "Table value not found",
-  "200": "Unsupported message type",
-  "201": "Unsupported event code",
-  "202": "Unsupported processing id",
-  "203": "Unsupported version id",
-  "204": "Unknown key identifier",
-  "205": "Duplicate key identifier",
-  "206": "Application record locked",
-  "207": "Application internal error",
-};
+export const HL7_ERROR_CODE_TEXT: Readonly<Record<Hl7ErrorCode, string>> = hl7ErrorCodeText;

@@ -12,8 +12,8 @@
  *   `0x1C 0x0D` and which are harmless.
  * - `... 0x1C 0x0D` with no `0x0B` before it: `missing-start-block`, nothing is emitted.
  * - `0x1C` followed by anything but `0x0D` is not payload (the spec forbids 0x1C in the data):
- *   the frame is dropped with `invalid-end-block` and we resync at the next `0x0B`. The sender
- *   gets no ACK for it and will time out, which is the honest outcome for a corrupt block.
+ *   the frame is dropped with `invalid-end-block` and we resync at the next `0x0B`. What to
+ *   answer is the transport's choice (the listener sends an AR NAK so the sender resends).
  * - `0x0B` inside an open frame: the open frame was cut short (sender restarted); it is
  *   dropped with `unterminated-frame` and a new frame starts at this `0x0B`.
  * - A frame over `maxFrameBytes` is discarded as it streams (memory stays bounded) and reported
