@@ -10,18 +10,15 @@
  * round-robin slices (so drift on a shared machine hits every row alike) and each row reports its
  * median slice. The table is printed and written into docs/benchmarks.md between the parse markers.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { adtEventId, FacilityMapping } from "@homeward/contracts";
+import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
 import { Message } from "node-hl7-client";
 import { ADT_A01_ADMIT, ADT_A03_DISCHARGE, ADT_A04_ED } from "../src/fixtures/adt-messages.ts";
 import { decodeHl7Bytes, normalizeAdt, parseHl7 } from "../src/index.ts";
 
 const REPO_ROOT = new URL("../../../", import.meta.url);
-const DOC = new URL("docs/benchmarks.md", REPO_ROOT);
-const BEGIN = "<!-- parse:begin -->";
-const END = "<!-- parse:end -->";
 
 /** The 30 primitives every reader takes out of every message, as `SEG-field[.component]`. */
 const PATHS = [
@@ -279,21 +276,21 @@ async function main(): Promise<void> {
     notes.push(
       `all rows read the same ${PATHS.length * 5} values from the five distinct fixtures (checked before timing).`,
     );
-  const cpu = cpus();
-  const machine = `${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, ${process.platform}/${process.arch}`;
-  const date = new Date().toISOString().slice(0, 10);
+  const machine = machineLine();
 
   console.log(lines.join("\n"));
   console.log(target);
   console.log(floor);
   for (const note of notes) console.log(`note: ${note}`);
   console.log(`${machine}; checksum ${sink}`);
+  console.log(
+    `Run: node --conditions=source --import tsx packages/hl7/bench/parse.bench.ts [seconds-per-row]`,
+  );
 
   const section = [
-    BEGIN,
     "## parse",
     "",
-    `${date}, ${machine}.`,
+    `${machine}. Run: \`node --conditions=source --import tsx packages/hl7/bench/parse.bench.ts [seconds-per-row]\`.`,
     `One process, one core; ${payloads.length} messages cycled (fixtures A04 ×3, A01, A03; ~${averageBytes} bytes each);`,
     `warm-up, then ${slices} round-robin slices per row (${seconds}s per row), median shown. Every row starts from`,
     "the MLLP payload bytes (UTF-8 decode included).",
@@ -304,29 +301,8 @@ async function main(): Promise<void> {
     "",
     floor,
     ...notes.map((n) => `\nNote: ${n}`),
-    END,
   ].join("\n");
-  writeDoc(section);
-}
-
-/** Replaces the parse section of docs/benchmarks.md (creating the file if needed), leaving the rest alone. */
-function writeDoc(section: string): void {
-  if (!existsSync(DOC)) {
-    mkdirSync(new URL(".", DOC), { recursive: true });
-    writeFileSync(
-      DOC,
-      `# Benchmarks\n\nRun \`node --conditions=source --import tsx packages/hl7/bench/parse.bench.ts [seconds-per-row]\` from the repository root; it rewrites only the parse section, between its markers.\n\n${section}\n`,
-    );
-    return;
-  }
-  const doc = readFileSync(DOC, "utf8");
-  const begin = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END, begin);
-  const next =
-    begin === -1 || end === -1
-      ? `${doc.trimEnd()}\n\n${section}\n`
-      : `${doc.slice(0, begin)}${section}${doc.slice(end + END.length)}`;
-  writeFileSync(DOC, next);
+  writeBenchmarkSection("parse", section);
 }
 
 await main();
