@@ -41,6 +41,13 @@ export {
 export { Hl7ErrorCode, Hl7ErrorDetail, Hl7ErrorLocation, hl7ErrorCodeText } from "./hl7-error.ts";
 export { renderJsonSchemas } from "./json-schemas.ts";
 export {
+  MatchExplanation,
+  MatchedEvent,
+  MatchedRecipient,
+  MatchMethod,
+  UnmatchedEvent,
+} from "./matched-event.ts";
+export {
   ConnectionInfo,
   RawAdtRecord,
   RawMessage,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AdtEvent } from "./adt-event.ts";
 import { FacilityMappingsFile } from "./facility-mapping.ts";
+import { MatchedEvent, UnmatchedEvent } from "./matched-event.ts";
 import { RawAdtRecord, RejectedAdtRecord } from "./raw-adt-record.ts";
 
 /** Contracts published as JSON Schema, by file name in `schemas/`. */
@@ -9,6 +10,8 @@ const PUBLISHED: ReadonlyArray<readonly [fileName: string, schema: z.ZodType]> =
   ["raw-adt-record.v1.json", RawAdtRecord],
   ["rejected-adt-record.v1.json", RejectedAdtRecord],
   ["facility-mappings.v1.json", FacilityMappingsFile],
+  ["matched-event.v1.json", MatchedEvent],
+  ["unmatched-event.v1.json", UnmatchedEvent],
 ];
 
 /**
