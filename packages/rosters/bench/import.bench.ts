@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createPool, migrate } from "@homeward/db";
-import { machineLine } from "@homeward/testing/bench";
+import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
 import { importRoster, isValidNpi } from "../src/index.ts";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
@@ -78,6 +78,7 @@ try {
     ["same file again (unchanged)", files[0], "2024-05-01"],
     ["next month (1% ended, 1% new PCP)", files[1], "2024-06-01"],
   ];
+  const rows: string[] = [];
   for (const [label, file, asOf] of runs) {
     let mergeStarted = 0;
     const t0 = performance.now();
@@ -98,7 +99,25 @@ try {
         `${Math.round(r.read / seconds).toLocaleString("en-US")} rows/s; inserted ${r.inserted}, updated ${r.updated}, ` +
         `ended ${r.ended}, unchanged ${r.unchanged}, errors ${r.errorCount}`,
     );
+    rows.push(
+      `| ${label} | ${seconds.toFixed(1)} | ${((mergeStarted - t0) / 1000).toFixed(1)} | ${((performance.now() - mergeStarted) / 1000).toFixed(1)} | ${Math.round(r.read / seconds).toLocaleString("en-US")} | ${r.inserted} / ${r.updated} / ${r.ended} / ${r.unchanged} |`,
+    );
   }
+  writeBenchmarkSection(
+    "roster-import",
+    [
+      "## roster import",
+      "",
+      `${machineLine()}. ${ROWS.toLocaleString("en-US")}-row payer attribution roster (${(statSync(files[0]).size / 1e6).toFixed(0)} MB CSV, synthetic), local PostgreSQL, fresh schema.`,
+      "Run: `node --conditions=source --import tsx packages/rosters/bench/import.bench.ts [rows]`.",
+      "",
+      "| run | total s | read + check + stage s | merge s | rows/s | inserted / updated / ended / unchanged |",
+      "| --- | ---: | ---: | ---: | ---: | --- |",
+      ...rows,
+      "",
+      "Target (issue 4): a million-row roster imports in minutes, not hours.",
+    ].join("\n"),
+  );
 } finally {
   await pool.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
   await pool.end();
