@@ -51,50 +51,44 @@ export const RawMessageHeader = z.object({
 });
 export type RawMessageHeader = z.infer<typeof RawMessageHeader>;
 
+/** What every record of a received message carries, whether it was taken or refused. */
+const ReceivedMessage = z.object({
+  schemaVersion: z.literal(1),
+  /** When the last byte of the frame arrived at the listener. */
+  receivedAt: IsoDateTime,
+  connection: ConnectionInfo,
+  message: RawMessage,
+  header: RawMessageHeader,
+});
+
 /**
  * Kafka topic `adt.raw.v1`: every message taken in, written before the ACK. The source of truth for
  * `replay`; the normalized event can always be rebuilt from it.
  */
-export const RawAdtRecord = z
-  .object({
-    schemaVersion: z.literal(1),
-    /** When the last byte of the frame arrived at the listener. */
-    receivedAt: IsoDateTime,
-    connection: ConnectionInfo,
-    message: RawMessage,
-    header: RawMessageHeader,
-    /** The `AdtEvent.eventId` published for it, when normalization succeeded. */
-    eventId: z.string().regex(ADT_EVENT_ID_PATTERN).optional(),
-  })
-  .meta({
-    title: "RawAdtRecord v1",
-    description: "An HL7 v2 message exactly as received, with its connection, on the Kafka topic adt.raw.v1.",
-  });
+export const RawAdtRecord = ReceivedMessage.extend({
+  /** The `AdtEvent.eventId` published for it, when normalization succeeded. */
+  eventId: z.string().regex(ADT_EVENT_ID_PATTERN).optional(),
+}).meta({
+  title: "RawAdtRecord v1",
+  description: "An HL7 v2 message exactly as received, with its connection, on the Kafka topic adt.raw.v1.",
+});
 export type RawAdtRecord = z.infer<typeof RawAdtRecord>;
 
 /**
  * Kafka topic `adt.rejected.v1`: a message answered `AE`/`AR` (or `CE`/`CR`), kept with why, so an
  * interface analyst can fix the feed or the mapping and replay it.
  */
-export const RejectedAdtRecord = z
-  .object({
-    schemaVersion: z.literal(1),
-    receivedAt: IsoDateTime,
-    /** When the listener decided to refuse it. */
-    rejectedAt: IsoDateTime,
-    connection: ConnectionInfo,
-    message: RawMessage,
-    header: RawMessageHeader,
-    /** The acknowledgment code sent back (MSA-1). */
-    ackCode: z.enum(["AE", "AR", "CE", "CR"]),
-    /** One line for people: what was wrong, without patient data. */
-    reason: z.string().min(1),
-    /** The ERR content sent back: table 0357 code, text, location. */
-    error: Hl7ErrorDetail,
-  })
-  .meta({
-    title: "RejectedAdtRecord v1",
-    description:
-      "An HL7 v2 message the listener refused, with the reason, on the Kafka topic adt.rejected.v1.",
-  });
+export const RejectedAdtRecord = ReceivedMessage.extend({
+  /** When the listener decided to refuse it. */
+  rejectedAt: IsoDateTime,
+  /** The acknowledgment code sent back (MSA-1). */
+  ackCode: z.enum(["AE", "AR", "CE", "CR"]),
+  /** One line for people: what was wrong, without patient data. */
+  reason: z.string().min(1),
+  /** The ERR content sent back: table 0357 code, text, location. */
+  error: Hl7ErrorDetail,
+}).meta({
+  title: "RejectedAdtRecord v1",
+  description: "An HL7 v2 message the listener refused, with the reason, on the Kafka topic adt.rejected.v1.",
+});
 export type RejectedAdtRecord = z.infer<typeof RejectedAdtRecord>;

@@ -34,15 +34,21 @@ export async function startImportRun(
   return id;
 }
 
-export interface RunOutcome {
-  status: "completed" | "rejected" | "failed";
+/** What an import did to the rows, as the run record and the report both give it. */
+export interface ImportCounts {
+  /** Data rows read, header excluded. */
   read: number;
+  /** Rows that passed validation and were merged. */
   valid: number;
   inserted: number;
   updated: number;
   ended: number;
   unchanged: number;
   errorCount: number;
+}
+
+export interface RunOutcome extends ImportCounts {
+  status: "completed" | "rejected" | "failed";
   message: string | null;
 }
 

@@ -3,7 +3,13 @@ import type { Pool } from "@homeward/db";
 import { type ColumnMapping, type ColumnPlan, planColumns } from "./column-mapping.ts";
 import { readCsvRecords } from "./csv-records.ts";
 import { mergeEffectiveDated } from "./effective-dated-merge.ts";
-import { finishImportRun, type RowError, startImportRun, storeRowErrors } from "./import-runs.ts";
+import {
+  finishImportRun,
+  type ImportCounts,
+  type RowError,
+  startImportRun,
+  storeRowErrors,
+} from "./import-runs.ts";
 import { DEFAULT_PRESET, findPreset, type RosterPresetName } from "./presets.ts";
 import { loadReferenceLookup } from "./reference-lookup.ts";
 import { rejectDuplicates, resolvePatients } from "./resolve-patients.ts";
@@ -46,23 +52,14 @@ export interface ImportRosterOptions {
   batchSize?: number;
 }
 
-export interface ImportReport {
+export interface ImportReport extends ImportCounts {
   /** The `import_runs` row. */
   runId: string;
   status: "completed" | "rejected";
   dryRun: boolean;
-  /** Data rows read, header excluded. */
-  read: number;
-  /** Rows that passed validation and were merged. */
-  valid: number;
-  inserted: number;
-  updated: number;
-  ended: number;
-  unchanged: number;
   patientsCreated: number;
   /** Rows refused (a row can carry several errors). */
   rejectedRows: number;
-  errorCount: number;
   /** The first `maxReportedErrors` errors in line order. */
   errors: RowError[];
   /** Header columns the mapping ignores. */
@@ -202,8 +199,7 @@ export async function importRoster(opts: ImportRosterOptions): Promise<ImportRep
 
   const status = rejection === undefined ? "completed" : "rejected";
   await storeRowErrors(pool, runId, errors.kept);
-  await finishImportRun(pool, runId, {
-    status,
+  const totals: ImportCounts = {
     read,
     valid: counts.valid,
     inserted: counts.inserted,
@@ -211,22 +207,16 @@ export async function importRoster(opts: ImportRosterOptions): Promise<ImportRep
     ended: counts.ended,
     unchanged: counts.unchanged,
     errorCount: errors.count,
-    message: rejection ?? null,
-  });
+  };
+  await finishImportRun(pool, runId, { status, ...totals, message: rejection ?? null });
   report("done");
   return {
     runId,
     status,
     dryRun,
-    read,
-    valid: counts.valid,
-    inserted: counts.inserted,
-    updated: counts.updated,
-    ended: counts.ended,
-    unchanged: counts.unchanged,
+    ...totals,
     patientsCreated: counts.patientsCreated,
     rejectedRows,
-    errorCount: errors.count,
     errors: errors.sorted().slice(0, maxReported),
     unmappedColumns: plan?.unmapped ?? [],
     ...(rejection === undefined ? {} : { message: rejection }),
