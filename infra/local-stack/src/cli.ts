@@ -61,6 +61,14 @@ const SERVICES = [
       "  send the sample feed over MLLP: npm run send -w @homeward/adt-listener -- config/sample-feed.hl7",
     ],
   },
+  {
+    name: "matcher",
+    entry: "services/matcher/src/main.ts",
+    env: { OPS_PORT: "9465" },
+    hint: [
+      "matcher: adt.events.v1 → adt.matched.v1 / adt.unmatched.v1, health and metrics on http://127.0.0.1:9465",
+    ],
+  },
 ];
 
 /** Runs the services until Ctrl-C (the stack keeps running; `npm stop` stops it). */

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import type { Pool } from "@homeward/db";
+import { type Pool, REFERENCE_CHANGED_CHANNEL } from "@homeward/db";
 import { type ColumnMapping, type ColumnPlan, planColumns } from "./column-mapping.ts";
 import { readCsvRecords } from "./csv-records.ts";
 import { mergeEffectiveDated } from "./effective-dated-merge.ts";
@@ -177,6 +177,8 @@ export async function importRoster(opts: ImportRosterOptions): Promise<ImportRep
       report("merging");
       counts = await mergeStage(client, kind, { source, asOf, runId, listedBy: org.id }, errors);
       rejectedRows += counts.lateRejected;
+      // The NOTIFY is delivered at COMMIT (and dropped by a dry run's ROLLBACK): matchers reload.
+      if (!dryRun) await client.query(`NOTIFY ${REFERENCE_CHANGED_CHANNEL}`);
       await client.query(dryRun ? "ROLLBACK" : "COMMIT");
     }
   } catch (err) {

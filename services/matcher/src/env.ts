@@ -1,0 +1,21 @@
+import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
+import { z } from "zod";
+
+/** The matcher's environment; the only place it reads `process.env`. */
+export const MatcherEnv = StackEnv.extend({
+  MATCHER_GROUP_ID: z.string().min(1).default("homeward-matcher"),
+  /** Reload the reference data at least this often (a roster import also triggers a reload). */
+  REFERENCE_REFRESH_SECONDS: z.coerce.number().int().positive().default(300),
+  UTILIZER_ED_VISITS: z.coerce.number().int().positive().default(3),
+  UTILIZER_ED_WINDOW_DAYS: z.coerce.number().int().positive().default(60),
+  UTILIZER_READMISSION_DAYS: z.coerce.number().int().positive().default(30),
+  OPS_HOST: z.string().default("127.0.0.1"),
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+});
+
+export function loadMatcherEnv(env: Readonly<Record<string, string | undefined>>) {
+  const parsed = parseEnv(MatcherEnv, env);
+  return { ...parsed, stack: stackSettingsFromEnv(parsed) };
+}
+export type MatcherConfig = ReturnType<typeof loadMatcherEnv>;

@@ -1,0 +1,186 @@
+import { readFileSync } from "node:fs";
+import {
+  type AdtEvent,
+  indexFacilityMappings,
+  loadFacilityMappings,
+  type MatchedEvent,
+  type UnmatchedEvent,
+} from "@homeward/contracts";
+import { createPool, migrate, type Pool } from "@homeward/db";
+import { normalizeAdt, parseHl7 } from "@homeward/hl7";
+import { ADT_A01_ADMIT, ADT_A08_UPDATE } from "@homeward/hl7/fixtures";
+import {
+  createEventLog,
+  createKafka,
+  type EventLog,
+  ensureTopics,
+  HOMEWARD_TOPICS,
+  runConsumer,
+  topicName,
+} from "@homeward/kafka";
+import { createLogger } from "@homeward/logger";
+import { type Isolation, isolation } from "@homeward/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type RunningMatcher, startMatcher } from "./app.ts";
+import { loadMatcherEnv } from "./env.ts";
+import { matchIdOf } from "./match-event.ts";
+
+const facilities = new URL("../../adt-listener/config/facilities.example.json", import.meta.url);
+const mappings = (() => {
+  const loaded = loadFacilityMappings(readFileSync(facilities, "utf8"));
+  if (!loaded.ok) throw new Error(loaded.problems.join("; "));
+  return indexFacilityMappings(loaded.mappings.facilities);
+})();
+
+/** An HL7 fixture as the listener would publish it. */
+function eventOf(hl7: string): AdtEvent {
+  const parsed = parseHl7(hl7);
+  if (!parsed.ok) throw new Error(parsed.error.text);
+  const facility = parsed.message.get("MSH-4.1");
+  const mapping = mappings(facility, parsed.message.get("MSH-3.1"));
+  if (mapping === undefined) throw new Error(`no mapping for ${facility}`);
+  const normalized = normalizeAdt(parsed.message, mapping, { receivedAt: "2024-03-05T19:05:13-05:00" });
+  if (!normalized.ok) throw new Error(normalized.error.text);
+  return normalized.event;
+}
+
+const admit = eventOf(ADT_A01_ADMIT);
+const cancel = eventOf(
+  ADT_A01_ADMIT.replace("ADT^A01^ADT_A01|MG20240305190512007", "ADT^A11^ADT_A09|MG-A11-0001").replace(
+    "EVN|A01|",
+    "EVN|A11|",
+  ),
+);
+const stranger = eventOf(ADT_A08_UPDATE);
+
+let iso: Isolation;
+let pool: Pool;
+let matcher: RunningMatcher;
+let eventLog: EventLog;
+const seen = { matched: [] as MatchedEvent[], unmatched: [] as UnmatchedEvent[] };
+let stopTap: () => Promise<void> = async () => {};
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  iso = isolation("matcher");
+  await migrate(iso.settings.postgres);
+  pool = createPool(iso.settings.postgres);
+  const one = async (sql: string, params: unknown[] = []) =>
+    String((await pool.query(sql, params)).rows[0]?.id);
+  ids.practice = await one(
+    "INSERT INTO organizations (kind, code, name, time_zone) VALUES ('practice', 'SFM', 'Springvale Family Medicine', 'America/Chicago') RETURNING id",
+  );
+  ids.pcp = await one(
+    "INSERT INTO recipients (organization_id, role, display_name, email, time_zone) VALUES ($1, 'pcp', 'Dr. Alderwood', 'pcp@sfm.example', 'America/Chicago') RETURNING id",
+    [ids.practice],
+  );
+  await one(
+    "INSERT INTO notification_rules (organization_id, recipient_role, channel) VALUES ($1, 'pcp', 'email') RETURNING id",
+    [ids.practice],
+  );
+  ids.patient = await one(
+    "INSERT INTO patients (family_name, given_name, birth_date, sex, postal_code) VALUES ('QUILLFEATHER', 'MARISOL', '1958-04-12', 'F', '45501') RETURNING id",
+  );
+  await one(
+    "INSERT INTO patient_identifiers (patient_id, assigning_authority, type_code, value) VALUES ($1, 'MERCYGEN', 'MR', '40012345') RETURNING id",
+    [ids.patient],
+  );
+  await one(
+    "INSERT INTO attributions (patient_id, practice_org_id, source, kind, effective_from) VALUES ($1, $2, 'sfm-panel', 'panel', '2020-01-01') RETURNING id",
+    [ids.patient, ids.practice],
+  );
+
+  const logger = createLogger({ service: "matcher-test", level: process.env.LOG_LEVEL ?? "warn" });
+  const s = iso.settings;
+  matcher = await startMatcher(
+    loadMatcherEnv({
+      KAFKA_BROKERS: s.kafka.brokers.join(","),
+      KAFKA_TOPIC_PREFIX: iso.topicPrefix,
+      DATABASE_URL: s.postgres.url,
+      DATABASE_SCHEMA: iso.schema,
+      MATCHER_GROUP_ID: iso.groupId("matcher"),
+      OPS_PORT: "0",
+    }),
+    logger,
+  );
+  const kafka = createKafka({ brokers: s.kafka.brokers, clientId: iso.id }, logger);
+  await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix: iso.topicPrefix });
+  eventLog = await createEventLog(kafka);
+  const tap = await runConsumer({
+    kafka,
+    groupId: iso.groupId("tap"),
+    topics: [topicName(iso.topicPrefix, "adt.matched.v1"), topicName(iso.topicPrefix, "adt.unmatched.v1")],
+    logger,
+    handle: async (r) => {
+      const value = JSON.parse(r.value?.toString() ?? "null");
+      if (r.topic.endsWith("adt.matched.v1")) seen.matched.push(value);
+      else seen.unmatched.push(value);
+    },
+  });
+  stopTap = tap.stop;
+});
+
+afterAll(async () => {
+  await stopTap();
+  await eventLog?.close();
+  await matcher?.stop();
+  await pool?.end();
+});
+
+const publish = (e: AdtEvent) =>
+  eventLog.publish([
+    {
+      topic: topicName(iso.topicPrefix, "adt.events.v1"),
+      key: e.patient.primaryIdentifier.value,
+      value: JSON.stringify(e),
+    },
+  ]);
+const until = (check: () => boolean, what: string) =>
+  vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`waiting for ${what}`);
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+
+describe("matcher end to end (adt.events.v1 → adt.matched.v1 / adt.unmatched.v1)", () => {
+  it("matches an admission by MRN to the attributed practice and tells its PCP, once", async () => {
+    await publish(admit);
+    await publish(admit); // redelivered: a replay, no second record
+    await publish(stranger); // a later event on another key, to know the replay was handled
+    await until(
+      () => seen.unmatched.length >= 1 && seen.matched.length >= 1,
+      "the admission and the stranger",
+    );
+    const [record] = seen.matched;
+    expect(record).toMatchObject({
+      kind: "announcement",
+      matchId: matchIdOf(admit.eventId, ids.practice ?? ""),
+      patientId: ids.patient,
+      practice: { organizationId: ids.practice, code: "SFM" },
+      recipients: [{ recipientId: ids.pcp, role: "pcp", copy: "lead" }],
+      encounter: { facility: "MERCYGEN", setting: "inpatient", status: "active" },
+      match: { method: "identifier" },
+    });
+    const { rows } = await pool.query("SELECT status, patient_id FROM encounters");
+    expect(rows).toEqual([{ status: "active", patient_id: ids.patient }]);
+  });
+
+  it("sends a patient it does not know to adt.unmatched.v1, never to a practice", async () => {
+    expect(seen.unmatched[0]).toMatchObject({ reason: "no-match", event: { eventId: stranger.eventId } });
+    expect(seen.matched.filter((m) => m.event.eventId === stranger.eventId)).toEqual([]);
+  });
+
+  it("retracts the announced admission when A11 cancels it", async () => {
+    await publish(cancel);
+    await until(() => seen.matched.some((m) => m.kind === "retraction"), "the retraction");
+    const retraction = seen.matched.find((m) => m.kind === "retraction");
+    expect(retraction).toMatchObject({
+      event: { eventId: cancel.eventId, kind: "cancel-admit" },
+      retracts: { eventId: admit.eventId, matchId: matchIdOf(admit.eventId, ids.practice ?? "") },
+      recipients: [{ recipientId: ids.pcp }],
+      encounter: { status: "cancelled" },
+    });
+    expect(seen.matched.filter((m) => m.kind === "announcement")).toHaveLength(1);
+  });
+});
