@@ -77,6 +77,7 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
     },
     now: () => new Date(),
     logger,
+    referenceChanged: reload,
   };
   const consumer = await runConsumer({
     kafka,

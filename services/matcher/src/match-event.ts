@@ -11,7 +11,7 @@ import { type IdentityIndex, type Resolution, resolveIdentity } from "@homeward/
 import type { OutgoingRecord } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { applyEvent, type Encounter, encounterKey } from "./encounter.ts";
-import { loadEncounter, patientVisits, saveMatchOutcome } from "./matcher-store.ts";
+import { addIdentifiers, loadEncounter, patientVisits, saveMatchOutcome } from "./matcher-store.ts";
 import type { ReferenceData } from "./reference-data.ts";
 import { type PatientContext, routeEvent } from "./routing.ts";
 import { type UtilizerThresholds, utilizerFlags } from "./utilizer-flags.ts";
@@ -26,9 +26,18 @@ export interface MatcherDeps {
   thresholds: UtilizerThresholds;
   now: () => Date;
   logger: Logger;
+  /** Reloads the reference data (after a merge added identifiers), resolving when done. */
+  referenceChanged: () => Promise<void>;
 }
 
-export type MatchOutcome = "matched" | "no-match" | "review" | "suppressed" | "not-announced" | "replay";
+export type MatchOutcome =
+  | "matched"
+  | "no-match"
+  | "review"
+  | "suppressed"
+  | "not-announced"
+  | "replay"
+  | "merged";
 
 /** `adt.matched.v1` record id for (event, organization): the same inputs always give the same id. */
 export function matchIdOf(eventId: string, organizationId: string): string {
@@ -45,6 +54,10 @@ export function matchIdOf(eventId: string, organizationId: string): string {
 export async function matchEvent(event: AdtEvent, deps: MatcherDeps): Promise<MatchOutcome> {
   const { data, index } = deps.reference();
   const now = deps.now().toISOString();
+  if (event.kind === "merge" && event.merge !== undefined && event.merge.priorIdentifiers.length > 0) {
+    const merged = await mergeIdentities(event, deps);
+    if (merged) return "merged";
+  }
   const resolution = resolveIdentity(event.patient, index.candidatesFor(event.patient), { index });
   if (resolution.outcome !== "match") {
     const unmatched = unmatchedRecord(event, resolution, now);
@@ -158,6 +171,22 @@ export async function matchEvent(event: AdtEvent, deps: MatcherDeps): Promise<Ma
   });
   if (suppressedAll) return "suppressed";
   return update.announce || update.retract.length > 0 ? "matched" : "not-announced";
+}
+
+/**
+ * A40 and friends: the hospital says the prior identifiers (MRG) are now the patient's (PID). When
+ * the roster knows the person by a prior identifier, the new identifiers are added to that person
+ * (audited) and the index reloaded, so the next event under the new MRN finds them. True when that
+ * happened; otherwise the event is matched like any other (and is not announced).
+ */
+async function mergeIdentities(event: AdtEvent, deps: MatcherDeps): Promise<boolean> {
+  const { index } = deps.reference();
+  const prior = { ...event.patient, identifiers: event.merge?.priorIdentifiers ?? [] };
+  const resolution = resolveIdentity(prior, index.candidatesFor(prior), { index });
+  if (resolution.outcome !== "match" || resolution.method !== "identifier") return false;
+  const added = await addIdentifiers(deps.pool, resolution.patientId, event);
+  if (added > 0) await deps.referenceChanged();
+  return true;
 }
 
 function matchedMessage(deps: MatcherDeps, record: MatchedEvent): OutgoingRecord {

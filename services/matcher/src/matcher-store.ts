@@ -134,3 +134,35 @@ export async function saveMatchOutcome(
     client.release();
   }
 }
+
+/**
+ * Adds the event's identifiers (those with an assigning authority and type) to `patientId`, with an
+ * audit row; an identifier already held by anyone is left where it is. Returns how many were added.
+ */
+export async function addIdentifiers(pool: Pool, patientId: string, event: AdtEvent): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    let added = 0;
+    for (const id of event.patient.identifiers) {
+      if (id.assigningAuthority === undefined || id.typeCode === undefined) continue;
+      const result = await client.query(
+        `INSERT INTO patient_identifiers (patient_id, assigning_authority, type_code, value) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (assigning_authority, type_code, value) DO NOTHING`,
+        [patientId, id.assigningAuthority, id.typeCode, id.value],
+      );
+      added += result.rowCount ?? 0;
+    }
+    await client.query(
+      `INSERT INTO audit_log (actor, action, subject_type, subject_id, detail) VALUES ('matcher', 'merge-identifiers', 'patient', $1, $2)`,
+      [patientId, JSON.stringify({ eventId: event.eventId, added })],
+    );
+    await client.query("COMMIT");
+    return added;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -8,7 +8,7 @@ import {
 } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { normalizeAdt, parseHl7 } from "@homeward/hl7";
-import { ADT_A01_ADMIT, ADT_A08_UPDATE } from "@homeward/hl7/fixtures";
+import { ADT_A01_ADMIT, ADT_A04_ED, ADT_A08_UPDATE } from "@homeward/hl7/fixtures";
 import {
   createEventLog,
   createKafka,
@@ -52,6 +52,34 @@ const cancel = eventOf(
   ),
 );
 const stranger = eventOf(ADT_A08_UPDATE);
+const edArrival = eventOf(ADT_A04_ED);
+const edToInpatient = eventOf(
+  ADT_A04_ED.replace("ADT^A04^ADT_A01|MG20240305143015001", "ADT^A06^ADT_A06|MG-A06-0001")
+    .replace("EVN|A04|", "EVN|A06|")
+    .replace("PV1|1|E|", "PV1|1|I|"),
+);
+const transfer = eventOf(
+  ADT_A01_ADMIT.replace("ADT^A01^ADT_A01|MG20240305190512007", "ADT^A02^ADT_A02|MG-A02-0001")
+    .replace("EVN|A01|", "EVN|A02|")
+    .replace("V40012345002^^^MERCYGEN^VN", "V40012345009^^^MERCYGEN^VN"),
+);
+/** Rosalind Bramble: the roster knows her by MRN 40055500; the hospital merges it into 40055501. */
+const merge = eventOf(
+  [
+    "MSH|^~\\&|EPICADT|MERCYGEN|HOMEWARD|HOMEWARD|20240410090000-0400||ADT^A40^ADT_A39|MG-A40-0077|P|2.5.1",
+    "EVN|A40|20240410085959-0400",
+    "PID|1||40055501^^^MERCYGEN^MR||BRAMBLE^ROSALIND||19620202|F",
+    "MRG|40055500^^^MERCYGEN^MR",
+    "PV1|1|N",
+  ].join("\r"),
+);
+const afterMerge = eventOf(
+  ADT_A01_ADMIT.replace("ADT^A01^ADT_A01|MG20240305190512007", "ADT^A01^ADT_A01|MG-A01-0088")
+    .replace("40012345^^^MERCYGEN^MR^MERCYGEN", "40055501^^^MERCYGEN^MR")
+    .replaceAll("QUILLFEATHER^MARISOL^JUNE", "BRAMBLE^ROSALIND^")
+    .replaceAll("19580412", "19620202")
+    .replace("V40012345002^^^MERCYGEN^VN", "V40055501001^^^MERCYGEN^VN"),
+);
 
 let iso: Isolation;
 let pool: Pool;
@@ -88,6 +116,17 @@ beforeAll(async () => {
   await one(
     "INSERT INTO attributions (patient_id, practice_org_id, source, kind, effective_from) VALUES ($1, $2, 'sfm-panel', 'panel', '2020-01-01') RETURNING id",
     [ids.patient, ids.practice],
+  );
+  ids.rosalind = await one(
+    "INSERT INTO patients (family_name, given_name, birth_date, sex) VALUES ('BRAMBLE', 'ROSALIND', '1962-02-02', 'F') RETURNING id",
+  );
+  await one(
+    "INSERT INTO patient_identifiers (patient_id, assigning_authority, type_code, value) VALUES ($1, 'MERCYGEN', 'MR', '40055500') RETURNING id",
+    [ids.rosalind],
+  );
+  await one(
+    "INSERT INTO attributions (patient_id, practice_org_id, source, kind, effective_from) VALUES ($1, $2, 'sfm-panel', 'panel', '2020-01-01') RETURNING id",
+    [ids.rosalind, ids.practice],
   );
 
   const logger = createLogger({ service: "matcher-test", level: process.env.LOG_LEVEL ?? "warn" });
@@ -183,4 +222,47 @@ describe("matcher end to end (adt.events.v1 → adt.matched.v1 / adt.unmatched.v
     });
     expect(seen.matched.filter((m) => m.kind === "announcement")).toHaveLength(1);
   });
+
+  it("an ED arrival turned inpatient (A06) is one encounter, announced twice", async () => {
+    await publish(edArrival);
+    await publish(edToInpatient);
+    await until(() => announced(edToInpatient.eventId) !== undefined, "the A06");
+    expect(announced(edArrival.eventId)?.encounter).toMatchObject({
+      visitNumber: "V40012345001",
+      setting: "ed",
+    });
+    expect(announced(edToInpatient.eventId)).toMatchObject({
+      event: { kind: "ed-to-inpatient" },
+      encounter: { visitNumber: "V40012345001", setting: "inpatient", status: "active" },
+    });
+  });
+
+  it("announces a transfer on its own encounter", async () => {
+    await publish(transfer);
+    await until(() => announced(transfer.eventId) !== undefined, "the transfer");
+    expect(announced(transfer.eventId)).toMatchObject({
+      event: { kind: "transfer" },
+      patientId: ids.patient,
+    });
+  });
+
+  it("A40 gives the new MRN to the person the roster knew by the old one; later events match her", async () => {
+    await publish(merge);
+    await publish(afterMerge);
+    await until(() => announced(afterMerge.eventId) !== undefined, "the admission under the new MRN");
+    expect(announced(afterMerge.eventId)).toMatchObject({
+      patientId: ids.rosalind,
+      match: { method: "identifier" },
+    });
+    expect(seen.matched.filter((m) => m.event.eventId === merge.eventId)).toEqual([]);
+    const { rows } = await pool.query(
+      "SELECT value FROM patient_identifiers WHERE patient_id = $1 ORDER BY value",
+      [ids.rosalind],
+    );
+    expect(rows.map((r) => r.value)).toEqual(["40055500", "40055501"]);
+  });
 });
+
+function announced(eventId: string): MatchedEvent | undefined {
+  return seen.matched.find((m) => m.kind === "announcement" && m.event.eventId === eventId);
+}
