@@ -25,6 +25,11 @@ export async function runConsumer(options: {
   groupId: string;
   topics: string[];
   fromBeginning?: boolean;
+  /**
+   * Partitions handled at once (default 1). Records of one partition are still handled one at a
+   * time and in order, so per-key ordering holds; handlers that wait on I/O gain the most.
+   */
+  partitionsConcurrently?: number;
   logger: Logger;
   handle: (record: ConsumedRecord) => Promise<void>;
 }): Promise<ConsumerHandle> {
@@ -37,6 +42,7 @@ export async function runConsumer(options: {
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
+    partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
     eachMessage: async ({ topic, partition, message }) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(message.headers ?? {})) {

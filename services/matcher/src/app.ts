@@ -83,6 +83,9 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
     kafka,
     groupId: config.MATCHER_GROUP_ID,
     topics: [topicName(prefix, "adt.events.v1")],
+    // One patient's events share a partition (the listener keys by facility + patient), so
+    // partitions can be matched side by side while each patient's events stay in order.
+    partitionsConcurrently: config.MATCHER_PARTITIONS_CONCURRENTLY,
     logger,
     handle: async (record) => {
       const parsed = AdtEvent.safeParse(JSON.parse(record.value?.toString("utf8") ?? "null"));

@@ -4,6 +4,8 @@ import { z } from "zod";
 /** The matcher's environment; the only place it reads `process.env`. */
 export const MatcherEnv = StackEnv.extend({
   MATCHER_GROUP_ID: z.string().min(1).default("homeward-matcher"),
+  /** adt.events.v1 partitions matched at once by this instance (the topic has 6). */
+  MATCHER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
   /** Reload the reference data at least this often (a roster import also triggers a reload). */
   REFERENCE_REFRESH_SECONDS: z.coerce.number().int().positive().default(300),
   UTILIZER_ED_VISITS: z.coerce.number().int().positive().default(3),
