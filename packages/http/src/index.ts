@@ -1,2 +1,3 @@
 export { Registry } from "prom-client";
 export { type HealthCheck, type OpsServer, startOpsServer } from "./ops-server.ts";
+export { installShutdown } from "./shutdown.ts";

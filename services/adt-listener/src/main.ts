@@ -1,3 +1,4 @@
+import { installShutdown } from "@homeward/http";
 import { createLogger } from "@homeward/logger";
 import { startAdtListener } from "./app.ts";
 import { loadListenerEnv } from "./env.ts";
@@ -10,18 +11,5 @@ logger.info(
   "adt-listener ready",
 );
 
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "stopping: answering received frames, then closing");
-  listener.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      logger.error({ err }, "unclean stop");
-      process.exit(1);
-    },
-  );
-};
-process.on("SIGTERM", () => shutdown("SIGTERM"));
-process.on("SIGINT", () => shutdown("SIGINT"));
+// Stop reading new input, finish what is in hand, commit, close; exit 0 (1 if that failed).
+installShutdown({ logger, stop: () => listener.stop() });

@@ -1,3 +1,4 @@
+import { installShutdown } from "@homeward/http";
 import { createLogger } from "@homeward/logger";
 import { startMatcher } from "./app.ts";
 import { loadMatcherEnv } from "./env.ts";
@@ -7,18 +8,5 @@ const logger = createLogger({ service: "matcher", level: config.LOG_LEVEL });
 const matcher = await startMatcher(config, logger);
 logger.info({ opsPort: matcher.opsPort }, "matcher ready");
 
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "stopping: finishing the event in hand, committing, closing");
-  matcher.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      logger.error({ err }, "unclean stop");
-      process.exit(1);
-    },
-  );
-};
-process.on("SIGTERM", () => shutdown("SIGTERM"));
-process.on("SIGINT", () => shutdown("SIGINT"));
+// Stop reading new input, finish what is in hand, commit, close; exit 0 (1 if that failed).
+installShutdown({ logger, stop: () => matcher.stop() });
