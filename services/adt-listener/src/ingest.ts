@@ -181,9 +181,9 @@ export class Ingest {
     const running = this.#inFlight.get(key);
     if (running !== undefined) {
       const stored = await withTimeout(running, this.ctx.holdMs);
-      if (stored === true) return settled(this.result("duplicate", message, this.ack(message, "accepted")));
+      if (stored === true) return settled(this.result("duplicate", header, this.ack(header, "accepted")));
       if (stored === undefined)
-        return settled(this.result("unavailable", message, this.unavailableAck(message)));
+        return settled(this.result("unavailable", header, this.unavailableAck(header)));
       // The first attempt failed: store this copy.
     }
     return this.#store(msg, message, header, charset.declared, key, facilityMapping);
@@ -230,17 +230,13 @@ export class Ingest {
     void landed.then(() => this.#inFlight.delete(key));
     const result = this.#durably(committing).then(
       (outcome) =>
-        this.result(
-          outcome === "duplicate" ? "duplicate" : "accepted",
-          message,
-          this.ack(message, "accepted"),
-        ),
+        this.result(outcome === "duplicate" ? "duplicate" : "accepted", header, this.ack(header, "accepted")),
       (err: unknown) => {
         this.ctx.logger.error(
           { err, eventId: event.eventId },
           "Kafka write failed; answering AR so the sender resends",
         );
-        return this.result("unavailable", message, this.unavailableAck(message));
+        return this.result("unavailable", header, this.unavailableAck(header));
       },
     );
     return { result };
@@ -313,16 +309,18 @@ export class Ingest {
     return outcome.value;
   }
 
-  private ack(message: Hl7Message, outcome: "accepted"): string | undefined {
-    const mode = ackModeOf(message);
+  // ACKs and results take the header read once in `stage`, not the message: reading MSH again
+  // for each of them was repeated work on the hot path.
+  private ack(header: RawHeader, outcome: "accepted"): string | undefined {
+    const mode = ackModeOf(header);
     if (!ackWanted(mode, outcome)) return undefined;
-    return buildAck(message, this.ackOptions(ackCodeFor(mode, outcome)));
+    return buildAck(header, this.ackOptions(ackCodeFor(mode, outcome)));
   }
 
-  private unavailableAck(message: Hl7Message): string | undefined {
-    const mode = ackModeOf(message);
+  private unavailableAck(header: RawHeader): string | undefined {
+    const mode = ackModeOf(header);
     if (!ackWanted(mode, "rejected")) return undefined;
-    return buildAck(message, {
+    return buildAck(header, {
       ...this.ackOptions(ackCodeFor(mode, "rejected")),
       errors: [{ code: "207", text: "Temporarily unable to store the message; please resend" }],
     });
@@ -348,8 +346,7 @@ export class Ingest {
     };
   }
 
-  private result(outcome: MessageOutcome, message: Hl7Message, ack: string | undefined): MessageResult {
-    const header = headerOf(message);
+  private result(outcome: MessageOutcome, header: RawHeader, ack: string | undefined): MessageResult {
     return {
       outcome,
       ack,
