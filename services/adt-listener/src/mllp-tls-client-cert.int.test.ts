@@ -13,10 +13,9 @@ import {
   waitForControlIds,
   withMshField,
 } from "./raw-mllp-client.test-support.ts";
+import { TEST_CA, testCertPath, tlsListenerEnv, tlsPortOf } from "./tls-test-certs.test-support.ts";
 
-/** Synthetic test-only PKI (see test/certs/README.md). */
-const cert = (name: string) => new URL(`../test/certs/${name}`, import.meta.url).pathname;
-const CA = readFileSync(cert("ca.crt"));
+const CA = TEST_CA;
 
 let t: TestListener;
 let client: RawMllpClient | undefined;
@@ -24,13 +23,7 @@ const nextId = controlIds("MTLS");
 const admit = (id: string) => withMshField(ADT_A01_ADMIT, 10, id);
 
 beforeAll(async () => {
-  t = await startTestListener("mllp-tls-client-cert", {
-    MLLP_TLS_PORT: "0",
-    MLLP_TLS_CERT_FILE: cert("server.crt"),
-    MLLP_TLS_KEY_FILE: cert("server.key"),
-    MLLP_TLS_CLIENT_CA_FILE: cert("ca.crt"),
-    MLLP_TLS_REQUIRE_CLIENT_CERT: "true",
-  });
+  t = await startTestListener("mllp-tls-client-cert", tlsListenerEnv(true));
 });
 afterEach(async () => {
   await client?.destroy();
@@ -40,11 +33,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function tlsPort(): number {
-  const port = t.listener.tlsPort;
-  if (port === undefined) throw new Error("the TLS listener did not start");
-  return port;
-}
+const tlsPort = () => tlsPortOf(t);
 
 /** Sends one message over TLS with these client credentials and expects the connection refused. */
 async function expectRefused(credentials: { cert?: Buffer; key?: Buffer }) {
@@ -78,8 +67,8 @@ describe("MLLP over TLS with client certificates required", () => {
 
   it("refuses a client whose certificate the CA did not sign", async () => {
     const refused = await expectRefused({
-      cert: readFileSync(cert("rogue-client.crt")),
-      key: readFileSync(cert("rogue-client.key")),
+      cert: readFileSync(testCertPath("rogue-client.crt")),
+      key: readFileSync(testCertPath("rogue-client.key")),
     });
     await expectAccepted();
     expect(recordsWithControlId(t, "adt.raw.v1", refused)).toEqual([]);
@@ -93,8 +82,8 @@ describe("MLLP over TLS with client certificates required", () => {
 async function expectAccepted(): Promise<string> {
   const ok = await connectRawTls(tlsPort(), {
     ca: CA,
-    cert: readFileSync(cert("client.crt")),
-    key: readFileSync(cert("client.key")),
+    cert: readFileSync(testCertPath("client.crt")),
+    key: readFileSync(testCertPath("client.key")),
   });
   try {
     const id = nextId();

@@ -15,12 +15,11 @@ import {
   waitForControlIds,
   withMshField,
 } from "./raw-mllp-client.test-support.ts";
+import { TEST_CA, testCertPath, tlsListenerEnv, tlsPortOf } from "./tls-test-certs.test-support.ts";
 
-/** Synthetic test-only PKI (see test/certs/README.md). */
-const cert = (name: string) => new URL(`../test/certs/${name}`, import.meta.url).pathname;
-const CA = readFileSync(cert("ca.crt"));
-const CLIENT_CERT = readFileSync(cert("client.crt"));
-const CLIENT_KEY = readFileSync(cert("client.key"));
+const CA = TEST_CA;
+const CLIENT_CERT = readFileSync(testCertPath("client.crt"));
+const CLIENT_KEY = readFileSync(testCertPath("client.key"));
 
 let t: TestListener;
 let client: RawMllpClient | undefined;
@@ -29,13 +28,7 @@ const admit = (id: string) => withMshField(ADT_A01_ADMIT, 10, id);
 
 beforeAll(async () => {
   // Client certificates requested and verified against the test CA, but not required.
-  t = await startTestListener("mllp-tls", {
-    MLLP_TLS_PORT: "0",
-    MLLP_TLS_CERT_FILE: cert("server.crt"),
-    MLLP_TLS_KEY_FILE: cert("server.key"),
-    MLLP_TLS_CLIENT_CA_FILE: cert("ca.crt"),
-    MLLP_TLS_REQUIRE_CLIENT_CERT: "false",
-  });
+  t = await startTestListener("mllp-tls", tlsListenerEnv(false));
 });
 afterEach(async () => {
   await client?.destroy();
@@ -45,11 +38,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function tlsPort(): number {
-  const port = t.listener.tlsPort;
-  if (port === undefined) throw new Error("the TLS listener did not start");
-  return port;
-}
+const tlsPort = () => tlsPortOf(t);
 
 describe("MLLP over TLS", () => {
   it("ACKs a TLS client without a certificate and records the connection as TLS", async () => {
