@@ -72,15 +72,16 @@ export class GroupCommitter {
         this.onDuplicateStoreError(err);
       }
     }
-    const fresh = group.filter((p) => p.dedupeKey === undefined || !seen.has(p.dedupeKey));
+    const duplicate = (p: Pending) => p.dedupeKey !== undefined && seen.has(p.dedupeKey);
+    const fresh = group.filter((p) => !duplicate(p));
     try {
       await this.log.publish(fresh.flatMap((p) => p.records));
     } catch (err) {
-      for (const p of group) fresh.includes(p) ? p.reject(err) : p.resolve("duplicate");
+      for (const p of group) duplicate(p) ? p.resolve("duplicate") : p.reject(err);
       return;
     }
     const written = fresh.flatMap((p) => (p.dedupeKey === undefined ? [] : [p.dedupeKey]));
     if (written.length > 0) await this.duplicates.rememberMany(written).catch(this.onDuplicateStoreError);
-    for (const p of group) p.resolve(fresh.includes(p) ? "written" : "duplicate");
+    for (const p of group) p.resolve(duplicate(p) ? "duplicate" : "written");
   }
 }
