@@ -48,6 +48,17 @@ export {
   UnmatchedEvent,
 } from "./matched-event.ts";
 export {
+  AlertContent,
+  AlertDetailLevel,
+  DeliveryChannel,
+  DeliveryJob,
+  DeliveryPurpose,
+  DeliveryStatus,
+  Task,
+  TaskOutcome,
+  TaskStatus,
+} from "./notification.ts";
+export {
   ConnectionInfo,
   RawAdtRecord,
   RawMessage,

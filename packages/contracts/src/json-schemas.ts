@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AdtEvent } from "./adt-event.ts";
 import { FacilityMappingsFile } from "./facility-mapping.ts";
 import { MatchedEvent, UnmatchedEvent } from "./matched-event.ts";
+import { DeliveryJob, Task } from "./notification.ts";
 import { RawAdtRecord, RejectedAdtRecord } from "./raw-adt-record.ts";
 
 /** Contracts published as JSON Schema, by file name in `schemas/`. */
@@ -12,6 +13,8 @@ const PUBLISHED: ReadonlyArray<readonly [fileName: string, schema: z.ZodType]> =
   ["facility-mappings.v1.json", FacilityMappingsFile],
   ["matched-event.v1.json", MatchedEvent],
   ["unmatched-event.v1.json", UnmatchedEvent],
+  ["delivery-job.v1.json", DeliveryJob],
+  ["task.v1.json", Task],
 ];
 
 /**
