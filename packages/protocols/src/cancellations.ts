@@ -1,0 +1,40 @@
+import type { MatchedEvent } from "@homeward/contracts";
+import type { ProtocolsFile } from "./protocol.ts";
+import { taskIdFor } from "./task-id.ts";
+
+/** A task to cancel (if it is still open), with the reason recorded on it. */
+export interface TaskCancellation {
+  taskId: string;
+  protocolId: string;
+  stepId: string;
+  reason: string;
+}
+
+/**
+ * The tasks of this encounter and practice that the event cancels by the protocols' `cancelledBy`
+ * (the ED follow-up call once the ED visit became an admission). Every step is listed, disabled
+ * protocols and monitor copies included, since tasks opened earlier may exist either way: the caller
+ * cancels those that exist and are still open, and records the reason. Retractions are not handled
+ * here: the caller cancels the tasks their retracted event opened.
+ */
+export function cancellationsFor(matched: MatchedEvent, protocols: ProtocolsFile): TaskCancellation[] {
+  if (matched.kind !== "announcement") return [];
+  const { kind, trigger } = matched.event;
+  const reason = `${kind} (${trigger}) on the same encounter`;
+  return protocols.protocols
+    .filter((protocol) => protocol.cancelledBy.includes(kind))
+    .flatMap((protocol) =>
+      protocol.steps.map((step) => ({
+        taskId: taskIdFor({
+          facility: matched.encounter.facility,
+          visitNumber: matched.encounter.visitNumber,
+          organizationId: matched.practice.organizationId,
+          protocolId: protocol.protocolId,
+          stepId: step.stepId,
+        }),
+        protocolId: protocol.protocolId,
+        stepId: step.stepId,
+        reason,
+      })),
+    );
+}

@@ -1,0 +1,36 @@
+export {
+  BusinessCalendar,
+  isBusinessDay,
+  type LocalDay,
+  localDayOf,
+  stepBusinessDays,
+} from "./business-calendar.ts";
+export { cancellationsFor, type TaskCancellation } from "./cancellations.ts";
+export { DEFAULT_PROTOCOLS } from "./default-protocols.ts";
+export { COMMUNITY_DISCHARGE_DISPOSITIONS } from "./discharge-dispositions.ts";
+export { computeDueAt, dueDay, endOfLocalDay } from "./due-date.ts";
+export { DueRule } from "./due-rule.ts";
+export { type HolidaySet, isKnownHolidaySet, publicHolidayDates } from "./holiday-dates.ts";
+export { type LoadProtocolsResult, loadProtocols, type ProtocolsFileError } from "./load-protocols.ts";
+export { type PlannedTask, planTasks } from "./plan-tasks.ts";
+export {
+  EnrollmentStatus,
+  Protocol,
+  ProtocolsFile,
+  type ProtocolsFileInput,
+  ProtocolTrigger,
+} from "./protocol.ts";
+export { protocolApplies, riskTierOf, stepApplies } from "./protocol-match.ts";
+export {
+  Escalation,
+  EscalationRole,
+  EscalationTiming,
+  LocalTime,
+  ProtocolId,
+  ProtocolStep,
+  Reminder,
+  RiskTierCondition,
+  TaskType,
+} from "./protocol-step.ts";
+export { type TaskKey, taskIdFor } from "./task-id.ts";
+export { escalationAt, reminderTimes } from "./task-timing.ts";

@@ -1,0 +1,121 @@
+import { AdtEventKind } from "@homeward/contracts";
+import { z } from "zod";
+import { ProtocolId, ProtocolStep, RiskTierCondition } from "./protocol-step.ts";
+import { reportDuplicates } from "./unique.ts";
+
+const Code = z.string().min(1);
+
+/** Which events open a protocol's tasks. Every condition that is set must hold. */
+export const ProtocolTrigger = z
+  .strictObject({
+    /** The event kinds that open the tasks. */
+    eventKinds: z.array(AdtEventKind).min(1),
+    /** PV1-2 patient classes (HL7 table 0004, as sent: `I`, `E`, `O`...); absent = any class. */
+    patientClasses: z.array(Code).min(1).optional(),
+    /**
+     * Also match observation stays (the facility mapping's observation codes) whatever their PV1-2
+     * class, since many sites send observation as `O`. CMS counts observation stays for TCM.
+     */
+    includeObservationStays: z.boolean().default(false),
+    /** PV1-36 discharge dispositions (table 0112) that qualify, e.g. the "to the community" list. */
+    dischargeDispositions: z.array(Code).min(1).optional(),
+    /**
+     * What an event without PV1-36 does when `dischargeDispositions` is set. Many feeds leave it empty
+     * (and arrivals never have one); `match` prefers a task that can be closed as not needed over a
+     * missed follow-up.
+     */
+    whenDispositionMissing: z.enum(["match", "skip"]).default("match"),
+    /** Only for these tiers (`none` = no enrollment); absent = any. */
+    riskTiers: z.array(RiskTierCondition).min(1).optional(),
+  })
+  .superRefine((trigger, ctx) => {
+    reportDuplicates(ctx, trigger.eventKinds, String, ["eventKinds"], "event kind");
+    reportDuplicates(ctx, trigger.patientClasses ?? [], String, ["patientClasses"], "patient class");
+    reportDuplicates(ctx, trigger.dischargeDispositions ?? [], String, ["dischargeDispositions"], "code");
+    reportDuplicates(ctx, trigger.riskTiers ?? [], String, ["riskTiers"], "risk tier");
+  });
+export type ProtocolTrigger = z.infer<typeof ProtocolTrigger>;
+
+/** Care-management enrollment statuses, as on the MatchedEvent. */
+export const EnrollmentStatus = z.enum(["active", "monitor", "tracking_list"]);
+export type EnrollmentStatus = z.infer<typeof EnrollmentStatus>;
+
+/**
+ * A transition protocol: on a qualifying event for a matching patient, open one task per step, due
+ * by the step's rule. Protocols are data so each program can tune them without a release.
+ */
+export const Protocol = z
+  .strictObject({
+    /** Stable id, part of every task id and of the quality reports. */
+    protocolId: ProtocolId,
+    title: z.string().min(1).max(120),
+    /** A disabled protocol opens nothing (its `cancelledBy` still applies to tasks it opened before). */
+    enabled: z.boolean().default(true),
+    /** The care-management programs it applies to (by enrollment program), or `all`. */
+    programs: z.union([z.literal("all"), z.array(z.string().min(1)).min(1)]),
+    /**
+     * `enrolled`: the MatchedEvent must carry an enrollment (care-management patients);
+     * `attributed`: any patient matched to the practice, enrolled or not.
+     */
+    population: z.enum(["enrolled", "attributed"]),
+    /** For `enrolled`: only enrollments with these statuses; absent = any status. */
+    enrollmentStatuses: z.array(EnrollmentStatus).min(1).optional(),
+    trigger: ProtocolTrigger,
+    steps: z.array(ProtocolStep).min(1),
+    /**
+     * Event kinds that, arriving later on the same encounter, cancel the protocol's open tasks (an ED
+     * visit that becomes an admission no longer needs the ED follow-up call).
+     */
+    cancelledBy: z.array(AdtEventKind).default([]),
+  })
+  .superRefine((protocol, ctx) => {
+    reportDuplicates(ctx, protocol.steps, (s) => s.stepId, ["steps"], "stepId");
+    reportDuplicates(ctx, protocol.cancelledBy, String, ["cancelledBy"], "event kind");
+    reportDuplicates(ctx, protocol.enrollmentStatuses ?? [], String, ["enrollmentStatuses"], "status");
+    if (protocol.programs !== "all") {
+      reportDuplicates(ctx, protocol.programs, String, ["programs"], "program");
+    }
+    protocol.cancelledBy.forEach((kind, index) => {
+      if (protocol.trigger.eventKinds.includes(kind)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cancelledBy", index],
+          message: `${kind} both triggers and cancels this protocol`,
+        });
+      }
+    });
+    if (protocol.population === "attributed" && protocol.programs !== "all") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["programs"],
+        message: 'a program list needs population "enrolled" (programs come from enrollments)',
+      });
+    }
+    if (protocol.population === "attributed" && protocol.enrollmentStatuses !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["enrollmentStatuses"],
+        message: 'enrollment statuses need population "enrolled"',
+      });
+    }
+  });
+export type Protocol = z.infer<typeof Protocol>;
+
+/** The protocols configuration file (JSON). */
+export const ProtocolsFile = z
+  .strictObject({
+    /** Lets editors validate the file against its JSON Schema. */
+    $schema: z.string().optional(),
+    schemaVersion: z.literal(1),
+    protocols: z.array(Protocol),
+  })
+  .superRefine((file, ctx) => {
+    reportDuplicates(ctx, file.protocols, (p) => p.protocolId, ["protocols"], "protocolId");
+  })
+  .meta({
+    title: "Transition protocols v1",
+    description: "Which ADT events open which follow-up tasks, due when, reminded and escalated how.",
+  });
+export type ProtocolsFile = z.infer<typeof ProtocolsFile>;
+/** The file as written, before defaults. */
+export type ProtocolsFileInput = z.input<typeof ProtocolsFile>;
