@@ -69,6 +69,16 @@ const SERVICES = [
       "matcher: adt.events.v1 → adt.matched.v1 / adt.unmatched.v1, health and metrics on http://127.0.0.1:9465",
     ],
   },
+  {
+    name: "notifier",
+    entry: "services/notifier/src/main.ts",
+    // Pages go to MailDev through the email-to-pager gateway, so the demo shows them beside the emails.
+    env: { OPS_PORT: "9466", PAGER_EMAIL_GATEWAY_DOMAIN: "pager.homeward.local" },
+    hint: [
+      "notifier: adt.matched.v1 → tasks (PostgreSQL) and alerts (SQS → SMTP / pager), health and metrics on http://127.0.0.1:9466",
+      "  alerts and pages arrive in MailDev: http://127.0.0.1:1080",
+    ],
+  },
 ];
 
 /** Runs the services until Ctrl-C (the stack keeps running; `npm stop` stops it). */

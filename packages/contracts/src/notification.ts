@@ -14,7 +14,7 @@ export const DeliveryPurpose = z.enum(["alert", "retraction", "reminder", "escal
 export type DeliveryPurpose = z.infer<typeof DeliveryPurpose>;
 
 /** Every state a delivery goes through, as recorded in PostgreSQL. */
-export const DeliveryStatus = z.enum(["scheduled", "queued", "sent", "failed", "dead", "skipped"]);
+export const DeliveryStatus = z.enum(["held", "scheduled", "queued", "sent", "failed", "dead", "skipped"]);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 /**

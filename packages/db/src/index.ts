@@ -1,4 +1,4 @@
 export { MIGRATIONS_DIR, migrate } from "./migrate.ts";
-export { createPool, type DbSettings, type Pool } from "./pool.ts";
+export { createPool, type DbSettings, type Pool, type PoolClient } from "./pool.ts";
 /** NOTIFY channel: reference data (rosters, enrollments) changed; the matcher reloads its index. */
 export const REFERENCE_CHANGED_CHANNEL = "homeward_reference";

@@ -1,6 +1,8 @@
 import pg from "pg";
 
 export type Pool = pg.Pool;
+/** A client checked out of the pool, e.g. for a transaction. */
+export type PoolClient = pg.PoolClient;
 
 export interface DbSettings {
   url: string;

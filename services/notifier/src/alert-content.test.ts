@@ -1,0 +1,75 @@
+import { readFileSync } from "node:fs";
+import {
+  AlertContent,
+  indexFacilityMappings,
+  loadFacilityMappings,
+  type MatchedEvent,
+} from "@homeward/contracts";
+import { normalizeAdt, parseHl7 } from "@homeward/hl7";
+import { ADT_A04_ED } from "@homeward/hl7/fixtures";
+import { describe, expect, it } from "vitest";
+import { buildAlertContent } from "./alert-content.ts";
+
+const loaded = loadFacilityMappings(
+  readFileSync(new URL("../../adt-listener/config/facilities.example.json", import.meta.url), "utf8"),
+);
+if (!loaded.ok) throw new Error(loaded.problems.join("; "));
+const mapping = indexFacilityMappings(loaded.mappings.facilities)("MERCYGEN", "EPICADT");
+const parsed = parseHl7(ADT_A04_ED);
+if (!parsed.ok || mapping === undefined) throw new Error("fixture");
+const normalized = normalizeAdt(parsed.message, mapping, { receivedAt: "2024-03-05T14:30:15-05:00" });
+if (!normalized.ok) throw new Error(normalized.error.text);
+
+const matched: MatchedEvent = {
+  schemaVersion: 1,
+  matchId: "m-1",
+  kind: "announcement",
+  event: normalized.event,
+  patientId: "42",
+  practice: {
+    organizationId: "1",
+    code: "SFM",
+    name: "Springvale Family Medicine",
+    timeZone: "America/New_York",
+  },
+  enrollment: {
+    program: "complex-care",
+    riskTier: "II",
+    status: "active",
+    leadOrganization: "practice",
+    copy: "lead",
+  },
+  recipients: [{ recipientId: "7", role: "care-manager", copy: "lead" }],
+  flags: { frequentEd: { visits: 3, windowDays: 60 } },
+  encounter: { facility: "MERCYGEN", visitNumber: "V1", setting: "ed", status: "active" },
+  match: { method: "identifier", fields: [] },
+  matchedAt: "2024-03-05T14:31:00-05:00",
+};
+const task = { taskId: "tsk_1", title: "Follow-up call", dueAt: new Date("2024-03-07T23:59:59.999-05:00") };
+const build = (detailLevel: "minimal" | "limited" | "full") =>
+  buildAlertContent({
+    matched,
+    purpose: "alert",
+    copy: "lead",
+    tasks: [task],
+    detailLevel,
+    baseUrl: "https://hw.test",
+  });
+
+describe("buildAlertContent", () => {
+  it("carries no patient data at the minimal level, and is a valid AlertContent", () => {
+    const content = build("minimal");
+    expect(AlertContent.parse(content)).toEqual(content);
+    expect(content.patient).toBeUndefined();
+    const text = JSON.stringify(content);
+    for (const phi of ["QUILLFEATHER", "MARISOL", "1958", "40012345"]) expect(text).not.toContain(phi);
+    expect(content.flags).toEqual(["frequent-ed"]);
+    expect(content.tasks[0]?.url).toBe("https://hw.test/tasks/tsk_1");
+    expect(content.url).toBe("https://hw.test/events/m-1");
+  });
+
+  it("gives initials at the limited level and the name and birth date at the full level", () => {
+    expect(build("limited").patient).toEqual({ displayName: "MQ" });
+    expect(build("full").patient).toEqual({ displayName: "MARISOL QUILLFEATHER", birthDate: "1958-04-12" });
+  });
+});

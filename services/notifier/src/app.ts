@@ -1,0 +1,170 @@
+import { readFile } from "node:fs/promises";
+import { MatchedEvent } from "@homeward/contracts";
+import { createPool, migrate } from "@homeward/db";
+import { Registry, startOpsServer } from "@homeward/http";
+import { createKafka, ensureTopics, HOMEWARD_TOPICS, runConsumer, topicName } from "@homeward/kafka";
+import type { Logger } from "@homeward/logger";
+import { DEFAULT_PROTOCOLS, loadProtocols, type ProtocolsFile } from "@homeward/protocols";
+import { closeRedis, createRedis } from "@homeward/redis";
+import { createSqsClient, ensureQueue, HOMEWARD_QUEUES, openWorkQueue } from "@homeward/sqs";
+import { Counter } from "prom-client";
+import { startDeliveryWorkers } from "./delivery-worker.ts";
+import type { NotifierConfig } from "./env.ts";
+import { handleMatched } from "./handle-matched.ts";
+import { createProviders } from "./provider-setup.ts";
+import { type SweepResult, startSweeper } from "./sweeper.ts";
+
+export interface RunningNotifier {
+  opsPort: number;
+  /** One sweeper pass now (tests; operations). */
+  sweepNow(): Promise<SweepResult>;
+  stop(): Promise<void>;
+}
+
+/** The protocols in force: the file named by PROTOCOLS_FILE, else the defaults from DESIGN.md. */
+export async function protocolsFrom(config: NotifierConfig): Promise<ProtocolsFile> {
+  if (config.PROTOCOLS_FILE === undefined) return DEFAULT_PROTOCOLS;
+  const loaded = loadProtocols(JSON.parse(await readFile(config.PROTOCOLS_FILE, "utf8")));
+  if (!loaded.ok) {
+    throw new Error(
+      `${config.PROTOCOLS_FILE}: ${loaded.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`,
+    );
+  }
+  return loaded.protocols;
+}
+
+/**
+ * The notifier's composition root: PostgreSQL (migrated), Redis, the SQS alerts queue and its DLQ,
+ * the delivery providers; then the delivery workers, the sweeper and the consumer group on
+ * adt.matched.v1. Stopped in reverse: intake first, then the loops, then the connections.
+ */
+export async function startNotifier(config: NotifierConfig, logger: Logger): Promise<RunningNotifier> {
+  const { stack } = config;
+  const protocols = await protocolsFrom(config);
+  await migrate(stack.postgres);
+  const pool = createPool(stack.postgres);
+  const redis = createRedis(stack.redis);
+  const sqs = createSqsClient(stack.sqs);
+  const spec = HOMEWARD_QUEUES.find((q) => q.name === "homeward-alerts");
+  if (spec === undefined) throw new Error("homeward-alerts queue spec missing");
+  const urls = await ensureQueue(
+    sqs,
+    { ...spec, maxReceiveCount: config.DELIVERY_MAX_ATTEMPTS },
+    stack.sqs.queuePrefix,
+  );
+  const queue = openWorkQueue(sqs, urls.url);
+  const deadLetterQueue = openWorkQueue(sqs, urls.dlqUrl);
+  const providers = await createProviders(config, stack.smtp.url);
+
+  const registry = new Registry();
+  const matchedTotal = new Counter({
+    name: "homeward_notifier_matched_total",
+    help: "adt.matched.v1 records handled, by kind",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+  });
+  const tasksOpened = new Counter({
+    name: "homeward_notifier_tasks_opened_total",
+    help: "Tasks opened",
+    registers: [registry],
+  });
+  const deliveriesTotal = new Counter({
+    name: "homeward_notifier_delivery_outcomes_total",
+    help: "Delivery job outcomes, by outcome and channel",
+    labelNames: ["outcome", "channel"] as const,
+    registers: [registry],
+  });
+
+  const workers = startDeliveryWorkers(
+    {
+      queue,
+      deadLetterQueue,
+      pool,
+      redis,
+      email: providers.email,
+      pager: providers.pager,
+      maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+      backoff: {
+        baseSeconds: config.DELIVERY_BACKOFF_BASE_SECONDS,
+        maxSeconds: config.DELIVERY_BACKOFF_MAX_SECONDS,
+      },
+      visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
+      pagerMaxLength: config.PAGER_MAX_LENGTH,
+      idempotencyTtlMs: config.IDEMPOTENCY_TTL_HOURS * 3600 * 1000,
+      logger,
+      now: () => new Date(),
+      onOutcome: (outcome, channel) => deliveriesTotal.inc({ outcome, channel }),
+    },
+    { concurrency: config.DELIVERY_WORKERS, pollSeconds: config.DELIVERY_POLL_SECONDS },
+  );
+  const sweeper = startSweeper(
+    { pool, queue, baseUrl: config.PUBLIC_BASE_URL, logger, outboxGraceSeconds: 30 },
+    config.SWEEP_INTERVAL_SECONDS * 1000,
+  );
+
+  const prefix = stack.kafka.topicPrefix;
+  const kafka = createKafka({ brokers: stack.kafka.brokers, clientId: "notifier" }, logger);
+  await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix });
+  const deps = { pool, queue, protocols, baseUrl: config.PUBLIC_BASE_URL, now: () => new Date(), logger };
+  const consumer = await runConsumer({
+    kafka,
+    groupId: config.NOTIFIER_GROUP_ID,
+    topics: [topicName(prefix, "adt.matched.v1")],
+    partitionsConcurrently: config.NOTIFIER_PARTITIONS_CONCURRENTLY,
+    logger,
+    handle: async (record) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(record.value?.toString("utf8") ?? "null");
+      } catch {
+        json = undefined;
+      }
+      const parsed = MatchedEvent.safeParse(json);
+      if (!parsed.success) {
+        matchedTotal.inc({ kind: "invalid" });
+        logger.error({ topic: record.topic, offset: record.offset }, "not a MatchedEvent v1; skipped");
+        return;
+      }
+      const outcome = await handleMatched(parsed.data, deps);
+      matchedTotal.inc({ kind: parsed.data.kind });
+      tasksOpened.inc(outcome.tasksOpened);
+    },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ops = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    registry,
+    checks: {
+      kafka: async () => {
+        await admin.describeCluster();
+      },
+      postgres: async () => {
+        await pool.query("SELECT 1");
+      },
+      redis: async () => {
+        await redis.ping();
+      },
+    },
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    opsPort: ops.port,
+    sweepNow: () => sweeper.runNow(),
+    stop() {
+      stopping ??= (async () => {
+        await consumer.stop();
+        await sweeper.stop();
+        await workers.stop();
+        await admin.disconnect();
+        await providers.close();
+        await closeRedis(redis);
+        await pool.end();
+        sqs.destroy();
+        await ops.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,251 @@
+import { AlertContent, DeliveryJob } from "@homeward/contracts";
+import type { Pool } from "@homeward/db";
+import type { Logger } from "@homeward/logger";
+import { claimOnce, type Redis } from "@homeward/redis";
+import type { ReceivedMessage, WorkQueue } from "@homeward/sqs";
+import type { DeliveryResult, EmailProvider, PagerProvider } from "./providers/provider.ts";
+import { renderAlertEmail } from "./render/alert-email.ts";
+import { renderPagerText } from "./render/pager-text.ts";
+
+export interface DeliveryWorkerDeps {
+  queue: WorkQueue;
+  /** Where jobs that can never succeed go at once (the queue's DLQ), so they are kept, not retried. */
+  deadLetterQueue: WorkQueue;
+  pool: Pool;
+  redis: Redis;
+  email: EmailProvider;
+  pager: PagerProvider | undefined;
+  maxAttempts: number;
+  backoff: { baseSeconds: number; maxSeconds: number };
+  visibilityTimeoutSeconds: number;
+  pagerMaxLength: number;
+  idempotencyTtlMs: number;
+  logger: Logger;
+  now: () => Date;
+  onOutcome?: (outcome: DeliveryOutcome, channel: string) => void;
+}
+
+export type DeliveryOutcome = "sent" | "failed" | "dead" | "skipped" | "duplicate" | "busy" | "invalid";
+
+const sentKey = (id: string) => `delivery:sent:${id}`;
+const lockKey = (id: string) => `delivery:lock:${id}`;
+
+/** Retry delay for the attempt that just failed: base × 2^(n−1), capped. */
+export function backoffSeconds(receiveCount: number, backoff: { baseSeconds: number; maxSeconds: number }) {
+  return Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** Math.max(0, receiveCount - 1));
+}
+
+interface DeliveryRow {
+  status: string;
+  purpose: string;
+  channel: "email" | "pager";
+  content: unknown;
+  not_after: Date | null;
+  retracted_at: Date | null;
+  email: string | null;
+  pager_id: string | null;
+  time_zone: string;
+  active: boolean;
+  task_status: string | null;
+}
+
+/**
+ * Handles one job from the alerts queue. Exactly one send per delivery id however often SQS hands
+ * the job out: a "sent" key in Redis and the delivery row are checked first, a short Redis lease
+ * keeps two workers from sending at once, and every try is recorded as an attempt. A failure hides
+ * the job for a growing backoff; after `maxAttempts` SQS moves it to the dead-letter queue.
+ */
+export async function handleDeliveryJob(
+  message: ReceivedMessage,
+  deps: DeliveryWorkerDeps,
+): Promise<DeliveryOutcome> {
+  let json: unknown;
+  try {
+    json = JSON.parse(message.body);
+  } catch {
+    json = undefined;
+  }
+  const parsed = DeliveryJob.safeParse(json);
+  if (!parsed.success) {
+    deps.logger.error({ messageId: message.id }, "not a DeliveryJob v1; sent to the dead-letter queue");
+    await deps.deadLetterQueue.send(message.body);
+    await deps.queue.delete(message.receiptHandle);
+    return "invalid";
+  }
+  const job = parsed.data;
+  if ((await deps.redis.exists(sentKey(job.deliveryId))) === 1) {
+    await deps.queue.delete(message.receiptHandle);
+    return "duplicate";
+  }
+  const { rows } = await deps.pool.query<DeliveryRow>(
+    `SELECT d.status, d.purpose, d.channel, d.content, d.not_after, d.retracted_at, r.email, r.pager_id,
+            r.time_zone, r.active, t.status AS task_status
+       FROM deliveries d JOIN recipients r ON r.id = d.recipient_id LEFT JOIN tasks t ON t.id = d.task_id
+      WHERE d.id = $1`,
+    [job.deliveryId],
+  );
+  const row = rows[0];
+  if (row === undefined || row.status === "sent" || row.status === "dead" || row.status === "skipped") {
+    if (row?.status === "sent") await markSentKey(deps, job.deliveryId);
+    await deps.queue.delete(message.receiptHandle);
+    return row === undefined ? "invalid" : "duplicate";
+  }
+  const stale = staleReason(row, deps.now());
+  if (stale !== undefined) {
+    await record(deps, job.deliveryId, message.receiveCount, { outcome: "skipped", code: stale });
+    await deps.queue.delete(message.receiptHandle);
+    return "skipped";
+  }
+  if (!(await claimOnce(deps.redis, lockKey(job.deliveryId), deps.visibilityTimeoutSeconds * 1000))) {
+    // Another worker holds it right now; the job comes back after its visibility timeout.
+    return "busy";
+  }
+  try {
+    const result = await send(row, job.deliveryId, deps);
+    if (result.status === "sent") {
+      await record(deps, job.deliveryId, message.receiveCount, {
+        outcome: "sent",
+        provider: result.provider,
+        ...(result.providerMessageId === undefined ? {} : { providerMessageId: result.providerMessageId }),
+      });
+      await markSentKey(deps, job.deliveryId);
+      await deps.queue.delete(message.receiptHandle);
+      return "sent";
+    }
+    const final = !result.retryable || message.receiveCount >= deps.maxAttempts;
+    await record(deps, job.deliveryId, message.receiveCount, {
+      outcome: final ? "dead" : "failed",
+      provider: result.provider,
+      code: result.code,
+      message: result.message,
+    });
+    deps.logger.warn(
+      { deliveryId: job.deliveryId, attempt: message.receiveCount, code: result.code, final },
+      "delivery failed",
+    );
+    if (!result.retryable) {
+      await deps.deadLetterQueue.send(message.body);
+      await deps.queue.delete(message.receiptHandle);
+    } else {
+      // On the last attempt the job becomes visible at once and SQS's redrive moves it to the DLQ.
+      const delay = final ? 0 : backoffSeconds(message.receiveCount, deps.backoff);
+      await deps.queue.changeVisibility(message.receiptHandle, delay);
+    }
+    return final ? "dead" : "failed";
+  } finally {
+    await deps.redis.del(lockKey(job.deliveryId));
+  }
+}
+
+function staleReason(row: DeliveryRow, now: Date): string | undefined {
+  if (row.retracted_at !== null) return "retracted";
+  if (row.not_after !== null && row.not_after < now) return "expired";
+  if (!row.active) return "recipient-inactive";
+  const taskClosed =
+    row.task_status !== null && row.task_status !== "open" && row.task_status !== "in_progress";
+  if ((row.purpose === "reminder" || row.purpose === "escalation") && taskClosed) return "task-closed";
+  return undefined;
+}
+
+async function send(row: DeliveryRow, id: string, deps: DeliveryWorkerDeps): Promise<DeliveryResult> {
+  const content = AlertContent.parse(row.content);
+  if (row.channel === "email") {
+    if (row.email === null)
+      return {
+        status: "failed",
+        provider: "none",
+        retryable: false,
+        code: "no-address",
+        message: "recipient has no email",
+      };
+    const rendered = renderAlertEmail(content, { timeZone: row.time_zone });
+    return deps.email.send({ deliveryId: id, to: row.email, ...rendered });
+  }
+  if (deps.pager === undefined || row.pager_id === null) {
+    return {
+      status: "failed",
+      provider: "none",
+      retryable: false,
+      code: "no-pager",
+      message: "no pager provider or pager id",
+    };
+  }
+  const text = renderPagerText(content, { timeZone: row.time_zone, maxLength: deps.pagerMaxLength });
+  return deps.pager.send({ deliveryId: id, pagerId: row.pager_id, text });
+}
+
+async function markSentKey(deps: DeliveryWorkerDeps, id: string) {
+  await deps.redis.set(sentKey(id), "1", "PX", deps.idempotencyTtlMs);
+}
+
+/** Records an attempt and moves the delivery to its new state, in one transaction. */
+async function record(
+  deps: DeliveryWorkerDeps,
+  id: string,
+  receiveCount: number,
+  a: {
+    outcome: "sent" | "failed" | "dead" | "skipped";
+    provider?: string;
+    providerMessageId?: string;
+    code?: string;
+    message?: string;
+  },
+): Promise<void> {
+  const tried = a.outcome !== "skipped";
+  await deps.pool.query(
+    `WITH attempt AS (
+       INSERT INTO delivery_attempts (delivery_id, receive_count, outcome, provider, provider_message_id, error_code, error_message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7))
+     UPDATE deliveries SET status = $3, attempts = attempts + $8, provider = coalesce($4, provider),
+            provider_message_id = coalesce($5, provider_message_id), last_error = $6,
+            sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
+      WHERE id = $1`,
+    [
+      id,
+      receiveCount,
+      a.outcome,
+      a.provider ?? null,
+      a.providerMessageId ?? null,
+      a.code ?? null,
+      a.message ?? null,
+      tried ? 1 : 0,
+    ],
+  );
+}
+
+/** Runs `concurrency` long-polling loops over the alerts queue until stopped. */
+export function startDeliveryWorkers(
+  deps: DeliveryWorkerDeps,
+  options: { concurrency: number; pollSeconds: number },
+): { stop(): Promise<void> } {
+  let stopping = false;
+  const loop = async () => {
+    while (!stopping) {
+      try {
+        const messages = await deps.queue.receive({
+          max: 10,
+          waitSeconds: options.pollSeconds,
+          visibilityTimeoutSeconds: deps.visibilityTimeoutSeconds,
+        });
+        for (const m of messages) {
+          try {
+            deps.onOutcome?.(await handleDeliveryJob(m, deps), m.attributes.channel ?? "unknown");
+          } catch (err) {
+            // The job stays on the queue and comes back after its visibility timeout.
+            deps.logger.error({ err, messageId: m.id }, "delivery job failed unexpectedly");
+          }
+        }
+      } catch (err) {
+        deps.logger.error({ err }, "alerts queue receive failed");
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
+  const loops = Array.from({ length: options.concurrency }, loop);
+  return {
+    async stop() {
+      stopping = true;
+      await Promise.all(loops);
+    },
+  };
+}

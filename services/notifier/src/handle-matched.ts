@@ -1,0 +1,192 @@
+import type { MatchedEvent } from "@homeward/contracts";
+import type { Pool } from "@homeward/db";
+import type { Logger } from "@homeward/logger";
+import { cancellationsFor, type ProtocolsFile, planTasks } from "@homeward/protocols";
+import type { WorkQueue } from "@homeward/sqs";
+import { buildAlertContent } from "./alert-content.ts";
+import { deliveryId } from "./delivery-ids.ts";
+import { planSends } from "./delivery-plan.ts";
+import {
+  insertDeliveries,
+  inTransaction,
+  loadOrganizationContext,
+  loadRecipients,
+  type NewDelivery,
+  pendingJobs,
+  type Tx,
+} from "./notifier-store.ts";
+import { enqueueJobs } from "./outbox.ts";
+import { cancelTasks, openTasks } from "./task-store.ts";
+
+export interface MatchedHandlerDeps {
+  pool: Pool;
+  queue: WorkQueue;
+  protocols: ProtocolsFile;
+  baseUrl: string;
+  now: () => Date;
+  logger: Logger;
+}
+
+export type MatchedOutcome = { tasksOpened: number; tasksCancelled: number; deliveries: number };
+
+/**
+ * One adt.matched.v1 record: open the tasks its protocol asks for, plan one delivery per recipient
+ * and channel, commit all of it, then put the deliveries on SQS. Everything is keyed by
+ * deterministic ids, so the same record handled twice changes nothing the second time.
+ */
+export async function handleMatched(
+  matched: MatchedEvent,
+  deps: MatchedHandlerDeps,
+): Promise<MatchedOutcome> {
+  const result =
+    matched.kind === "retraction"
+      ? await inTransaction(deps.pool, (tx) => retract(tx, matched, deps))
+      : await announce(matched, deps);
+  const jobs = await pendingJobs(deps.pool, { ids: result.deliveryIds });
+  await enqueueJobs(deps.queue, deps.pool, jobs, deps.logger);
+  return { tasksOpened: result.tasksOpened, tasksCancelled: result.tasksCancelled, deliveries: jobs.length };
+}
+
+interface Written {
+  tasksOpened: number;
+  tasksCancelled: number;
+  deliveryIds: string[];
+}
+
+async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promise<Written> {
+  const orgId = matched.practice.organizationId;
+  const org = await loadOrganizationContext(deps.pool, orgId);
+  const calendar = { timeZone: matched.practice.timeZone, holidays: org.holidays, closures: org.closures };
+  const planned = planTasks(matched, deps.protocols, calendar);
+  const recipients = await loadRecipients(deps.pool, { ids: matched.recipients.map((r) => r.recipientId) });
+  const now = deps.now();
+  const baseContent = buildAlertContent({
+    matched,
+    purpose: "alert",
+    copy: matched.enrollment?.copy ?? "lead",
+    tasks: [],
+    detailLevel: org.detailLevel,
+    baseUrl: deps.baseUrl,
+  });
+  return inTransaction(deps.pool, async (tx) => {
+    let cancelled = 0;
+    for (const c of cancellationsFor(matched, deps.protocols)) {
+      const where = {
+        organizationId: orgId,
+        facility: matched.encounter.facility,
+        visitNumber: matched.encounter.visitNumber,
+        protocolId: c.protocolId,
+        stepId: c.stepId,
+      };
+      cancelled += (await cancelTasks(tx, where, c.reason, "notifier")).length;
+    }
+    const before = await tx.query<{ n: string }>(
+      "SELECT count(*) AS n FROM tasks WHERE id = ANY($1::text[])",
+      [planned.map((t) => t.taskId)],
+    );
+    const tasks = await openTasks(tx, {
+      tasks: planned,
+      organizationId: orgId,
+      patientId: matched.patientId,
+      encounter: matched.encounter,
+      eventId: matched.event.eventId,
+      matchId: matched.matchId,
+      alertContent: baseContent,
+    });
+    const deliveries: NewDelivery[] = [];
+    for (const r of matched.recipients) {
+      const profile = recipients.find((p) => p.recipientId === r.recipientId);
+      if (profile === undefined) continue;
+      const content = buildAlertContent({
+        matched,
+        purpose: "alert",
+        copy: r.copy,
+        tasks:
+          r.copy === "lead"
+            ? tasks.map((t) => ({ taskId: t.id, title: t.title, dueAt: t.dueAt, status: t.status }))
+            : [],
+        detailLevel: org.detailLevel,
+        baseUrl: deps.baseUrl,
+      });
+      const riskTier = matched.enrollment?.riskTier;
+      for (const send of planSends(profile, { eventKind: matched.event.kind, riskTier, copy: r.copy }, now)) {
+        deliveries.push({
+          id: deliveryId(matched.matchId, r.recipientId, send.channel, "alert"),
+          purpose: "alert",
+          channel: send.channel,
+          recipientId: r.recipientId,
+          organizationId: orgId,
+          matchId: matched.matchId,
+          eventId: matched.event.eventId,
+          content,
+          status: send.status,
+          ...(send.sendAfter === undefined ? {} : { sendAfter: send.sendAfter }),
+        });
+      }
+    }
+    await insertDeliveries(tx, deliveries);
+    return {
+      tasksOpened: tasks.length - Number(before.rows[0]?.n ?? 0),
+      tasksCancelled: cancelled,
+      deliveryIds: deliveries.map((d) => d.id),
+    };
+  });
+}
+
+const CANCEL_REASON: Partial<Record<MatchedEvent["event"]["kind"], string>> = {
+  "cancel-admit": "the hospital cancelled the admission or visit (A11)",
+  "cancel-discharge": "the hospital cancelled the discharge (A13)",
+  "cancel-transfer": "the hospital cancelled the transfer (A12)",
+  "cancel-pre-admit": "the hospital cancelled the pre-admission (A38)",
+};
+
+/**
+ * A retraction: the tasks the retracted event opened are cancelled with the reason, alerts not yet
+ * sent are skipped, and everyone already alerted gets a short correction on the same channel.
+ */
+async function retract(tx: Tx, matched: MatchedEvent, deps: MatchedHandlerDeps): Promise<Written> {
+  const retracted = matched.retracts;
+  if (retracted === undefined) return { tasksOpened: 0, tasksCancelled: 0, deliveryIds: [] };
+  const orgId = matched.practice.organizationId;
+  const reason =
+    CANCEL_REASON[matched.event.kind] ?? `the hospital cancelled the event (${matched.event.kind})`;
+  const cancelled = await cancelTasks(
+    tx,
+    { triggerEventId: retracted.eventId, organizationId: orgId },
+    reason,
+    "notifier",
+  );
+  await tx.query(
+    `UPDATE deliveries SET retracted_at = coalesce(retracted_at, now()), updated_at = now(),
+            status = CASE WHEN status IN ('held', 'scheduled', 'queued', 'failed') THEN 'skipped' ELSE status END,
+            last_error = CASE WHEN status IN ('held', 'scheduled', 'queued', 'failed') THEN 'retracted' ELSE last_error END
+      WHERE match_id = $1 AND purpose = 'alert'`,
+    [retracted.matchId],
+  );
+  const { rows } = await tx.query<{ recipient_id: string; channel: "email" | "pager" }>(
+    `SELECT DISTINCT recipient_id, channel FROM deliveries WHERE match_id = $1 AND purpose = 'alert' AND status = 'sent'`,
+    [retracted.matchId],
+  );
+  const org = await loadOrganizationContext(deps.pool, orgId);
+  const deliveries: NewDelivery[] = rows.map((r) => ({
+    id: deliveryId(matched.matchId, String(r.recipient_id), r.channel, "retraction"),
+    purpose: "retraction",
+    channel: r.channel,
+    recipientId: String(r.recipient_id),
+    organizationId: orgId,
+    matchId: matched.matchId,
+    eventId: matched.event.eventId,
+    content: buildAlertContent({
+      matched,
+      purpose: "retraction",
+      copy: matched.enrollment?.copy ?? "lead",
+      tasks: [],
+      detailLevel: org.detailLevel,
+      baseUrl: deps.baseUrl,
+      correctionReason: reason,
+    }),
+    status: "queued",
+  }));
+  await insertDeliveries(tx, deliveries);
+  return { tasksOpened: 0, tasksCancelled: cancelled.length, deliveryIds: deliveries.map((d) => d.id) };
+}

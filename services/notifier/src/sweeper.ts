@@ -1,0 +1,226 @@
+import { AlertContent } from "@homeward/contracts";
+import type { Pool } from "@homeward/db";
+import type { Logger } from "@homeward/logger";
+import type { WorkQueue } from "@homeward/sqs";
+import { taskUrl } from "./alert-content.ts";
+import { deliveryId } from "./delivery-ids.ts";
+import {
+  insertDeliveries,
+  inTransaction,
+  loadRecipients,
+  type NewDelivery,
+  pendingJobs,
+  type Tx,
+} from "./notifier-store.ts";
+import { enqueueJobs } from "./outbox.ts";
+
+export interface SweeperDeps {
+  pool: Pool;
+  queue: WorkQueue;
+  baseUrl: string;
+  logger: Logger;
+  /** Queued rows older than this that are still not on SQS are sent again (crash between commit and send). */
+  outboxGraceSeconds: number;
+}
+
+export interface SweepResult {
+  reminders: number;
+  escalations: number;
+  released: number;
+  digests: number;
+  enqueued: number;
+}
+
+/**
+ * One pass of the sweeper: fire due reminders and escalations, release pages whose quiet hours
+ * ended, gather held emails into digests, and resend the outbox. Safe with many notifier instances:
+ * each pass locks the rows it takes with FOR UPDATE SKIP LOCKED and marks them in the same
+ * transaction, and every delivery it makes has a deterministic id, so nothing goes out twice.
+ */
+export async function sweep(deps: SweeperDeps): Promise<SweepResult> {
+  const timers = await inTransaction(deps.pool, (tx) => fireTimers(tx, deps.baseUrl));
+  const released = await inTransaction(deps.pool, async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      `UPDATE deliveries SET status = 'queued', updated_at = now()
+        WHERE id IN (SELECT id FROM deliveries WHERE status = 'scheduled' AND send_after <= now()
+                     ORDER BY send_after LIMIT 500 FOR UPDATE SKIP LOCKED)
+        RETURNING id`,
+    );
+    return rows.map((r) => r.id);
+  });
+  const digests = await inTransaction(deps.pool, (tx) => buildDigests(tx, deps.baseUrl));
+  const fresh = await pendingJobs(deps.pool, { ids: [...timers.ids, ...released, ...digests] });
+  const outbox = await pendingJobs(deps.pool, { olderThanSeconds: deps.outboxGraceSeconds, limit: 500 });
+  const jobs = new Map([...fresh, ...outbox].map((j) => [j.id, j]));
+  const enqueued = await enqueueJobs(deps.queue, deps.pool, [...jobs.values()], deps.logger);
+  return {
+    reminders: timers.reminders,
+    escalations: timers.escalations,
+    released: released.length,
+    digests: digests.length,
+    enqueued,
+  };
+}
+
+async function fireTimers(tx: Tx, baseUrl: string) {
+  const { rows } = await tx.query<{
+    task_id: string;
+    kind: "reminder" | "escalation";
+    seq: number;
+    to_role: string | null;
+    channel: "email" | "pager";
+    status: string;
+    title: string;
+    due_at: Date;
+    organization_id: string;
+    assignee_recipient_id: string | null;
+    alert_content: unknown;
+  }>(
+    `SELECT tt.task_id, tt.kind, tt.seq, tt.to_role, tt.channel, t.status, t.title, t.due_at, t.organization_id,
+            t.assignee_recipient_id, t.alert_content
+       FROM task_timers tt JOIN tasks t ON t.id = tt.task_id
+      WHERE tt.fired_at IS NULL AND tt.fire_at <= now()
+      ORDER BY tt.fire_at LIMIT 200 FOR UPDATE OF tt SKIP LOCKED`,
+  );
+  const deliveries: NewDelivery[] = [];
+  let reminders = 0;
+  let escalations = 0;
+  for (const t of rows) {
+    await tx.query("UPDATE task_timers SET fired_at = now() WHERE task_id = $1 AND kind = $2 AND seq = $3", [
+      t.task_id,
+      t.kind,
+      t.seq,
+    ]);
+    if (t.status !== "open" && t.status !== "in_progress") continue;
+    const people =
+      t.kind === "reminder"
+        ? t.assignee_recipient_id === null
+          ? []
+          : await loadRecipients(tx, { ids: [String(t.assignee_recipient_id)] })
+        : await loadRecipients(tx, {
+            organizationId: String(t.organization_id),
+            role: t.to_role ?? "supervisor",
+          });
+    const base = AlertContent.parse(t.alert_content);
+    const content: AlertContent = {
+      ...base,
+      purpose: t.kind,
+      copy: "lead",
+      tasks: [
+        {
+          taskId: t.task_id,
+          title: t.title,
+          dueAt: t.due_at.toISOString(),
+          url: taskUrl(baseUrl, t.task_id),
+          status: t.status,
+        },
+      ],
+    };
+    for (const person of people.filter((p) => p.active)) {
+      const channel = t.channel === "pager" && person.pagerId !== undefined ? "pager" : "email";
+      if (channel === "email" && person.email === undefined) continue;
+      deliveries.push({
+        id: deliveryId(t.task_id, t.kind, String(t.seq), person.recipientId, channel),
+        purpose: t.kind,
+        channel,
+        recipientId: person.recipientId,
+        organizationId: String(t.organization_id),
+        taskId: t.task_id,
+        content,
+        status: "queued",
+      });
+    }
+    await tx.query(
+      `INSERT INTO task_history (task_id, actor, action, detail) VALUES ($1, 'sweeper', $2, $3)`,
+      [
+        t.task_id,
+        t.kind === "reminder" ? "reminded" : "escalated",
+        JSON.stringify({ recipients: people.length }),
+      ],
+    );
+    if (t.kind === "reminder") reminders++;
+    else escalations++;
+  }
+  await insertDeliveries(tx, deliveries);
+  return { reminders, escalations, ids: deliveries.map((d) => d.id) };
+}
+
+/** Held (digest) emails whose digest time has come: one digest per recipient and digest instant. */
+async function buildDigests(tx: Tx, baseUrl: string): Promise<string[]> {
+  const { rows } = await tx.query<{
+    id: string;
+    recipient_id: string;
+    organization_id: string;
+    send_after: Date;
+    content: unknown;
+  }>(
+    `SELECT id, recipient_id, organization_id, send_after, content FROM deliveries
+      WHERE status = 'held' AND send_after <= now() ORDER BY recipient_id, send_after, created_at
+      LIMIT 1000 FOR UPDATE SKIP LOCKED`,
+  );
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const key = `${r.recipient_id}|${r.organization_id}|${r.send_after.toISOString()}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const digests: NewDelivery[] = [];
+  for (const [key, held] of groups) {
+    const first = held[0];
+    if (first === undefined) continue;
+    const id = deliveryId("digest", key);
+    const contents = held.map((h) => AlertContent.parse(h.content));
+    const lead = contents[0] as AlertContent;
+    digests.push({
+      id,
+      purpose: "digest",
+      channel: "email",
+      recipientId: String(first.recipient_id),
+      organizationId: String(first.organization_id),
+      status: "queued",
+      content: {
+        ...lead,
+        purpose: "digest",
+        patient: undefined,
+        tasks: contents.flatMap((c) => c.tasks),
+        items: contents.map((c) => ({
+          eventKind: c.eventKind,
+          occurredAt: c.occurredAt,
+          facility: c.facility.name ?? c.facility.code,
+          url: c.url,
+        })),
+        url: `${baseUrl}/tasks`,
+      },
+    });
+    await tx.query(
+      `UPDATE deliveries SET status = 'skipped', digest_id = $2, last_error = 'in digest', updated_at = now()
+        WHERE id = ANY($1::text[])`,
+      [held.map((h) => h.id), id],
+    );
+  }
+  await insertDeliveries(tx, digests);
+  return digests.map((d) => d.id);
+}
+
+/** Runs `sweep` every `intervalMs` until stopped (one pass at a time). */
+export function startSweeper(
+  deps: SweeperDeps,
+  intervalMs: number,
+): { stop(): Promise<void>; runNow(): Promise<SweepResult> } {
+  let running: Promise<SweepResult> | undefined;
+  const runNow = () => {
+    running ??= sweep(deps).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const timer = setInterval(() => {
+    runNow().catch((err: unknown) => deps.logger.error({ err }, "sweep failed"));
+  }, intervalMs);
+  return {
+    runNow,
+    async stop() {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
