@@ -8,7 +8,7 @@ import {
 } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { normalizeAdt, parseHl7 } from "@homeward/hl7";
-import { ADT_A04_ED } from "@homeward/hl7/fixtures";
+import { ADT_A03_DISCHARGE, ADT_A04_ED } from "@homeward/hl7/fixtures";
 import {
   createEventLog,
   createKafka,
@@ -39,6 +39,21 @@ function edArrival(visit: string, occurredAt: string, cancelled = false): AdtEve
   let hl7 = ADT_A04_ED.replace("MG20240305143015001", `MG-${visit}`).replaceAll("V40012345001", visit);
   if (cancelled)
     hl7 = hl7.replace("ADT^A04^ADT_A01|MG-", "ADT^A11^ADT_A09|MGX-").replace("EVN|A04|", "EVN|A11|");
+  const parsed = parseHl7(hl7);
+  if (!parsed.ok) throw new Error(parsed.error.text);
+  const mapping = mappings("MERCYGEN", "EPICADT");
+  if (mapping === undefined) throw new Error("no mapping");
+  const normalized = normalizeAdt(parsed.message, mapping, { receivedAt: occurredAt });
+  if (!normalized.ok) throw new Error(normalized.error.text);
+  return { ...normalized.event, occurredAt };
+}
+
+/** The inpatient discharge fixture (home, PV1-36 01), with its own visit number and time. */
+function discharge(visit: string, occurredAt: string): AdtEvent {
+  const hl7 = ADT_A03_DISCHARGE.replace("MG20240309111502042", `MG-${visit}`).replaceAll(
+    "V40012345002",
+    visit,
+  );
   const parsed = parseHl7(hl7);
   if (!parsed.ok) throw new Error(parsed.error.text);
   const mapping = mappings("MERCYGEN", "EPICADT");
@@ -198,7 +213,8 @@ describe("notifier", () => {
     const tasks = await rows<{ step_id: string; status: string; assignee_recipient_id: string }>(
       "SELECT step_id, status, assignee_recipient_id FROM tasks WHERE visit_number = 'V-ED-1' ORDER BY step_id",
     );
-    expect(tasks.length).toBeGreaterThan(0);
+    // An enrolled patient's ED visit: the follow-up call, nothing else (the 7-day FMC variant is off by default).
+    expect(tasks.map((t) => t.step_id)).toEqual(["follow-up-call"]);
     expect(tasks.every((t) => t.status === "open" && String(t.assignee_recipient_id) === ids.cm)).toBe(true);
     const history = await rows<{ n: string }>(
       "SELECT count(*) AS n FROM task_history h JOIN tasks t ON t.id = h.task_id WHERE t.visit_number = 'V-ED-1'",
@@ -402,6 +418,117 @@ describe("notifier", () => {
     expect(escalations.every((d) => String(d.recipient_id) === ids.supervisor)).toBe(true);
     for (const d of planned) {
       await vi.waitFor(() => expect(mailsFor(d.id)).toHaveLength(1), { timeout: 20_000, interval: 200 });
+    }
+  });
+
+  it("opens exactly the discharge protocol's tasks and follows each recipient's preferences", async () => {
+    // The care manager is in quiet hours right now (the whole day but this minute's neighbourhood is
+    // covered) and wants pages for discharges; the PCP reads a daily digest.
+    const local = new Date(Date.now() - 3600_000).toLocaleTimeString("en-GB", {
+      timeZone: "America/New_York",
+      hour: "2-digit",
+      minute: "2-digit",
+      hour12: false,
+    });
+    const after = new Date(Date.now() + 3600_000).toLocaleTimeString("en-GB", {
+      timeZone: "America/New_York",
+      hour: "2-digit",
+      minute: "2-digit",
+      hour12: false,
+    });
+    await pool.query(
+      `INSERT INTO recipient_preferences (recipient_id, channel_rules, quiet_start, quiet_end, page_priority_one_in_quiet_hours)
+       VALUES ($1, $2, $3, $4, true)`,
+      [
+        ids.cm,
+        JSON.stringify([
+          { eventKinds: ["discharge"], channels: ["email", "pager"] },
+          { channels: ["email"] },
+        ]),
+        local,
+        after,
+      ],
+    );
+    await pool.query(
+      "INSERT INTO recipient_preferences (recipient_id, email_mode, digest_hour) VALUES ($1, 'digest', 7)",
+      [ids.pcp],
+    );
+    try {
+      const event = discharge("V-IP-7", soon());
+      expect(event.kind).toBe("discharge");
+      const m = matched(event, {
+        enrollment: {
+          program: "complex-care",
+          riskTier: "II",
+          status: "active",
+          leadOrganization: "practice",
+          copy: "lead",
+        },
+        encounter: {
+          facility: "MERCYGEN",
+          visitNumber: "V-IP-7",
+          setting: "inpatient",
+          status: "discharged",
+        },
+      });
+      await publish(m);
+      await vi.waitFor(
+        async () =>
+          expect((await rows("SELECT 1 FROM deliveries WHERE match_id = $1", [m.matchId])).length).toBe(3),
+        { timeout: 20_000, interval: 200 },
+      );
+      const tasks = await rows<{ step_id: string; due_at: Date; triggered_at: Date }>(
+        "SELECT step_id, due_at, triggered_at FROM tasks WHERE visit_number = 'V-IP-7' ORDER BY step_id",
+      );
+      expect(tasks.map((t) => t.step_id)).toEqual([
+        "face-to-face-14-days",
+        "interactive-contact",
+        "medication-reconciliation",
+      ]);
+      const days = (t: (typeof tasks)[number]) =>
+        (t.due_at.getTime() - t.triggered_at.getTime()) / 86_400_000;
+      // Tier II: moderate complexity, a visit within 14 days; contact within 2 business days (2–5 calendar days).
+      expect(days(tasks[0] as (typeof tasks)[number])).toBeGreaterThan(13);
+      expect(days(tasks[0] as (typeof tasks)[number])).toBeLessThanOrEqual(15);
+      expect(days(tasks[1] as (typeof tasks)[number])).toBeGreaterThan(1);
+      expect(days(tasks[1] as (typeof tasks)[number])).toBeLessThanOrEqual(6);
+      const planned = await rows<{ recipient_id: string; channel: string; status: string }>(
+        "SELECT recipient_id, channel, status FROM deliveries WHERE match_id = $1 ORDER BY recipient_id, channel",
+        [m.matchId],
+      );
+      const cmEmail = deliveryId(m.matchId, String(ids.cm), "email", "alert");
+      await vi.waitFor(() => expect(mailsFor(cmEmail)).toHaveLength(1), { timeout: 20_000, interval: 200 });
+      expect(
+        planned.map((d) => [String(d.recipient_id), d.channel, d.status === "sent" ? "queued" : d.status]),
+      ).toEqual([
+        [ids.cm, "email", "queued"],
+        [ids.cm, "pager", "scheduled"],
+        [ids.pcp, "email", "held"],
+      ]);
+      // Quiet hours end and the digest hour comes: one sweep sends the page and the digest.
+      await pool.query(
+        "UPDATE deliveries SET send_after = now() - interval '1 second' WHERE match_id = $1 AND status IN ('scheduled', 'held')",
+        [m.matchId],
+      );
+      const swept = await notifier.sweepNow();
+      expect(swept.released).toBeGreaterThanOrEqual(1);
+      expect(swept.digests).toBeGreaterThanOrEqual(1);
+      const pageId = deliveryId(m.matchId, String(ids.cm), "pager", "alert");
+      await vi.waitFor(() => expect(wctp.received.filter((p) => p.messageId === pageId)).toHaveLength(1), {
+        timeout: 20_000,
+        interval: 200,
+      });
+      await vi.waitFor(
+        () =>
+          expect(
+            smtp.received.filter(
+              (x) => x.to.includes("pcp@sfm.example") && /digest/i.test(x.subject + x.text),
+            ),
+          ).not.toHaveLength(0),
+        { timeout: 20_000, interval: 200 },
+      );
+    } finally {
+      await pool.query("DELETE FROM recipient_preferences");
     }
   });
 });
