@@ -1,0 +1,140 @@
+import { createPool, migrate, type Pool } from "@homeward/db";
+import { ADT_A04_ED } from "@homeward/hl7/fixtures";
+import { createLogger } from "@homeward/logger";
+import { type Isolation, isolation, type SmtpSink, startSmtpSink } from "@homeward/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type RunningListener, startAdtListener } from "../../services/adt-listener/src/app.ts";
+import { loadListenerEnv } from "../../services/adt-listener/src/env.ts";
+import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
+import { type RunningMatcher, startMatcher } from "../../services/matcher/src/app.ts";
+import { loadMatcherEnv } from "../../services/matcher/src/env.ts";
+import { type RunningNotifier, startNotifier } from "../../services/notifier/src/app.ts";
+import { loadNotifierEnv } from "../../services/notifier/src/env.ts";
+
+/**
+ * The whole pipeline, headless, as `npm start` runs it: an ED arrival over MLLP (node-hl7-client)
+ * → adt-listener → Kafka → matcher → notifier → an email in a real SMTP server and a task in
+ * PostgreSQL. The api part (task in the API, completion, report) is appended in api.e2e below.
+ */
+
+const FACILITIES = new URL("../../services/adt-listener/config/facilities.example.json", import.meta.url)
+  .pathname;
+
+/** HL7 DTM for an instant, in UTC. */
+const hl7Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, "").slice(0, 14)}+0000`;
+
+let iso: Isolation;
+let pool: Pool;
+let smtp: SmtpSink;
+let listener: RunningListener;
+let matcher: RunningMatcher;
+let notifier: RunningNotifier;
+const ids: Record<string, string> = {};
+
+export function stackEnv(iso: Isolation): Record<string, string> {
+  const s = iso.settings;
+  return {
+    KAFKA_BROKERS: s.kafka.brokers.join(","),
+    KAFKA_TOPIC_PREFIX: iso.topicPrefix,
+    REDIS_URL: s.redis.url,
+    REDIS_KEY_PREFIX: iso.redisPrefix,
+    DATABASE_URL: s.postgres.url,
+    DATABASE_SCHEMA: iso.schema,
+    ...(s.sqs.endpoint === undefined ? {} : { SQS_ENDPOINT: s.sqs.endpoint }),
+    SQS_QUEUE_PREFIX: iso.queuePrefix,
+    OPS_PORT: "0",
+  };
+}
+
+beforeAll(async () => {
+  iso = isolation("e2e");
+  await migrate(iso.settings.postgres);
+  pool = createPool(iso.settings.postgres);
+  const one = async (sql: string, params: unknown[] = []) =>
+    String((await pool.query(sql, params)).rows[0]?.id);
+  ids.practice = await one(
+    "INSERT INTO organizations (kind, code, name, time_zone) VALUES ('practice', 'SFM', 'Springvale Family Medicine', 'America/New_York') RETURNING id",
+  );
+  ids.cm = await one(
+    "INSERT INTO recipients (organization_id, role, display_name, email, time_zone) VALUES ($1, 'care_manager', 'Casey Morgan', 'cm@springvale.example', 'America/New_York') RETURNING id",
+    [ids.practice],
+  );
+  ids.patient = await one(
+    "INSERT INTO patients (family_name, given_name, birth_date, sex, postal_code) VALUES ('QUILLFEATHER', 'MARISOL', '1958-04-12', 'F', '45501') RETURNING id",
+  );
+  await pool.query(
+    "INSERT INTO patient_identifiers (patient_id, assigning_authority, type_code, value) VALUES ($1, 'MERCYGEN', 'MR', '40012345')",
+    [ids.patient],
+  );
+  await pool.query(
+    "INSERT INTO attributions (patient_id, practice_org_id, source, kind, effective_from) VALUES ($1, $2, 'sfm-panel', 'panel', '2020-01-01')",
+    [ids.patient, ids.practice],
+  );
+  await pool.query(
+    `INSERT INTO care_management_enrollments (patient_id, program, listed_by_org_id, practice_org_id, risk_tier,
+       care_manager_recipient_id, lead_organization, status, source, effective_from)
+     VALUES ($1, 'complex-care', $2, $2, 'II', $3, 'practice', 'active', 'sfm-cm', '2020-01-01')`,
+    [ids.patient, ids.practice, ids.cm],
+  );
+
+  smtp = await startSmtpSink();
+  const logger = createLogger({ service: "e2e", level: process.env.LOG_LEVEL ?? "warn" });
+  const env = stackEnv(iso);
+  notifier = await startNotifier(
+    loadNotifierEnv({
+      ...env,
+      SMTP_URL: smtp.url,
+      NOTIFIER_GROUP_ID: iso.groupId("notifier"),
+      DELIVERY_POLL_SECONDS: "1",
+      SWEEP_INTERVAL_SECONDS: "3600",
+    }),
+    logger,
+  );
+  matcher = await startMatcher(loadMatcherEnv({ ...env, MATCHER_GROUP_ID: iso.groupId("matcher") }), logger);
+  listener = await startAdtListener(
+    loadListenerEnv({ ...env, MLLP_HOST: "127.0.0.1", MLLP_PORT: "0", FACILITY_MAPPINGS_FILE: FACILITIES }),
+    logger,
+  );
+});
+
+afterAll(async () => {
+  await listener?.stop();
+  await matcher?.stop();
+  await notifier?.stop();
+  await smtp?.close();
+  await pool?.end();
+});
+
+describe("ADT over MLLP to an alert and a task", () => {
+  it("an ED arrival of an enrolled patient reaches the care manager's inbox and opens the follow-up call", async () => {
+    const now = new Date(Date.now() - 5 * 60_000);
+    const message = ADT_A04_ED.replaceAll("20240305143015-0500", hl7Time(now))
+      .replaceAll("20240305143000-0500", hl7Time(now))
+      .replaceAll("20240305142500-0500", hl7Time(now))
+      .replace("MG20240305143015001", `E2E${Date.now()}`);
+    const acks = await sendWithHl7Client(listener.mllpPort, [message]);
+    expect(acks[0]).toMatch(/MSA\|CA\|/);
+
+    await vi.waitFor(
+      () => expect(smtp.received.filter((m) => m.to.includes("cm@springvale.example"))).toHaveLength(1),
+      {
+        timeout: 30_000,
+        interval: 200,
+      },
+    );
+    const mail = smtp.received.find((m) => m.to.includes("cm@springvale.example"));
+    expect(mail?.subject).not.toMatch(/QUILLFEATHER|MARISOL|1958/i);
+    const { rows } = await pool.query<{ step_id: string; status: string; assignee_recipient_id: string }>(
+      "SELECT step_id, status, assignee_recipient_id FROM tasks WHERE patient_id = $1",
+      [ids.patient],
+    );
+    expect(rows.map((r) => [r.step_id, r.status, String(r.assignee_recipient_id)])).toEqual([
+      ["follow-up-call", "open", ids.cm],
+    ]);
+    // The mail links to the task in Homeward.
+    const taskId = (
+      await pool.query<{ id: string }>("SELECT id FROM tasks WHERE patient_id = $1", [ids.patient])
+    ).rows[0]?.id;
+    expect(mail?.text).toContain(`/tasks/${taskId}`);
+  });
+});
