@@ -1,0 +1,90 @@
+import type { Pool } from "@homeward/db";
+import { rateOf, roundTo } from "./percentiles.ts";
+
+/** Which alerts the timeliness report covers. */
+export interface AlertTimelinessFilter {
+  /** First and last event day (`YYYY-MM-DD`, inclusive), in each practice's zone. */
+  from: string;
+  to: string;
+  /** Organization ids the caller may read; undefined = all (system admin only). */
+  scope: readonly string[] | undefined;
+  groupBy: "practice" | "month";
+  /** The target the share is counted against, e.g. 15 minutes. */
+  withinMinutes: number;
+  channel?: "email" | "pager" | undefined;
+}
+
+/** One line of the alert timeliness report. */
+export interface AlertTimelinessRow {
+  /** Organization id or `YYYY-MM`. */
+  groupKey: string;
+  group: string;
+  /** Alerts delivered (one per recipient and channel). */
+  alerts: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  withinTarget: number;
+  /** withinTarget / alerts (4 decimals). */
+  withinTargetRate: number | null;
+}
+
+/**
+ * Event time → alert delivered, per delivered alert (`purpose = 'alert'`, `status = 'sent'`): the
+ * clinical event time the alert carries (`content.occurredAt`, EVN-6/PV1-44/45 as normalized) to the
+ * moment the provider accepted it (`sent_at`). Each recipient's alert counts on its own, pages held
+ * for quiet hours included: the report shows the delay people actually had, not the best one.
+ * Held alerts that went out inside a digest are not `sent` alerts and are left out. Percentiles are
+ * PostgreSQL's `percentile_cont`, the definition percentiles.ts uses for the follow-up report.
+ */
+export async function alertTimeliness(
+  pool: Pool,
+  filter: AlertTimelinessFilter,
+): Promise<AlertTimelinessRow[]> {
+  const [key, label] =
+    filter.groupBy === "practice" ? ["organization_id::text", "organization_name"] : ["month", "month"];
+  const { rows } = await pool.query<{
+    key: string;
+    label: string;
+    alerts: number;
+    median: number | null;
+    p90: number | null;
+    within: number;
+  }>(
+    `WITH alert AS (
+       SELECT d.organization_id, o.name AS organization_name,
+              to_char(ev.occurred_at AT TIME ZONE o.time_zone, 'YYYY-MM') AS month,
+              extract(epoch FROM d.sent_at - ev.occurred_at)::float8 AS seconds
+         FROM deliveries d
+         JOIN organizations o ON o.id = d.organization_id
+         CROSS JOIN LATERAL (SELECT (d.content->>'occurredAt')::timestamptz AS occurred_at) ev
+        WHERE d.purpose = 'alert' AND d.status = 'sent' AND d.sent_at IS NOT NULL
+          AND d.content ? 'occurredAt'
+          AND ($1::bigint[] IS NULL OR d.organization_id = ANY($1::bigint[]))
+          AND (ev.occurred_at AT TIME ZONE o.time_zone)::date BETWEEN $2::date AND $3::date
+          AND ($4::text IS NULL OR d.channel = $4)
+     )
+     SELECT ${key} AS key, ${label} AS label, count(*)::int AS alerts,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY seconds) AS p90,
+            (count(*) FILTER (WHERE seconds <= $5::float8 * 60))::int AS within
+       FROM alert
+      GROUP BY 1, 2
+      ORDER BY 2, 1`,
+    [
+      filter.scope === undefined ? null : [...filter.scope],
+      filter.from,
+      filter.to,
+      filter.channel ?? null,
+      filter.withinMinutes,
+    ],
+  );
+  return rows.map((r) => ({
+    groupKey: r.key,
+    group: r.label,
+    alerts: r.alerts,
+    medianSeconds: roundTo(r.median, 1),
+    p90Seconds: roundTo(r.p90, 1),
+    withinTarget: r.within,
+    withinTargetRate: rateOf(r.within, r.alerts),
+  }));
+}

@@ -1,0 +1,131 @@
+import type { TaskOutcome, TaskStatus } from "@homeward/contracts";
+import type { Pool } from "@homeward/db";
+import type { BusinessCalendar } from "@homeward/protocols";
+import { type FollowUpMeasure, MEASURE_STEPS } from "./follow-up-window.ts";
+
+export type RiskTier = "I" | "II" | "III";
+
+/** Which tasks a follow-up report is about. */
+export interface FollowUpFilter {
+  measure: FollowUpMeasure;
+  /** First and last trigger day (`YYYY-MM-DD`, inclusive), read in each practice's own zone. */
+  from: string;
+  to: string;
+  /** Organization ids the caller may read; undefined = all (system admin only). */
+  scope: readonly string[] | undefined;
+  program?: string | undefined;
+  tier?: RiskTier | undefined;
+}
+
+/** One task of the denominator, with what grouping and the misses list show about it. */
+export interface FollowUpTaskRow {
+  taskId: string;
+  organizationId: string;
+  organizationName: string;
+  careManagerId: string | null;
+  careManagerName: string | null;
+  program: string | null;
+  tier: RiskTier | null;
+  /** `YYYY-MM` of the trigger in the practice's zone. */
+  triggerMonth: string;
+  protocolId: string;
+  stepId: string;
+  triggeredAt: Date;
+  dueAt: Date;
+  status: TaskStatus;
+  outcome: TaskOutcome | null;
+  completedAt: Date | null;
+  patientId: string;
+  /** Only loaded for the misses list (`withPatient`); null otherwise. */
+  patientName: string | null;
+  facility: string;
+  visitNumber: string;
+}
+
+/**
+ * The measure's tasks triggered in the period, cancelled ones left out (a cancelled event, A11/A13,
+ * or an ED visit that became an admission, is not a visit to follow up). The period is compared with
+ * the trigger's date in the practice's zone, so a 10 pm event on the 31st belongs to that month. The
+ * coarse UTC bounds only let PostgreSQL skip rows early; no zone is more than a day away from UTC.
+ * Patient names are joined only when the caller lists misses (minimum necessary).
+ */
+export async function loadFollowUpTasks(
+  pool: Pool,
+  filter: FollowUpFilter,
+  options: { withPatient: boolean },
+): Promise<FollowUpTaskRow[]> {
+  const steps = MEASURE_STEPS[filter.measure];
+  const patientName = options.withPatient
+    ? "NULLIF(concat_ws(', ', p.family_name, p.given_name), '')"
+    : "NULL::text";
+  const { rows } = await pool.query<FollowUpTaskRow>(
+    `SELECT t.id AS "taskId", t.organization_id::text AS "organizationId", o.name AS "organizationName",
+            t.assignee_recipient_id::text AS "careManagerId", r.display_name AS "careManagerName",
+            t.program, t.risk_tier AS tier,
+            to_char(t.triggered_at AT TIME ZONE o.time_zone, 'YYYY-MM') AS "triggerMonth",
+            t.protocol_id AS "protocolId", t.step_id AS "stepId",
+            t.triggered_at AS "triggeredAt", t.due_at AS "dueAt", t.status, t.outcome,
+            t.completed_at AS "completedAt", t.patient_id::text AS "patientId",
+            ${patientName} AS "patientName", t.facility, t.visit_number AS "visitNumber"
+       FROM tasks t
+       JOIN organizations o ON o.id = t.organization_id
+       JOIN patients p ON p.id = t.patient_id
+       LEFT JOIN recipients r ON r.id = t.assignee_recipient_id
+      WHERE (t.protocol_id, t.step_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        AND t.status <> 'cancelled'
+        AND ($3::bigint[] IS NULL OR t.organization_id = ANY($3::bigint[]))
+        AND t.triggered_at >= $4::date - interval '2 days'
+        AND t.triggered_at < $5::date + interval '3 days'
+        AND (t.triggered_at AT TIME ZONE o.time_zone)::date BETWEEN $4::date AND $5::date
+        AND ($6::text IS NULL OR t.program = $6)
+        AND ($7::text IS NULL OR t.risk_tier = $7)
+      ORDER BY t.triggered_at, t.id`,
+    [
+      steps.map((s) => s.protocolId),
+      steps.map((s) => s.stepId),
+      filter.scope === undefined ? null : [...filter.scope],
+      filter.from,
+      filter.to,
+      filter.program ?? null,
+      filter.tier ?? null,
+    ],
+  );
+  return rows;
+}
+
+/**
+ * Each organization's business calendar, as the notifier builds it for the tasks' own deadlines:
+ * its zone, its holiday set (US federal when it has no settings row) and its closures.
+ */
+export async function loadCalendars(
+  pool: Pool,
+  organizationIds: readonly string[],
+): Promise<Map<string, BusinessCalendar>> {
+  const { rows } = await pool.query<{
+    id: string;
+    time_zone: string;
+    holiday_country: string | null;
+    holiday_state: string | null;
+    closures: string[];
+  }>(
+    `SELECT o.id::text AS id, o.time_zone, s.holiday_country, s.holiday_state,
+            ARRAY(SELECT to_char(c.day, 'YYYY-MM-DD') FROM organization_closures c
+                   WHERE c.organization_id = o.id ORDER BY c.day) AS closures
+       FROM organizations o LEFT JOIN organization_settings s ON s.organization_id = o.id
+      WHERE o.id = ANY($1::bigint[])`,
+    [[...organizationIds]],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        timeZone: row.time_zone,
+        holidays: {
+          country: row.holiday_country ?? "US",
+          ...(row.holiday_state === null ? {} : { state: row.holiday_state }),
+        },
+        closures: row.closures,
+      },
+    ]),
+  );
+}
