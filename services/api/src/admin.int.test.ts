@@ -1,0 +1,269 @@
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiTest, startTestApi } from "./api.test-support.ts";
+
+let t: ApiTest;
+beforeAll(async () => {
+  t = await startTestApi("admin");
+});
+afterAll(async () => t?.close());
+
+const PANEL = [
+  "MRN,Last Name,First Name,DOB,Sex,Zip Code",
+  "SFM-3001,NEWCOMBE,ALMA,1970-01-02,F,02139",
+  "SFM-3002,BADDATE,BEN,31/31/1970,M,02139",
+  "",
+].join("\n");
+const upload = (query: string, body = PANEL, contentType = "text/csv") =>
+  t.call("adminA", {
+    method: "POST",
+    url: `/api/admin/rosters?${query}`,
+    headers: { "content-type": contentType },
+    payload: body,
+  });
+
+describe("POST /api/admin/rosters", () => {
+  it("dry-runs a roster through the import and reports its row errors, writing nothing", async () => {
+    const res = await upload("kind=panel&source=sfm-panel&org=SFM&dryRun=true&asOf=2026-03-10");
+    expect(res.statusCode).toBe(200);
+    const report = res.json();
+    expect(report).toMatchObject({
+      status: "completed",
+      dryRun: true,
+      read: 2,
+      valid: 1,
+      inserted: 1,
+      errorCount: 1,
+    });
+    expect(report.errors).toEqual([expect.objectContaining({ line: 3, column: "DOB" })]);
+    const stored = await t.pool.query(
+      "SELECT count(*)::int AS n FROM patient_identifiers WHERE value = 'SFM-3001'",
+    );
+    expect(stored.rows[0].n).toBe(0);
+  });
+
+  it("imports for real, records the run and audits it", async () => {
+    const res = await upload("kind=panel&source=sfm-panel&org=SFM&preset=practice-panel&fileName=panel.csv");
+    expect(res.json()).toMatchObject({ status: "completed", dryRun: false, inserted: 1 });
+    const runs = await t.call("adminA", { url: "/api/admin/import-runs" });
+    expect(runs.json().items[0]).toMatchObject({
+      kind: "panel",
+      source: "sfm-panel",
+      fileName: "panel.csv",
+      inserted: 1,
+    });
+    const audit = await t.pool.query(
+      "SELECT organization_id::text FROM audit_log WHERE action = 'roster.import'",
+    );
+    expect(audit.rows).toEqual([{ organization_id: t.ids.practiceA }]);
+  });
+
+  it("refuses a JSON body, an unknown preset and a preset of another kind", async () => {
+    expect((await upload("kind=panel&source=x&org=SFM", "{}", "application/json")).statusCode).toBe(415);
+    expect((await upload("kind=panel&source=x&org=SFM&preset=nope")).statusCode).toBe(400);
+    const wrongKind = await upload("kind=enrollment&source=x&org=SFM&preset=practice-panel");
+    expect(wrongKind.statusCode).toBe(400);
+    expect(wrongKind.json()).toMatchObject({ error: { code: "import_refused" } });
+  });
+});
+
+describe("recipients and preferences", () => {
+  it("lists, adds and changes the admin's own recipients; a duplicate e-mail is a conflict", async () => {
+    const listed = await t.call("adminA", { url: "/api/admin/recipients" });
+    expect(listed.json().items.map((r: { organizationId: string }) => r.organizationId)).toEqual([
+      t.ids.practiceA,
+      t.ids.practiceA,
+    ]);
+    const created = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/recipients",
+      payload: {
+        organizationId: t.ids.practiceA,
+        role: "pcp",
+        displayName: "Dr Ada Park",
+        email: "ada@sfm.example",
+        timeZone: "America/New_York",
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const duplicate = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/recipients",
+      payload: {
+        organizationId: t.ids.practiceA,
+        role: "pcp",
+        displayName: "Ada",
+        email: "ADA@sfm.example",
+        timeZone: "America/New_York",
+      },
+    });
+    expect(duplicate.statusCode).toBe(409);
+    const changed = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/recipients/${id}`,
+      payload: {
+        role: "pcp",
+        displayName: "Dr Ada Park",
+        email: null,
+        pagerId: "5551234",
+        timeZone: "America/Chicago",
+        active: false,
+      },
+    });
+    expect(changed.json()).toMatchObject({
+      id,
+      email: null,
+      pagerId: "5551234",
+      timeZone: "America/Chicago",
+      active: false,
+    });
+    const neither = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/recipients/${id}`,
+      payload: { role: "pcp", displayName: "x", email: null, pagerId: null, timeZone: "America/Chicago" },
+    });
+    expect(neither.statusCode).toBe(400);
+    const badZone = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/recipients/${id}`,
+      payload: { role: "pcp", displayName: "x", email: "a@b.example", timeZone: "US/Eastrn" },
+    });
+    expect(badZone.statusCode).toBe(400);
+  });
+
+  it("reads the defaults, then sets and reads back a recipient's preferences", async () => {
+    const url = `/api/admin/recipients/${t.ids.cmA}/preferences`;
+    expect((await t.call("adminA", { url })).json()).toMatchObject({
+      isDefault: true,
+      emailMode: "realtime",
+    });
+    const prefs = {
+      channelRules: [{ riskTiers: ["I"], channels: ["email", "pager"] }, { channels: ["email"] }],
+      emailMode: "digest",
+      digestHour: 8,
+      quietHours: { start: "22:00", end: "07:00" },
+      pagePriorityOneInQuietHours: false,
+    };
+    const put = await t.call("adminA", { method: "PUT", url, payload: prefs });
+    expect(put.statusCode).toBe(200);
+    expect((await t.call("adminA", { url })).json()).toEqual({ ...prefs, isDefault: false });
+    const stored = await t.pool.query(
+      "SELECT quiet_start::text FROM recipient_preferences WHERE recipient_id = $1",
+      [t.ids.cmA],
+    );
+    expect(stored.rows[0].quiet_start).toBe("22:00:00");
+    const bad = await t.call("adminA", {
+      method: "PUT",
+      url,
+      payload: { ...prefs, quietHours: { start: "25:00", end: "07:00" } },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe("protocols and facilities", () => {
+  it("shows the protocols in force and the listener's facility mappings", async () => {
+    const protocols = await t.call("adminA", { url: "/api/admin/protocols" });
+    expect(protocols.json().protocols.protocols.map((p: { protocolId: string }) => p.protocolId)).toContain(
+      "ed-follow-up",
+    );
+    const facilities = await t.call("adminA", { url: "/api/admin/facilities" });
+    expect(facilities.json()).toMatchObject({ file: "facilities.example.json", problems: [] });
+    expect(facilities.json().mappings.facilities[0].sendingFacility).toBe("MERCYGEN");
+  });
+});
+
+describe("review queue", () => {
+  it("lists pending reviews with the event's and each candidate's demographics", async () => {
+    const res = await t.call("root", { url: "/api/admin/reviews" });
+    const [review] = res.json().items;
+    expect(review).toMatchObject({
+      eventId: "evt-review-1",
+      status: "pending",
+      eventPatient: { displayName: "MARISOL QUILFEATHER", birthDate: "1958-04-12" },
+      candidates: [
+        { patientId: t.ids.pA1, score: 0.82, displayName: "MARISOL QUILLFEATHER" },
+        { patientId: t.ids.pB1, displayName: "HENRIETTA VANTERPOOL" },
+      ],
+    });
+  });
+
+  it("confirming teaches the identifier cross-reference, once; a non-candidate is refused", async () => {
+    const notCandidate = await t.call("root", {
+      method: "POST",
+      url: "/api/admin/reviews/evt-review-1/confirm",
+      payload: { patientId: t.ids.pA2 },
+    });
+    expect(notCandidate.statusCode).toBe(400);
+    const res = await t.call("root", {
+      method: "POST",
+      url: "/api/admin/reviews/evt-review-1/confirm",
+      payload: { patientId: t.ids.pA1 },
+    });
+    expect(res.statusCode).toBe(200);
+    // MG-555001 is new; SFM-1002 already names another patient and stays theirs; NOAUTH-1 has no authority.
+    expect(res.json()).toMatchObject({
+      identifiersAdded: 1,
+      identifiersHeldByOthers: 1,
+      review: {
+        status: "confirmed",
+        decidedPatientId: t.ids.pA1,
+        decidedBy: `user:${decodeJwt(t.tokens.root).sub}`,
+      },
+    });
+    const ids = await t.pool.query(
+      "SELECT patient_id::text, value FROM patient_identifiers WHERE assigning_authority IN ('MERCYGEN', 'SFM') ORDER BY value",
+    );
+    expect(ids.rows).toContainEqual({ patient_id: t.ids.pA1, value: "MG-555001" });
+    expect(ids.rows).toContainEqual({ patient_id: t.ids.pA2, value: "SFM-1002" });
+    const again = await t.call("root", { method: "POST", url: "/api/admin/reviews/evt-review-1/reject" });
+    expect(again.statusCode).toBe(409);
+    expect((await t.call("root", { url: "/api/admin/reviews" })).json().items).toEqual([]);
+  });
+
+  it("rejecting records who decided and leaves identifiers alone", async () => {
+    await t.pool.query(
+      `INSERT INTO match_reviews (event_id, facility, reason, candidates, event_patient)
+       VALUES ('evt-review-2', 'MERCYGEN', 'review', $1, '{"identifiers":[{"value":"MG-777","typeCode":"MR","assigningAuthority":"MERCYGEN"}]}')`,
+      [JSON.stringify([{ patientId: t.ids.pA2, score: 0.7, notes: [] }])],
+    );
+    const res = await t.call("root", { method: "POST", url: "/api/admin/reviews/evt-review-2/reject" });
+    expect(res.json()).toMatchObject({
+      identifiersAdded: 0,
+      review: { status: "rejected", decidedAt: expect.any(String) },
+    });
+    const held = await t.pool.query("SELECT 1 FROM patient_identifiers WHERE value = 'MG-777'");
+    expect(held.rowCount).toBe(0);
+    expect((await t.call("root", { method: "POST", url: "/api/admin/reviews/nope/reject" })).statusCode).toBe(
+      404,
+    );
+  });
+});
+
+describe("GET /api/admin/access-log", () => {
+  it("shows a practice admin who read their patients, and a system admin everything", async () => {
+    await t.call("cmA", { url: "/api/tasks/task-a1" });
+    await t.call("cmB", { url: "/api/tasks/task-b1" });
+    const mine = await t.call("adminA", { url: `/api/admin/access-log?action=task.read` });
+    const items = mine.json().items;
+    expect(items).toEqual([
+      expect.objectContaining({
+        actorName: "cm@sfm.example",
+        action: "task.read",
+        subjectType: "patient",
+        subjectId: t.ids.pA1,
+        organizationId: t.ids.practiceA,
+      }),
+    ]);
+    const byPatient = await t.call("adminA", { url: `/api/admin/access-log?patientId=${t.ids.pB1}` });
+    expect(byPatient.json().items).toEqual([]);
+    const all = await t.call("root", { url: `/api/admin/access-log?action=task.read` });
+    expect(
+      all
+        .json()
+        .items.map((i: { subjectId: string }) => i.subjectId)
+        .sort(),
+    ).toEqual([t.ids.pA1, t.ids.pB1].sort());
+  });
+});

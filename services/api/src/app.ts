@@ -1,0 +1,201 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import { createPool, migrate, type Pool } from "@homeward/db";
+import { startOpsServer } from "@homeward/http";
+import type { Logger } from "@homeward/logger";
+import { DEFAULT_PROTOCOLS, loadProtocols, type ProtocolsFile } from "@homeward/protocols";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from "fastify-type-provider-zod";
+import type { ApiDeps } from "./api-deps.ts";
+import { installAccessControl, principalOf } from "./auth/access-control.ts";
+import { createTokenService } from "./auth/tokens.ts";
+import type { ApiConfig } from "./env.ts";
+import { ApiError, installErrorHandling } from "./errors.ts";
+import { accessLogRoutes } from "./routes/access-log.ts";
+import { adminConfigRoutes } from "./routes/admin-config.ts";
+import { preferenceRoutes } from "./routes/admin-preferences.ts";
+import { recipientRoutes } from "./routes/admin-recipients.ts";
+import { reviewRoutes } from "./routes/admin-reviews.ts";
+import { rosterRoutes } from "./routes/admin-rosters.ts";
+import { careManagementRoutes } from "./routes/care-management.ts";
+import { registerReportsScope } from "./routes/reports-scope.ts";
+import { sessionRoutes } from "./routes/session.ts";
+import { taskRoutes } from "./routes/tasks.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every route of this app as `METHOD /url` (the cross-organization test checks it covers them all). */
+    apiRoutes: readonly { method: string; url: string }[];
+  }
+}
+
+const PUBLIC_DIR = fileURLToPath(new URL("../public", import.meta.url));
+const UPLOT_DIST = join(dirname(createRequire(import.meta.url).resolve("uplot/package.json")), "dist");
+
+/** The protocols in force: PROTOCOLS_FILE (as the notifier reads it), else the defaults from DESIGN.md. */
+export async function protocolsFrom(config: ApiConfig): Promise<ProtocolsFile> {
+  if (config.PROTOCOLS_FILE === undefined) return DEFAULT_PROTOCOLS;
+  const loaded = loadProtocols(JSON.parse(await readFile(config.PROTOCOLS_FILE, "utf8")));
+  if (!loaded.ok)
+    throw new Error(`${config.PROTOCOLS_FILE}: ${loaded.errors.map((e) => e.message).join("; ")}`);
+  return loaded.protocols;
+}
+
+/**
+ * The HTTP app, not yet listening (tests call `app.inject`): zod validation and serialization,
+ * the OpenAPI document, auth and role checks, per-user rate limits, one error shape, the routes,
+ * and the dashboard's static files. The caller owns the pool.
+ */
+export async function buildApi(
+  config: ApiConfig,
+  deps: { pool: Pool; logger: Logger; now?: () => Date; protocols?: ProtocolsFile },
+): Promise<FastifyInstance> {
+  const now = deps.now ?? (() => new Date());
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the default FastifyInstance.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Our own one-line log per request (route pattern, status, user id): URLs are not logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+  });
+  const routes: { method: string; url: string }[] = [];
+  app.decorate("apiRoutes", routes);
+  // Unset (undefined) until the auth hook verifies a token.
+  app.decorateRequest("principal", undefined as never);
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) if (method !== "HEAD") routes.push({ method, url: route.url });
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app, deps.logger);
+
+  const tokens = createTokenService({
+    secret: config.API_TOKEN_SECRET,
+    ttlMinutes: config.TOKEN_TTL_MINUTES,
+    now,
+  });
+  installAccessControl(app, tokens);
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const principal = principalOf(request);
+      return principal === undefined ? `ip:${request.ip}` : `user:${principal.subject}`;
+    },
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, "rate_limited", `too many requests; try again in ${context.after}`),
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Homeward API",
+        version: "1.0.0",
+        description: "Follow-up tasks, care-management lists, rosters, settings and quality reports.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  // Roster uploads: the CSV body is handed to the import as a stream, never buffered whole.
+  app.addContentTypeParser(["text/csv", "text/plain"], (_request, payload, done) => done(null, payload));
+
+  const apiDeps: ApiDeps = {
+    pool: deps.pool,
+    logger: deps.logger,
+    tokens,
+    now,
+    protocols: deps.protocols ?? (await protocolsFrom(config)),
+    facilityMappingsFile: config.FACILITY_MAPPINGS_FILE,
+  };
+  app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+  await app.register(sessionRoutes, { deps: apiDeps, loginPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE });
+  await app.register(taskRoutes, { deps: apiDeps, prefix: "/api/tasks" });
+  await app.register(careManagementRoutes, { deps: apiDeps, prefix: "/api/care-management" });
+  await app.register(rosterRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(recipientRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(preferenceRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(reviewRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(adminConfigRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(accessLogRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });
+
+  await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: "/", index: ["index.html"] });
+  await app.register(fastifyStatic, { root: UPLOT_DIST, prefix: "/vendor/uplot/", decorateReply: false });
+  // The dashboard's own paths (alert emails link to /tasks/<id>): the page, which routes on the client.
+  for (const path of ["/tasks", "/tasks/:id", "/events/:id", "/quality", "/inbox"]) {
+    app.get(path, { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
+      reply.sendFile("index.html"),
+    );
+  }
+
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.is404 ? "(not found)" : request.routeOptions.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        user: principalOf(request)?.subject,
+      },
+      "request",
+    );
+  });
+  return app;
+}
+
+export interface RunningApi {
+  port: number;
+  opsPort: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The api's composition root: migrate PostgreSQL, open the pool, build the app, listen; the ops
+ * server (health, readiness, metrics) beside it. Stopped in reverse: stop taking requests and let
+ * those in flight finish, then close the pool.
+ */
+export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
+  await migrate(config.stack.postgres);
+  const pool = createPool(config.stack.postgres);
+  const app = await buildApi(config, { pool, logger });
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.API_PORT;
+  const ops = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    checks: {
+      postgres: async () => {
+        await pool.query("SELECT 1");
+      },
+    },
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    opsPort: ops.port,
+    stop() {
+      stopping ??= (async () => {
+        await app.close();
+        await pool.end();
+        await ops.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { Pool, PoolClient } from "@homeward/db";
+import type { FastifyRequest } from "fastify";
+import type { Principal } from "./auth/principal.ts";
+
+/** What one request did to which patients of one organization. */
+export interface PatientAccess {
+  /** `task.list`, `task.read`, `task.attempt`, `care-management.list`... */
+  action: string;
+  /** null when the read is not on behalf of one organization (a system admin's review queue). */
+  organizationId: string | null;
+  patientIds: readonly string[];
+  /** Ids of what was touched (task id, enrollment id); never demographics. */
+  detail?: Record<string, unknown>;
+}
+
+/** How a principal appears in audit rows and task history: `user:<id>`. */
+export const actorOf = (principal: Principal) => `user:${principal.subject}`;
+
+/**
+ * Writes the access audit rows of one request in one statement: a row per (organization, patient)
+ * with the principal, the action and the route, so "who read which patient's data" can be answered
+ * per patient. Pass the transaction's client for writes, so the audit row commits with the change.
+ * A read whose audit cannot be written fails (the caller gets a 500, not the data).
+ */
+export async function recordPatientAccess(
+  db: Pool | PoolClient,
+  request: FastifyRequest,
+  accesses: readonly PatientAccess[],
+): Promise<void> {
+  const rows = accesses.flatMap((a) =>
+    [...new Set(a.patientIds)].map((patientId) => ({
+      action: a.action,
+      organizationId: a.organizationId,
+      patientId,
+      detail: JSON.stringify({
+        role: request.principal.role,
+        route: `${request.method} ${request.routeOptions.url ?? ""}`,
+        requestId: request.id,
+        ...a.detail,
+      }),
+    })),
+  );
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
+     SELECT $1, action, 'patient', subject_id, organization_id, detail
+       FROM unnest($2::text[], $3::text[], $4::bigint[], $5::jsonb[]) AS r(action, subject_id, organization_id, detail)`,
+    [
+      actorOf(request.principal),
+      rows.map((r) => r.action),
+      rows.map((r) => r.patientId),
+      rows.map((r) => r.organizationId),
+      rows.map((r) => r.detail),
+    ],
+  );
+}
+
+/** An audit row for an administrative change that touches no patient (a recipient, a roster run). */
+export async function recordAdminAction(
+  db: Pool | PoolClient,
+  request: FastifyRequest,
+  entry: { action: string; subjectType: string; subjectId: string; organizationId?: string; detail?: object },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      actorOf(request.principal),
+      entry.action,
+      entry.subjectType,
+      entry.subjectId,
+      entry.organizationId ?? null,
+      JSON.stringify({ role: request.principal.role, requestId: request.id, ...entry.detail }),
+    ],
+  );
+}

@@ -1,0 +1,35 @@
+/** The roles of the API; each is scoped to organizations except the system admin. */
+export type Role = "care_manager" | "practice_admin" | "quality" | "system_admin";
+
+/** Who is calling, from a verified token. Set on every authenticated request as `request.principal`. */
+export interface Principal {
+  /** The user's id (or the API key's name). */
+  subject: string;
+  role: Role;
+  /** Organizations this principal may read; ignored for `system_admin`, who may read all. */
+  organizationIds: readonly string[];
+  /** The recipient row of a care manager (their tasks are assigned to it). */
+  recipientId?: string;
+}
+
+/** Whether the principal may see data of `organizationId`: a practice never reads another practice's patients. */
+export function canReadOrganization(principal: Principal, organizationId: string): boolean {
+  return principal.role === "system_admin" || principal.organizationIds.includes(organizationId);
+}
+
+/**
+ * The organization ids a query must be limited to: undefined = all (system admin), otherwise the
+ * principal's organizations (intersected with the requested one when the request names one).
+ */
+export function organizationScope(principal: Principal, requested?: string): readonly string[] | undefined {
+  if (principal.role === "system_admin") return requested === undefined ? undefined : [requested];
+  if (requested === undefined) return principal.organizationIds;
+  return principal.organizationIds.includes(requested) ? [requested] : [];
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Set by the auth hook on every route except the public ones (login, health, static files). */
+    principal: Principal;
+  }
+}

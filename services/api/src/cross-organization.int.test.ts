@@ -1,0 +1,316 @@
+import type { LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts";
+
+/**
+ * "A practice never reads another practice's patients, and tests prove it for every endpoint."
+ * One probe per route: a user of practice A (SFM) aims the route at practice B's (RVP) data and
+ * must get nothing of it and change nothing of it. The route list is the app's own: a route
+ * added without a probe here fails the first test.
+ */
+
+let t: ApiTest;
+beforeAll(async () => {
+  t = await startTestApi("crossorg");
+});
+afterAll(async () => t?.close());
+
+/** Strings only practice B's data contains: none may appear in any answer to a user of A. */
+const B_MARKERS = [
+  "VANTERPOOL",
+  "HENRIETTA",
+  "RVP-2001",
+  "task-b1",
+  "Riverside",
+  "cm@rvp.example",
+  "Jordan Price",
+  "V-B1",
+];
+const PERIOD = "from=2026-01-01&to=2026-03-31";
+
+interface Probe {
+  as: UserKey;
+  request: () => {
+    method?: "GET" | "POST" | "PUT" | "PATCH";
+    url: string;
+    payload?: unknown;
+    headers?: Record<string, string>;
+  };
+  /** Status codes that mean "nothing disclosed": 404 for a record, 403 for a role, 200 for a list without B's rows. */
+  expect: number[];
+  check?: (res: LightMyRequestResponse) => void;
+}
+
+const items = (res: LightMyRequestResponse) => res.json<{ items: Record<string, unknown>[] }>().items;
+
+/** Every /api route → how practice A tries to reach practice B through it. `null`: public, no organization data. */
+const PROBES: Record<string, Probe | null> = {
+  "POST /api/login": null,
+  "GET /api/openapi.json": null,
+  "GET /api/me": {
+    as: "adminA",
+    request: () => ({ url: "/api/me" }),
+    expect: [200],
+    check: (res) =>
+      expect(res.json().organizations.map((o: { id: string }) => o.id)).toEqual([t.ids.practiceA]),
+  },
+  "GET /api/tasks": {
+    as: "cmA",
+    request: () => ({ url: `/api/tasks?organizationId=${t.ids.practiceB}` }),
+    expect: [200],
+    check: (res) => expect(items(res)).toEqual([]),
+  },
+  "GET /api/tasks/:id": { as: "cmA", request: () => ({ url: "/api/tasks/task-b1" }), expect: [404] },
+  "POST /api/tasks/:id/attempts": {
+    as: "cmA",
+    request: () => ({ method: "POST", url: "/api/tasks/task-b1/attempts", payload: { method: "phone" } }),
+    expect: [404],
+  },
+  "POST /api/tasks/:id/complete": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/tasks/task-b1/complete",
+      payload: { outcome: "not_needed" },
+    }),
+    expect: [404],
+  },
+  "POST /api/tasks/:id/reassign": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/tasks/task-b1/reassign",
+      payload: { recipientId: t.ids.cmA },
+    }),
+    expect: [404],
+  },
+  "POST /api/tasks/:id/notes": {
+    as: "cmA",
+    request: () => ({ method: "POST", url: "/api/tasks/task-b1/notes", payload: { text: "hello" } }),
+    expect: [404],
+  },
+  "GET /api/care-management/high-risk-list": {
+    as: "cmA",
+    request: () => ({ url: `/api/care-management/high-risk-list?organizationId=${t.ids.practiceB}` }),
+    expect: [404],
+  },
+  "PATCH /api/care-management/enrollments/:id": {
+    as: "adminA",
+    request: () => ({
+      method: "PATCH",
+      url: `/api/care-management/enrollments/${t.ids.enrollB1}`,
+      payload: { leadOrganization: "plan" },
+    }),
+    expect: [404],
+  },
+  "POST /api/admin/rosters": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/rosters?kind=panel&source=rvp-panel&org=RVP",
+      headers: { "content-type": "text/csv" },
+      payload: "MRN,Last Name,First Name\nRVP-9,X,Y\n",
+    }),
+    expect: [404],
+  },
+  "GET /api/admin/import-runs": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/import-runs?organizationId=${t.ids.practiceB}` }),
+    expect: [200],
+    check: (res) => expect(items(res)).toEqual([]),
+  },
+  "GET /api/admin/recipients": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/recipients" }),
+    expect: [200],
+    check: (res) =>
+      expect(new Set(items(res).map((r) => r.organizationId))).toEqual(new Set([t.ids.practiceA])),
+  },
+  "POST /api/admin/recipients": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/recipients",
+      payload: {
+        organizationId: t.ids.practiceB,
+        role: "pcp",
+        displayName: "Intruder",
+        email: "x@rvp.example",
+        timeZone: "America/New_York",
+      },
+    }),
+    expect: [404],
+  },
+  "PUT /api/admin/recipients/:id": {
+    as: "adminA",
+    request: () => ({
+      method: "PUT",
+      url: `/api/admin/recipients/${t.ids.cmB}`,
+      payload: {
+        role: "care_manager",
+        displayName: "Hijacked",
+        email: "me@sfm.example",
+        timeZone: "America/New_York",
+      },
+    }),
+    expect: [404],
+  },
+  "GET /api/admin/recipients/:id/preferences": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/recipients/${t.ids.cmB}/preferences` }),
+    expect: [404],
+  },
+  "PUT /api/admin/recipients/:id/preferences": {
+    as: "adminA",
+    request: () => ({
+      method: "PUT",
+      url: `/api/admin/recipients/${t.ids.cmB}/preferences`,
+      payload: {
+        channelRules: [],
+        emailMode: "digest",
+        digestHour: 3,
+        quietHours: null,
+        pagePriorityOneInQuietHours: false,
+      },
+    }),
+    expect: [404],
+  },
+  // The review queue is for system admins only (a held event may be another practice's patient).
+  "GET /api/admin/reviews": { as: "adminA", request: () => ({ url: "/api/admin/reviews" }), expect: [403] },
+  "POST /api/admin/reviews/:eventId/confirm": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/reviews/evt-review-1/confirm",
+      payload: { patientId: t.ids.pB1 },
+    }),
+    expect: [403],
+  },
+  "POST /api/admin/reviews/:eventId/reject": {
+    as: "adminA",
+    request: () => ({ method: "POST", url: "/api/admin/reviews/evt-review-1/reject" }),
+    expect: [403],
+  },
+  // Configuration, not organization data: the same for everyone; checked for B's markers like the rest.
+  "GET /api/admin/protocols": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/protocols" }),
+    expect: [200],
+  },
+  "GET /api/admin/facilities": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/facilities" }),
+    expect: [200],
+  },
+  "GET /api/admin/access-log": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/access-log?organizationId=${t.ids.practiceB}` }),
+    expect: [200],
+    check: (res) => expect(items(res)).toEqual([]),
+  },
+  "GET /api/reports/follow-up": {
+    as: "qualityA",
+    request: () => ({
+      url: `/api/reports/follow-up?measure=ed-follow-up&x=2&${PERIOD}&organizationId=${t.ids.practiceB}`,
+    }),
+    expect: [403, 404],
+  },
+  "GET /api/reports/follow-up/misses": {
+    as: "qualityA",
+    request: () => ({
+      url: `/api/reports/follow-up/misses?measure=ed-follow-up&x=2&${PERIOD}&organizationId=${t.ids.practiceB}`,
+    }),
+    expect: [403, 404],
+  },
+  "GET /api/reports/alert-timeliness": {
+    as: "qualityA",
+    request: () => ({ url: `/api/reports/alert-timeliness?${PERIOD}&organizationId=${t.ids.practiceB}` }),
+    expect: [403, 404],
+  },
+  "GET /api/reports/care-management": {
+    as: "qualityA",
+    request: () => ({ url: `/api/reports/care-management?organizationId=${t.ids.practiceB}` }),
+    expect: [403, 404],
+  },
+};
+
+/** Practice B's rows that a write through any route might touch. */
+async function snapshotOfB() {
+  const q = async (sql: string, params: unknown[] = []) => (await t.pool.query(sql, params)).rows;
+  return {
+    task: await q("SELECT * FROM tasks WHERE id = 'task-b1'"),
+    history: await q("SELECT * FROM task_history WHERE task_id = 'task-b1' ORDER BY id"),
+    enrollments: await q(
+      "SELECT * FROM care_management_enrollments WHERE listed_by_org_id = $1 OR practice_org_id = $1 ORDER BY id",
+      [t.ids.practiceB],
+    ),
+    recipients: await q("SELECT * FROM recipients WHERE organization_id = $1 ORDER BY id", [t.ids.practiceB]),
+    preferences: await q("SELECT * FROM recipient_preferences WHERE recipient_id = $1", [t.ids.cmB]),
+    runs: await q("SELECT * FROM import_runs WHERE organization_id = $1", [t.ids.practiceB]),
+    identifiers: await q("SELECT * FROM patient_identifiers WHERE patient_id = $1 ORDER BY id", [t.ids.pB1]),
+    reviews: await q("SELECT * FROM match_reviews ORDER BY event_id"),
+  };
+}
+
+describe("practice A cannot read or change practice B's data", () => {
+  it("every /api route has a probe below (add one with every new route)", () => {
+    const routes = t.app.apiRoutes
+      .filter((r) => r.url.startsWith("/api/"))
+      .map((r) => `${r.method} ${r.url}`);
+    expect(Object.keys(PROBES).sort()).toEqual([...new Set(routes)].sort());
+  });
+
+  it("B's own users see B's data through the same routes (the probes aim at something real)", async () => {
+    expect((await t.call("cmB", { url: "/api/tasks/task-b1" })).statusCode).toBe(200);
+    const list = await t.call("cmB", {
+      url: `/api/care-management/high-risk-list?organizationId=${t.ids.practiceB}`,
+    });
+    expect(list.body).toContain("VANTERPOOL");
+    expect(
+      (await t.call("adminB", { url: `/api/admin/recipients/${t.ids.cmB}/preferences` })).statusCode,
+    ).toBe(200);
+  });
+
+  it("each probe answers without B's data and changes nothing of B's", async () => {
+    // Activity in B first, so that the access log and the lists have B rows to leak.
+    await t.call("cmB", { url: "/api/tasks" });
+    await t.call("cmB", { url: "/api/tasks/task-b1" });
+    const before = await snapshotOfB();
+    for (const [route, probe] of Object.entries(PROBES)) {
+      if (probe === null) continue;
+      const req = probe.request();
+      const res = await t.call(probe.as, {
+        method: req.method ?? "GET",
+        url: req.url,
+        ...(req.payload === undefined ? {} : { payload: req.payload as string }),
+        ...(req.headers === undefined ? {} : { headers: req.headers }),
+      });
+      expect({
+        route,
+        status: res.statusCode,
+        expected: probe.expect.includes(res.statusCode),
+      }).toMatchObject({
+        route,
+        expected: true,
+      });
+      for (const marker of B_MARKERS)
+        expect({ route, leaked: res.body.includes(marker) }).toEqual({ route, leaked: false });
+      probe.check?.(res);
+    }
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it("A's lists without a filter hold none of B's patients either", async () => {
+    for (const url of [
+      "/api/tasks",
+      "/api/admin/access-log",
+      `/api/care-management/high-risk-list?organizationId=${t.ids.practiceA}`,
+      "/api/admin/import-runs",
+    ]) {
+      const res = await t.call(url.startsWith("/api/admin") ? "adminA" : "cmA", { url });
+      expect(res.statusCode).toBe(200);
+      for (const marker of B_MARKERS)
+        expect({ url, leaked: res.body.includes(marker) }).toEqual({ url, leaked: false });
+    }
+  });
+});

@@ -1,0 +1,21 @@
+import { ConfigError } from "@homeward/config";
+import { describe, expect, it } from "vitest";
+import { loadApiEnv } from "./env.ts";
+
+describe("loadApiEnv", () => {
+  it("requires a token secret of at least 32 characters", () => {
+    expect(() => loadApiEnv({})).toThrow(/API_TOKEN_SECRET is not set/);
+    expect(() => loadApiEnv({ API_TOKEN_SECRET: "short" })).toThrow(ConfigError);
+  });
+
+  it("applies the defaults", () => {
+    const config = loadApiEnv({ API_TOKEN_SECRET: "x".repeat(32) });
+    expect(config).toMatchObject({
+      API_HOST: "127.0.0.1",
+      API_PORT: 8080,
+      TOKEN_TTL_MINUTES: 60,
+      OPS_PORT: 9467,
+    });
+    expect(config.FACILITY_MAPPINGS_FILE).toMatch(/adt-listener\/config\/facilities\.example\.json$/);
+  });
+});

@@ -1,0 +1,44 @@
+import { fileURLToPath } from "node:url";
+import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
+import { z } from "zod";
+
+/**
+ * The api's environment; the only place it reads `process.env`. API_TOKEN_SECRET has no default:
+ * a guessable signing key would let anyone mint a system_admin token, so the local stack passes one.
+ */
+export const ApiEnv = StackEnv.extend({
+  API_HOST: z.string().min(1).default("127.0.0.1"),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** HS256 key for the bearer tokens; at least 32 characters (256 bits of a random string). */
+  API_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
+  /** How long a token from POST /api/login is valid; there is no refresh: sign in again. */
+  TOKEN_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
+  /** Requests per minute per signed-in user (per IP address before signing in). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
+  /** Sign-in attempts per minute per IP address (password guessing). */
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** A JSON protocols file (packages/protocols schema), as the notifier uses; the defaults without it. */
+  PROTOCOLS_FILE: z.string().min(1).optional(),
+  /** The listener's facility mappings, shown to admins read-only. */
+  FACILITY_MAPPINGS_FILE: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL("../../adt-listener/config/facilities.example.json", import.meta.url))),
+  /** Largest JSON body; roster CSV uploads are streamed and not bound by it. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  OPS_HOST: z.string().default("127.0.0.1"),
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9467),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+});
+
+/** The api's settings from an environment, failing with every bad variable listed (see parseEnv). */
+export function loadApiEnv(env: Readonly<Record<string, string | undefined>>) {
+  const parsed = parseEnv(ApiEnv, env);
+  return { ...parsed, stack: stackSettingsFromEnv(parsed) };
+}
+export type ApiConfig = ReturnType<typeof loadApiEnv>;

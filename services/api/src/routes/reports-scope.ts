@@ -1,0 +1,42 @@
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { ApiDeps } from "../api-deps.ts";
+import { recordPatientAccess } from "../audit.ts";
+import { organizationScope, type Role } from "../auth/principal.ts";
+import { registerReportRoutes } from "../reports/index.ts";
+
+/** Who reads the quality reports, unless a report route says otherwise: aggregates of their organizations. */
+export const REPORT_ROLES: readonly Role[] = ["quality", "practice_admin", "system_admin"];
+
+/**
+ * The `/api/reports` scope: report routes that do not declare `config.roles` get REPORT_ROLES (the
+ * access control refuses undeclared /api routes), and reports that name patients (the misses
+ * lists) audit through `recordPatientAccess`, each patient under the caller's organizations that
+ * have tasks for them.
+ */
+export const registerReportsScope: FastifyPluginAsync<{ deps: ApiDeps }> = async (scope, { deps }) => {
+  scope.addHook("onRoute", (route) => {
+    route.config = { ...route.config, roles: route.config?.roles ?? REPORT_ROLES };
+  });
+  const audit = async (request: FastifyRequest, patientIds: string[]) => {
+    if (patientIds.length === 0) return;
+    const orgs = organizationScope(request.principal);
+    const { rows } = await deps.pool.query<{ patient_id: string; organization_id: string }>(
+      `SELECT DISTINCT patient_id::text, organization_id::text FROM tasks
+        WHERE patient_id = ANY($1::bigint[]) AND ($2::bigint[] IS NULL OR organization_id = ANY($2::bigint[]))`,
+      [patientIds, orgs ?? null],
+    );
+    const byOrganization = new Map<string, string[]>();
+    for (const r of rows)
+      byOrganization.set(r.organization_id, [...(byOrganization.get(r.organization_id) ?? []), r.patient_id]);
+    await recordPatientAccess(
+      deps.pool,
+      request,
+      [...byOrganization].map(([organizationId, ids]) => ({
+        action: "report.misses",
+        organizationId,
+        patientIds: ids,
+      })),
+    );
+  };
+  await registerReportRoutes(scope, { pool: deps.pool, audit, now: deps.now });
+};

@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { ApiDeps } from "../api-deps.ts";
+import { ALL_ROLES } from "../auth/access-control.ts";
+import { authenticate } from "../auth/users.ts";
+import { ApiError, ERROR_RESPONSES } from "../errors.ts";
+import { DbId, OrganizationRef } from "../schemas.ts";
+
+const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
+const LoginResponse = z.object({ token: z.string(), expiresAt: z.string() });
+const Me = z.object({
+  userId: z.string(),
+  role: z.enum(["care_manager", "practice_admin", "quality", "system_admin"]),
+  recipientId: DbId.nullable(),
+  organizations: z.array(OrganizationRef.extend({ kind: z.string() })),
+});
+
+/**
+ * Sign-in (`POST /api/login`, public, rate-limited per address against password guessing) and
+ * `GET /api/me`, what the dashboard needs to label the signed-in user and their organizations.
+ */
+export const sessionRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; loginPerMinute: number }> = async (
+  app,
+  { deps, loginPerMinute },
+) => {
+  app.post(
+    "/api/login",
+    {
+      config: { public: true, rateLimit: { max: loginPerMinute, timeWindow: 60_000 } },
+      schema: {
+        summary: "Sign in with e-mail and password; returns a bearer token",
+        tags: ["session"],
+        security: [],
+        body: LoginBody,
+        response: { 200: LoginResponse, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const principal = await authenticate(deps.pool, request.body.email, request.body.password);
+      if (principal === undefined) {
+        request.log.info("sign-in refused");
+        throw new ApiError(401, "invalid_credentials", "wrong e-mail or password");
+      }
+      const { token, expiresAt } = await deps.tokens.issue(principal);
+      request.log.info({ user: principal.subject }, "signed in");
+      return { token, expiresAt: expiresAt.toISOString() };
+    },
+  );
+
+  app.get(
+    "/api/me",
+    {
+      config: { roles: ALL_ROLES },
+      schema: { summary: "The signed-in user", tags: ["session"], response: { 200: Me, ...ERROR_RESPONSES } },
+    },
+    async (request) => {
+      const p = request.principal;
+      const all = p.role === "system_admin";
+      const { rows } = await deps.pool.query<{ id: string; code: string; name: string; kind: string }>(
+        `SELECT id::text, code, name, kind FROM organizations WHERE $1 OR id = ANY($2::bigint[]) ORDER BY name`,
+        [all, p.organizationIds],
+      );
+      return { userId: p.subject, role: p.role, recipientId: p.recipientId ?? null, organizations: rows };
+    },
+  );
+};

@@ -1,0 +1,141 @@
+import {
+  AdtEventKind,
+  DeliveryChannel,
+  DeliveryPurpose,
+  DeliveryStatus,
+  TaskOutcome,
+  TaskStatus,
+} from "@homeward/contracts";
+import { z } from "zod";
+import { DbId, IsoDateTimeString, OrganizationRef, Page, RiskTier } from "../schemas.ts";
+
+/** A task as the care manager's list shows it: their patient, by name, with where and when. */
+export const TaskSummary = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    taskType: z.string(),
+    protocolId: z.string(),
+    stepId: z.string(),
+    status: TaskStatus,
+    /** Open or in progress and past due. */
+    overdue: z.boolean(),
+    dueAt: IsoDateTimeString,
+    openedAt: IsoDateTimeString,
+    triggeredAt: IsoDateTimeString,
+    completedAt: IsoDateTimeString.nullable(),
+    outcome: TaskOutcome.nullable(),
+    completedBy: z.string().nullable(),
+    cancelReason: z.string().nullable(),
+    organization: OrganizationRef,
+    patient: z.object({
+      id: DbId,
+      /** Shown because the patient is the signed-in organization's own. */
+      displayName: z.string(),
+      birthDate: z.string().nullable(),
+      /** The organization's own identifier for the patient (its MRN), when it has one. */
+      practiceIdentifier: z.string().nullable(),
+    }),
+    facility: z.object({ code: z.string(), name: z.string().nullable() }),
+    visitNumber: z.string(),
+    eventKind: AdtEventKind.nullable(),
+    program: z.string().nullable(),
+    riskTier: RiskTier.nullable(),
+    assignee: z.object({ id: DbId, displayName: z.string() }).nullable(),
+  })
+  .meta({ id: "TaskSummary" });
+export type TaskSummary = z.infer<typeof TaskSummary>;
+
+const statusList = z
+  .string()
+  .transform((v) => v.split(",").map((s) => s.trim()))
+  .pipe(z.array(TaskStatus).min(1));
+
+export const TaskListQuery = z.object({
+  /** One status or several, comma-separated: `open,in_progress`. */
+  status: statusList.optional(),
+  /** In the organization's time zone: due later today, already overdue, or due after today (open tasks only). */
+  due: z.enum(["today", "overdue", "upcoming"]).optional(),
+  organizationId: DbId.optional(),
+  program: z.string().min(1).max(100).optional(),
+  tier: RiskTier.optional(),
+  /** `me` (the signed-in care manager's recipient), `unassigned`, or a recipient id. */
+  assignee: z.union([z.enum(["me", "unassigned"]), DbId]).optional(),
+  ...Page,
+});
+export type TaskListQuery = z.infer<typeof TaskListQuery>;
+
+export const TaskList = z.object({
+  items: z.array(TaskSummary),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+export const TimelineEntry = z.object({
+  eventId: z.string(),
+  kind: AdtEventKind,
+  occurredAt: z.string(),
+  facility: z.string(),
+  visitNumber: z.string(),
+  /** The encounter that opened this task. */
+  thisEncounter: z.boolean(),
+  announced: z.boolean(),
+  retracted: z.boolean(),
+});
+
+export const AlertSent = z.object({
+  id: z.string(),
+  purpose: DeliveryPurpose,
+  channel: DeliveryChannel,
+  status: DeliveryStatus,
+  recipient: z.object({ id: DbId, displayName: z.string() }),
+  attempts: z.number().int(),
+  createdAt: IsoDateTimeString,
+  sendAfter: IsoDateTimeString.nullable(),
+  sentAt: IsoDateTimeString.nullable(),
+});
+
+export const HistoryEntry = z.object({
+  id: DbId,
+  at: IsoDateTimeString,
+  actor: z.string(),
+  /** The signed-in user's e-mail when the actor is a user. */
+  actorName: z.string().nullable(),
+  action: z.string(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  detail: z.unknown(),
+});
+
+export const TaskDetail = z
+  .object({
+    task: TaskSummary,
+    encounter: z
+      .object({
+        setting: z.string(),
+        status: z.string(),
+        startedAt: IsoDateTimeString,
+        dischargedAt: IsoDateTimeString.nullable(),
+      })
+      .nullable(),
+    /** Events of this encounter and of the patient's other encounters this organization was told of. */
+    timeline: z.array(TimelineEntry),
+    /** Alerts, reminders and escalations about this task (or the event that opened it) to this organization. */
+    alerts: z.array(AlertSent),
+    history: z.array(HistoryEntry),
+  })
+  .meta({ id: "TaskDetail" });
+export type TaskDetail = z.infer<typeof TaskDetail>;
+
+export const AttemptBody = z.object({
+  method: z.enum(["phone", "video", "in_person", "message"]),
+  outcome: z.enum(["reached_patient", "left_message", "unable_to_reach", "declined"]).optional(),
+  note: z.string().trim().min(1).max(4000).optional(),
+});
+export const CompleteBody = z.object({
+  outcome: TaskOutcome,
+  note: z.string().trim().min(1).max(4000).optional(),
+});
+export const ReassignBody = z.object({ recipientId: DbId });
+export const NoteBody = z.object({ text: z.string().trim().min(1).max(4000) });
