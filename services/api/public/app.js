@@ -1,0 +1,277 @@
+// Homeward dashboard: sign-in, a role-aware top bar, the care manager's inbox and the quality page.
+// Plain ES modules, no build step. Routes are paths (/tasks, /tasks/:id, /quality) so the links in
+// alert emails land here; none of them carries patient data, and neither does the page title.
+import { ApiError, api, clearToken, decodeToken, getToken, isExpired, setToken } from "./api.js";
+import { h, notice, replace } from "./dom.js";
+import { label, ROLES } from "./format.js";
+import { createInbox } from "./inbox.js";
+import { createQuality } from "./quality.js";
+import { createTaskDrawer } from "./task-drawer.js";
+
+const EMAIL_KEY = "homeward.email";
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+const userBox = document.getElementById("user");
+
+/** What each role finds in the top bar; the first entry is where it lands. */
+const NAV = {
+  // Reports are for quality staff and admins; a care manager works tasks.
+  care_manager: [{ path: "/tasks", label: "My tasks" }],
+  practice_admin: [
+    { path: "/tasks", label: "Tasks" },
+    { path: "/quality", label: "Quality" },
+  ],
+  quality: [{ path: "/quality", label: "Quality" }],
+  system_admin: [
+    { path: "/tasks", label: "Tasks" },
+    { path: "/quality", label: "Quality" },
+  ],
+};
+
+let session = null;
+let views = null;
+let expiryTimer;
+
+function sessionFromToken(token) {
+  const claims = decodeToken(token);
+  if (!claims || !NAV[claims.role] || isExpired(token)) return null;
+  return {
+    token,
+    role: claims.role,
+    subject: claims.sub,
+    organizationIds: Array.isArray(claims.orgs) ? claims.orgs : [],
+    expiresAt: typeof claims.exp === "number" ? claims.exp * 1000 : undefined,
+    name: sessionStorage.getItem(EMAIL_KEY) ?? "",
+  };
+}
+
+function start(token) {
+  session = sessionFromToken(token);
+  if (!session) {
+    clearToken();
+    return false;
+  }
+  clearTimeout(expiryTimer);
+  if (session.expiresAt) {
+    const ms = session.expiresAt - Date.now();
+    // setTimeout overflows past ~24.8 days; such a token is re-checked on the next load anyway.
+    if (ms < 2 ** 31) expiryTimer = setTimeout(() => signOut("Your session has ended. Sign in again."), ms);
+  }
+  const drawer = createTaskDrawer({
+    onChange: () => {
+      views.inbox?.refresh();
+      if (currentPath().startsWith("/quality")) views.quality?.reload();
+    },
+  });
+  views = {
+    drawer,
+    inbox: NAV[session.role].some((n) => n.path === "/tasks") ? createInbox({ session, drawer }) : null,
+    quality: NAV[session.role].some((n) => n.path === "/quality")
+      ? createQuality({ drawer, canOpenTasks: session.role !== "quality" })
+      : null,
+  };
+  renderTopBar();
+  // The organizations the user works for, to show beside their e-mail.
+  api("/api/me")
+    .then((me) => {
+      const names = Array.isArray(me?.organizations)
+        ? me.organizations.map((o) => o.name).filter(Boolean)
+        : [];
+      if (session && names.length > 0) {
+        session.organizations = names.length > 2 ? `${names.length} organizations` : names.join(", ");
+        renderTopBar();
+      }
+    })
+    .catch(() => {});
+  return true;
+}
+
+function signOut(message) {
+  clearToken();
+  clearTimeout(expiryTimer);
+  views?.drawer.close();
+  for (const dialog of document.querySelectorAll("dialog")) dialog.remove();
+  session = null;
+  views = null;
+  renderTopBar();
+  showSignIn(message);
+}
+
+function renderTopBar() {
+  if (!session) {
+    replace(nav);
+    replace(userBox);
+    return;
+  }
+  const here = currentPath();
+  replace(
+    nav,
+    h(
+      "ul",
+      {},
+      NAV[session.role].map((item) =>
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            {
+              href: item.path,
+              "aria-current": here.startsWith(item.path) ? "page" : undefined,
+              "data-route": "",
+            },
+            item.label,
+          ),
+        ),
+      ),
+    ),
+  );
+  replace(
+    userBox,
+    h("span", { class: "user-name" }, session.name || "Signed in"),
+    session.organizations ? h("span", { class: "user-orgs" }, session.organizations) : null,
+    h("span", { class: "role-chip" }, label(ROLES, session.role)),
+    h(
+      "button",
+      { type: "button", class: "quiet", onclick: () => signOut("You have signed out.") },
+      "Sign out",
+    ),
+  );
+}
+
+function showSignIn(message) {
+  document.title = "Sign in · Homeward";
+  const error = h("div", { class: "form-status" }, message ? notice(message) : null);
+  const email = h("input", {
+    id: "signin-email",
+    name: "email",
+    type: "email",
+    autocomplete: "username",
+    required: true,
+    value: sessionStorage.getItem(EMAIL_KEY) ?? "",
+  });
+  const password = h("input", {
+    id: "signin-password",
+    name: "password",
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
+  const button = h("button", { type: "submit", class: "primary wide" }, "Sign in");
+  const form = h(
+    "form",
+    { class: "signin-form", "aria-labelledby": "signin-heading" },
+    h("h1", { id: "signin-heading" }, "Sign in to Homeward"),
+    h("p", { class: "muted" }, "Follow-up tasks and quality reports for your practice."),
+    h("label", { for: "signin-email" }, "Email"),
+    email,
+    h("label", { for: "signin-password" }, "Password"),
+    password,
+    button,
+    error,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    replace(error, notice("Signing in…"));
+    try {
+      const body = await api("/api/login", {
+        method: "POST",
+        body: { email: email.value.trim(), password: password.value },
+      });
+      if (!body?.token) throw new ApiError(500, "no_token", "The sign-in answer had no token.");
+      setToken(body.token);
+      sessionStorage.setItem(EMAIL_KEY, email.value.trim());
+      if (!start(body.token))
+        throw new ApiError(500, "bad_token", "This account has no role Homeward knows.");
+      route();
+    } catch (err) {
+      password.value = "";
+      const text =
+        err instanceof ApiError && (err.status === 401 || err.status === 400)
+          ? "Email or password is not right."
+          : err instanceof ApiError && err.status === 429
+            ? "Too many attempts. Wait a minute and try again."
+            : err instanceof ApiError
+              ? err.message
+              : "Sign-in failed.";
+      replace(error, notice(text, "error"));
+      button.disabled = false;
+      password.focus();
+    }
+  });
+  replace(main, h("div", { class: "signin" }, form));
+  (email.value ? password : email).focus();
+}
+
+const currentPath = () => location.pathname.replace(/\/+$/, "") || "/";
+
+function navigate(path) {
+  if (path !== location.pathname + location.search) history.pushState(null, "", path);
+  route();
+}
+
+/** Shows the view for the address bar. */
+function route() {
+  if (!session) {
+    showSignIn();
+    return;
+  }
+  const path = currentPath();
+  const allowed = NAV[session.role];
+  const home = allowed[0].path;
+  const taskMatch = /^\/tasks\/([^/]+)$/.exec(path);
+  if (path.startsWith("/events/")) {
+    // An alert's event link: the tasks it opened are in the inbox.
+    history.replaceState(null, "", home);
+    return route();
+  }
+  if (path.startsWith("/quality") && views.quality) {
+    show(views.quality, "Quality");
+    views.quality.refresh();
+  } else if ((path === "/tasks" || taskMatch) && views.inbox) {
+    show(views.inbox, session.role === "care_manager" ? "My tasks" : "Tasks");
+    views.inbox.refresh();
+    if (taskMatch) views.drawer.open(decodeURIComponent(taskMatch[1]));
+  } else if (taskMatch) {
+    // Roles without an inbox still open a task from a link.
+    history.replaceState(null, "", home);
+    route();
+    views.drawer.open(decodeURIComponent(taskMatch[1]));
+    return;
+  } else {
+    history.replaceState(null, "", home);
+    return route();
+  }
+  renderTopBar();
+}
+
+function show(view, title) {
+  document.title = `${title} · Homeward`;
+  if (main.firstElementChild !== view.element) replace(main, view.element);
+  view.heading.focus({ preventScroll: true });
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest("a[data-route]") : null;
+  if (
+    !link ||
+    event.defaultPrevented ||
+    event.button !== 0 ||
+    event.metaKey ||
+    event.ctrlKey ||
+    event.shiftKey
+  ) {
+    return;
+  }
+  event.preventDefault();
+  navigate(link.getAttribute("href"));
+});
+window.addEventListener("popstate", () => route());
+window.addEventListener("homeward:signed-out", () => {
+  if (session) signOut("Your session has ended. Sign in again.");
+});
+
+const saved = getToken();
+if (saved) start(saved);
+route();

@@ -1,0 +1,131 @@
+// Words and numbers as care managers and quality staff say them.
+
+export const EVENT_KINDS = {
+  "ed-arrival": "ED arrival",
+  "ed-discharge": "ED discharge",
+  "inpatient-admit": "Inpatient admission",
+  "ed-to-inpatient": "Admitted from the ED",
+  "outpatient-to-inpatient": "Admitted from outpatient",
+  "inpatient-to-outpatient": "Changed to outpatient",
+  transfer: "Transfer",
+  discharge: "Inpatient discharge",
+  update: "Update",
+  registration: "Registration",
+  "pre-admit": "Pre-admission",
+  "cancel-admit": "Admission cancelled",
+  "cancel-transfer": "Transfer cancelled",
+  "cancel-discharge": "Discharge cancelled",
+  "cancel-pre-admit": "Pre-admission cancelled",
+  "leave-of-absence-out": "Leave of absence",
+  "leave-of-absence-return": "Back from leave",
+  merge: "Records merged",
+};
+
+export const OUTCOMES = {
+  reached_patient: "Reached patient",
+  left_message: "Left message",
+  unable_to_reach: "Unable to reach",
+  declined: "Declined",
+  not_needed: "Not needed",
+};
+
+export const STATUSES = {
+  open: "Open",
+  in_progress: "In progress",
+  completed: "Completed",
+  cancelled: "Cancelled",
+};
+
+export const ROLES = {
+  care_manager: "Care manager",
+  practice_admin: "Practice admin",
+  quality: "Quality",
+  system_admin: "System admin",
+};
+
+export const label = (table, value) => (value == null ? "" : (table[value] ?? String(value)));
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+
+const toDate = (value) => {
+  if (value == null || value === "") return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+};
+
+export const formatDateTime = (value) => {
+  const date = toDate(value);
+  return date ? dateTime.format(date) : "—";
+};
+
+/** A calendar date (YYYY-MM-DD from the API, e.g. a birth date) without shifting it by the time zone. */
+export const formatDate = (value) => {
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const [y, m, d] = value.split("-").map(Number);
+    return dateOnly.format(new Date(y, m - 1, d));
+  }
+  const date = toDate(value);
+  return date ? dateOnly.format(date) : "—";
+};
+
+const sameDay = (a, b) =>
+  a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+
+/** "Today 3:00 PM", "Tomorrow 9:00 AM", or the date and time. */
+export function formatDue(value, now = new Date()) {
+  const date = toDate(value);
+  if (!date) return "—";
+  if (sameDay(date, now)) return `Today ${timeOnly.format(date)}`;
+  const tomorrow = new Date(now);
+  tomorrow.setDate(now.getDate() + 1);
+  if (sameDay(date, tomorrow)) return `Tomorrow ${timeOnly.format(date)}`;
+  return dateTime.format(date);
+}
+
+/** "2 days overdue", "5 hours overdue"; empty when not overdue. */
+export function overdueBy(value, now = new Date()) {
+  const date = toDate(value);
+  if (!date || date >= now) return "";
+  const hours = (now.getTime() - date.getTime()) / 3_600_000;
+  if (hours < 1) return "Overdue";
+  if (hours < 48) {
+    const n = Math.floor(hours);
+    return `${n} hour${n === 1 ? "" : "s"} overdue`;
+  }
+  const days = Math.floor(hours / 24);
+  return `${days} days overdue`;
+}
+
+export const isOpen = (task) => task.status === "open" || task.status === "in_progress";
+export const isOverdue = (task, now = new Date()) => isOpen(task) && toDate(task.dueAt) < now;
+
+/** A rate as a percentage with one decimal, "—" when there is no denominator. */
+export function formatRate(rate) {
+  if (rate == null || Number.isNaN(rate)) return "—";
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
+export function formatHours(hours) {
+  if (hours == null || Number.isNaN(Number(hours))) return "—";
+  const n = Number(hours);
+  return n >= 48 ? `${(n / 24).toFixed(1)} d` : `${n.toFixed(1)} h`;
+}
+
+export const formatCount = (n) => (n == null ? "—" : new Intl.NumberFormat().format(n));
+
+/** YYYY-MM-DD of a local date. */
+export function isoDate(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** "2025-03" → "Mar 2025". */
+export function formatMonth(value) {
+  const match = /^(\d{4})-(\d{2})/.exec(String(value));
+  if (!match) return String(value);
+  return new Intl.DateTimeFormat(undefined, { month: "short", year: "numeric" }).format(
+    new Date(Number(match[1]), Number(match[2]) - 1, 1),
+  );
+}

@@ -1,0 +1,432 @@
+// The task drawer: who, what happened (encounter timeline), which alerts went out, the task's
+// history, and the two things a care manager does — record an attempt, complete with an outcome.
+import { ApiError, api } from "./api.js";
+import { h, notice, replace } from "./dom.js";
+import {
+  EVENT_KINDS,
+  formatDate,
+  formatDateTime,
+  formatDue,
+  formatHours,
+  isOpen,
+  label,
+  OUTCOMES,
+  overdueBy,
+  STATUSES,
+} from "./format.js";
+import { readTaskDetail } from "./task-model.js";
+
+/** How an attempt was made (the API's `method`). */
+export const ATTEMPT_METHODS = {
+  phone: "Phone call",
+  video: "Video visit",
+  in_person: "In person",
+  message: "Message (text, portal, letter)",
+};
+
+const HISTORY_ACTIONS = {
+  opened: "Task opened",
+  reminded: "Reminder sent",
+  escalated: "Escalated",
+  attempt: "Attempt",
+  completed: "Completed",
+  cancelled: "Cancelled",
+  reassigned: "Reassigned",
+  note: "Note",
+};
+
+const humanize = (text) => {
+  const s = String(text ?? "").replace(/[_-]+/g, " ");
+  return s.charAt(0).toUpperCase() + s.slice(1);
+};
+
+/** A status badge with the overdue mark in words, not colour alone ("Overdue", or "2 days overdue" when `long`). */
+export function statusBadges(task, { long = true } = {}) {
+  const late = isOpen(task) ? overdueBy(task.dueAt) : "";
+  return [
+    h("span", { class: `badge badge-${task.status}` }, label(STATUSES, task.status)),
+    late ? h("span", { class: "badge badge-overdue" }, long ? late : "Overdue") : null,
+  ];
+}
+
+/**
+ * Builds the drawer once; `open(taskId)` loads and shows a task. `onChange(task)` runs after the
+ * task was changed here, so the list behind it can refresh.
+ */
+export function createTaskDrawer({ onChange }) {
+  const title = h("h2", { id: "task-dialog-title" }, "Task");
+  const body = h("div", { class: "drawer-body" });
+  const closeButton = h("button", { type: "button", class: "icon-button", "aria-label": "Close" }, "✕");
+  const dialog = h(
+    "dialog",
+    { class: "drawer", "aria-labelledby": "task-dialog-title" },
+    h("header", { class: "drawer-header" }, title, closeButton),
+    body,
+  );
+  closeButton.addEventListener("click", () => dialog.close());
+  // A click on the backdrop (outside the panel) closes the drawer.
+  dialog.addEventListener("click", (event) => {
+    if (event.target === dialog) dialog.close();
+  });
+  document.body.append(dialog);
+
+  let current = null;
+  let loadSeq = 0;
+
+  async function load(taskId, message) {
+    const seq = ++loadSeq;
+    try {
+      const detail = readTaskDetail(await api(`/api/tasks/${encodeURIComponent(taskId)}`));
+      if (seq !== loadSeq) return;
+      current = detail;
+      title.textContent = detail.task.title;
+      replace(body, message ?? null, ...render(detail));
+    } catch (error) {
+      if (seq !== loadSeq) return;
+      title.textContent = "Task";
+      replace(body, notice(messageOf(error, "This task could not be loaded."), "error"));
+    }
+  }
+
+  function render({ task, timeline, alerts, history }) {
+    return [
+      h("div", { class: "drawer-status" }, statusBadges(task)),
+      h(
+        "dl",
+        { class: "facts" },
+        fact("Patient", task.patientName),
+        task.birthDate ? fact("Date of birth", formatDate(task.birthDate)) : null,
+        task.patientIdentifier ? fact("Practice ID", task.patientIdentifier) : null,
+        fact("Event", [label(EVENT_KINDS, task.eventKind), task.facility].filter(Boolean).join(" · ") || "—"),
+        fact("Event time", formatDateTime(task.triggeredAt)),
+        fact("Due", formatDue(task.dueAt)),
+        task.practice ? fact("Practice", task.practice) : null,
+        task.assignee ? fact("Assigned to", task.assignee) : null,
+        task.program || task.tier
+          ? fact(
+              "Program",
+              [task.program, task.tier ? `Priority ${task.tier}` : ""].filter(Boolean).join(" · "),
+            )
+          : null,
+        task.completedAt ? fact("Completed", formatDateTime(task.completedAt)) : null,
+        task.outcome ? fact("Outcome", label(OUTCOMES, task.outcome)) : null,
+        task.cancelReason ? fact("Cancelled because", task.cancelReason) : null,
+      ),
+      isOpen(task) ? actions(task) : null,
+      section("Encounter timeline", timelineList(timeline, task)),
+      section("Alerts sent", alertsList(alerts)),
+      section("History", historyList(history)),
+      noteForm(task),
+    ];
+  }
+
+  function noteForm(task) {
+    const status = h("div", { class: "form-status" });
+    const form = h(
+      "form",
+      { class: "action-form", "aria-label": "Add a note" },
+      h("label", { for: "note-text" }, "Add a note"),
+      h("textarea", { id: "note-text", name: "text", rows: 2, maxlength: 4000, required: true }),
+      h("div", { class: "form-actions" }, h("button", { type: "submit" }, "Add note")),
+      status,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = String(new FormData(form).get("text") ?? "").trim();
+      if (!text) return;
+      submit(form, status, `/api/tasks/${encodeURIComponent(task.id)}/notes`, { text }, "Note added.");
+    });
+    return form;
+  }
+
+  function actions(task) {
+    const completeStatus = h("div", { class: "form-status" });
+    const outcomes = Object.entries(OUTCOMES).map(([value, text], i) =>
+      h(
+        "label",
+        { class: "radio" },
+        h("input", { type: "radio", name: "outcome", value, required: i === 0 ? true : undefined }),
+        text,
+      ),
+    );
+    const completeForm = h(
+      "form",
+      { class: "action-form", "aria-labelledby": "complete-heading" },
+      h("h3", { id: "complete-heading" }, "Complete the task"),
+      h("fieldset", { class: "radios" }, h("legend", {}, "Outcome"), outcomes),
+      h("label", { for: "complete-note" }, "Completion note (optional)"),
+      h("textarea", { id: "complete-note", name: "note", rows: 2, maxlength: 2000 }),
+      h("div", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, "Complete")),
+      completeStatus,
+    );
+    completeForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const data = new FormData(completeForm);
+      const outcome = data.get("outcome");
+      if (!outcome) {
+        replace(completeStatus, notice("Choose an outcome first.", "error"));
+        return;
+      }
+      const note = String(data.get("note") ?? "").trim();
+      submit(
+        completeForm,
+        completeStatus,
+        `/api/tasks/${encodeURIComponent(task.id)}/complete`,
+        {
+          outcome,
+          ...(note ? { note } : {}),
+        },
+        `Task completed: ${label(OUTCOMES, outcome)}.`,
+      );
+    });
+
+    const attemptStatus = h("div", { class: "form-status" });
+    const attemptForm = h(
+      "form",
+      { class: "action-form", "aria-labelledby": "attempt-heading" },
+      h("h3", { id: "attempt-heading" }, "Record an attempt"),
+      h(
+        "div",
+        { class: "field-row" },
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: "attempt-method" }, "Method"),
+          h(
+            "select",
+            { id: "attempt-method", name: "method", required: true },
+            Object.entries(ATTEMPT_METHODS).map(([value, text]) => h("option", { value }, text)),
+          ),
+        ),
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: "attempt-outcome" }, "Result (optional)"),
+          h(
+            "select",
+            { id: "attempt-outcome", name: "outcome" },
+            h("option", { value: "" }, "—"),
+            ["reached_patient", "left_message", "unable_to_reach", "declined"].map((value) =>
+              h("option", { value }, OUTCOMES[value]),
+            ),
+          ),
+        ),
+      ),
+      h("label", { for: "attempt-note" }, "Attempt note (optional)"),
+      h("textarea", { id: "attempt-note", name: "note", rows: 2, maxlength: 2000 }),
+      h("div", { class: "form-actions" }, h("button", { type: "submit" }, "Record attempt")),
+      attemptStatus,
+    );
+    attemptForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const data = new FormData(attemptForm);
+      const outcome = String(data.get("outcome") ?? "");
+      const note = String(data.get("note") ?? "").trim();
+      submit(
+        attemptForm,
+        attemptStatus,
+        `/api/tasks/${encodeURIComponent(task.id)}/attempts`,
+        {
+          method: data.get("method"),
+          ...(outcome ? { outcome } : {}),
+          ...(note ? { note } : {}),
+        },
+        "Attempt recorded.",
+      );
+    });
+
+    return h("div", { class: "actions" }, completeForm, attemptForm);
+  }
+
+  async function submit(form, status, path, payload, done) {
+    const buttons = form.querySelectorAll("button");
+    for (const b of buttons) b.disabled = true;
+    replace(status, notice("Saving…"));
+    try {
+      await api(path, { method: "POST", body: payload });
+      const id = current?.task.id;
+      if (id) await load(id, notice(done));
+      body.scrollTop = 0;
+      onChange?.(current?.task);
+    } catch (error) {
+      replace(status, notice(messageOf(error, "That did not save. Try again."), "error"));
+      for (const b of buttons) b.disabled = false;
+    }
+  }
+
+  return {
+    /**
+     * Shows a miss of a quality report from the report's own row, for roles that read reports but
+     * not tasks (quality staff): what happened and why it is a miss, without the task's history.
+     */
+    showMiss(miss) {
+      ++loadSeq;
+      current = null;
+      title.textContent = "Missed follow-up";
+      replace(
+        body,
+        h(
+          "div",
+          { class: "drawer-status" },
+          h("span", { class: "badge badge-overdue" }, missReasonText(miss)),
+        ),
+        h(
+          "dl",
+          { class: "facts" },
+          fact("Patient", miss.patientName ?? "—"),
+          fact("Practice", miss.organizationName),
+          fact("Care manager", miss.careManagerName ?? "Unassigned"),
+          miss.program || miss.tier
+            ? fact(
+                "Program",
+                [miss.program, miss.tier ? `Priority ${miss.tier}` : ""].filter(Boolean).join(" · "),
+              )
+            : null,
+          fact("Facility and visit", `${miss.facility} · ${miss.visitNumber}`),
+          fact("Event time", formatDateTime(miss.triggeredAt)),
+          fact("Window ended", formatDateTime(miss.windowEndsAt)),
+          fact("Task due", formatDateTime(miss.dueAt)),
+          fact("Task status", label(STATUSES, miss.status)),
+          miss.outcome ? fact("Outcome", label(OUTCOMES, miss.outcome)) : null,
+          miss.completedAt ? fact("Completed", formatDateTime(miss.completedAt)) : null,
+          miss.hoursToContact != null ? fact("Time to contact", formatHours(miss.hoursToContact)) : null,
+        ),
+        h(
+          "p",
+          { class: "muted" },
+          "The task itself, with its history, is open to the practice's care managers and admins.",
+        ),
+      );
+      if (!dialog.open) dialog.showModal();
+    },
+    /** Shows the drawer and loads `taskId` into it. */
+    open(taskId) {
+      current = null;
+      title.textContent = "Task";
+      replace(body, notice("Loading task…"));
+      if (!dialog.open) dialog.showModal();
+      return load(taskId);
+    },
+    close: () => dialog.close(),
+  };
+}
+
+function fact(term, value) {
+  return [h("dt", {}, term), h("dd", {}, value)];
+}
+
+function section(heading, content) {
+  return h("section", { class: "drawer-section" }, h("h3", {}, heading), content);
+}
+
+function timelineList(events, task) {
+  if (events.length === 0) return h("p", { class: "muted" }, "No encounter events recorded.");
+  return h(
+    "ol",
+    { class: "timeline" },
+    events.map((e) =>
+      h(
+        "li",
+        {},
+        h("time", { datetime: e.at ?? "" }, formatDateTime(e.at)),
+        h(
+          "span",
+          { class: e.retracted ? "timeline-what retracted" : "timeline-what" },
+          label(EVENT_KINDS, e.kind),
+        ),
+        e.retracted ? h("span", { class: "badge" }, "Cancelled by the hospital") : null,
+        e.facility
+          ? h("span", { class: "muted" }, e.facility === task.facilityCode ? task.facility : e.facility)
+          : null,
+        e.thisEncounter === false ? h("span", { class: "badge" }, "Earlier visit") : null,
+      ),
+    ),
+  );
+}
+
+function alertsList(alerts) {
+  if (alerts.length === 0) return h("p", { class: "muted" }, "No alerts sent for this task.");
+  return h(
+    "ul",
+    { class: "plain-list" },
+    alerts.map((a) =>
+      h(
+        "li",
+        {},
+        h("time", { datetime: a.at ?? "" }, formatDateTime(a.at)),
+        " ",
+        [
+          humanize(a.purpose || "alert"),
+          a.channel ? `by ${a.channel}` : "",
+          a.recipient ? `to ${a.recipient}` : "",
+        ]
+          .filter(Boolean)
+          .join(" "),
+        a.status ? [" ", h("span", { class: `badge badge-delivery-${a.status}` }, humanize(a.status))] : null,
+      ),
+    ),
+  );
+}
+
+function historyList(history) {
+  if (history.length === 0) return h("p", { class: "muted" }, "No history yet.");
+  return h(
+    "ol",
+    { class: "plain-list" },
+    history.map((entry) => {
+      const d = entry.detail && typeof entry.detail === "object" ? entry.detail : {};
+      const parts = [
+        d.method ? label(ATTEMPT_METHODS, d.method) : "",
+        d.outcome ? label(OUTCOMES, d.outcome) : "",
+        entry.fromStatus && entry.toStatus && entry.fromStatus !== entry.toStatus && !d.outcome
+          ? `→ ${label(STATUSES, entry.toStatus)}`
+          : "",
+      ].filter(Boolean);
+      return h(
+        "li",
+        {},
+        h("time", { datetime: entry.at ?? "" }, formatDateTime(entry.at)),
+        " ",
+        h("strong", {}, HISTORY_ACTIONS[entry.action] ?? humanize(entry.action)),
+        parts.length ? ` — ${parts.join(", ")}` : "",
+        entry.actor ? h("span", { class: "muted" }, ` by ${actorName(entry.actor)}`) : null,
+        [d.note, d.text, d.reason]
+          .filter((t) => typeof t === "string" && t)
+          .map((t) => h("div", { class: "note" }, t)),
+      );
+    }),
+  );
+}
+
+/** Who did it, as a person reads it: the user's e-mail, or Homeward for its own timers. */
+function actorName(actor) {
+  if (actor === "notifier" || actor === "sweeper") return "Homeward";
+  if (actor.startsWith("user:")) return "a user";
+  return actor;
+}
+
+const MISS_REASONS = {
+  "open-in-window": "Open, window still running",
+  overdue: "No contact, window passed",
+  "late-contact": "Reached after the window",
+  "no-contact": "Closed without contact",
+};
+
+/** Why a task of a report is a miss, in words. */
+export function missReasonText(miss) {
+  const base = MISS_REASONS[miss.reason] ?? label(STATUSES, miss.status);
+  if (miss.reason === "late-contact" && miss.hoursToContact != null)
+    return `${base} (${formatHours(miss.hoursToContact)})`;
+  if (miss.reason === "no-contact" && miss.outcome)
+    return `${base}: ${label(OUTCOMES, miss.outcome).toLowerCase()}`;
+  return base;
+}
+
+export function messageOf(error, fallback) {
+  if (error instanceof ApiError) {
+    if (error.status === 403) return "You do not have access to this.";
+    if (error.status === 404) return "Not found. It may belong to another practice or have been removed.";
+    return error.message || fallback;
+  }
+  return fallback;
+}

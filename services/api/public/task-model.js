@@ -1,0 +1,64 @@
+// The api's task JSON (services/api/src/tasks/task-schemas.ts) in the one flat shape the views use.
+
+/** The items of a list response (`{ items }`, or the named key of a report). */
+export function listOf(body, key = "items") {
+  if (Array.isArray(body)) return body;
+  return Array.isArray(body?.[key]) ? body[key] : Array.isArray(body?.items) ? body.items : [];
+}
+
+/** A TaskSummary as the inbox and the drawer show it. */
+export function readTask(t) {
+  return {
+    id: t.id,
+    title: t.title,
+    status: t.status,
+    dueAt: t.dueAt,
+    triggeredAt: t.triggeredAt,
+    openedAt: t.openedAt,
+    completedAt: t.completedAt,
+    outcome: t.outcome,
+    completedBy: t.completedBy,
+    cancelReason: t.cancelReason,
+    patientName: t.patient?.displayName ?? "Patient",
+    birthDate: t.patient?.birthDate,
+    patientIdentifier: t.patient?.practiceIdentifier,
+    facility: t.facility?.name ?? t.facility?.code,
+    facilityCode: t.facility?.code,
+    visitNumber: t.visitNumber,
+    eventKind: t.eventKind,
+    program: t.program,
+    tier: t.riskTier,
+    practice: t.organization?.name,
+    assignee: t.assignee?.displayName,
+  };
+}
+
+/** A TaskDetail: the task, its encounter timeline, the alerts sent and its history. */
+export function readTaskDetail(body) {
+  return {
+    task: readTask(body.task),
+    timeline: (body.timeline ?? []).map((e) => ({
+      at: e.occurredAt,
+      kind: e.kind,
+      facility: e.facility,
+      thisEncounter: e.thisEncounter,
+      retracted: e.retracted,
+    })),
+    alerts: (body.alerts ?? []).map((a) => ({
+      at: a.sentAt ?? a.sendAfter ?? a.createdAt,
+      channel: a.channel,
+      purpose: a.purpose,
+      recipient: a.recipient?.displayName,
+      status: a.status,
+      attempts: a.attempts,
+    })),
+    history: (body.history ?? []).map((entry) => ({
+      at: entry.at,
+      actor: entry.actorName ?? entry.actor,
+      action: entry.action,
+      fromStatus: entry.fromStatus,
+      toStatus: entry.toStatus,
+      detail: entry.detail,
+    })),
+  };
+}
