@@ -5,6 +5,7 @@ export const testFiles = [
   "packages/*/src/**/*.test.ts",
   "services/*/src/**/*.test.ts",
   "infra/*/src/**/*.test.ts",
+  "infra/demo/**/*.test.ts",
   "test/**/*.test.ts",
 ];
 

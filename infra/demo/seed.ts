@@ -1,0 +1,194 @@
+/**
+ * Loads the demo: a synthetic practice (Springvale Family Medicine) and health plan, their people and
+ * alert preferences, 200 synthetic patients on the plan's attribution roster and on two
+ * care-management lists, imported with the matcher CLI's own import code (`importRoster`), and the
+ * api's demo sign-ins. Idempotent: `npm start` runs it every time, and a second run changes nothing.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { createPool, type DbSettings, migrate, type Pool } from "@homeward/db";
+import { type ImportReport, importRoster } from "@homeward/rosters";
+import {
+  DEMO_PCP,
+  DEMO_RECIPIENTS,
+  type DemoDirectory,
+  PLAN,
+  PRACTICE,
+  upsertDirectory,
+} from "./demo-directory.ts";
+import {
+  type DemoPerson,
+  demoPopulation,
+  highestTier,
+  PLAN_MEMBER_AUTHORITY,
+  type Tier,
+} from "./demo-population.ts";
+import {
+  ATTRIBUTION_MAPPING,
+  attributionCsv,
+  enrollmentCsv,
+  PLAN_PROGRAM,
+  PRACTICE_PROGRAM,
+} from "./demo-rosters.ts";
+import { ensureDemoUsers } from "./demo-users.ts";
+
+export interface SeedOptions {
+  /** Where the roster CSVs and patients.json go (`.stack/demo` from the CLI). */
+  outDir: string;
+  /** The rosters' date, `YYYY-MM-DD` (default: today, UTC, as the matcher reads effective dates). */
+  asOf?: string;
+  seed?: number;
+  patients?: number;
+}
+
+/** A roster patient, as the feed simulator reads them from patients.json (synthetic: no PHI). */
+export interface DemoPatient {
+  patientId: string;
+  chart: string;
+  family: string;
+  given: string;
+  middle?: string;
+  sex: "F" | "M";
+  birthDate: string;
+  street: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  phone: string;
+  memberId: string;
+  memberIdAuthority: string;
+  mrns: Record<string, string>;
+  riskTier?: Tier;
+  pcp: { npi: string; family: string; given: string };
+}
+
+export interface DemoData {
+  schemaVersion: 1;
+  practice: { code: string; name: string; organizationId: string };
+  plan: { code: string; name: string; organizationId: string };
+  recipients: { key: string; id: string; email: string; role: string }[];
+  /** Import reports' counts, per roster source. */
+  imports: { source: string; read: number; inserted: number; unchanged: number; errors: number }[];
+  /** Demo users created by this run (empty on a re-run). */
+  usersCreated: string[];
+  patients: DemoPatient[];
+  /** Files written: the roster CSVs, the attribution mapping and patients.json. */
+  files: string[];
+}
+
+const IMPORTS = [
+  { source: "hplan-attribution-demo", kind: "attribution", org: PLAN.code, file: "hplan-attribution.csv" },
+  {
+    source: "sfm-care-management-demo",
+    kind: "enrollment",
+    org: PRACTICE.code,
+    file: "sfm-care-management.csv",
+  },
+  { source: "hplan-high-risk-demo", kind: "enrollment", org: PLAN.code, file: "hplan-high-risk.csv" },
+] as const;
+
+function rosterFiles(people: readonly DemoPerson[], from: string): Record<string, string> {
+  const [practiceCm, , , planCm] = DEMO_RECIPIENTS;
+  return {
+    "hplan-attribution.csv": attributionCsv(people, PRACTICE.code, DEMO_PCP, from),
+    "hplan-attribution.mapping.json": `${JSON.stringify(ATTRIBUTION_MAPPING, null, 2)}\n`,
+    "sfm-care-management.csv": enrollmentCsv(people, (p) => p.practiceList, {
+      practiceCode: PRACTICE.code,
+      program: PRACTICE_PROGRAM,
+      careManagerEmail: practiceCm?.email ?? "",
+      from,
+    }),
+    "hplan-high-risk.csv": enrollmentCsv(people, (p) => p.planList, {
+      practiceCode: PRACTICE.code,
+      program: PLAN_PROGRAM,
+      careManagerEmail: planCm?.email ?? "",
+      from,
+    }),
+  };
+}
+
+async function patientIds(pool: Pool, memberIds: string[]): Promise<Map<string, string>> {
+  const { rows } = await pool.query<{ value: string; patient_id: string }>(
+    `SELECT value, patient_id::text FROM patient_identifiers
+      WHERE assigning_authority = $1 AND type_code = 'MB' AND value = ANY($2::text[])`,
+    [PLAN_MEMBER_AUTHORITY, memberIds],
+  );
+  return new Map(rows.map((r) => [r.value, r.patient_id]));
+}
+
+/** Seeds (or re-seeds, changing nothing) the demo into `settings.postgres`; see the file comment. */
+export async function seedDemo(settings: { postgres: DbSettings }, options: SeedOptions): Promise<DemoData> {
+  await migrate(settings.postgres);
+  const pool = createPool({ ...settings.postgres, max: 2 });
+  try {
+    const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
+    const people = demoPopulation(options.seed, options.patients);
+    const directory: DemoDirectory = await upsertDirectory(pool);
+    mkdirSync(options.outDir, { recursive: true });
+    // Everyone is on the lists since the first of the month, so re-imports within a month are no-ops.
+    const files = rosterFiles(people, `${asOf.slice(0, 8)}01`);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(options.outDir, name), text);
+    const imports: DemoData["imports"] = [];
+    for (const i of IMPORTS) {
+      const report: ImportReport = await importRoster({
+        pool,
+        kind: i.kind,
+        source: i.source,
+        organization: i.org,
+        input: Readable.from([files[i.file] ?? ""]),
+        fileName: i.file,
+        mapping: i.kind === "attribution" ? ATTRIBUTION_MAPPING : "cm-enrollment",
+        asOf,
+      });
+      if (report.status !== "completed" || report.errorCount > 0) {
+        const first = report.errors[0];
+        throw new Error(
+          `demo import ${i.source} ${report.status} with ${report.errorCount} errors` +
+            (first === undefined ? (report.message ?? "") : `; line ${first.line}: ${first.reason}`),
+        );
+      }
+      imports.push({
+        source: i.source,
+        read: report.read,
+        inserted: report.inserted,
+        unchanged: report.unchanged,
+        errors: report.errorCount,
+      });
+    }
+    const ids = await patientIds(
+      pool,
+      people.map((p) => p.memberId),
+    );
+    const patients: DemoPatient[] = people.map(({ practiceList, planList, rosterMrnFacility, ...person }) => {
+      const tier = highestTier({ practiceList, planList });
+      return {
+        ...person,
+        patientId: ids.get(person.memberId) ?? "",
+        memberIdAuthority: PLAN_MEMBER_AUTHORITY,
+        ...(tier === undefined ? {} : { riskTier: tier }),
+        pcp: DEMO_PCP,
+      };
+    });
+    const usersCreated = await ensureDemoUsers(pool);
+    const data: DemoData = {
+      schemaVersion: 1,
+      practice: { code: PRACTICE.code, name: PRACTICE.name, organizationId: directory.organizations.SFM },
+      plan: { code: PLAN.code, name: PLAN.name, organizationId: directory.organizations.HPLAN },
+      recipients: DEMO_RECIPIENTS.map((r) => ({
+        key: r.key,
+        id: directory.recipients[r.key],
+        email: r.email,
+        role: r.role,
+      })),
+      imports,
+      usersCreated,
+      patients,
+      files: [...Object.keys(files), "patients.json"].map((f) => join(options.outDir, f)),
+    };
+    writeFileSync(join(options.outDir, "patients.json"), `${JSON.stringify(data, null, 2)}\n`);
+    return data;
+  } finally {
+    await pool.end();
+  }
+}
