@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RunningListener, startAdtListener } from "../../services/adt-listener/src/app.ts";
 import { loadListenerEnv } from "../../services/adt-listener/src/env.ts";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
+import { type RunningApi, startApi } from "../../services/api/src/app.ts";
+import { createUser } from "../../services/api/src/auth/users.ts";
+import { loadApiEnv } from "../../services/api/src/env.ts";
 import { type RunningMatcher, startMatcher } from "../../services/matcher/src/app.ts";
 import { loadMatcherEnv } from "../../services/matcher/src/env.ts";
 import { type RunningNotifier, startNotifier } from "../../services/notifier/src/app.ts";
@@ -14,7 +17,8 @@ import { loadNotifierEnv } from "../../services/notifier/src/env.ts";
 /**
  * The whole pipeline, headless, as `npm start` runs it: an ED arrival over MLLP (node-hl7-client)
  * → adt-listener → Kafka → matcher → notifier → an email in a real SMTP server and a task in
- * PostgreSQL. The api part (task in the API, completion, report) is appended in api.e2e below.
+ * PostgreSQL → the task in the care manager's API inbox → completed there → the quality report's
+ * numerator moves.
  */
 
 const FACILITIES = new URL("../../services/adt-listener/config/facilities.example.json", import.meta.url)
@@ -29,9 +33,10 @@ let smtp: SmtpSink;
 let listener: RunningListener;
 let matcher: RunningMatcher;
 let notifier: RunningNotifier;
+let api: RunningApi;
 const ids: Record<string, string> = {};
 
-export function stackEnv(iso: Isolation): Record<string, string> {
+function stackEnv(iso: Isolation): Record<string, string> {
   const s = iso.settings;
   return {
     KAFKA_BROKERS: s.kafka.brokers.join(","),
@@ -77,6 +82,20 @@ beforeAll(async () => {
     [ids.patient, ids.practice, ids.cm],
   );
 
+  await createUser(pool, {
+    email: "cm@springvale.example",
+    password: "e2e-password-1",
+    role: "care_manager",
+    organizationCodes: ["SFM"],
+    recipientEmail: "cm@springvale.example",
+  });
+  await createUser(pool, {
+    email: "quality@springvale.example",
+    password: "e2e-password-2",
+    role: "quality",
+    organizationCodes: ["SFM"],
+  });
+
   smtp = await startSmtpSink();
   const logger = createLogger({ service: "e2e", level: process.env.LOG_LEVEL ?? "warn" });
   const env = stackEnv(iso);
@@ -95,9 +114,14 @@ beforeAll(async () => {
     loadListenerEnv({ ...env, MLLP_HOST: "127.0.0.1", MLLP_PORT: "0", FACILITY_MAPPINGS_FILE: FACILITIES }),
     logger,
   );
+  api = await startApi(
+    loadApiEnv({ ...env, API_PORT: "0", API_TOKEN_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e" }),
+    logger,
+  );
 });
 
 afterAll(async () => {
+  await api?.stop();
   await listener?.stop();
   await matcher?.stop();
   await notifier?.stop();
@@ -136,5 +160,46 @@ describe("ADT over MLLP to an alert and a task", () => {
       await pool.query<{ id: string }>("SELECT id FROM tasks WHERE patient_id = $1", [ids.patient])
     ).rows[0]?.id;
     expect(mail?.text).toContain(`/tasks/${taskId}`);
+  });
+
+  it("the care manager completes the task in the API and the quality report's numerator moves", async () => {
+    const base = `http://127.0.0.1:${api.port}/api`;
+    const login = async (email: string, password: string) => {
+      const res = await fetch(`${base}/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password }),
+      });
+      expect(res.status).toBe(200);
+      return { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
+    };
+    const cm = await login("cm@springvale.example", "e2e-password-1");
+    const quality = await login("quality@springvale.example", "e2e-password-2");
+    // A period around today, wide enough for any time zone's "today".
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const report = async () => {
+      const res = await fetch(
+        `${base}/reports/follow-up?measure=ed-follow-up&x=2&unit=business-days&from=${day(-7)}&to=${day(1)}`,
+        { headers: quality },
+      );
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { total: { denominator: number; numerator: number } }).total;
+    };
+    expect(await report()).toMatchObject({ denominator: 1, numerator: 0 });
+
+    const inbox = await fetch(`${base}/tasks?assignee=me&status=open`, { headers: cm });
+    const tasks = ((await inbox.json()) as { items: { id: string; title: string }[] }).items;
+    expect(tasks).toHaveLength(1);
+    const taskId = tasks[0]?.id;
+    const done = await fetch(`${base}/tasks/${taskId}/complete`, {
+      method: "POST",
+      headers: { ...cm, "content-type": "application/json" },
+      body: JSON.stringify({
+        outcome: "reached_patient",
+        note: "spoke with the patient; appointment booked",
+      }),
+    });
+    expect(done.status).toBe(200);
+    expect(await report()).toMatchObject({ denominator: 1, numerator: 1 });
   });
 });
