@@ -129,7 +129,12 @@ function runOnce(entry: string, env: Record<string, string>): Promise<number> {
 
 /** Loads the demo data, then runs the services until Ctrl-C (the stack keeps running; `npm stop` stops it). */
 async function runServices(stackSettings: Record<string, string>): Promise<number> {
-  const env = { ...stackSettings, API_TOKEN_SECRET: process.env.API_TOKEN_SECRET ?? localTokenSecret() };
+  const env = {
+    ...stackSettings,
+    API_TOKEN_SECRET: process.env.API_TOKEN_SECRET ?? localTokenSecret(),
+    // The AWS SDK's notice about its future Node 22 requirement, once per process, is noise in the demo.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
   const seeded = await runOnce("infra/demo/seed-cli.ts", env);
   if (seeded !== 0) return seeded;
   console.log("");
