@@ -13,7 +13,7 @@ import {
   createKafka,
   ensureTopics,
   HOMEWARD_TOPICS,
-  runConsumer,
+  runBatchConsumer,
   topicName,
 } from "@homeward/kafka";
 import { stackEnv, startStack } from "@homeward/local-stack";
@@ -23,7 +23,7 @@ import { startMatcher } from "../src/app.ts";
 import { loadMatcherEnv } from "../src/env.ts";
 
 const PEOPLE = Number(process.argv[2] ?? 20_000);
-const EVENTS = Number(process.argv[3] ?? 5_000);
+const EVENTS = Number(process.argv[3] ?? 20_000);
 const run = `benchm${Date.now().toString(36)}`;
 const logger = createLogger({ service: "matcher-bench", level: "warn" });
 const stack = await startStack(logger);
@@ -131,31 +131,62 @@ for (let i = 0; i < adtEvents.length; i += 500) {
   );
 }
 
-const outcomes = new Map<string, number>();
-let first = 0;
-let last = 0;
-let done = 0;
-const tap = await runConsumer({
-  kafka,
-  groupId: `${run}-tap`,
-  topics: [topicName(run, "adt.matched.v1"), topicName(run, "adt.unmatched.v1")],
-  logger,
-  handle: async (r) => {
-    const value = JSON.parse(r.value?.toString() ?? "{}") as { reason?: string; kind?: string };
-    const key = value.reason ?? value.kind ?? "?";
-    outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-    first ||= performance.now();
-    last = performance.now();
-    done++;
-  },
-});
+// Timed: from the first output record (its Kafka timestamp) to the moment the matcher's group has
+// committed every input offset, i.e. every event's records are durable and its rows stored. The
+// outputs are read afterwards, so that no reader competes with the matcher for the CPU meanwhile.
+const eventsTopic = topicName(run, "adt.events.v1");
+const admin = kafka.admin();
+await admin.connect();
+const committed = async () => {
+  const [offsets] = await admin.fetchOffsets({ groupId: config.MATCHER_GROUP_ID, topics: [eventsTopic] });
+  return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+};
 const t0 = performance.now();
 const matcher = await startMatcher(config, logger);
 const ready = performance.now();
-while (done < EVENTS && performance.now() - ready < 600_000) await new Promise((r) => setTimeout(r, 200));
-const rate = done / ((last - first) / 1000);
+const cpuAtReady = process.cpuUsage();
+while ((await committed()) < EVENTS && performance.now() - ready < 600_000) {
+  await new Promise((r) => setTimeout(r, 20));
+}
+const doneAt = Date.now();
+// This process's CPU time (all its threads: the matcher, GC, and this loop's cheap polling) per event.
+const cpu = process.cpuUsage(cpuAtReady);
+const cpuPerEvent = (cpu.user + cpu.system) / EVENTS;
+const metrics = await fetch(`http://127.0.0.1:${matcher.opsPort}/metrics`).then((r) => r.text());
+const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1] ?? Number.NaN);
+const batchCount = metric("homeward_matcher_batch_records_count");
+const batchRecords = metric("homeward_matcher_batch_records_sum");
 await matcher.stop();
+
+const outputTopics = [topicName(run, "adt.matched.v1"), topicName(run, "adt.unmatched.v1")];
+let outputsTotal = 0;
+for (const topic of outputTopics) {
+  for (const p of await admin.fetchTopicOffsets(topic)) outputsTotal += Number(p.high);
+}
+await admin.disconnect();
+const outcomes = new Map<string, number>();
+let first = Number.POSITIVE_INFINITY;
+let read = 0;
+const tap = await runBatchConsumer({
+  kafka,
+  groupId: `${run}-tap`,
+  topics: outputTopics,
+  partitionsConcurrently: 6,
+  logger,
+  handle: async ({ records }) => {
+    for (const r of records) {
+      const value = JSON.parse(r.value?.toString() ?? "{}") as { reason?: string; kind?: string };
+      const key = value.reason ?? value.kind ?? "?";
+      outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+      first = Math.min(first, Number(r.timestamp));
+      read++;
+    }
+  },
+});
+while (read < outputsTotal && performance.now() - ready < 900_000)
+  await new Promise((r) => setTimeout(r, 100));
 await tap.stop();
+const rate = EVENTS / ((doneAt - first) / 1000);
 await eventLog.close();
 await pool.query(`DROP SCHEMA ${run} CASCADE`);
 await pool.end();
@@ -165,17 +196,33 @@ const section = `## matcher
 
 ${machineLine()}. ${roster.length.toLocaleString("en-US")} roster patients (of ${PEOPLE.toLocaleString("en-US")} synthetic people) in PostgreSQL,
 ${EVENTS.toLocaleString("en-US")} synthetic ED arrivals on adt.events.v1 (identity benchmark error mix), the real matcher
-(identity index, encounter read and write, routing, acks=all output) on the local Kafka.
+(identity index, routing, per batch: one encounter read, one history read, one acks=all write, one
+PostgreSQL statement) on the local Kafka. Timed from the first output record (its Kafka timestamp)
+to the moment the matcher's group has committed every input offset; outputs are read afterwards,
+so no reader shares the CPU meanwhile.
 Run: \`node --conditions=source --import tsx services/matcher/bench/matcher.bench.ts [people] [events]\`.
 
 | measure | value |
 | --- | ---: |
 | startup (migrate, load roster, build index) | ${((ready - t0) / 1000).toFixed(1)} s |
-| events/s, first output to last | ${Math.round(rate).toLocaleString("en-US")} |
+| events/s, first output to last offset committed | ${Math.round(rate).toLocaleString("en-US")} |
+| matcher process CPU per event (user + system) | ${Math.round(cpuPerEvent)} µs |
+| batches (mean events per batch) | ${batchCount} (${(batchRecords / batchCount).toFixed(0)}) |
 | outputs | ${mix} |
 
-Target (issue 4): keep up with the listener, ≥ 20,000 events/s. Not met: each event still takes
-its own PostgreSQL round trips (encounter read, history, one transaction) and its own Kafka write.`;
+Before batching (one record at a time: its own encounter read, history read, transaction and Kafka
+write), measured the same way in four runs alternated with this version on this machine while other
+work shared it: 290–513 events/s and 1.4–1.8 ms of matcher CPU per event, against 1,983–2,723
+events/s and 0.28–0.43 ms for this version in the same conditions.
+
+Target (issue 4): keep up with the listener, ≥ 20,000 events/s. Not met: the matcher is now bound
+by its one core, not by round trips. Per event, roughly: identity resolution (the identity
+index and \`resolveIdentity\`) 70–100 µs, kafkajs decoding and encoding 40–50 µs, JSON.parse + zod
+validation 30 µs, routing and the output JSON 25 µs, plus garbage collection (the process uses
+more than one core). More throughput needs more cores: matcher instances on other machines in the
+group (adt.events.v1 has 6 partitions); on this 2-core box a second instance did not help, the
+cores being busy with the first, Kafka and PostgreSQL. Runs here vary from 2,600 to 4,600 events/s
+when other work shares the machine.`;
 console.log(section);
 writeBenchmarkSection("matcher", section);
 process.exit(0);

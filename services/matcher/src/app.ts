@@ -7,13 +7,13 @@ import {
   createKafka,
   ensureTopics,
   HOMEWARD_TOPICS,
-  runConsumer,
+  runBatchConsumer,
   topicName,
 } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
-import { Counter } from "prom-client";
+import { Counter, Histogram } from "prom-client";
 import type { MatcherConfig } from "./env.ts";
-import { matchEvent } from "./match-event.ts";
+import { matchEvents } from "./match-event.ts";
 import { loadReferenceData, type ReferenceData } from "./reference-data.ts";
 
 export interface RunningMatcher {
@@ -25,7 +25,8 @@ export interface RunningMatcher {
 
 /**
  * The matcher's composition root: PostgreSQL (schema migrated) and the in-memory reference index
- * first, then the acks=all producer, then the consumer group on adt.events.v1; stopped in reverse.
+ * first, then the acks=all producer, then the consumer group on adt.events.v1, which hands the
+ * matcher a batch of each partition at a time; stopped in reverse.
  */
 export async function startMatcher(config: MatcherConfig, logger: Logger): Promise<RunningMatcher> {
   const { stack } = config;
@@ -79,22 +80,38 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
     logger,
     referenceChanged: reload,
   };
-  const consumer = await runConsumer({
+  const batchSizes = new Histogram({
+    name: "homeward_matcher_batch_records",
+    help: "Records per batch handed to the matcher (one round trip to Kafka and PostgreSQL each)",
+    buckets: [1, 10, 50, 100, 250, 500],
+    registers: [registry],
+  });
+  const consumer = await runBatchConsumer({
     kafka,
     groupId: config.MATCHER_GROUP_ID,
     topics: [topicName(prefix, "adt.events.v1")],
     // One patient's events share a partition (the listener keys by facility + patient), so
     // partitions can be matched side by side while each patient's events stay in order.
     partitionsConcurrently: config.MATCHER_PARTITIONS_CONCURRENTLY,
+    // Up to 500 events share one Kafka write and one PostgreSQL statement.
+    maxRecordsPerBatch: 500,
     logger,
-    handle: async (record) => {
-      const parsed = AdtEvent.safeParse(JSON.parse(record.value?.toString("utf8") ?? "null"));
-      if (!parsed.success) {
-        outcomes.inc({ outcome: "invalid" });
-        logger.error({ topic: record.topic, offset: record.offset }, "not an AdtEvent v1; skipped");
-        return;
+    handle: async ({ topic, partition, records }) => {
+      batchSizes.observe(records.length);
+      const events: AdtEvent[] = [];
+      for (const record of records) {
+        const event = adtEventOf(record.value);
+        if (event !== undefined) {
+          events.push(event);
+        } else {
+          outcomes.inc({ outcome: "invalid" });
+          logger.error({ topic, partition, offset: record.offset }, "not an AdtEvent v1; skipped");
+        }
       }
-      outcomes.inc({ outcome: await matchEvent(parsed.data, deps) });
+      const counts = new Map<string, number>();
+      for (const outcome of await matchEvents(events, deps))
+        counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+      for (const [outcome, n] of counts) outcomes.inc({ outcome }, n);
     },
   });
   const admin = kafka.admin();
@@ -129,4 +146,16 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
       return stopping;
     },
   };
+}
+
+/** The event in a record value, or undefined when it is not JSON or not an AdtEvent v1 (skipped, not retried). */
+function adtEventOf(value: Buffer | null): AdtEvent | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(value?.toString("utf8") ?? "null");
+  } catch {
+    return undefined;
+  }
+  const parsed = AdtEvent.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }

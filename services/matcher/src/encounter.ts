@@ -1,4 +1,5 @@
 import type { AdtEvent, AdtEventKind } from "@homeward/contracts";
+import type { VisitSummary } from "./utilizer-flags.ts";
 
 /** Where the patient is in this encounter. */
 export type EncounterSetting = "ed" | "inpatient" | "outpatient" | "observation" | "pre-admit";
@@ -96,14 +97,41 @@ export function encounterKey(event: AdtEvent): { facility: string; visitNumber: 
   };
 }
 
+/** One string per encounter (`facility|visit number`), for maps and the utilizer flags. */
+export function encounterId(key: { facility: string; visitNumber: string }): string {
+  return `${key.facility}|${key.visitNumber}`;
+}
+
+/**
+ * The encounter as the utilizer flags and the stored row see it: started at its first event,
+ * discharged at its last discharge that was not taken back.
+ */
+export function visitSummaryOf(e: Encounter): VisitSummary {
+  const started = e.entries[0]?.occurredAt ?? new Date().toISOString();
+  const discharge = e.entries.findLast(
+    (x) => !x.retracted && (x.kind === "discharge" || x.kind === "ed-discharge"),
+  );
+  const summary: VisitSummary = {
+    encounterKey: encounterId(e),
+    setting: e.setting,
+    startedAt: started,
+    cancelled: e.status === "cancelled",
+  };
+  if (e.status === "discharged" && discharge !== undefined) summary.dischargedAt = discharge.occurredAt;
+  return summary;
+}
+
 /**
  * Applies one event to its encounter (pure: the caller loads and stores the encounter). Replays
  * are recognized by event id and change nothing, so a redelivered event yields the same output.
  */
 export function applyEvent(previous: Encounter | undefined, event: AdtEvent): EncounterUpdate {
+  // Explicit properties, not `{ ...x, y }`: the matcher calls this for every event, and V8 makes
+  // a spread followed by more properties much slower than either alone.
   const key = encounterKey(event);
   const current: Encounter = previous ?? {
-    ...key,
+    facility: key.facility,
+    visitNumber: key.visitNumber,
     setting: event.flags.isEdVisit ? "ed" : "outpatient",
     status: "active",
     entries: [],
@@ -115,9 +143,9 @@ export function applyEvent(previous: Encounter | undefined, event: AdtEvent): En
   const entries = current.entries.map((e) => ({ ...e }));
   const retract: string[] = [];
   if (effect.cancels !== undefined) {
-    const target = [...entries]
-      .reverse()
-      .find((e) => e.announced && !e.retracted && effect.cancels?.includes(e.kind));
+    const target = entries.findLast(
+      (e) => e.announced && !e.retracted && effect.cancels?.includes(e.kind) === true,
+    );
     if (target !== undefined) {
       target.retracted = true;
       retract.push(target.eventId);
@@ -131,7 +159,8 @@ export function applyEvent(previous: Encounter | undefined, event: AdtEvent): En
   });
   return {
     encounter: {
-      ...current,
+      facility: current.facility,
+      visitNumber: current.visitNumber,
       setting: effect.setting ?? current.setting,
       status: effect.status ?? current.status,
       entries,

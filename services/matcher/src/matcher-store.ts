@@ -1,35 +1,54 @@
 import type { AdtEvent } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
 import type { ScoredCandidate } from "@homeward/identity";
-import type { Encounter, EncounterEntry } from "./encounter.ts";
+import { type Encounter, type EncounterEntry, encounterId, visitSummaryOf } from "./encounter.ts";
 import type { VisitSummary } from "./utilizer-flags.ts";
 
-type Key = { facility: string; visitNumber: string };
+/** How far back the utilizer flags look at a patient's encounters. */
+export const HISTORY_DAYS = 400;
 
-/** The stored encounter for facility + visit number, if any. */
-export async function loadEncounter(pool: Pool, key: Key): Promise<Encounter | undefined> {
+/**
+ * The stored encounters for a batch's facility + visit numbers, by `encounterId`, in one query
+ * (one round trip per batch, not one per event).
+ */
+export async function loadEncounters(
+  pool: Pool,
+  keys: readonly { facility: string; visitNumber: string }[],
+): Promise<Map<string, Encounter>> {
+  const found = new Map<string, Encounter>();
+  if (keys.length === 0) return found;
   const { rows } = await pool.query<{
+    facility: string;
+    visit_number: string;
     setting: Encounter["setting"];
     status: Encounter["status"];
     entries: EncounterEntry[];
-  }>("SELECT setting, status, entries FROM encounters WHERE facility = $1 AND visit_number = $2", [
-    key.facility,
-    key.visitNumber,
-  ]);
-  const row = rows[0];
-  return row === undefined
-    ? undefined
-    : { ...key, setting: row.setting, status: row.status, entries: row.entries };
+  }>(
+    `SELECT facility, visit_number, setting, status, entries FROM encounters
+      WHERE (facility, visit_number) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [keys.map((k) => k.facility), keys.map((k) => k.visitNumber)],
+  );
+  for (const r of rows) {
+    const e: Encounter = {
+      facility: r.facility,
+      visitNumber: r.visit_number,
+      setting: r.setting,
+      status: r.status,
+      entries: r.entries,
+    };
+    found.set(encounterId(e), e);
+  }
+  return found;
 }
 
-/** The patient's encounters for the utilizer flags, with the current one as it is after this event. */
-export async function patientVisits(
+/** The recent encounters (last {@link HISTORY_DAYS} days) of a batch's patients, in one query. */
+export async function loadRecentVisits(
   pool: Pool,
-  patientId: string,
-  current: Key,
-  updated: Encounter,
-): Promise<VisitSummary[]> {
+  patientIds: readonly string[],
+): Promise<{ patientId: string; visit: VisitSummary }[]> {
+  if (patientIds.length === 0) return [];
   const { rows } = await pool.query<{
+    patient_id: string;
     facility: string;
     visit_number: string;
     setting: VisitSummary["setting"];
@@ -37,102 +56,88 @@ export async function patientVisits(
     started_at: Date;
     discharged_at: Date | null;
   }>(
-    `SELECT facility, visit_number, setting, status, started_at, discharged_at FROM encounters
-      WHERE patient_id = $1 AND started_at > now() - interval '400 days'`,
-    [patientId],
+    `SELECT patient_id::text, facility, visit_number, setting, status, started_at, discharged_at FROM encounters
+      WHERE patient_id = ANY($1::bigint[]) AND started_at > now() - make_interval(days => $2)`,
+    [patientIds, HISTORY_DAYS],
   );
-  const others = rows
-    .filter((r) => !(r.facility === current.facility && r.visit_number === current.visitNumber))
-    .map((r) => ({
-      encounterKey: `${r.facility}|${r.visit_number}`,
+  return rows.map((r) => ({
+    patientId: r.patient_id,
+    visit: {
+      encounterKey: encounterId({ facility: r.facility, visitNumber: r.visit_number }),
       setting: r.setting,
       startedAt: r.started_at.toISOString(),
       ...(r.discharged_at === null ? {} : { dischargedAt: r.discharged_at.toISOString() }),
       cancelled: r.status === "cancelled",
-    }));
-  return [...others, summaryOf(current, updated)];
+    },
+  }));
 }
 
-function summaryOf(key: Key, e: Encounter): VisitSummary {
-  const started = e.entries[0]?.occurredAt ?? new Date().toISOString();
-  const discharge = [...e.entries]
-    .reverse()
-    .find((x) => !x.retracted && (x.kind === "discharge" || x.kind === "ed-discharge"));
-  return {
-    encounterKey: `${key.facility}|${key.visitNumber}`,
-    setting: e.setting,
-    startedAt: started,
-    ...(e.status === "discharged" && discharge !== undefined ? { dischargedAt: discharge.occurredAt } : {}),
-    cancelled: e.status === "cancelled",
-  };
+/** Everything a batch decided that PostgreSQL keeps. */
+export interface BatchWrites {
+  /** The final state of each encounter the batch changed (one per encounter). */
+  encounters: { encounter: Encounter; patientId: string }[];
+  /** Events held back for a person to decide. */
+  reviews: { event: AdtEvent; reason: string; candidates: readonly ScoredCandidate[] }[];
+  /** Organizations that were not told, and why (audit rows; no PHI). */
+  suppressed: { organizationId: string; reason: string; eventId: string; patientId: string }[];
 }
 
 /**
- * Stores what the matcher decided, in one transaction, after its Kafka records are durable:
- * the encounter, the review-queue entry, and an audit row per suppressed organization.
+ * Stores what a batch decided, after its Kafka records are durable, in one statement (so one round
+ * trip, and atomic like a transaction): the encounters, the review-queue entries, and an audit row
+ * per suppressed organization. Re-running it for a replayed batch changes nothing that matters:
+ * encounters are upserted to the same state and a review is kept once per event.
  */
-export async function saveMatchOutcome(
-  pool: Pool,
-  outcome: {
-    encounter?: { encounter: Encounter; patientId: string } | undefined;
-    review?: { event: AdtEvent; reason: string; candidates: readonly ScoredCandidate[] } | undefined;
-    suppressed?: { organizationId: string; reason: string; eventId: string; patientId: string }[];
-  },
-): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    if (outcome.encounter !== undefined) {
-      const { encounter: e, patientId } = outcome.encounter;
-      const s = summaryOf(e, e);
-      await client.query(
-        `INSERT INTO encounters (facility, visit_number, patient_id, setting, status, started_at, discharged_at, entries, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-         ON CONFLICT (facility, visit_number) DO UPDATE SET patient_id = EXCLUDED.patient_id, setting = EXCLUDED.setting,
-           status = EXCLUDED.status, discharged_at = EXCLUDED.discharged_at, entries = EXCLUDED.entries, updated_at = now()`,
-        [
-          e.facility,
-          e.visitNumber,
-          patientId,
-          e.setting,
-          e.status,
-          s.startedAt,
-          s.dischargedAt ?? null,
-          JSON.stringify(e.entries),
-        ],
-      );
-    }
-    if (outcome.review !== undefined) {
-      const { event, reason, candidates } = outcome.review;
-      await client.query(
-        `INSERT INTO match_reviews (event_id, facility, reason, candidates) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (event_id) DO NOTHING`,
-        [
-          event.eventId,
-          event.facility.sendingFacility,
-          reason,
-          JSON.stringify(
-            candidates.map((c) => ({ patientId: c.patientId, score: c.score, notes: c.explanation.notes })),
-          ),
-        ],
-      );
-    }
-    for (const s of outcome.suppressed ?? []) {
-      await client.query(
-        `INSERT INTO audit_log (actor, action, subject_type, subject_id, detail) VALUES ('matcher', 'suppress', 'event', $1, $2)`,
-        [
-          s.eventId,
-          JSON.stringify({ organizationId: s.organizationId, patientId: s.patientId, reason: s.reason }),
-        ],
-      );
-    }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+export async function saveBatchOutcome(pool: Pool, writes: BatchWrites): Promise<void> {
+  const { encounters, suppressed } = writes;
+  const reviews = [...new Map(writes.reviews.map((r) => [r.event.eventId, r])).values()];
+  if (encounters.length + reviews.length + suppressed.length === 0) return;
+  const summaries = encounters.map((e) => visitSummaryOf(e.encounter));
+  await pool.query(
+    `WITH saved_encounters AS (
+       INSERT INTO encounters (facility, visit_number, patient_id, setting, status, started_at, discharged_at, entries, updated_at)
+       SELECT facility, visit_number, patient_id, setting, status, started_at, discharged_at, entries, now()
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::jsonb[])
+           AS e(facility, visit_number, patient_id, setting, status, started_at, discharged_at, entries)
+       ON CONFLICT (facility, visit_number) DO UPDATE SET patient_id = EXCLUDED.patient_id, setting = EXCLUDED.setting,
+         status = EXCLUDED.status, discharged_at = EXCLUDED.discharged_at, entries = EXCLUDED.entries, updated_at = now()
+       RETURNING 1
+     ), saved_reviews AS (
+       INSERT INTO match_reviews (event_id, facility, reason, candidates, event_patient, event_kind, event_occurred_at)
+       SELECT * FROM unnest($9::text[], $10::text[], $11::text[], $12::jsonb[], $15::jsonb[], $16::text[], $17::timestamptz[])
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING 1
+     )
+     INSERT INTO audit_log (actor, action, subject_type, subject_id, detail)
+     SELECT 'matcher', 'suppress', 'event', subject_id, detail FROM unnest($13::text[], $14::jsonb[]) AS s(subject_id, detail)`,
+    [
+      encounters.map((e) => e.encounter.facility),
+      encounters.map((e) => e.encounter.visitNumber),
+      encounters.map((e) => e.patientId),
+      encounters.map((e) => e.encounter.setting),
+      encounters.map((e) => e.encounter.status),
+      summaries.map((s) => s.startedAt),
+      summaries.map((s) => s.dischargedAt ?? null),
+      encounters.map((e) => JSON.stringify(e.encounter.entries)),
+      reviews.map((r) => r.event.eventId),
+      reviews.map((r) => r.event.facility.sendingFacility),
+      reviews.map((r) => r.reason),
+      reviews.map((r) =>
+        JSON.stringify(
+          r.candidates.map((c) => ({ patientId: c.patientId, score: c.score, notes: c.explanation.notes })),
+        ),
+      ),
+      suppressed.map((s) => s.eventId),
+      suppressed.map((s) =>
+        JSON.stringify({ organizationId: s.organizationId, patientId: s.patientId, reason: s.reason }),
+      ),
+      // The held event's patient block: a reviewer needs it to decide, and confirming teaches its
+      // identifiers to the chosen patient (the api's review queue).
+      reviews.map((r) => JSON.stringify(r.event.patient)),
+      reviews.map((r) => r.event.kind),
+      reviews.map((r) => r.event.occurredAt),
+    ],
+  );
 }
 
 /**

@@ -63,6 +63,28 @@ const transfer = eventOf(
     .replace("EVN|A01|", "EVN|A02|")
     .replace("V40012345002^^^MERCYGEN^VN", "V40012345009^^^MERCYGEN^VN"),
 );
+/** The ED fixture as another message of another visit: its own control id (so event id) and trigger. */
+function edVariant(controlId: string, trigger: "A04" | "A03", visitNumber: string): AdtEvent {
+  return eventOf(
+    ADT_A04_ED.replace("ADT^A04^ADT_A01|MG20240305143015001", `ADT^${trigger}^ADT_A01|${controlId}`)
+      .replace("EVN|A04|", `EVN|${trigger}|`)
+      .replace("V40012345001^^^MERCYGEN^VN", `${visitNumber}^^^MERCYGEN^VN`),
+  );
+}
+const batchArrival = edVariant("MG-A04-0101", "A04", "V40012345101");
+const batchDischarge = edVariant("MG-A03-0101", "A03", "V40012345101");
+const batchMarker = edVariant("MG-A04-0102", "A04", "V40012345102");
+const batchAdmit = eventOf(
+  ADT_A01_ADMIT.replace("ADT^A01^ADT_A01|MG20240305190512007", "ADT^A01^ADT_A01|MG-A01-0201").replace(
+    "V40012345002^^^MERCYGEN^VN",
+    "V40012345201^^^MERCYGEN^VN",
+  ),
+);
+const batchCancel = eventOf(
+  ADT_A01_ADMIT.replace("ADT^A01^ADT_A01|MG20240305190512007", "ADT^A11^ADT_A09|MG-A11-0201")
+    .replace("EVN|A01|", "EVN|A11|")
+    .replace("V40012345002^^^MERCYGEN^VN", "V40012345201^^^MERCYGEN^VN"),
+);
 /** Rosalind Bramble: the roster knows her by MRN 40055500; the hospital merges it into 40055501. */
 const merge = eventOf(
   [
@@ -166,14 +188,16 @@ afterAll(async () => {
   await pool?.end();
 });
 
-const publish = (e: AdtEvent) =>
-  eventLog.publish([
-    {
+const publish = (e: AdtEvent) => publishTogether([e]);
+/** One produce request, one key: the events land in one record batch of one partition, in order. */
+const publishTogether = (events: AdtEvent[]) =>
+  eventLog.publish(
+    events.map((e) => ({
       topic: topicName(iso.topicPrefix, "adt.events.v1"),
       key: e.patient.primaryIdentifier.value,
       value: JSON.stringify(e),
-    },
-  ]);
+    })),
+  );
 const until = (check: () => boolean, what: string) =>
   vi.waitFor(
     () => {
@@ -262,6 +286,62 @@ describe("matcher end to end (adt.events.v1 → adt.matched.v1 / adt.unmatched.v
     expect(rows.map((r) => r.value)).toEqual(["40055500", "40055501"]);
   });
 });
+
+describe("matcher end to end, several events of one encounter in one batch", () => {
+  it("an ED arrival and its discharge in one batch are one encounter with both entries, both announced", async () => {
+    await publishTogether([batchArrival, batchDischarge]);
+    await until(() => announced(batchDischarge.eventId) !== undefined, "the ED discharge");
+    expect(announced(batchArrival.eventId)?.encounter).toMatchObject({ setting: "ed", status: "active" });
+    expect(announced(batchDischarge.eventId)).toMatchObject({
+      event: { kind: "ed-discharge" },
+      encounter: { visitNumber: "V40012345101", setting: "ed", status: "discharged" },
+    });
+    expect(await encounterRow("V40012345101")).toEqual({
+      status: "discharged",
+      kinds: ["ed-arrival", "ed-discharge"],
+    });
+  });
+
+  it("a cancel in the same batch as its admission retracts it", async () => {
+    await publishTogether([batchAdmit, batchCancel]);
+    await until(() => retraction(batchCancel.eventId) !== undefined, "the retraction");
+    expect(retraction(batchCancel.eventId)).toMatchObject({
+      retracts: { eventId: batchAdmit.eventId, matchId: matchIdOf(batchAdmit.eventId, ids.practice ?? "") },
+      encounter: { visitNumber: "V40012345201", status: "cancelled" },
+    });
+    expect(announced(batchAdmit.eventId)?.matchId).toBe(matchIdOf(batchAdmit.eventId, ids.practice ?? ""));
+    const { rows } = await pool.query("SELECT entries FROM encounters WHERE visit_number = 'V40012345201'");
+    expect(rows[0]?.entries).toMatchObject([
+      { eventId: batchAdmit.eventId, announced: true, retracted: true },
+      { eventId: batchCancel.eventId, announced: false },
+    ]);
+  });
+
+  it("a redelivered batch sends nothing new and changes no encounter", async () => {
+    const before = seen.matched.length;
+    // The batch again, then a new event on the same key: once that one is announced, the replayed
+    // events (earlier on the same partition) have been handled.
+    await publishTogether([batchArrival, batchDischarge, batchAdmit, batchCancel, batchMarker]);
+    await until(() => announced(batchMarker.eventId) !== undefined, "the event after the replay");
+    expect(seen.matched.slice(before).map((m) => m.event.eventId)).toEqual([batchMarker.eventId]);
+    expect(await encounterRow("V40012345101")).toEqual({
+      status: "discharged",
+      kinds: ["ed-arrival", "ed-discharge"],
+    });
+  });
+});
+
+async function encounterRow(visitNumber: string) {
+  const { rows } = await pool.query<{ status: string; entries: { kind: string }[] }>(
+    "SELECT status, entries FROM encounters WHERE visit_number = $1",
+    [visitNumber],
+  );
+  return rows.map((r) => ({ status: r.status, kinds: r.entries.map((e) => e.kind) }))[0];
+}
+
+function retraction(eventId: string): MatchedEvent | undefined {
+  return seen.matched.find((m) => m.kind === "retraction" && m.event.eventId === eventId);
+}
 
 function announced(eventId: string): MatchedEvent | undefined {
   return seen.matched.find((m) => m.kind === "announcement" && m.event.eventId === eventId);
