@@ -3,6 +3,9 @@ import type { Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import { claimOnce, type Redis } from "@homeward/redis";
 import type { ReceivedMessage, WorkQueue } from "@homeward/sqs";
+import { deliveryId } from "./delivery-ids.ts";
+import { insertDeliveries, type NewDelivery, pendingJobs } from "./notifier-store.ts";
+import { enqueueJobs } from "./outbox.ts";
 import type { DeliveryResult, EmailProvider, PagerProvider } from "./providers/provider.ts";
 import { renderAlertEmail } from "./render/alert-email.ts";
 import { renderPagerText } from "./render/pager-text.ts";
@@ -110,6 +113,7 @@ export async function handleDeliveryJob(
       });
       await markSentKey(deps, job.deliveryId);
       await deps.queue.delete(message.receiptHandle);
+      await correctLateSend(deps, job.deliveryId);
       return "sent";
     }
     const final = !result.retryable || message.receiveCount >= deps.maxAttempts;
@@ -172,6 +176,46 @@ async function send(row: DeliveryRow, id: string, deps: DeliveryWorkerDeps): Pro
   }
   const text = renderPagerText(content, { timeZone: row.time_zone, maxLength: deps.pagerMaxLength });
   return deps.pager.send({ deliveryId: id, pagerId: row.pager_id, text });
+}
+
+/**
+ * An alert that went out while its event was being retracted: the retraction corrected only what
+ * had been sent before it, so this send gets its own short correction to the same person.
+ */
+async function correctLateSend(deps: DeliveryWorkerDeps, id: string): Promise<void> {
+  const { rows } = await deps.pool.query<{
+    channel: "email" | "pager";
+    recipient_id: string;
+    organization_id: string;
+    match_id: string | null;
+    event_id: string | null;
+    content: unknown;
+  }>(
+    `SELECT channel, recipient_id, organization_id, match_id, event_id, content FROM deliveries
+      WHERE id = $1 AND purpose = 'alert' AND retracted_at IS NOT NULL`,
+    [id],
+  );
+  const row = rows[0];
+  if (row === undefined) return;
+  const content = AlertContent.parse(row.content);
+  const correction: NewDelivery = {
+    id: deliveryId(id, "late-correction"),
+    purpose: "retraction",
+    channel: row.channel,
+    recipientId: String(row.recipient_id),
+    organizationId: String(row.organization_id),
+    ...(row.match_id === null ? {} : { matchId: row.match_id }),
+    ...(row.event_id === null ? {} : { eventId: row.event_id }),
+    content: {
+      ...content,
+      purpose: "retraction",
+      tasks: [],
+      correction: { reason: "the hospital cancelled this event" },
+    },
+    status: "queued",
+  };
+  const inserted = await insertDeliveries(deps.pool, [correction]);
+  await enqueueJobs(deps.queue, deps.pool, await pendingJobs(deps.pool, { ids: inserted }), deps.logger);
 }
 
 async function markSentKey(deps: DeliveryWorkerDeps, id: string) {

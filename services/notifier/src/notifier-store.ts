@@ -121,7 +121,7 @@ export interface NewDelivery {
 }
 
 /** Inserts deliveries that do not exist yet (the id is the idempotency key); returns the ids inserted. */
-export async function insertDeliveries(tx: Tx, deliveries: readonly NewDelivery[]): Promise<string[]> {
+export async function insertDeliveries(tx: Pool | Tx, deliveries: readonly NewDelivery[]): Promise<string[]> {
   if (deliveries.length === 0) return [];
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO deliveries (id, purpose, channel, recipient_id, organization_id, match_id, event_id, task_id,

@@ -1,0 +1,146 @@
+import { type AlertContent, DeliveryJob } from "@homeward/contracts";
+import { createPool, migrate, type Pool } from "@homeward/db";
+import { createLogger } from "@homeward/logger";
+import { createRedis, type Redis } from "@homeward/redis";
+import { createSqsClient, ensureQueue, HOMEWARD_QUEUES, openWorkQueue, type WorkQueue } from "@homeward/sqs";
+import { type Isolation, isolation, type SmtpSink, startSmtpSink } from "@homeward/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliveryId } from "./delivery-ids.ts";
+import { type DeliveryWorkerDeps, handleDeliveryJob } from "./delivery-worker.ts";
+import type { EmailProvider } from "./providers/provider.ts";
+import { SmtpProvider } from "./providers/smtp/smtp.provider.ts";
+
+let iso: Isolation;
+let pool: Pool;
+let redis: Redis;
+let smtp: SmtpSink;
+let smtpProvider: SmtpProvider;
+let queue: WorkQueue;
+const ids: Record<string, string> = {};
+
+const content: AlertContent = {
+  purpose: "alert",
+  eventKind: "ed-arrival",
+  occurredAt: "2026-11-23T14:32:00-05:00",
+  facility: { code: "MERCYGEN", name: "Mercy General (synthetic)" },
+  practice: { code: "SFM", name: "Springvale Family Medicine" },
+  copy: "lead",
+  flags: [],
+  tasks: [],
+  url: "https://homeward.test/events/m-race",
+};
+
+beforeAll(async () => {
+  iso = isolation("worker");
+  await migrate(iso.settings.postgres);
+  pool = createPool(iso.settings.postgres);
+  redis = createRedis(iso.settings.redis);
+  const one = async (sql: string, params: unknown[] = []) =>
+    String((await pool.query(sql, params)).rows[0]?.id);
+  ids.practice = await one(
+    "INSERT INTO organizations (kind, code, name) VALUES ('practice', 'SFM', 'Springvale') RETURNING id",
+  );
+  ids.pcp = await one(
+    "INSERT INTO recipients (organization_id, role, display_name, email, time_zone) VALUES ($1, 'pcp', 'PCP', 'pcp@sfm.example', 'America/New_York') RETURNING id",
+    [ids.practice],
+  );
+  smtp = await startSmtpSink();
+  smtpProvider = new SmtpProvider({
+    host: "127.0.0.1",
+    port: smtp.port,
+    from: "Homeward <alerts@homeward.test>",
+  });
+  const sqs = createSqsClient(iso.settings.sqs);
+  const spec = HOMEWARD_QUEUES.find((q) => q.name === "homeward-alerts");
+  if (spec === undefined) throw new Error("no alerts queue spec");
+  const urls = await ensureQueue(sqs, spec, iso.queuePrefix);
+  queue = openWorkQueue(sqs, urls.url);
+});
+
+afterAll(async () => {
+  await smtpProvider?.close();
+  await smtp?.close();
+  await redis?.quit();
+  await pool?.end();
+});
+
+describe("delivery worker", () => {
+  it("corrects an alert that was being sent while its event was retracted", async () => {
+    const id = deliveryId("m-race", String(ids.pcp), "email", "alert");
+    await pool.query(
+      `INSERT INTO deliveries (id, purpose, channel, recipient_id, organization_id, match_id, event_id, content, status)
+       VALUES ($1, 'alert', 'email', $2, $3, 'm-race', 'e-race', $4, 'queued')`,
+      [id, ids.pcp, ids.practice, JSON.stringify(content)],
+    );
+    const job: DeliveryJob = {
+      schemaVersion: 1,
+      deliveryId: id,
+      channel: "email",
+      purpose: "alert",
+      recipientId: String(ids.pcp),
+      enqueuedAt: new Date().toISOString(),
+    };
+    await queue.send(JSON.stringify(job));
+    const [message] = await queue.receive({ waitSeconds: 5 });
+    if (message === undefined) throw new Error("no job received");
+
+    // SMTP is slow today: the retraction commits while the alert is on the wire.
+    let entered: () => void = () => {};
+    const inSend = new Promise<void>((r) => {
+      entered = r;
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slowEmail: EmailProvider = {
+      name: "smtp",
+      async send(email) {
+        entered();
+        await gate;
+        return smtpProvider.send(email);
+      },
+      close: async () => {},
+    };
+    const deps: DeliveryWorkerDeps = {
+      queue,
+      deadLetterQueue: queue,
+      pool,
+      redis,
+      email: slowEmail,
+      pager: undefined,
+      maxAttempts: 3,
+      backoff: { baseSeconds: 1, maxSeconds: 1 },
+      visibilityTimeoutSeconds: 30,
+      pagerMaxLength: 160,
+      idempotencyTtlMs: 60_000,
+      logger: createLogger({ service: "worker-test", level: "warn" }),
+      now: () => new Date(),
+    };
+    const handling = handleDeliveryJob(message, deps);
+    await inSend;
+    // What the retraction handler does to an alert it finds not yet sent.
+    await pool.query(
+      "UPDATE deliveries SET retracted_at = now(), status = 'skipped', last_error = 'retracted' WHERE match_id = 'm-race'",
+    );
+    release();
+    expect(await handling).toBe("sent");
+
+    const correctionId = deliveryId(id, "late-correction");
+    const { rows } = await pool.query<{ id: string; status: string; purpose: string; content: AlertContent }>(
+      "SELECT id, status, purpose, content FROM deliveries WHERE match_id = 'm-race' ORDER BY purpose",
+    );
+    expect(rows.map((r) => [r.id, r.purpose, r.status])).toEqual([
+      [id, "alert", "sent"],
+      [correctionId, "retraction", "queued"],
+    ]);
+    const next = await queue.receive({ waitSeconds: 5 });
+    expect(next.map((m) => DeliveryJob.parse(JSON.parse(m.body)).deliveryId)).toEqual([correctionId]);
+    // The correction itself goes out, to the same person.
+    const correctionDeps = { ...deps, email: smtpProvider };
+    expect(await handleDeliveryJob(next[0] as (typeof next)[number], correctionDeps)).toBe("sent");
+    const mails = smtp.received.filter((m) => m.to.includes("pcp@sfm.example"));
+    expect(mails).toHaveLength(2);
+    expect(mails[1]?.text).toMatch(/cancel/i);
+  });
+});
