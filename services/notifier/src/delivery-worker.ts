@@ -271,14 +271,18 @@ export function startDeliveryWorkers(
           waitSeconds: options.pollSeconds,
           visibilityTimeoutSeconds: deps.visibilityTimeoutSeconds,
         });
-        for (const m of messages) {
-          try {
-            deps.onOutcome?.(await handleDeliveryJob(m, deps), m.attributes.channel ?? "unknown");
-          } catch (err) {
-            // The job stays on the queue and comes back after its visibility timeout.
-            deps.logger.error({ err, messageId: m.id }, "delivery job failed unexpectedly");
-          }
-        }
+        // The jobs of one receive go out side by side (each holds its own lease), so a slow SMTP
+        // round trip does not hold up the other nine.
+        await Promise.all(
+          messages.map(async (m) => {
+            try {
+              deps.onOutcome?.(await handleDeliveryJob(m, deps), m.attributes.channel ?? "unknown");
+            } catch (err) {
+              // The job stays on the queue and comes back after its visibility timeout.
+              deps.logger.error({ err, messageId: m.id }, "delivery job failed unexpectedly");
+            }
+          }),
+        );
       } catch (err) {
         deps.logger.error({ err }, "alerts queue receive failed");
         await new Promise((r) => setTimeout(r, 1000));
