@@ -68,7 +68,7 @@ const RECIPIENTS = Number(values.recipients);
 const REFERENCE = Number(values.reference);
 const WARM_UP = 100;
 /** What profiles of this bench showed: written down once, not re-measured by the script. */
-const FINDINGS = `Profile (\`--cpu-prof\`, 2026-11-23, AMD EPYC, 2 cores; not re-measured by the script). Workers only,
+const FINDINGS = `Profile taken before each worker handled the jobs of one receive side by side (1 worker then did 17 deliveries/s; now see above). Profile (\`--cpu-prof\`, 2026-11-23, AMD EPYC, 2 cores; not re-measured by the script). Workers only,
 16 workers, 20 connections, 1,000 deliveries, with other work on the machine: the process's one
 thread was busy 94% of the time at 68 deliveries/s, about 14.5 ms CPU per delivery: the sink 19%
 (bench only), nodemailer 18%, socket writes, timers and promise jobs 16%, email rendering 15%, AWS
