@@ -1,14 +1,6 @@
-import { readFileSync } from "node:fs";
-import {
-  type AdtEvent,
-  adtEventId,
-  indexFacilityMappings,
-  loadFacilityMappings,
-  type MatchedEvent,
-} from "@homeward/contracts";
+import { type AdtEvent, adtEventId, type MatchedEvent } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
-import { normalizeAdt, parseHl7 } from "@homeward/hl7";
-import { ADT_A01_ADMIT, ADT_A04_ED } from "@homeward/hl7/fixtures";
+import { ADT_A01_ADMIT, ADT_A04_ED, fixtureEvent } from "@homeward/hl7/fixtures";
 import { buildIdentityIndex } from "@homeward/identity";
 import {
   createEventLog,
@@ -26,23 +18,8 @@ import { type MatcherDeps, matchEvents, matchIdOf } from "./match-event.ts";
 import { loadReferenceData } from "./reference-data.ts";
 import { DEFAULT_UTILIZER_THRESHOLDS } from "./utilizer-flags.ts";
 
-const mappings = (() => {
-  const file = new URL("../../adt-listener/config/facilities.example.json", import.meta.url);
-  const loaded = loadFacilityMappings(readFileSync(file, "utf8"));
-  if (!loaded.ok) throw new Error(loaded.problems.join("; "));
-  return indexFacilityMappings(loaded.mappings.facilities);
-})();
-
 /** An HL7 fixture as the listener would publish it. */
-function eventOf(hl7: string): AdtEvent {
-  const parsed = parseHl7(hl7);
-  if (!parsed.ok) throw new Error(parsed.error.text);
-  const mapping = mappings(parsed.message.get("MSH-4.1"), parsed.message.get("MSH-3.1"));
-  if (mapping === undefined) throw new Error("no facility mapping");
-  const normalized = normalizeAdt(parsed.message, mapping, { receivedAt: "2024-03-05T19:05:13-05:00" });
-  if (!normalized.ok) throw new Error(normalized.error.text);
-  return normalized.event;
-}
+const eventOf = (hl7: string): AdtEvent => fixtureEvent(hl7);
 
 const ed = eventOf(ADT_A04_ED);
 const inpatient = eventOf(ADT_A01_ADMIT);

@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import { indexFacilityMappings, loadFacilityMappings } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
-import { normalizeAdt, parseHl7 } from "@homeward/hl7";
-import { ADT_A04_ED } from "@homeward/hl7/fixtures";
+import { ADT_A04_ED, fixtureEvent } from "@homeward/hl7/fixtures";
 import { isolation } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BatchWrites, saveBatchOutcome } from "./matcher-store.ts";
@@ -20,16 +17,7 @@ afterAll(async () => {
 
 describe("saveBatchOutcome", () => {
   it("keeps a held event's patient block with its review, once, so a reviewer's confirmation can teach its identifiers", async () => {
-    const loaded = loadFacilityMappings(
-      readFileSync(new URL("../../adt-listener/config/facilities.example.json", import.meta.url), "utf8"),
-    );
-    if (!loaded.ok) throw new Error(loaded.problems.join("; "));
-    const mapping = indexFacilityMappings(loaded.mappings.facilities)("MERCYGEN", "EPICADT");
-    const parsed = parseHl7(ADT_A04_ED);
-    if (!parsed.ok || mapping === undefined) throw new Error("fixture");
-    const normalized = normalizeAdt(parsed.message, mapping, { receivedAt: "2024-03-05T14:30:15-05:00" });
-    if (!normalized.ok) throw new Error(normalized.error.text);
-    const event = normalized.event;
+    const event = fixtureEvent(ADT_A04_ED, "2024-03-05T14:30:15-05:00");
     const review: BatchWrites["reviews"][number] = {
       event,
       reason: "between-thresholds",

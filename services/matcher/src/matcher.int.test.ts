@@ -1,14 +1,6 @@
-import { readFileSync } from "node:fs";
-import {
-  type AdtEvent,
-  indexFacilityMappings,
-  loadFacilityMappings,
-  type MatchedEvent,
-  type UnmatchedEvent,
-} from "@homeward/contracts";
+import type { AdtEvent, MatchedEvent, UnmatchedEvent } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
-import { normalizeAdt, parseHl7 } from "@homeward/hl7";
-import { ADT_A01_ADMIT, ADT_A04_ED, ADT_A08_UPDATE } from "@homeward/hl7/fixtures";
+import { ADT_A01_ADMIT, ADT_A04_ED, ADT_A08_UPDATE, fixtureEvent } from "@homeward/hl7/fixtures";
 import {
   createEventLog,
   createKafka,
@@ -25,24 +17,8 @@ import { type RunningMatcher, startMatcher } from "./app.ts";
 import { loadMatcherEnv } from "./env.ts";
 import { matchIdOf } from "./match-event.ts";
 
-const facilities = new URL("../../adt-listener/config/facilities.example.json", import.meta.url);
-const mappings = (() => {
-  const loaded = loadFacilityMappings(readFileSync(facilities, "utf8"));
-  if (!loaded.ok) throw new Error(loaded.problems.join("; "));
-  return indexFacilityMappings(loaded.mappings.facilities);
-})();
-
 /** An HL7 fixture as the listener would publish it. */
-function eventOf(hl7: string): AdtEvent {
-  const parsed = parseHl7(hl7);
-  if (!parsed.ok) throw new Error(parsed.error.text);
-  const facility = parsed.message.get("MSH-4.1");
-  const mapping = mappings(facility, parsed.message.get("MSH-3.1"));
-  if (mapping === undefined) throw new Error(`no mapping for ${facility}`);
-  const normalized = normalizeAdt(parsed.message, mapping, { receivedAt: "2024-03-05T19:05:13-05:00" });
-  if (!normalized.ok) throw new Error(normalized.error.text);
-  return normalized.event;
-}
+const eventOf = (hl7: string): AdtEvent => fixtureEvent(hl7);
 
 const admit = eventOf(ADT_A01_ADMIT);
 const cancel = eventOf(

@@ -1,30 +1,15 @@
-import { readFileSync } from "node:fs";
-import {
-  AlertContent,
-  indexFacilityMappings,
-  loadFacilityMappings,
-  type MatchedEvent,
-} from "@homeward/contracts";
-import { normalizeAdt, parseHl7 } from "@homeward/hl7";
-import { ADT_A04_ED } from "@homeward/hl7/fixtures";
+import { AlertContent, type MatchedEvent } from "@homeward/contracts";
+import { ADT_A04_ED, fixtureEvent } from "@homeward/hl7/fixtures";
 import { describe, expect, it } from "vitest";
 import { buildAlertContent } from "./alert-content.ts";
 
-const loaded = loadFacilityMappings(
-  readFileSync(new URL("../../adt-listener/config/facilities.example.json", import.meta.url), "utf8"),
-);
-if (!loaded.ok) throw new Error(loaded.problems.join("; "));
-const mapping = indexFacilityMappings(loaded.mappings.facilities)("MERCYGEN", "EPICADT");
-const parsed = parseHl7(ADT_A04_ED);
-if (!parsed.ok || mapping === undefined) throw new Error("fixture");
-const normalized = normalizeAdt(parsed.message, mapping, { receivedAt: "2024-03-05T14:30:15-05:00" });
-if (!normalized.ok) throw new Error(normalized.error.text);
+const event = fixtureEvent(ADT_A04_ED, "2024-03-05T14:30:15-05:00");
 
 const matched: MatchedEvent = {
   schemaVersion: 1,
   matchId: "m-1",
   kind: "announcement",
-  event: normalized.event,
+  event,
   patientId: "42",
   practice: {
     organizationId: "1",

@@ -1,14 +1,6 @@
-import { readFileSync } from "node:fs";
-import {
-  type AdtEvent,
-  DeliveryJob,
-  indexFacilityMappings,
-  loadFacilityMappings,
-  type MatchedEvent,
-} from "@homeward/contracts";
+import { type AdtEvent, DeliveryJob, type MatchedEvent } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
-import { normalizeAdt, parseHl7 } from "@homeward/hl7";
-import { ADT_A03_DISCHARGE, ADT_A04_ED } from "@homeward/hl7/fixtures";
+import { ADT_A03_DISCHARGE, ADT_A04_ED, fixtureEvent } from "@homeward/hl7/fixtures";
 import {
   createEventLog,
   createKafka,
@@ -27,25 +19,12 @@ import { loadNotifierEnv } from "./env.ts";
 import { startWctpFakeServer, type WctpFakeServer } from "./providers/wctp/wctp-fake-server.test-support.ts";
 import { sweep } from "./sweeper.ts";
 
-const facilities = new URL("../../adt-listener/config/facilities.example.json", import.meta.url);
-const mappings = (() => {
-  const loaded = loadFacilityMappings(readFileSync(facilities, "utf8"));
-  if (!loaded.ok) throw new Error(loaded.problems.join("; "));
-  return indexFacilityMappings(loaded.mappings.facilities);
-})();
-
 /** The ED-arrival fixture as the listener publishes it, with its own visit number and time. */
 function edArrival(visit: string, occurredAt: string, cancelled = false): AdtEvent {
   let hl7 = ADT_A04_ED.replace("MG20240305143015001", `MG-${visit}`).replaceAll("V40012345001", visit);
   if (cancelled)
     hl7 = hl7.replace("ADT^A04^ADT_A01|MG-", "ADT^A11^ADT_A09|MGX-").replace("EVN|A04|", "EVN|A11|");
-  const parsed = parseHl7(hl7);
-  if (!parsed.ok) throw new Error(parsed.error.text);
-  const mapping = mappings("MERCYGEN", "EPICADT");
-  if (mapping === undefined) throw new Error("no mapping");
-  const normalized = normalizeAdt(parsed.message, mapping, { receivedAt: occurredAt });
-  if (!normalized.ok) throw new Error(normalized.error.text);
-  return { ...normalized.event, occurredAt };
+  return { ...fixtureEvent(hl7, occurredAt), occurredAt };
 }
 
 /** The inpatient discharge fixture (home, PV1-36 01), with its own visit number and time. */
@@ -54,13 +33,7 @@ function discharge(visit: string, occurredAt: string): AdtEvent {
     "V40012345002",
     visit,
   );
-  const parsed = parseHl7(hl7);
-  if (!parsed.ok) throw new Error(parsed.error.text);
-  const mapping = mappings("MERCYGEN", "EPICADT");
-  if (mapping === undefined) throw new Error("no mapping");
-  const normalized = normalizeAdt(parsed.message, mapping, { receivedAt: occurredAt });
-  if (!normalized.ok) throw new Error(normalized.error.text);
-  return { ...normalized.event, occurredAt };
+  return { ...fixtureEvent(hl7, occurredAt), occurredAt };
 }
 
 const MAX_ATTEMPTS = 3;
