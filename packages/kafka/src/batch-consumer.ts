@@ -1,6 +1,7 @@
 import type { Logger } from "@homeward/logger";
-import type { Kafka, KafkaMessage } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { ConsumedRecord, ConsumerHandle } from "./consumer.ts";
+import { recordOf, subscribedConsumer } from "./consumer-setup.ts";
 
 /** A record as `runConsumer` gives it, plus its Kafka timestamp (for lag and latency measures). */
 export interface BatchRecord extends ConsumedRecord {
@@ -43,14 +44,7 @@ export async function runBatchConsumer(options: {
   if (!Number.isInteger(maxRecords) || maxRecords < 1) {
     throw new Error(`maxRecordsPerBatch must be a positive integer, not ${maxRecords}`);
   }
-  const consumer = options.kafka.consumer({
-    groupId: options.groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+  const consumer = await subscribedConsumer(options);
   await consumer.run({
     partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
     // We resolve offsets ourselves, chunk by chunk, only once the handler has resolved.
@@ -83,21 +77,5 @@ export async function runBatchConsumer(options: {
       await consumer.stop();
       await consumer.disconnect();
     },
-  };
-}
-
-function recordOf(topic: string, partition: number, message: KafkaMessage): BatchRecord {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(message.headers ?? {})) {
-    if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
-  }
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    timestamp: message.timestamp,
-    key: message.key?.toString("utf8") ?? null,
-    value: message.value,
-    headers,
   };
 }

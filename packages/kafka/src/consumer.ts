@@ -1,5 +1,6 @@
 import type { Logger } from "@homeward/logger";
 import type { Kafka } from "kafkajs";
+import { recordOf, subscribedConsumer } from "./consumer-setup.ts";
 
 export interface ConsumedRecord {
   topic: string;
@@ -33,30 +34,12 @@ export async function runConsumer(options: {
   logger: Logger;
   handle: (record: ConsumedRecord) => Promise<void>;
 }): Promise<ConsumerHandle> {
-  const consumer = options.kafka.consumer({
-    groupId: options.groupId,
-    allowAutoTopicCreation: false,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+  const consumer = await subscribedConsumer(options);
   await consumer.run({
     partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
     eachMessage: async ({ topic, partition, message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) {
-        if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
-      }
       try {
-        await options.handle({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString("utf8") ?? null,
-          value: message.value,
-          headers,
-        });
+        await options.handle(recordOf(topic, partition, message));
       } catch (err) {
         options.logger.error(
           { err, topic, partition, offset: message.offset },
