@@ -9,7 +9,7 @@ import {
   type ScenarioIds,
   seedFollowUpScenario,
 } from "./follow-up-scenario.test-support.ts";
-import { principalHeader, reportTestApp } from "./report-fixtures.test-support.ts";
+import { getReport, principalHeader, reportTestApp } from "./report-fixtures.test-support.ts";
 import type { FollowUpMissesReport, FollowUpReport } from "./report-schemas.ts";
 
 let pool: Pool;
@@ -23,22 +23,12 @@ const qualityOf = (org: string): Principal => ({
   organizationIds: [org],
 });
 
-async function get<T>(principal: Principal, query: string): Promise<{ status: number; body: T }> {
-  const res = await app.inject({
-    method: "GET",
-    url: `/api/reports/follow-up?${query}`,
-    headers: principalHeader(principal),
-  });
-  return { status: res.statusCode, body: res.json<T>() };
-}
+const get = <T>(principal: Principal, query: string) =>
+  getReport<T>(app, principal, "/api/reports/follow-up", query);
 async function misses(principal: Principal, query: string): Promise<FollowUpMissesReport> {
-  const res = await app.inject({
-    method: "GET",
-    url: `/api/reports/follow-up/misses?${query}`,
-    headers: principalHeader(principal),
-  });
-  expect(res.statusCode).toBe(200);
-  return res.json<FollowUpMissesReport>();
+  const res = await getReport<FollowUpMissesReport>(app, principal, "/api/reports/follow-up/misses", query);
+  expect(res.status).toBe(200);
+  return res.body;
 }
 
 beforeAll(async () => {

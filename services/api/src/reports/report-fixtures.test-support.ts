@@ -167,3 +167,18 @@ export async function reportTestApp(
   await app.ready();
   return app;
 }
+
+/** GET a report as `principal`; the status and the parsed body. */
+export async function getReport<T>(
+  app: FastifyInstance,
+  principal: Principal,
+  path: string,
+  query: string,
+): Promise<{ status: number; body: T }> {
+  const res = await app.inject({
+    method: "GET",
+    url: `${path}?${query}`,
+    headers: principalHeader(principal),
+  });
+  return { status: res.statusCode, body: res.json<T>() };
+}
