@@ -5,8 +5,14 @@ import { chunkRecords, type OutgoingRecord } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { encounterId, encounterKey } from "./encounter.ts";
 import { type MatchOutcome, planBatch, type ResolvedEvent } from "./match-plan.ts";
-import type { OutputTopics } from "./match-records.ts";
-import { addIdentifiers, loadEncounters, loadRecentVisits, saveBatchOutcome } from "./matcher-store.ts";
+import { type OutputTopics, unmatchedMessage, unmatchedRecord } from "./match-records.ts";
+import {
+  addIdentifiers,
+  identifierOwners,
+  loadEncounters,
+  loadRecentVisits,
+  saveBatchOutcome,
+} from "./matcher-store.ts";
 import type { ReferenceData } from "./reference-data.ts";
 import type { UtilizerThresholds } from "./utilizer-flags.ts";
 
@@ -47,8 +53,9 @@ export async function matchEvents(events: readonly AdtEvent[], deps: MatcherDeps
     if (event.kind === "merge" && (event.merge?.priorIdentifiers.length ?? 0) > 0) {
       outcomes.push(...(await matchPart(pending, deps)));
       pending = [];
-      if (await mergeIdentities(event, deps)) {
-        outcomes.push("merged");
+      const merged = await mergeIdentities(event, deps);
+      if (merged !== undefined) {
+        outcomes.push(merged);
         continue;
       }
     }
@@ -92,15 +99,61 @@ async function matchPart(events: readonly AdtEvent[], deps: MatcherDeps): Promis
 /**
  * A40 and friends: the hospital says the prior identifiers (MRG) are now the patient's (PID). When
  * the roster knows the person by a prior identifier, the new identifiers are added to that person
- * (audited) and the index reloaded, so the next event under the new MRN finds them. True when that
- * happened; otherwise the event is matched like any other (and is not announced).
+ * (audited) and the index reloaded, so the next event under the new MRN finds them ("merged").
+ * When the surviving identifiers already name another roster patient, nothing is joined and the
+ * merge waits in the review queue ("review"). Undefined when the roster does not know the prior
+ * identifiers: the event is then matched like any other (and is not announced).
  */
-async function mergeIdentities(event: AdtEvent, deps: MatcherDeps): Promise<boolean> {
+async function mergeIdentities(event: AdtEvent, deps: MatcherDeps): Promise<"merged" | "review" | undefined> {
+  const priorIdentifiers = event.merge?.priorIdentifiers ?? [];
+  const [priorOwners, survivorOwners] = await Promise.all([
+    identifierOwners(deps.pool, priorIdentifiers),
+    identifierOwners(deps.pool, event.patient.identifiers),
+  ]);
+  // The prior and the surviving identifiers name different roster patients: the hospital says they
+  // are one person, our rosters say two. Joining them on the hospital's word could route one
+  // person's alerts to the other's practice, so a person decides (review queue).
+  const owners = [...new Set([...priorOwners, ...survivorOwners])];
+  if (priorOwners.length > 0 && owners.length > 1) {
+    await holdMergeForReview(event, owners, deps);
+    return "review";
+  }
   const { index } = deps.reference();
-  const prior = { ...event.patient, identifiers: event.merge?.priorIdentifiers ?? [] };
+  const prior = { ...event.patient, identifiers: priorIdentifiers };
   const resolution = resolveIdentity(prior, index.candidatesFor(prior), { index });
-  if (resolution.outcome !== "match" || resolution.method !== "identifier") return false;
+  if (resolution.outcome !== "match" || resolution.method !== "identifier") return undefined;
   const added = await addIdentifiers(deps.pool, resolution.patientId, event);
   if (added > 0) await deps.referenceChanged();
-  return true;
+  return "merged";
+}
+
+/** A merge that would join two roster patients: on adt.unmatched.v1 and in the review queue. */
+async function holdMergeForReview(event: AdtEvent, patientIds: readonly string[], deps: MatcherDeps) {
+  const { index } = deps.reference();
+  const scored = resolveIdentity(event.patient, index.candidatesFor(event.patient), { index });
+  const candidates = patientIds.map((patientId) => {
+    const known =
+      scored.outcome === "review" ? scored.candidates.find((c) => c.patientId === patientId) : undefined;
+    return (
+      known ?? {
+        patientId,
+        score: 0,
+        explanation: {
+          fields: [],
+          score: 0,
+          thresholds: { upper: 0, lower: 0 },
+          notes: ["holds an identifier of the merge"],
+        },
+      }
+    );
+  });
+  const review = { outcome: "review" as const, reason: "identifier-conflict" as const, candidates };
+  await deps.publish([
+    unmatchedMessage(deps.topics, event, unmatchedRecord(event, review, deps.now().toISOString())),
+  ]);
+  await saveBatchOutcome(deps.pool, {
+    encounters: [],
+    suppressed: [],
+    reviews: [{ event, reason: review.reason, candidates }],
+  });
 }

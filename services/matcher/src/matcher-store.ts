@@ -171,3 +171,20 @@ export async function addIdentifiers(pool: Pool, patientId: string, event: AdtEv
     client.release();
   }
 }
+
+/** The roster patients holding any of these identifiers (with authority and type), by exact key. */
+export async function identifierOwners(
+  pool: Pool,
+  identifiers: AdtEvent["patient"]["identifiers"],
+): Promise<string[]> {
+  const keyed = identifiers.filter((i) => i.assigningAuthority !== undefined && i.typeCode !== undefined);
+  if (keyed.length === 0) return [];
+  const { rows } = await pool.query<{ patient_id: string }>(
+    `SELECT DISTINCT i.patient_id::text AS patient_id FROM patient_identifiers i
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(authority, type_code, value)
+         ON i.assigning_authority = k.authority AND i.type_code = k.type_code AND i.value = k.value
+      ORDER BY 1`,
+    [keyed.map((i) => i.assigningAuthority), keyed.map((i) => i.typeCode), keyed.map((i) => i.value)],
+  );
+  return rows.map((r) => r.patient_id);
+}

@@ -261,6 +261,35 @@ describe("matcher end to end (adt.events.v1 → adt.matched.v1 / adt.unmatched.v
     );
     expect(rows.map((r) => r.value)).toEqual(["40055500", "40055501"]);
   });
+
+  it("an A40 joining two people the roster keeps apart is held for review, not applied", async () => {
+    // The hospital merges Rosalind's old MRN into Marisol's: the roster says these are two people.
+    const conflict = eventOf(
+      [
+        "MSH|^~\\&|EPICADT|MERCYGEN|HOMEWARD|HOMEWARD|20240411090000-0400||ADT^A40^ADT_A39|MG-A40-0099|P|2.5.1",
+        "EVN|A40|20240411085959-0400",
+        "PID|1||40012345^^^MERCYGEN^MR||QUILLFEATHER^MARISOL||19580412|F",
+        "MRG|40055500^^^MERCYGEN^MR",
+        "PV1|1|N",
+      ].join("\r"),
+    );
+    await publish(conflict);
+    await until(() => seen.unmatched.some((u) => u.event.eventId === conflict.eventId), "the held merge");
+    const held = seen.unmatched.find((u) => u.event.eventId === conflict.eventId);
+    expect(held?.reason).toBe("review");
+    expect(held?.candidates?.map((c) => c.patientId).sort()).toEqual([ids.patient, ids.rosalind].sort());
+    const review = await pool.query("SELECT reason, status FROM match_reviews WHERE event_id = $1", [
+      conflict.eventId,
+    ]);
+    expect(review.rows).toEqual([{ reason: "identifier-conflict", status: "pending" }]);
+    const owners = await pool.query(
+      "SELECT value, patient_id::text AS patient_id FROM patient_identifiers WHERE value IN ('40012345', '40055500') ORDER BY value",
+    );
+    expect(owners.rows).toEqual([
+      { value: "40012345", patient_id: ids.patient },
+      { value: "40055500", patient_id: ids.rosalind },
+    ]);
+  });
 });
 
 describe("matcher end to end, several events of one encounter in one batch", () => {
