@@ -93,8 +93,8 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
     // One patient's events share a partition (the listener keys by facility + patient), so
     // partitions can be matched side by side while each patient's events stay in order.
     partitionsConcurrently: config.MATCHER_PARTITIONS_CONCURRENTLY,
-    // Up to 500 events share one Kafka write and one PostgreSQL statement.
-    maxRecordsPerBatch: 500,
+    // Up to MATCHER_MAX_BATCH events share one Kafka write and one PostgreSQL statement.
+    maxRecordsPerBatch: config.MATCHER_MAX_BATCH,
     logger,
     handle: async ({ topic, partition, records }) => {
       batchSizes.observe(records.length);

@@ -6,6 +6,8 @@ export const MatcherEnv = StackEnv.extend({
   MATCHER_GROUP_ID: z.string().min(1).default("homeward-matcher"),
   /** adt.events.v1 partitions matched at once by this instance (the topic has 6). */
   MATCHER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
+  /** Most events matched together: one Kafka write and one PostgreSQL statement per batch. */
+  MATCHER_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Reload the reference data at least this often (a roster import also triggers a reload). */
   REFERENCE_REFRESH_SECONDS: z.coerce.number().int().positive().default(300),
   UTILIZER_ED_VISITS: z.coerce.number().int().positive().default(3),
