@@ -1,5 +1,5 @@
 import type { AdtEvent } from "@homeward/contracts";
-import type { Pool } from "@homeward/db";
+import { inTransaction, type Pool } from "@homeward/db";
 import type { ScoredCandidate } from "@homeward/identity";
 import { type Encounter, type EncounterEntry, encounterId, visitSummaryOf } from "./encounter.ts";
 import type { VisitSummary } from "./utilizer-flags.ts";
@@ -145,9 +145,7 @@ export async function saveBatchOutcome(pool: Pool, writes: BatchWrites): Promise
  * audit row; an identifier already held by anyone is left where it is. Returns how many were added.
  */
 export async function addIdentifiers(pool: Pool, patientId: string, event: AdtEvent): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     let added = 0;
     for (const id of event.patient.identifiers) {
       if (id.assigningAuthority === undefined || id.typeCode === undefined) continue;
@@ -162,14 +160,8 @@ export async function addIdentifiers(pool: Pool, patientId: string, event: AdtEv
       `INSERT INTO audit_log (actor, action, subject_type, subject_id, detail) VALUES ('matcher', 'merge-identifiers', 'patient', $1, $2)`,
       [patientId, JSON.stringify({ eventId: event.eventId, added })],
     );
-    await client.query("COMMIT");
     return added;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The roster patients holding any of these identifiers (with authority and type), by exact key. */

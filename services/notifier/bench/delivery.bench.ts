@@ -25,7 +25,7 @@ import {
   loadFacilityMappings,
   type MatchedEvent,
 } from "@homeward/contracts";
-import { createPool, migrate } from "@homeward/db";
+import { createPool, inTransaction, migrate } from "@homeward/db";
 import { normalizeAdt, parseHl7 } from "@homeward/hl7";
 import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createEventLog, createKafka, ensureTopics, HOMEWARD_TOPICS, topicName } from "@homeward/kafka";
@@ -40,7 +40,7 @@ import { buildAlertContent } from "../src/alert-content.ts";
 import { startNotifier } from "../src/app.ts";
 import { deliveryId } from "../src/delivery-ids.ts";
 import { loadNotifierEnv } from "../src/env.ts";
-import { insertDeliveries, inTransaction, type NewDelivery, pendingJobs } from "../src/notifier-store.ts";
+import { insertDeliveries, type NewDelivery, pendingJobs } from "../src/notifier-store.ts";
 import { enqueueJobs } from "../src/outbox.ts";
 import { SmtpProvider } from "../src/providers/smtp/smtp.provider.ts";
 import { renderAlertEmail } from "../src/render/alert-email.ts";

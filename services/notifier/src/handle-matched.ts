@@ -1,5 +1,5 @@
 import type { MatchedEvent } from "@homeward/contracts";
-import type { Pool } from "@homeward/db";
+import { inTransaction, type Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import { cancellationsFor, type ProtocolsFile, planTasks } from "@homeward/protocols";
 import type { WorkQueue } from "@homeward/sqs";
@@ -8,7 +8,6 @@ import { deliveryId } from "./delivery-ids.ts";
 import { planSends } from "./delivery-plan.ts";
 import {
   insertDeliveries,
-  inTransaction,
   loadOrganizationContext,
   loadRecipients,
   type NewDelivery,

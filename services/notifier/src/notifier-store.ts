@@ -5,22 +5,6 @@ import type { ChannelRule, RecipientProfile } from "./delivery-plan.ts";
 /** A client inside a transaction (pg's PoolClient, by what we use of it). */
 export type Tx = PoolClient;
 
-/** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
-export async function inTransaction<T>(pool: Pool, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
 /** What deadlines and alert content need to know about an organization. */
 export interface OrganizationContext {
   detailLevel: AlertDetailLevel;

@@ -1,12 +1,11 @@
 import { AlertContent } from "@homeward/contracts";
-import type { Pool } from "@homeward/db";
+import { inTransaction, type Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import type { WorkQueue } from "@homeward/sqs";
 import { taskUrl } from "./alert-content.ts";
 import { deliveryId } from "./delivery-ids.ts";
 import {
   insertDeliveries,
-  inTransaction,
   loadRecipients,
   type NewDelivery,
   pendingJobs,

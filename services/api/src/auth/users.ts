@@ -1,4 +1,4 @@
-import type { Pool } from "@homeward/db";
+import { inTransaction, type Pool } from "@homeward/db";
 import { hashPassword, UNUSABLE_HASH, verifyPassword } from "./passwords.ts";
 import type { Principal, Role } from "./principal.ts";
 
@@ -29,9 +29,7 @@ export async function createUser(pool: Pool, user: NewUser): Promise<string> {
   if (user.role !== "system_admin" && user.organizationCodes.length === 0)
     throw new UserDefinitionError(`a ${user.role} needs at least one organization`);
   const passwordHash = await hashPassword(user.password);
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     const orgs = await client.query<{ id: string; code: string }>(
       "SELECT id::text, code FROM organizations WHERE code = ANY($1::text[])",
       [user.organizationCodes],
@@ -59,14 +57,8 @@ export async function createUser(pool: Pool, user: NewUser): Promise<string> {
       "INSERT INTO user_organizations (user_id, organization_id) SELECT $1, unnest($2::bigint[])",
       [id, orgs.rows.map((o) => o.id)],
     );
-    await client.query("COMMIT");
     return id;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

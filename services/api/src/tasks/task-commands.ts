@@ -1,5 +1,5 @@
 import type { TaskOutcome } from "@homeward/contracts";
-import type { Pool, PoolClient } from "@homeward/db";
+import { inTransaction, type Pool, type PoolClient } from "@homeward/db";
 import type { PatientAccess } from "../audit.ts";
 import { canReadOrganization, type Principal } from "../auth/principal.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
@@ -41,9 +41,7 @@ export async function changeTask(
   },
 ): Promise<void> {
   const { principal, actor, taskId, change, now } = input;
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query<LockedTask>(
       `SELECT organization_id::text, patient_id::text, status, assignee_recipient_id::text
          FROM tasks WHERE id = $1 FOR UPDATE`,
@@ -114,11 +112,5 @@ export async function changeTask(
       patientIds: [task.patient_id],
       detail: { taskId },
     });
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
