@@ -106,14 +106,15 @@ export async function handleDeliveryJob(
   try {
     const result = await send(row, job.deliveryId, deps);
     if (result.status === "sent") {
-      await record(deps, job.deliveryId, message.receiveCount, {
+      const recorded = await record(deps, job.deliveryId, message.receiveCount, {
         outcome: "sent",
         provider: result.provider,
         ...(result.providerMessageId === undefined ? {} : { providerMessageId: result.providerMessageId }),
       });
       await markSentKey(deps, job.deliveryId);
       await deps.queue.delete(message.receiptHandle);
-      await correctLateSend(deps, job.deliveryId);
+      // Retracted while it was on the wire: the retraction only corrected what was sent before it.
+      if (recorded.retractedAlert) await correctLateSend(deps, job.deliveryId);
       return "sent";
     }
     const final = !result.retryable || message.receiveCount >= deps.maxAttempts;
@@ -191,8 +192,7 @@ async function correctLateSend(deps: DeliveryWorkerDeps, id: string): Promise<vo
     event_id: string | null;
     content: unknown;
   }>(
-    `SELECT channel, recipient_id, organization_id, match_id, event_id, content FROM deliveries
-      WHERE id = $1 AND purpose = 'alert' AND retracted_at IS NOT NULL`,
+    "SELECT channel, recipient_id, organization_id, match_id, event_id, content FROM deliveries WHERE id = $1",
     [id],
   );
   const row = rows[0];
@@ -234,16 +234,17 @@ async function record(
     code?: string;
     message?: string;
   },
-): Promise<void> {
+): Promise<{ retractedAlert: boolean }> {
   const tried = a.outcome !== "skipped";
-  await deps.pool.query(
+  const { rows } = await deps.pool.query<{ retracted_alert: boolean }>(
     `WITH attempt AS (
        INSERT INTO delivery_attempts (delivery_id, receive_count, outcome, provider, provider_message_id, error_code, error_message)
        VALUES ($1, $2, $3, $4, $5, $6, $7))
      UPDATE deliveries SET status = $3, attempts = attempts + $8, provider = coalesce($4, provider),
             provider_message_id = coalesce($5, provider_message_id), last_error = $6,
             sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
-      WHERE id = $1`,
+      WHERE id = $1
+      RETURNING purpose = 'alert' AND retracted_at IS NOT NULL AS retracted_alert`,
     [
       id,
       receiveCount,
@@ -255,6 +256,7 @@ async function record(
       tried ? 1 : 0,
     ],
   );
+  return { retractedAlert: rows[0]?.retracted_alert ?? false };
 }
 
 /** Runs `concurrency` long-polling loops over the alerts queue until stopped. */
