@@ -79,11 +79,7 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
       };
       cancelled += (await cancelTasks(tx, where, c.reason, "notifier")).length;
     }
-    const before = await tx.query<{ n: string }>(
-      "SELECT count(*) AS n FROM tasks WHERE id = ANY($1::text[])",
-      [planned.map((t) => t.taskId)],
-    );
-    const tasks = await openTasks(tx, {
+    const { tasks, opened } = await openTasks(tx, {
       tasks: planned,
       organizationId: orgId,
       patientId: matched.patientId,
@@ -125,7 +121,7 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
     }
     await insertDeliveries(tx, deliveries);
     return {
-      tasksOpened: tasks.length - Number(before.rows[0]?.n ?? 0),
+      tasksOpened: opened,
       tasksCancelled: cancelled,
       deliveryIds: deliveries.map((d) => d.id),
     };

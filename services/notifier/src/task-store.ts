@@ -12,7 +12,8 @@ export interface TaskRow {
 /**
  * Opens the planned tasks that do not exist yet (one per encounter, organization and protocol step,
  * whatever is redelivered), with their history row and their reminder/escalation timers, and returns
- * every planned task as stored — an ED discharge after its arrival finds the arrival's task.
+ * every planned task as stored — an ED discharge after its arrival finds the arrival's task — with
+ * how many of them this call opened.
  */
 export async function openTasks(
   tx: Tx,
@@ -25,8 +26,9 @@ export async function openTasks(
     matchId: string;
     alertContent: AlertContent;
   },
-): Promise<TaskRow[]> {
-  if (input.tasks.length === 0) return [];
+): Promise<{ tasks: TaskRow[]; opened: number }> {
+  if (input.tasks.length === 0) return { tasks: [], opened: 0 };
+  let opened = 0;
   for (const t of input.tasks) {
     const inserted = await tx.query(
       `INSERT INTO tasks (id, organization_id, patient_id, facility, visit_number, protocol_id, step_id, task_type,
@@ -55,6 +57,7 @@ export async function openTasks(
       ],
     );
     if (inserted.rowCount === 0) continue;
+    opened++;
     await tx.query(
       `INSERT INTO task_history (task_id, actor, action, to_status, detail) VALUES ($1, 'notifier', 'opened', 'open', $2)`,
       [t.taskId, JSON.stringify({ eventId: input.eventId, dueAt: t.dueAt.toISOString() })],
@@ -85,7 +88,10 @@ export async function openTasks(
     "SELECT id, title, due_at, status FROM tasks WHERE id = ANY($1::text[]) ORDER BY due_at, id",
     [input.tasks.map((t) => t.taskId)],
   );
-  return rows.map((r) => ({ id: r.id, title: r.title, dueAt: r.due_at, status: r.status }));
+  return {
+    tasks: rows.map((r) => ({ id: r.id, title: r.title, dueAt: r.due_at, status: r.status })),
+    opened,
+  };
 }
 
 /**
