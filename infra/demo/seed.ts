@@ -43,22 +43,9 @@ export interface SeedOptions {
 }
 
 /** A roster patient, as the feed simulator reads them from patients.json (synthetic: no PHI). */
-export interface DemoPatient {
+export interface DemoPatient extends Omit<DemoPerson, "practiceList" | "planList" | "rosterMrnFacility"> {
   patientId: string;
-  chart: string;
-  family: string;
-  given: string;
-  middle?: string;
-  sex: "F" | "M";
-  birthDate: string;
-  street: string;
-  city: string;
-  state: string;
-  postalCode: string;
-  phone: string;
-  memberId: string;
   memberIdAuthority: string;
-  mrns: Record<string, string>;
   riskTier?: Tier;
   pcp: { npi: string; family: string; given: string };
 }
