@@ -1,6 +1,7 @@
 export { ColumnMapping, normalizeColumnName } from "./column-mapping.ts";
 export { type CombinedHighRiskEntry, combinedHighRiskList } from "./combined-high-risk-list.ts";
 export { MAX_STORED_ERRORS, type RowError } from "./import-runs.ts";
+export { addPatientIdentifiers, type IdentifierToTeach } from "./patient-identifiers.ts";
 export {
   DEFAULT_PRESET,
   findPreset,

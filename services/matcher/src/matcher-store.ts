@@ -1,6 +1,7 @@
 import type { AdtEvent } from "@homeward/contracts";
 import { inTransaction, type Pool } from "@homeward/db";
 import type { ScoredCandidate } from "@homeward/identity";
+import { addPatientIdentifiers } from "@homeward/rosters";
 import { type Encounter, type EncounterEntry, encounterId, visitSummaryOf } from "./encounter.ts";
 import type { VisitSummary } from "./utilizer-flags.ts";
 
@@ -146,16 +147,7 @@ export async function saveBatchOutcome(pool: Pool, writes: BatchWrites): Promise
  */
 export async function addIdentifiers(pool: Pool, patientId: string, event: AdtEvent): Promise<number> {
   return inTransaction(pool, async (client) => {
-    let added = 0;
-    for (const id of event.patient.identifiers) {
-      if (id.assigningAuthority === undefined || id.typeCode === undefined) continue;
-      const result = await client.query(
-        `INSERT INTO patient_identifiers (patient_id, assigning_authority, type_code, value) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (assigning_authority, type_code, value) DO NOTHING`,
-        [patientId, id.assigningAuthority, id.typeCode, id.value],
-      );
-      added += result.rowCount ?? 0;
-    }
+    const { added } = await addPatientIdentifiers(client, patientId, event.patient.identifiers);
     await client.query(
       `INSERT INTO audit_log (actor, action, subject_type, subject_id, detail) VALUES ('matcher', 'merge-identifiers', 'patient', $1, $2)`,
       [patientId, JSON.stringify({ eventId: event.eventId, added })],

@@ -1,5 +1,6 @@
 import { Identifier } from "@homeward/contracts";
 import { type Pool, REFERENCE_CHANGED_CHANNEL } from "@homeward/db";
+import { addPatientIdentifiers } from "@homeward/rosters";
 import { z } from "zod";
 import { displayName } from "../tasks/task-queries.ts";
 
@@ -177,24 +178,9 @@ export async function decideReview(
       const candidates = z.array(Candidate).catch([]).parse(review.candidates);
       if (!candidates.some((c) => c.patientId === patientId)) return await refuse("not-candidate");
       const identifiers = EventPatient.safeParse(review.event_patient).data?.identifiers ?? [];
-      for (const id of identifiers) {
-        if (id.assigningAuthority === undefined || id.typeCode === undefined) continue;
-        const inserted = await client.query(
-          `INSERT INTO patient_identifiers (patient_id, assigning_authority, type_code, value) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (assigning_authority, type_code, value) DO NOTHING`,
-          [patientId, id.assigningAuthority, id.typeCode, id.value],
-        );
-        if (inserted.rowCount === 1) {
-          outcome.identifiersAdded++;
-          continue;
-        }
-        const holder = await client.query(
-          `SELECT 1 FROM patient_identifiers
-            WHERE assigning_authority = $1 AND type_code = $2 AND value = $3 AND patient_id <> $4`,
-          [id.assigningAuthority, id.typeCode, id.value, patientId],
-        );
-        if ((holder.rowCount ?? 0) > 0) outcome.identifiersHeldByOthers++;
-      }
+      const taught = await addPatientIdentifiers(client, patientId, identifiers);
+      outcome.identifiersAdded = taught.added;
+      outcome.identifiersHeldByOthers = taught.heldByOthers;
       if (outcome.identifiersAdded > 0) await client.query(`NOTIFY ${REFERENCE_CHANGED_CHANNEL}`);
     }
     await client.query(
