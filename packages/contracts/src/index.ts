@@ -58,6 +58,7 @@ export {
   TaskOutcome,
   TaskStatus,
 } from "./notification.ts";
+export { parseContract } from "./parse-contract.ts";
 export {
   ConnectionInfo,
   RawAdtRecord,

@@ -1,4 +1,4 @@
-import { AdtEvent } from "@homeward/contracts";
+import { AdtEvent, parseContract } from "@homeward/contracts";
 import { createPool, migrate, REFERENCE_CHANGED_CHANNEL } from "@homeward/db";
 import { Registry, startOpsServer } from "@homeward/http";
 import { buildIdentityIndex, type IdentityIndex } from "@homeward/identity";
@@ -100,7 +100,7 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
       batchSizes.observe(records.length);
       const events: AdtEvent[] = [];
       for (const record of records) {
-        const event = adtEventOf(record.value);
+        const event = parseContract(AdtEvent, record.value);
         if (event !== undefined) {
           events.push(event);
         } else {
@@ -146,16 +146,4 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
       return stopping;
     },
   };
-}
-
-/** The event in a record value, or undefined when it is not JSON or not an AdtEvent v1 (skipped, not retried). */
-function adtEventOf(value: Buffer | null): AdtEvent | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(value?.toString("utf8") ?? "null");
-  } catch {
-    return undefined;
-  }
-  const parsed = AdtEvent.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
 }

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { MatchedEvent } from "@homeward/contracts";
+import { MatchedEvent, parseContract } from "@homeward/contracts";
 import { createPool, migrate } from "@homeward/db";
 import { Registry, startOpsServer } from "@homeward/http";
 import { createKafka, ensureTopics, HOMEWARD_TOPICS, runConsumer, topicName } from "@homeward/kafka";
@@ -113,20 +113,14 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
     partitionsConcurrently: config.NOTIFIER_PARTITIONS_CONCURRENTLY,
     logger,
     handle: async (record) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(record.value?.toString("utf8") ?? "null");
-      } catch {
-        json = undefined;
-      }
-      const parsed = MatchedEvent.safeParse(json);
-      if (!parsed.success) {
+      const matched = parseContract(MatchedEvent, record.value);
+      if (matched === undefined) {
         matchedTotal.inc({ kind: "invalid" });
         logger.error({ topic: record.topic, offset: record.offset }, "not a MatchedEvent v1; skipped");
         return;
       }
-      const outcome = await handleMatched(parsed.data, deps);
-      matchedTotal.inc({ kind: parsed.data.kind });
+      const outcome = await handleMatched(matched, deps);
+      matchedTotal.inc({ kind: matched.kind });
       tasksOpened.inc(outcome.tasksOpened);
     },
   });

@@ -1,4 +1,4 @@
-import { AlertContent, DeliveryJob } from "@homeward/contracts";
+import { AlertContent, DeliveryJob, parseContract } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import { claimOnce, type Redis } from "@homeward/redis";
@@ -62,20 +62,13 @@ export async function handleDeliveryJob(
   message: ReceivedMessage,
   deps: DeliveryWorkerDeps,
 ): Promise<DeliveryOutcome> {
-  let json: unknown;
-  try {
-    json = JSON.parse(message.body);
-  } catch {
-    json = undefined;
-  }
-  const parsed = DeliveryJob.safeParse(json);
-  if (!parsed.success) {
+  const job = parseContract(DeliveryJob, message.body);
+  if (job === undefined) {
     deps.logger.error({ messageId: message.id }, "not a DeliveryJob v1; sent to the dead-letter queue");
     await deps.deadLetterQueue.send(message.body);
     await deps.queue.delete(message.receiptHandle);
     return "invalid";
   }
-  const job = parsed.data;
   if ((await deps.redis.exists(sentKey(job.deliveryId))) === 1) {
     await deps.queue.delete(message.receiptHandle);
     return "duplicate";
