@@ -18,8 +18,10 @@ export function machineLine(): string {
 /**
  * Replaces the section `name` of docs/benchmarks.md (between `<!-- name:begin -->` and
  * `<!-- name:end -->`), appending it when absent and creating the file when needed.
+ * With BENCH_NO_WRITE=1 it writes nothing (trial runs, profiling): the numbers are only printed.
  */
 export function writeBenchmarkSection(name: string, markdown: string): void {
+  if (process.env.BENCH_NO_WRITE === "1") return;
   const begin = `<!-- ${name}:begin -->`;
   const end = `<!-- ${name}:end -->`;
   const section = `${begin}\n${markdown.trim()}\n${end}`;
