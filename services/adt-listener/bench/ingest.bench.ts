@@ -7,14 +7,20 @@
  *   node --conditions=source --import tsx services/adt-listener/bench/ingest.bench.ts [--connections 8] [--seconds 10]
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { indexFacilityMappings } from "@homeward/contracts";
 import { encodeMllp, MllpDecoder } from "@homeward/hl7";
 import { ADT_A01_ADMIT, ADT_A03_DISCHARGE, ADT_A04_ED, ADT_A08_UPDATE } from "@homeward/hl7/fixtures";
-import { stackEnv, startStack } from "@homeward/local-stack";
-import { createLogger } from "@homeward/logger";
+import { createEventLog, createKafka, type OutgoingRecord } from "@homeward/kafka";
+import { STACK_DIR, stackEnv, startStack } from "@homeward/local-stack";
+import { createLogger, type Logger } from "@homeward/logger";
 import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
+import { readFacilityMappings } from "../src/app.ts";
+import { controlIdGenerator } from "../src/control-ids.ts";
+import { Ingest } from "../src/ingest.ts";
 
 const { values } = parseArgs({
   options: {
@@ -142,6 +148,110 @@ async function drive(
   return load;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where unreadable. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 per second on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+function kafkaPid(): number | undefined {
+  try {
+    return Number(readFileSync(`${STACK_DIR}/run/kafka.pid`, "utf8").trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Floor {
+  perSecond: number;
+  producerCpuUs: number;
+  brokerCpuUs: number | undefined;
+}
+
+/**
+ * What kafkajs alone costs for what the listener writes: the exact records of each message (made
+ * by the listener's own `Ingest`, which here hands them over instead of writing them), published
+ * by our acks=all idempotent `EventLog` in groups of `group` messages, one write at a time as the
+ * group committer does. No sockets, parsing, Redis or ACKs in the timed part: the ceiling that the
+ * Kafka client and broker put on the listener on this machine.
+ */
+async function kafkaFloor(
+  logger: Logger,
+  brokers: string[],
+  prefix: string,
+  opts: { group: number; seconds: number },
+): Promise<Floor> {
+  const topics = {
+    raw: `${prefix}.adt.raw.v1`,
+    events: `${prefix}.adt.events.v1`,
+    rejected: `${prefix}.adt.rejected.v1`,
+  };
+  const captured: OutgoingRecord[][] = [];
+  const ingest = new Ingest({
+    topics,
+    lookupMapping: indexFacilityMappings(readFacilityMappings(here("../config/facilities.example.json"))),
+    allowedFacilities: new Set(),
+    acceptedProcessingIds: new Set(["P"]),
+    submit: async (request) => {
+      captured.push([...request.records]);
+      return "written";
+    },
+    holdMs: 10_000,
+    now: () => new Date(),
+    newControlId: controlIdGenerator(),
+    logger,
+  });
+  const connection = { listenerId: "bench", remoteAddress: "127.0.0.1", remotePort: 1, tls: false };
+  for (let i = 0; i < 2_000; i++) {
+    const frame = nextFrame();
+    await (await ingest.stage({ bytes: frame.subarray(1, -2), connection, receivedAt: new Date() })).result;
+  }
+  if (captured.length !== 2_000) throw new Error(`expected 2,000 messages' records, got ${captured.length}`);
+  const kafka = createKafka({ brokers, clientId: "bench-floor" }, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [topics.raw, topics.events].map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
+    waitForLeaders: true,
+  });
+  const log = await createEventLog(kafka);
+  let next = 0;
+  const group = () => {
+    const out: OutgoingRecord[] = [];
+    for (let i = 0; i < opts.group; i++) out.push(...(captured[next++ % captured.length] ?? []));
+    return out;
+  };
+  try {
+    for (let i = 0; i < 10; i++) await log.publish(group()); // warm-up
+    const pid = kafkaPid();
+    const broker0 = pid === undefined ? undefined : processCpuSeconds(pid);
+    const cpu0 = process.cpuUsage();
+    const started = performance.now();
+    let messages = 0;
+    while (performance.now() - started < opts.seconds * 1000) {
+      await log.publish(group());
+      messages += opts.group;
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const broker1 = pid === undefined ? undefined : processCpuSeconds(pid);
+    return {
+      perSecond: messages / elapsed,
+      producerCpuUs: (cpu.user + cpu.system) / messages,
+      brokerCpuUs:
+        broker0 === undefined || broker1 === undefined ? undefined : ((broker1 - broker0) * 1e6) / messages,
+    };
+  } finally {
+    await log.close();
+    await admin.deleteTopics({ topics: [topics.raw, topics.events] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
 const pct = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -162,6 +272,15 @@ function startChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
 async function main() {
   const logger = createLogger({ service: "bench", level: "warn" });
   const stack = await startStack(logger);
+  const floor = await kafkaFloor(
+    logger,
+    stackEnv(stack).KAFKA_BROKERS?.split(",") ?? [],
+    `bench${run}floor`,
+    {
+      group: 200,
+      seconds: SECONDS,
+    },
+  );
   const port = await freePort();
   const listener = startChild([here("../src/main.ts")], {
     ...stackEnv(stack),
@@ -175,13 +294,33 @@ async function main() {
   try {
     await waitForPort(port);
     await drive(port, { connections: CONNECTIONS, seconds: 2, window: WINDOW }); // warm-up
+    const brokerPid = kafkaPid();
+    const cpuBefore = [listener.pid, brokerPid].map((pid) =>
+      pid === undefined ? undefined : processCpuSeconds(pid),
+    );
     const max = await drive(port, { connections: CONNECTIONS, seconds: SECONDS, window: WINDOW });
+    const cpuAfter = [listener.pid, brokerPid].map((pid) =>
+      pid === undefined ? undefined : processCpuSeconds(pid),
+    );
     const throughput = max.positive / max.seconds;
+    // CPU per message at max, from /proc (counted from the sends to the last ACK read).
+    const cpuPerMessageUs = cpuBefore.map((before, i) => {
+      const after = cpuAfter[i];
+      return before === undefined || after === undefined ? undefined : ((after - before) * 1e6) / max.acked;
+    });
+    const [listenerUs, brokerUs] = cpuPerMessageUs;
     const half = await drive(port, {
       connections: CONNECTIONS,
       seconds: SECONDS,
       window: 10_000,
       ratePerSecond: throughput / 2,
+    });
+    // A large health system's ADT traffic is tens to a few hundred messages a second.
+    const steady = await drive(port, {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      window: 10_000,
+      ratePerSecond: 500,
     });
 
     const refPort = await freePort();
@@ -202,6 +341,7 @@ async function main() {
         half,
         half.positive / half.seconds,
       ],
+      ["adt-listener → Kafka, 500/s offered", steady, steady.positive / steady.seconds],
       ["node-hl7-server bare ACK (reference), max", ref, ref.acked / ref.seconds],
     ] as const;
     const table = [
@@ -221,6 +361,16 @@ Latency is the client's: frame written → ACK read.
 Run: \`node --conditions=source --import tsx services/adt-listener/bench/ingest.bench.ts --connections ${CONNECTIONS} --seconds ${SECONDS}\`.
 
 ${table}
+
+**Ceiling from the Kafka client** (no listener running): the same two records per message (made
+by the listener's own \`Ingest\`), published by our acks=all idempotent kafkajs producer in groups
+of 200 messages, one write at a time: **${fmt(floor.perSecond)} msgs/s**, kafkajs ${fmt(floor.producerCpuUs)} µs of CPU per
+message${floor.brokerCpuUs === undefined ? "" : `, broker ${fmt(floor.brokerCpuUs)} µs`}. At 20,000 msgs/s kafkajs alone would need ${((floor.producerCpuUs * 20_000) / 1e6).toFixed(2)} cores${floor.brokerCpuUs === undefined ? "" : ` and the broker ${((floor.brokerCpuUs * 20_000) / 1e6).toFixed(2)} more`}, before any parsing, socket or ACK work.
+${
+  listenerUs === undefined || brokerUs === undefined
+    ? ""
+    : `In the max run the listener process used ${fmt(listenerUs)} µs of CPU per message (kafkajs included) and the broker ${fmt(brokerUs)} µs: 20,000 msgs/s at that cost is ${(((listenerUs + brokerUs) * 20_000) / 1e6).toFixed(1)} cores, without the load generator, on a machine of 2.`
+}
 
 Target (issue 3): ≥ 20,000 msgs/s durable, ACK p99 ≤ 5 ms at half that load.`;
     console.log(section);
