@@ -80,8 +80,11 @@ export class GroupCommitter {
       for (const p of group) duplicate(p) ? p.resolve("duplicate") : p.reject(err);
       return;
     }
+    // Durable now: the senders get their ACKs without waiting for Redis. The next group's lookup
+    // still waits for these keys to be remembered (groups are written one after another), so a
+    // resend that arrives after its ACK is found there.
+    for (const p of group) p.resolve(duplicate(p) ? "duplicate" : "written");
     const written = fresh.flatMap((p) => (p.dedupeKey === undefined ? [] : [p.dedupeKey]));
     if (written.length > 0) await this.duplicates.rememberMany(written).catch(this.onDuplicateStoreError);
-    for (const p of group) p.resolve(duplicate(p) ? "duplicate" : "written");
   }
 }
