@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildIdentityIndex } from "./identity-index.ts";
-import { resolveIdentity } from "./resolve-identity.ts";
+import { resolveIdentity, resolveThroughIndex } from "./resolve-identity.ts";
 import { generatePopulation } from "./synthetic.ts";
 import { generateEvents } from "./synthetic-events.ts";
 import { candidate, incomingFrom } from "./test-fixtures.ts";
@@ -87,6 +87,19 @@ describe("buildIdentityIndex", () => {
         resolveIdentity(incoming, [william, hannah, maya]),
       );
     }
+  });
+
+  it("resolveThroughIndex decides every synthetic event as resolveIdentity over the index's candidates", () => {
+    const population = generatePopulation({ seed: 11, people: 2_000 });
+    const big = buildIdentityIndex(population.roster);
+    const events = generateEvents(population, { seed: 5, events: 400 });
+    let matched = 0;
+    for (const e of events) {
+      const through = resolveThroughIndex(e.patient, big);
+      expect(through).toEqual(resolveIdentity(e.patient, big.candidatesFor(e.patient), { index: big }));
+      if (through.outcome === "match") matched++;
+    }
+    expect(matched).toBeGreaterThan(100);
   });
 
   it("returns a small block on a synthetic roster and keeps the true record in it", () => {

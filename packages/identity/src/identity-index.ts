@@ -25,6 +25,8 @@ export interface IdentityIndex {
    * sound and birth year ±1 and month, or birth month and day; same phone; same given-name sound, postal code and birth year (maiden names).
    */
   candidatesFor(incoming: IncomingPatient): Candidate[];
+  /** `candidatesFor` of a patient already prepared with `prepareIncoming` (so it is prepared once). */
+  candidatesOfPrepared(record: PreparedRecord): Candidate[];
   /** The prepared (normalized) form of an indexed candidate, so scoring does not normalize it again. */
   preparedOf(candidate: Candidate): PreparedRecord | undefined;
 }
@@ -76,20 +78,21 @@ export function buildIdentityIndex(candidates: readonly Candidate[]): IdentityIn
       else block.push(position);
     }
   });
+  const candidatesOfPrepared = (record: PreparedRecord): Candidate[] => {
+    const positions = new Set<number>();
+    for (const key of new Set(keysOf(record, (d) => [d.year - 1, d.year, d.year + 1], true))) {
+      const block = blocks.get(key);
+      if (block === undefined) continue;
+      const exact = key.startsWith("id:") || key.startsWith("mb:");
+      if (!exact && block.length > MAX_BLOCK_SIZE) continue;
+      for (const p of block) positions.add(p);
+    }
+    return [...positions].sort((a, b) => a - b).flatMap((p) => candidates[p] ?? []);
+  };
   return {
     size: candidates.length,
-    candidatesFor(incoming) {
-      const record = prepareIncoming(incoming);
-      const positions = new Set<number>();
-      for (const key of new Set(keysOf(record, (d) => [d.year - 1, d.year, d.year + 1], true))) {
-        const block = blocks.get(key);
-        if (block === undefined) continue;
-        const exact = key.startsWith("id:") || key.startsWith("mb:");
-        if (!exact && block.length > MAX_BLOCK_SIZE) continue;
-        for (const p of block) positions.add(p);
-      }
-      return [...positions].sort((a, b) => a - b).flatMap((p) => candidates[p] ?? []);
-    },
+    candidatesFor: (incoming) => candidatesOfPrepared(prepareIncoming(incoming)),
+    candidatesOfPrepared,
     preparedOf(candidate) {
       return prepared.get(candidate);
     },

@@ -60,6 +60,7 @@ export {
   type ResolveOptions,
   type ReviewReason,
   resolveIdentity,
+  resolveThroughIndex,
   type ScoredCandidate,
 } from "./resolve-identity.ts";
 export {

@@ -162,9 +162,29 @@ export function resolveIdentity(
   candidates: readonly Candidate[],
   options: ResolveOptions = {},
 ): Resolution {
+  return resolvePrepared(prepareIncoming(incoming), candidates, options);
+}
+
+/**
+ * `resolveIdentity` against the candidates the index finds for the patient: the patient is
+ * normalized once for both the lookup and the scoring (normalizing is a good part of the cost).
+ */
+export function resolveThroughIndex(
+  incoming: IncomingPatient,
+  index: IdentityIndex,
+  options: Omit<ResolveOptions, "index"> = {},
+): Resolution {
+  const inc = prepareIncoming(incoming);
+  return resolvePrepared(inc, index.candidatesOfPrepared(inc), { ...options, index });
+}
+
+function resolvePrepared(
+  inc: PreparedRecord,
+  candidates: readonly Candidate[],
+  options: ResolveOptions,
+): Resolution {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const margin = options.ambiguityMargin ?? DEFAULT_AMBIGUITY_MARGIN;
-  const inc = prepareIncoming(incoming);
 
   // One evaluation per patient id: the best record (identifier hit first, then score) stands for it.
   const best = new Map<string, Evaluation>();

@@ -1,6 +1,6 @@
 import type { AdtEvent } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
-import { type IdentityIndex, resolveIdentity } from "@homeward/identity";
+import { type IdentityIndex, resolveThroughIndex } from "@homeward/identity";
 import { chunkRecords, type OutgoingRecord } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { encounterId, encounterKey } from "./encounter.ts";
@@ -70,7 +70,7 @@ async function matchPart(events: readonly AdtEvent[], deps: MatcherDeps): Promis
   const { data, index } = deps.reference();
   const resolved: ResolvedEvent[] = events.map((event) => ({
     event,
-    resolution: resolveIdentity(event.patient, index.candidatesFor(event.patient), { index }),
+    resolution: resolveThroughIndex(event.patient, index),
   }));
   const keys = new Map<string, { facility: string; visitNumber: string }>();
   const patients = new Set<string>();
@@ -120,7 +120,7 @@ async function mergeIdentities(event: AdtEvent, deps: MatcherDeps): Promise<"mer
   }
   const { index } = deps.reference();
   const prior = { ...event.patient, identifiers: priorIdentifiers };
-  const resolution = resolveIdentity(prior, index.candidatesFor(prior), { index });
+  const resolution = resolveThroughIndex(prior, index);
   if (resolution.outcome !== "match" || resolution.method !== "identifier") return undefined;
   const added = await addIdentifiers(deps.pool, resolution.patientId, event);
   if (added > 0) await deps.referenceChanged();
@@ -130,7 +130,7 @@ async function mergeIdentities(event: AdtEvent, deps: MatcherDeps): Promise<"mer
 /** A merge that would join two roster patients: on adt.unmatched.v1 and in the review queue. */
 async function holdMergeForReview(event: AdtEvent, patientIds: readonly string[], deps: MatcherDeps) {
   const { index } = deps.reference();
-  const scored = resolveIdentity(event.patient, index.candidatesFor(event.patient), { index });
+  const scored = resolveThroughIndex(event.patient, index);
   const candidates = patientIds.map((patientId) => {
     const known =
       scored.outcome === "review" ? scored.candidates.find((c) => c.patientId === patientId) : undefined;
