@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { buildAck, buildNak, hl7Timestamp } from "./ack.ts";
 import { ackCodeFor, ackModeOf, ackWanted } from "./ack-mode.ts";
@@ -101,6 +102,21 @@ describe("buildAck", () => {
   it("formats timestamps in a given zone", () => {
     expect(hl7Timestamp(new Date("2024-07-01T12:00:00Z"), "America/Chicago")).toBe("20240701070000-0500");
     expect(() => hl7Timestamp(now, "Not/AZone")).toThrow(RangeError);
+  });
+
+  it("formats UTC timestamps as luxon does, midnight, month ends and leap days included", () => {
+    const starts = [
+      Date.UTC(2024, 1, 29, 0, 0, 0),
+      Date.UTC(2023, 11, 31, 23, 59, 59),
+      Date.UTC(2025, 0, 1, 9, 5, 7),
+    ];
+    for (let i = 0; i < 2_000; i++) starts.push(Date.UTC(2000, 0, 1) + i * 7_777_777_777);
+    for (const ms of starts) {
+      const date = new Date(ms);
+      expect(hl7Timestamp(date)).toBe(
+        DateTime.fromJSDate(date, { zone: "UTC" }).toFormat("yyyyMMddHHmmssZZZ"),
+      );
+    }
   });
 });
 

@@ -133,6 +133,11 @@ function isBefore25(version: string): boolean {
 
 /** HL7 DTM with seconds and offset, e.g. `20240305143000+0000`. */
 export function hl7Timestamp(now: Date, timeZone = "UTC"): string {
+  // Every ACK carries one; luxon's formatter costs several µs, the UTC getters almost nothing.
+  if (timeZone === "UTC" && !Number.isNaN(now.getTime())) {
+    const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+    return `${now.getUTCFullYear()}${two(now.getUTCMonth() + 1)}${two(now.getUTCDate())}${two(now.getUTCHours())}${two(now.getUTCMinutes())}${two(now.getUTCSeconds())}+0000`;
+  }
   const dt = DateTime.fromJSDate(now, { zone: timeZone });
   if (!dt.isValid) throw new RangeError(`Invalid time zone or date for HL7 timestamp: ${timeZone}`);
   return dt.toFormat("yyyyMMddHHmmssZZZ");
