@@ -376,8 +376,13 @@ function isRejection(error: Hl7Error): boolean {
 
 /** HD-1 (namespace id), or HD-2 when HD-1 is empty, of a raw MSH-3/MSH-4 value. */
 function hd(raw: string, header: Pick<RawHeader, "delimiters">): string {
-  const [ns = "", universal = ""] = raw.split(header.delimiters.component);
-  return ns !== "" ? ns : universal;
+  // indexOf, not split: this runs several times for every message.
+  const c = header.delimiters.component;
+  const first = raw.indexOf(c);
+  if (first === -1) return raw;
+  if (first > 0) return raw.slice(0, first);
+  const second = raw.indexOf(c, first + 1);
+  return raw.slice(first + 1, second === -1 ? raw.length : second);
 }
 
 function rawMessage(msg: IncomingMessage, charset: string): RawAdtRecord["message"] {
@@ -389,13 +394,13 @@ function rawMessage(msg: IncomingMessage, charset: string): RawAdtRecord["messag
 }
 
 function recordHeader(h: RawHeader): RawAdtRecord["header"] {
-  const present = (v: string) => (v === "" ? undefined : v);
-  const entries = {
-    sendingApplication: present(hd(h.sendingApplication, h)),
-    sendingFacility: present(hd(h.sendingFacility, h)),
-    controlId: present(h.controlId),
-    messageType: present(h.messageType),
-    hl7Version: present(h.version),
-  };
-  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+  const header: RawAdtRecord["header"] = {};
+  const sendingApplication = hd(h.sendingApplication, h);
+  const sendingFacility = hd(h.sendingFacility, h);
+  if (sendingApplication !== "") header.sendingApplication = sendingApplication;
+  if (sendingFacility !== "") header.sendingFacility = sendingFacility;
+  if (h.controlId !== "") header.controlId = h.controlId;
+  if (h.messageType !== "") header.messageType = h.messageType;
+  if (h.version !== "") header.hl7Version = h.version;
+  return header;
 }
