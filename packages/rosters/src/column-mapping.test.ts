@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { applyPlan, planColumns } from "./column-mapping.ts";
 import { ROSTER_PRESETS } from "./presets.ts";
+import { requiredFields } from "./roster-row.ts";
 
 describe("planColumns", () => {
   it("matches column names ignoring case, spaces, dashes and underscores, and lists unmapped columns", () => {
     const result = planColumns(
-      "attribution",
+      requiredFields("attribution"),
       ROSTER_PRESETS["payer-attribution"],
       ["MEMBER_ID", "attributed-practice-id", "dob", "Plan Product"],
       { identifierAuthority: "BLUECARE" },
@@ -23,7 +24,7 @@ describe("planColumns", () => {
 
   it("takes the first non-empty of several columns for one field, and context defaults last", () => {
     const result = planColumns(
-      "attribution",
+      requiredFields("attribution"),
       {
         columns: { "Member ID": "identifierValue", "Subscriber ID": "identifierValue", Practice: "practice" },
       },
@@ -38,9 +39,14 @@ describe("planColumns", () => {
   });
 
   it("refuses a header that lacks a required field's column", () => {
-    const result = planColumns("enrollment", ROSTER_PRESETS["cm-enrollment"], ["Member ID", "DOB"], {
-      identifierAuthority: "BLUECARE",
-    });
+    const result = planColumns(
+      requiredFields("enrollment"),
+      ROSTER_PRESETS["cm-enrollment"],
+      ["Member ID", "DOB"],
+      {
+        identifierAuthority: "BLUECARE",
+      },
+    );
     expect(result).toEqual({ ok: false, reason: 'missing required column(s): program (column "Program")' });
   });
 });

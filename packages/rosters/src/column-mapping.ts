@@ -1,55 +1,62 @@
 import { z } from "zod";
-import {
-  type RosterField,
-  RosterField as RosterFieldSchema,
-  type RosterKind,
-  requiredFields,
-} from "./roster-row.ts";
+import { RosterField as RosterFieldSchema } from "./roster-row.ts";
 
 /**
- * How a file's columns become our fields. Several source columns may feed one field (spellings
- * differ between senders); the first non-empty cell wins. Column names match case-insensitively
- * and ignoring spaces, underscores and dashes ("Member ID" = "member_id" = "MEMBERID").
+ * The schema of a mapping onto `fields`: how a file's columns become our fields. Several source
+ * columns may feed one field (spellings differ between senders); the first non-empty cell wins.
+ * Column names match case-insensitively and ignoring spaces, underscores and dashes
+ * ("Member ID" = "member_id" = "MEMBERID").
  */
-export const ColumnMapping = z.object({
-  /** Source column name → our field. */
-  columns: z.record(z.string().min(1), RosterFieldSchema),
-  /** Values used when a field's column is absent or its cell empty (e.g. `identifierType: "MB"`). */
-  defaults: z.partialRecord(RosterFieldSchema, z.string()).optional(),
-});
+export function columnMappingOf<const F extends string>(fields: z.ZodEnum<{ [K in F]: K }>) {
+  return z.object({
+    /** Source column name → our field. */
+    columns: z.record(z.string().min(1), fields),
+    /** Values used when a field's column is absent or its cell empty (e.g. `identifierType: "MB"`). */
+    defaults: z.partialRecord(fields, z.string()).optional(),
+  });
+}
+
+/** A mapping onto the fields `F` of one kind of import. */
+export interface FieldMapping<F extends string> {
+  columns: Record<string, F>;
+  defaults?: Partial<Record<F, string>> | undefined;
+}
+
+/** A roster's column mapping (the `--mapping` file of attribution, panel and enrollment imports). */
+export const ColumnMapping = columnMappingOf(RosterFieldSchema);
 export type ColumnMapping = z.infer<typeof ColumnMapping>;
 
 export const normalizeColumnName = (name: string) => name.replace(/[\s_-]/g, "").toLowerCase();
 
 /** A mapping applied to one file's header. */
-export interface ColumnPlan {
+export interface ColumnPlan<F extends string> {
   /** For each field, the header positions that feed it (in mapping order) and their names as the file spells them. */
-  sources: Map<RosterField, { index: number; column: string }[]>;
-  defaults: Partial<Record<RosterField, string>>;
+  sources: Map<F, { index: number; column: string }[]>;
+  defaults: Partial<Record<F, string>>;
   /** Header columns no mapping entry uses (reported, not fatal: rosters carry extra columns). */
   unmapped: string[];
 }
 
-export type PlanResult = { ok: true; plan: ColumnPlan } | { ok: false; reason: string };
+export type PlanResult<F extends string> = { ok: true; plan: ColumnPlan<F> } | { ok: false; reason: string };
 
 /**
- * Fits `mapping` to `header`. Fails, for the whole file, when a field the kind requires has
- * neither a column nor a default: every row would fail the same way, so refusing early is clearer.
+ * Fits `mapping` to `header`. Fails, for the whole file, when a `required` field has neither a
+ * column nor a default: every row would fail the same way, so refusing early is clearer.
  */
-export function planColumns(
-  kind: RosterKind,
-  mapping: ColumnMapping,
+export function planColumns<F extends string>(
+  required: readonly F[],
+  mapping: FieldMapping<F>,
   header: readonly string[],
-  contextDefaults: Partial<Record<RosterField, string>> = {},
-): PlanResult {
+  contextDefaults: Partial<Record<F, string>> = {},
+): PlanResult<F> {
   const byName = new Map<string, number>();
   header.forEach((name, index) => {
     const key = normalizeColumnName(name);
     if (!byName.has(key)) byName.set(key, index);
   });
-  const sources = new Map<RosterField, { index: number; column: string }[]>();
+  const sources = new Map<F, { index: number; column: string }[]>();
   const used = new Set<number>();
-  for (const [column, field] of Object.entries(mapping.columns)) {
+  for (const [column, field] of Object.entries(mapping.columns) as [string, F][]) {
     const index = byName.get(normalizeColumnName(column));
     if (index === undefined) continue;
     used.add(index);
@@ -57,8 +64,8 @@ export function planColumns(
     list.push({ index, column: header[index] ?? column });
     sources.set(field, list);
   }
-  const defaults = { ...contextDefaults, ...mapping.defaults };
-  const missing = requiredFields(kind).filter((f) => !sources.has(f) && defaults[f] === undefined);
+  const defaults: Partial<Record<F, string>> = { ...contextDefaults, ...mapping.defaults };
+  const missing = required.filter((f) => !sources.has(f) && defaults[f] === undefined);
   if (missing.length > 0) {
     const expected = missing.map((f) => {
       const names = Object.entries(mapping.columns)
@@ -73,12 +80,12 @@ export function planColumns(
 }
 
 /** One record's fields by our names, with where each value came from (for row errors). */
-export function applyPlan(
-  plan: ColumnPlan,
+export function applyPlan<F extends string>(
+  plan: ColumnPlan<F>,
   cells: readonly string[],
-): { values: Partial<Record<RosterField, string>>; columnOf: Partial<Record<RosterField, string>> } {
-  const values: Partial<Record<RosterField, string>> = {};
-  const columnOf: Partial<Record<RosterField, string>> = {};
+): { values: Partial<Record<F, string>>; columnOf: Partial<Record<F, string>> } {
+  const values: Partial<Record<F, string>> = {};
+  const columnOf: Partial<Record<F, string>> = {};
   for (const [field, sources] of plan.sources) {
     for (const { index, column } of sources) {
       const cell = cells[index];
@@ -91,7 +98,7 @@ export function applyPlan(
     const first = sources[0];
     if (values[field] === undefined && first !== undefined) columnOf[field] = first.column;
   }
-  for (const [field, value] of Object.entries(plan.defaults) as [RosterField, string][]) {
+  for (const [field, value] of Object.entries(plan.defaults) as [F, string][]) {
     if (values[field] === undefined) values[field] = value;
   }
   return { values, columnOf };

@@ -17,7 +17,7 @@ export async function startImportRun(
   run: {
     kind: string;
     source: string;
-    organizationId: string;
+    organizationId: string | null;
     fileName: string | null;
     preset: string | null;
     asOf: string;

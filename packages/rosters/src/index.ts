@@ -1,5 +1,6 @@
-export { ColumnMapping, normalizeColumnName } from "./column-mapping.ts";
+export { ColumnMapping, type FieldMapping, normalizeColumnName } from "./column-mapping.ts";
 export { type CombinedHighRiskEntry, combinedHighRiskList } from "./combined-high-risk-list.ts";
+export { type ImportProgress, type ImportReport, RosterImportError } from "./csv-import.ts";
 export { MAX_STORED_ERRORS, type RowError } from "./import-runs.ts";
 export { addPatientIdentifiers, type IdentifierToTeach } from "./patient-identifiers.ts";
 export {
@@ -9,13 +10,23 @@ export {
   type RosterPreset,
   type RosterPresetName,
 } from "./presets.ts";
+export { type ImportReferenceOptions, importReferenceList } from "./reference-import.ts";
 export {
-  type ImportProgress,
-  type ImportReport,
-  type ImportRosterOptions,
-  importRoster,
-  RosterImportError,
-} from "./roster-import.ts";
+  AnyReferenceMapping,
+  DEFAULT_REFERENCE_PRESET,
+  findReferencePreset,
+  REFERENCE_MAPPINGS,
+  REFERENCE_PRESETS,
+  type ReferencePresetName,
+} from "./reference-presets.ts";
+export {
+  ConsentDecision,
+  ConsentField,
+  NotificationRuleField,
+  ReferenceKind,
+  SensitiveFacilityField,
+} from "./reference-rows.ts";
+export { type ImportRosterOptions, importRoster } from "./roster-import.ts";
 export {
   AttributionRow,
   EnrollmentRow,

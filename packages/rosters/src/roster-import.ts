@@ -1,31 +1,23 @@
 import type { Readable } from "node:stream";
-import { type Pool, REFERENCE_CHANGED_CHANNEL } from "@homeward/db";
-import { type ColumnMapping, type ColumnPlan, planColumns } from "./column-mapping.ts";
-import { readCsvRecords } from "./csv-records.ts";
-import { mergeEffectiveDated } from "./effective-dated-merge.ts";
+import type { Pool } from "@homeward/db";
+import type { ColumnMapping } from "./column-mapping.ts";
 import {
-  finishImportRun,
-  type ImportCounts,
-  type RowError,
-  startImportRun,
-  storeRowErrors,
-} from "./import-runs.ts";
+  countValid,
+  type ErrorLog,
+  type ImportProgress,
+  type ImportReport,
+  RosterImportError,
+  runCsvImport,
+} from "./csv-import.ts";
+import { mergeEffectiveDated } from "./effective-dated-merge.ts";
 import { DEFAULT_PRESET, findPreset, type RosterPresetName } from "./presets.ts";
 import { loadReferenceLookup } from "./reference-lookup.ts";
 import { rejectDuplicates, resolvePatients } from "./resolve-patients.ts";
-import type { RosterField, RosterKind } from "./roster-row.ts";
+import { type RosterField, type RosterKind, requiredFields } from "./roster-row.ts";
 import { checkRow, type RowCheck } from "./row-check.ts";
 import type { SqlClient } from "./sql-client.ts";
-import { createStage, StageWriter } from "./staging.ts";
+import { ROSTER_STAGE } from "./staging.ts";
 import { parseRosterDate } from "./values.ts";
-
-export interface ImportProgress {
-  phase: "reading" | "merging" | "done";
-  /** Data rows read so far (header excluded). */
-  rowsRead: number;
-  /** Bytes of the file consumed so far, for a bar against the file size. */
-  bytesRead: number;
-}
 
 export interface ImportRosterOptions {
   pool: Pool;
@@ -51,29 +43,6 @@ export interface ImportRosterOptions {
   /** Rows per staging INSERT. */
   batchSize?: number;
 }
-
-export interface ImportReport extends ImportCounts {
-  /** The `import_runs` row. */
-  runId: string;
-  status: "completed" | "rejected";
-  dryRun: boolean;
-  patientsCreated: number;
-  /** Rows refused (a row can carry several errors). */
-  rejectedRows: number;
-  /** The first `maxReportedErrors` errors in line order. */
-  errors: RowError[];
-  /** Header columns the mapping ignores. */
-  unmappedColumns: string[];
-  /** Why the whole file was refused (status `rejected`). */
-  message?: string;
-}
-
-/** A mistake in how the import was called (unknown organization, preset or date): nothing was started. */
-export class RosterImportError extends Error {
-  override name = "RosterImportError";
-}
-
-const PROGRESS_EVERY = 5_000;
 
 /**
  * Imports one roster file: streams and validates every row (a bad row becomes a row error, never
@@ -104,138 +73,33 @@ export async function importRoster(opts: ImportRosterOptions): Promise<ImportRep
   const org = lookup.organization(opts.organization);
   if (org === undefined) throw new RosterImportError(`unknown organization: ${opts.organization}`);
 
-  const dryRun = opts.dryRun ?? false;
-  const maxReported = opts.maxReportedErrors ?? 100;
-  const runId = await startImportRun(pool, {
-    kind,
-    source,
-    organizationId: org.id,
-    fileName: opts.fileName ?? null,
-    preset: presetName,
-    asOf,
-    dryRun,
-  });
   const contextDefaults: Partial<Record<RosterField, string>> = { identifierAuthority: org.code };
   if (org.kind === "practice" && kind !== "attribution") contextDefaults.practice = org.code;
-
-  const errors = new ErrorLog();
-  let read = 0;
-  let rejectedRows = 0;
-  let bytesRead = 0;
-  let plan: ColumnPlan | undefined;
-  let rejection: string | undefined;
-  const report = (phase: ImportProgress["phase"]) => opts.onProgress?.({ phase, rowsRead: read, bytesRead });
-
-  const client = await pool.connect();
-  let counts = {
-    inserted: 0,
-    updated: 0,
-    ended: 0,
-    unchanged: 0,
-    patientsCreated: 0,
-    valid: 0,
-    lateRejected: 0,
-  };
-  try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('homeward.roster:' || $1))", [source]);
-    await createStage(client);
-    const stage = new StageWriter(client, opts.batchSize ?? 5_000);
-    const check: RowCheck = { kind, lookup, listedBy: org };
-    for await (const record of readCsvRecords(opts.input)) {
-      if (record.kind === "header") {
-        const planned = planColumns(kind, mapping, record.cells, contextDefaults);
-        if (!planned.ok) {
-          rejection = planned.reason;
-          opts.input.destroy();
-          break;
-        }
-        plan = planned.plan;
-        continue;
-      }
-      read++;
-      bytesRead = Math.max(bytesRead, record.bytes);
-      if (read % PROGRESS_EVERY === 0) report("reading");
-      if (record.kind === "broken") {
-        rejectedRows++;
-        errors.add({ line: record.line, column: null, value: null, reason: record.reason });
-        continue;
-      }
-      if (plan === undefined) continue;
-      const result = checkRow(check, plan, record.line, record.cells);
-      if (result.errors.length > 0) {
-        rejectedRows++;
-        for (const e of result.errors) errors.add(e);
-      }
-      if (result.stage !== undefined) await stage.add(result.stage);
-    }
-    if (plan === undefined && rejection === undefined) rejection = "the file has no header row";
-    if (rejection !== undefined) {
-      await client.query("ROLLBACK");
-    } else {
-      await stage.flush();
-      report("merging");
-      counts = await mergeStage(client, kind, { source, asOf, runId, listedBy: org.id }, errors);
-      rejectedRows += counts.lateRejected;
-      // The NOTIFY is delivered at COMMIT (and dropped by a dry run's ROLLBACK): matchers reload.
-      if (!dryRun) await client.query(`NOTIFY ${REFERENCE_CHANGED_CHANNEL}`);
-      await client.query(dryRun ? "ROLLBACK" : "COMMIT");
-    }
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    client.release();
-    await finishImportRun(pool, runId, {
-      status: "failed",
-      read,
-      valid: 0,
-      inserted: 0,
-      updated: 0,
-      ended: 0,
-      unchanged: 0,
-      errorCount: errors.count,
-      message: err instanceof Error ? err.message : String(err),
-    }).catch(() => {});
-    throw err;
-  }
-  client.release();
-
-  const status = rejection === undefined ? "completed" : "rejected";
-  await storeRowErrors(pool, runId, errors.kept);
-  const totals: ImportCounts = {
-    read,
-    valid: counts.valid,
-    inserted: counts.inserted,
-    updated: counts.updated,
-    ended: counts.ended,
-    unchanged: counts.unchanged,
-    errorCount: errors.count,
-  };
-  await finishImportRun(pool, runId, { status, ...totals, message: rejection ?? null });
-  report("done");
-  return {
-    runId,
-    status,
-    dryRun,
-    ...totals,
-    patientsCreated: counts.patientsCreated,
-    rejectedRows,
-    errors: errors.sorted().slice(0, maxReported),
-    unmappedColumns: plan?.unmapped ?? [],
-    ...(rejection === undefined ? {} : { message: rejection }),
-  };
-}
-
-/** Counts every error, keeps the first `MAX_STORED_ERRORS`-worth for storage and the report. */
-class ErrorLog {
-  count = 0;
-  readonly kept: RowError[] = [];
-  add(e: RowError): void {
-    this.count++;
-    if (this.kept.length < 10_000) this.kept.push(e);
-  }
-  sorted(): RowError[] {
-    return [...this.kept].sort((a, b) => a.line - b.line);
-  }
+  const check: RowCheck = { kind, lookup, listedBy: org };
+  return runCsvImport({
+    pool,
+    input: opts.input,
+    run: {
+      kind,
+      source,
+      organizationId: org.id,
+      fileName: opts.fileName ?? null,
+      preset: presetName,
+      asOf,
+      dryRun: opts.dryRun ?? false,
+    },
+    lockKey: `homeward.roster:${source}`,
+    required: requiredFields(kind),
+    mapping,
+    contextDefaults,
+    stage: ROSTER_STAGE,
+    checkRow: (plan, line, cells) => checkRow(check, plan, line, cells),
+    merge: (client, { runId, errors }) =>
+      mergeStage(client, kind, { source, asOf, runId, listedBy: org.id }, errors),
+    onProgress: opts.onProgress,
+    maxReportedErrors: opts.maxReportedErrors,
+    batchSize: opts.batchSize,
+  });
 }
 
 const FIELD_LABEL = { identifierValue: "identifier", secondaryIdentifierValue: "second identifier" } as const;
@@ -246,16 +110,12 @@ async function mergeStage(
   ctx: { source: string; asOf: string; runId: string; listedBy: string },
   errors: ErrorLog,
 ) {
-  await client.query("ANALYZE roster_stage");
   const late = await rejectDuplicates(client, kind === "enrollment" ? "program" : "practice_org_id");
   const { created, conflicts } = await resolvePatients(client);
   for (const e of [...late, ...conflicts]) {
     errors.add({ line: e.line, column: `(${FIELD_LABEL[e.field]})`, value: e.value, reason: e.reason });
   }
-  const { rows } = await client.query<{ n: string }>(
-    "SELECT count(*)::text AS n FROM roster_stage WHERE valid",
-  );
-  const valid = Number(rows[0]?.n ?? 0);
+  const valid = await countValid(client, "roster_stage");
   const merge = { source: ctx.source, asOf: ctx.asOf, runId: ctx.runId, endMissing: valid > 0 };
   let counts: Awaited<ReturnType<typeof mergeEffectiveDated>>;
   if (kind === "enrollment") {

@@ -8,6 +8,7 @@ import {
   type RosterKind,
   rowSchema,
 } from "./roster-row.ts";
+import { rowErrorsOf } from "./row-errors.ts";
 import type { StageRow } from "./staging.ts";
 
 export interface RowCheck {
@@ -25,7 +26,7 @@ export interface RowCheck {
  */
 export function checkRow(
   check: RowCheck,
-  plan: ColumnPlan,
+  plan: ColumnPlan<RosterField>,
   line: number,
   cells: readonly string[],
 ): { errors: RowError[]; stage?: StageRow } {
@@ -38,14 +39,7 @@ export function checkRow(
   });
   const parsed = rowSchema(check.kind).safeParse(values);
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => {
-      const field = issue.path[0];
-      const reason = issue.code === "invalid_type" && issue.input === undefined ? "required" : issue.message;
-      return typeof field === "string"
-        ? errorAt(field as RosterField, reason)
-        : { line, column: null, value: null, reason };
-    });
-    return { errors, ...identifierOnly(line, values) };
+    return { errors: rowErrorsOf(parsed.error, line, values, columnOf), ...identifierOnly(line, values) };
   }
   const row = parsed.data;
 

@@ -7,10 +7,76 @@ import type { SqlClient } from "./sql-client.ts";
  * take seconds to stage rather than hours.
  */
 
-const STAGE_COLUMNS = {
-  line: "integer",
-  /** False for rows that failed validation but named a patient: kept so that patient is not ended. */
-  valid: "boolean",
+export type StageValue = string | number | boolean | null;
+/** One staged row: its line, whether it passed validation, and the kind's own columns. */
+export type StageRowOf<C extends string> = Partial<Record<C, StageValue>> & { line: number; valid: boolean };
+
+/**
+ * A stage's name and columns (name → SQL type), constants of this package, never user input.
+ * Every stage also has `line integer` and `valid boolean` (false for rows that failed validation
+ * but are kept for what they name, e.g. a patient who must not be ended for a typo on the line).
+ */
+export class StageTable<C extends string> {
+  private readonly names: readonly (C | "line" | "valid")[];
+  private readonly types: Record<C | "line" | "valid", string>;
+  private readonly insertSql: string;
+
+  constructor(
+    readonly name: string,
+    columns: Record<C, string>,
+  ) {
+    this.types = { line: "integer", valid: "boolean", ...columns };
+    this.names = Object.keys(this.types) as (C | "line" | "valid")[];
+    this.insertSql = `INSERT INTO ${name} (${this.names.join(", ")})
+      SELECT * FROM unnest(${this.names.map((n, i) => `$${i + 1}::${this.types[n]}[]`).join(", ")})`;
+  }
+
+  async create(client: SqlClient): Promise<void> {
+    const columns = this.names.map((n) => `${n} ${this.types[n]}`).join(", ");
+    await client.query(`CREATE TEMP TABLE ${this.name} (${columns}) ON COMMIT DROP`);
+  }
+
+  writer(client: SqlClient, batchSize: number): StageWriter<C> {
+    return new StageWriter(client, this.names, this.insertSql, batchSize);
+  }
+}
+
+/** Collects rows column by column and writes them to the stage `batchSize` at a time. */
+export class StageWriter<C extends string> {
+  private columns: Map<string, StageValue[]>;
+  private size = 0;
+
+  constructor(
+    private readonly client: SqlClient,
+    private readonly names: readonly (C | "line" | "valid")[],
+    private readonly insertSql: string,
+    private readonly batchSize: number,
+  ) {
+    this.columns = this.empty();
+  }
+
+  private empty(): Map<string, StageValue[]> {
+    return new Map(this.names.map((n) => [n, []]));
+  }
+
+  async add(row: StageRowOf<C>): Promise<void> {
+    const values = row as Partial<Record<string, StageValue>>;
+    for (const name of this.names) this.columns.get(name)?.push(values[name] ?? null);
+    this.size++;
+    if (this.size >= this.batchSize) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    const params = this.names.map((n) => this.columns.get(n) ?? []);
+    this.columns = this.empty();
+    this.size = 0;
+    await this.client.query(this.insertSql, params);
+  }
+}
+
+/** Where a roster's rows wait for the merge. */
+export const ROSTER_STAGE = new StageTable("roster_stage", {
   id_value: "text",
   id_type: "text",
   id_authority: "text",
@@ -38,43 +104,7 @@ const STAGE_COLUMNS = {
   goal_met: "boolean",
   plan_risk_score: "numeric",
   practice_flag: "boolean",
-} as const;
+});
 
-export type StageColumn = keyof typeof STAGE_COLUMNS;
-export type StageValue = string | number | boolean | null;
-export type StageRow = Partial<Record<StageColumn, StageValue>> & { line: number; valid: boolean };
-
-const NAMES = Object.keys(STAGE_COLUMNS) as StageColumn[];
-
-export async function createStage(client: SqlClient): Promise<void> {
-  const columns = NAMES.map((n) => `${n} ${STAGE_COLUMNS[n]}`).join(", ");
-  await client.query(`CREATE TEMP TABLE roster_stage (${columns}) ON COMMIT DROP`);
-}
-
-const INSERT_SQL = `INSERT INTO roster_stage (${NAMES.join(", ")})
-  SELECT * FROM unnest(${NAMES.map((n, i) => `$${i + 1}::${STAGE_COLUMNS[n]}[]`).join(", ")})`;
-
-/** Collects rows column by column and writes them to the stage `batchSize` at a time. */
-export class StageWriter {
-  private columns = new Map<StageColumn, StageValue[]>(NAMES.map((n) => [n, []]));
-  private size = 0;
-
-  constructor(
-    private readonly client: SqlClient,
-    private readonly batchSize: number,
-  ) {}
-
-  async add(row: StageRow): Promise<void> {
-    for (const name of NAMES) this.columns.get(name)?.push(row[name] ?? null);
-    this.size++;
-    if (this.size >= this.batchSize) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.size === 0) return;
-    const params = NAMES.map((n) => this.columns.get(n) ?? []);
-    this.columns = new Map(NAMES.map((n) => [n, []]));
-    this.size = 0;
-    await this.client.query(INSERT_SQL, params);
-  }
-}
+/** A staged roster row. */
+export type StageRow = StageRowOf<typeof ROSTER_STAGE extends StageTable<infer C> ? C : never>;

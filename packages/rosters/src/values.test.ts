@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { cellPhone, cellRiskTier, cellSex, isValidNpi, parseRosterDate } from "./values.ts";
+import {
+  cellList,
+  cellPhone,
+  cellRiskTier,
+  cellSex,
+  isValidNpi,
+  parseRosterDate,
+  riskTierOf,
+} from "./values.ts";
 
 describe("parseRosterDate", () => {
   it("reads ISO, US and compact dates", () => {
@@ -33,5 +41,20 @@ describe("cells", () => {
     ]);
     expect(cellRiskTier.parse("Priority III")).toBe("III");
     expect(cellRiskTier.safeParse("IV").success).toBe(false);
+  });
+});
+
+describe("cellList", () => {
+  const tiers = cellList((v) => riskTierOf(v) ?? { error: `not a tier: ${v}` });
+  it("splits on ; | , and line breaks, without repeats, sorted", () => {
+    expect(tiers.parse("III; 1|Priority II, I\nTier 3")).toEqual(["I", "II", "III"]);
+  });
+  it("reads *, all and any as no restriction", () => {
+    for (const any of ["*", "All", " ANY "]) expect(tiers.parse(any)).toBeUndefined();
+  });
+  it("refuses the list with every bad item named", () => {
+    const result = tiers.safeParse("I; IV; V");
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe("not a tier: IV; not a tier: V");
   });
 });

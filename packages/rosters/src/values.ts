@@ -127,15 +127,20 @@ const TIERS: Record<string, "I" | "II" | "III"> = {
   "3": "III",
 };
 
+/** Risk tier Priority I/II/III from `I`, `1`, `Priority I`, `Tier 2`...; `undefined` for anything else. */
+export function riskTierOf(text: string): "I" | "II" | "III" | undefined {
+  const key = text
+    .trim()
+    .toUpperCase()
+    .replace(/^(PRIORITY|TIER)\s*/, "");
+  return TIERS[key];
+}
+
 /** Risk tier Priority I/II/III, written `I`, `1`, `Priority I`, `Tier 2`... */
 export const cellRiskTier = z.preprocess(
   blankToUndefined,
   z.string().transform((v, ctx) => {
-    const key = v
-      .trim()
-      .toUpperCase()
-      .replace(/^(PRIORITY|TIER)\s*/, "");
-    const tier = TIERS[key];
+    const tier = riskTierOf(v);
     if (tier === undefined) {
       ctx.addIssue({ code: "custom", message: "not a risk tier (I, II or III)" });
       return z.NEVER;
@@ -178,6 +183,37 @@ export function cellEnum<const T extends string>(values: readonly T[], aliases: 
         return z.NEVER;
       }
       return found;
+    }),
+  );
+}
+
+/** Words that, alone in a list cell, mean "no restriction" (as an empty cell does). */
+const ANY = new Set(["*", "ALL", "ANY"]);
+
+/**
+ * A list in one cell, its items separated by `;`, `|` or `,` (the cell quoted) or line breaks:
+ * trimmed, each turned into its stored form by `item` (or refused with the reason it gives),
+ * without repeats, sorted so that the same list written in another order is the same list.
+ * An empty cell, `*`, `all` or `any` is `undefined`: no restriction.
+ */
+export function cellList(item: (text: string) => string | { error: string }) {
+  return z.preprocess(
+    blankToUndefined,
+    z.string().transform((v, ctx) => {
+      if (ANY.has(v.trim().toUpperCase())) return undefined;
+      const items = new Set<string>();
+      const refused: string[] = [];
+      for (const part of v.split(/[;|,\n]/)) {
+        if (part.trim() === "") continue;
+        const parsed = item(part.trim());
+        if (typeof parsed === "string") items.add(parsed);
+        else refused.push(parsed.error);
+      }
+      if (refused.length > 0) {
+        ctx.addIssue({ code: "custom", message: refused.join("; ") });
+        return z.NEVER;
+      }
+      return items.size === 0 ? undefined : [...items].sort();
     }),
   );
 }

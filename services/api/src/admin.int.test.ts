@@ -267,3 +267,179 @@ describe("GET /api/admin/access-log", () => {
     ).toEqual([t.ids.pA1, t.ids.pB1].sort());
   });
 });
+
+const uploadAs = (as: "adminA" | "root", path: string, query: string, body: string) =>
+  t.call(as, {
+    method: "POST",
+    url: `/api/admin/${path}/import?${query}`,
+    headers: { "content-type": "text/csv" },
+    payload: body,
+  });
+
+describe("POST /api/admin/consents/import", () => {
+  const CONSENTS = [
+    "MRN,ID Type,DOB,Decision,Organization,Effective Date",
+    "SFM-1001,MR,1958-04-12,opt-out,,2026-03-01", // 2: A's patient, for A
+    "SFM-1002,MR,,opt-out,RVP,2026-03-01", // 3: for another practice
+    "SFM-4040,MR,,opt-out,,2026-03-01", // 4: nobody
+    "SFM-1002,MR,,sometimes,,2026-03-01", // 5: not a decision
+    "",
+  ].join("\n");
+
+  it("dry-runs, then records a practice's opt-outs, refusing rows with line, column, value and reason", async () => {
+    const dry = await uploadAs("adminA", "consents", "org=SFM&dryRun=true", CONSENTS);
+    expect(dry.statusCode).toBe(200);
+    expect(dry.json()).toMatchObject({ dryRun: true, read: 4, valid: 1, inserted: 1, errorCount: 3 });
+    expect((await t.pool.query("SELECT 1 FROM consents")).rowCount).toBe(0);
+
+    const res = await uploadAs("adminA", "consents", "org=SFM&source=sfm-consents&fileName=c.csv", CONSENTS);
+    expect(res.json()).toMatchObject({ status: "completed", dryRun: false, inserted: 1, errorCount: 3 });
+    expect(res.json().errors).toEqual([
+      { line: 3, column: "Organization", value: "RVP", reason: "you may record consents for SFM only" },
+      {
+        line: 4,
+        column: "MRN",
+        value: "SFM-4040",
+        reason: "unknown patient (no patient of SFM has this identifier)",
+      },
+      { line: 5, column: "Decision", value: "sometimes", reason: "not one of opt_out, opt_in" },
+    ]);
+    const { rows } = await t.pool.query(
+      `SELECT patient_id::text, decision, organization_id::text, to_char(effective_from, 'YYYY-MM-DD') AS from,
+              recorded_by, source FROM consents`,
+    );
+    expect(rows).toEqual([
+      {
+        patient_id: t.ids.pA1,
+        decision: "opt_out",
+        organization_id: t.ids.practiceA,
+        from: "2026-03-01",
+        recorded_by: `user:${decodeJwt(t.tokens.adminA).sub}`,
+        source: "sfm-consents",
+      },
+    ]);
+    const again = await uploadAs("adminA", "consents", "org=SFM&source=sfm-consents", CONSENTS);
+    expect(again.json()).toMatchObject({ inserted: 0, unchanged: 1 });
+    const audit = await t.pool.query(
+      "SELECT action, organization_id::text FROM audit_log WHERE action LIKE 'consent.%' ORDER BY id",
+    );
+    expect(audit.rows).toEqual([
+      { action: "consent.dry-run", organization_id: t.ids.practiceA },
+      { action: "consent.import", organization_id: t.ids.practiceA },
+      { action: "consent.import", organization_id: t.ids.practiceA },
+    ]);
+    const runs = await t.call("adminA", { url: "/api/admin/import-runs" });
+    expect(runs.json().items[0]).toMatchObject({ kind: "consent", source: "sfm-consents", inserted: 0 });
+  });
+
+  it("a system admin records an opt-out for every organization; a JSON body or a preset of another kind is refused", async () => {
+    const res = await uploadAs(
+      "root",
+      "consents",
+      "org=RVP",
+      "MRN,ID Type,Decision,Organization\nRVP-2001,MR,opt_out,ALL\n",
+    );
+    expect(res.json()).toMatchObject({ inserted: 1, errorCount: 0 });
+    const scope = await t.pool.query("SELECT organization_id FROM consents WHERE patient_id = $1", [
+      t.ids.pB1,
+    ]);
+    expect(scope.rows).toEqual([{ organization_id: null }]);
+    const json = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/consents/import?org=SFM",
+      payload: { rows: [] },
+    });
+    expect(json.statusCode).toBe(415);
+    expect(
+      (await uploadAs("adminA", "consents", "org=SFM&preset=notification-rules", "x\n")).statusCode,
+    ).toBe(400);
+  });
+});
+
+describe("POST /api/admin/notification-rules/import", () => {
+  const RULES = [
+    "Recipient Email,Recipient Role,Event Kinds,Risk Tiers,Channel",
+    "cm@sfm.example,,ed-arrival;ed-discharge,I,pager", // 2
+    ",pcp,inpatient-admit,,email", // 3
+    "cm@rvp.example,,ed-arrival,,email", // 4: another practice's care manager
+    ",pcp,er-visit,,email", // 5: not an event kind
+    "",
+  ].join("\n");
+
+  it("imports the practice's rules with their row errors; the same file twice adds nothing", async () => {
+    const res = await uploadAs("adminA", "notification-rules", "org=SFM", RULES);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: "completed", read: 4, valid: 2, inserted: 2, errorCount: 2 });
+    expect(res.json().errors.map((e: { line: number; column: string }) => [e.line, e.column])).toEqual([
+      [4, "Recipient Email"],
+      [5, "Event Kinds"],
+    ]);
+    expect(res.json().errors[0].reason).toBe(
+      "unknown recipient (no active recipient of SFM has this e-mail)",
+    );
+    const again = await uploadAs("adminA", "notification-rules", "org=SFM", RULES);
+    expect(again.json()).toMatchObject({ inserted: 0, unchanged: 2, ended: 0 });
+    const { rows } = await t.pool.query(
+      `SELECT recipient_id::text, recipient_role, event_kinds, risk_tiers, channel, active
+         FROM notification_rules WHERE organization_id = $1 ORDER BY id`,
+      [t.ids.practiceA],
+    );
+    expect(rows).toEqual([
+      {
+        recipient_id: t.ids.cmA,
+        recipient_role: null,
+        event_kinds: ["ed-arrival", "ed-discharge"],
+        risk_tiers: ["I"],
+        channel: "pager",
+        active: true,
+      },
+      {
+        recipient_id: null,
+        recipient_role: "pcp",
+        event_kinds: ["inpatient-admit"],
+        risk_tiers: null,
+        channel: "email",
+        active: true,
+      },
+    ]);
+    const replaced = await uploadAs("adminA", "notification-rules", "org=SFM", "Role\npcp\n");
+    expect(replaced.json()).toMatchObject({ inserted: 1, ended: 2 });
+  });
+});
+
+describe("POST /api/admin/sensitive-facilities/import", () => {
+  const PLACES = "Sending Facility,Location,Reason\nHARBORRECOVERY,,42 CFR Part 2\nMERCYGEN,DETOX-4,\n";
+
+  it("is for system admins only; their import is system-wide and shows in their import runs", async () => {
+    expect((await uploadAs("adminA", "sensitive-facilities", "", PLACES)).statusCode).toBe(403);
+    const res = await uploadAs("root", "sensitive-facilities", "source=state-list", PLACES);
+    expect(res.json()).toMatchObject({ status: "completed", inserted: 2, errorCount: 0 });
+    const { rows } = await t.pool.query(
+      "SELECT sending_facility, location, reason, active, source FROM sensitive_facilities ORDER BY id",
+    );
+    expect(rows).toEqual([
+      {
+        sending_facility: "HARBORRECOVERY",
+        location: "",
+        reason: "42 CFR Part 2",
+        active: true,
+        source: "state-list",
+      },
+      {
+        sending_facility: "MERCYGEN",
+        location: "DETOX-4",
+        reason: "42 CFR Part 2",
+        active: true,
+        source: "state-list",
+      },
+    ]);
+    const rootRuns = await t.call("root", { url: "/api/admin/import-runs" });
+    expect(rootRuns.json().items[0]).toMatchObject({ kind: "sensitive-facility", organizationId: null });
+    const adminRuns = await t.call("adminA", { url: "/api/admin/import-runs" });
+    expect(adminRuns.json().items.map((r: { kind: string }) => r.kind)).not.toContain("sensitive-facility");
+    const audit = await t.pool.query(
+      "SELECT organization_id FROM audit_log WHERE action = 'sensitive-facility.import'",
+    );
+    expect(audit.rows).toEqual([{ organization_id: null }]);
+  });
+});

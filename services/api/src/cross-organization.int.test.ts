@@ -113,6 +113,37 @@ const PROBES: Record<string, Probe | null> = {
     }),
     expect: [404],
   },
+  "POST /api/admin/consents/import": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/consents/import?org=RVP",
+      headers: { "content-type": "text/csv" },
+      payload: "MRN,ID Type,Decision\nRVP-2001,MR,opt_out\n",
+    }),
+    expect: [404],
+  },
+  "POST /api/admin/notification-rules/import": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/notification-rules/import?org=RVP",
+      headers: { "content-type": "text/csv" },
+      payload: "Role\npcp\n",
+    }),
+    expect: [404],
+  },
+  // System-wide reference data: system admins only.
+  "POST /api/admin/sensitive-facilities/import": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/sensitive-facilities/import",
+      headers: { "content-type": "text/csv" },
+      payload: "Sending Facility\nRVPCLINIC\n",
+    }),
+    expect: [403],
+  },
   "GET /api/admin/import-runs": {
     as: "adminA",
     request: () => ({ url: `/api/admin/import-runs?organizationId=${t.ids.practiceB}` }),
@@ -249,6 +280,11 @@ async function snapshotOfB() {
     runs: await q("SELECT * FROM import_runs WHERE organization_id = $1", [t.ids.practiceB]),
     identifiers: await q("SELECT * FROM patient_identifiers WHERE patient_id = $1 ORDER BY id", [t.ids.pB1]),
     reviews: await q("SELECT * FROM match_reviews ORDER BY event_id"),
+    consents: await q("SELECT * FROM consents WHERE patient_id = $1 ORDER BY id", [t.ids.pB1]),
+    rules: await q("SELECT * FROM notification_rules WHERE organization_id = $1 ORDER BY id", [
+      t.ids.practiceB,
+    ]),
+    sensitive: await q("SELECT * FROM sensitive_facilities ORDER BY id"),
   };
 }
 
@@ -297,6 +333,29 @@ describe("practice A cannot read or change practice B's data", () => {
         expect({ route, leaked: res.body.includes(marker) }).toEqual({ route, leaked: false });
       probe.check?.(res);
     }
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
+  it("A's own reference imports cannot reach B's patients or people, nor tell that they exist", async () => {
+    const before = await snapshotOfB();
+    const consent = (mrn: string, authority: string) =>
+      t.call("adminA", {
+        method: "POST",
+        url: "/api/admin/consents/import?org=SFM",
+        headers: { "content-type": "text/csv" },
+        payload: `MRN,ID Type,ID Authority,Decision\n${mrn},MR,${authority},opt_out\n`,
+      });
+    const bPatient = (await consent("RVP-2001", "RVP")).json();
+    const nobody = (await consent("RVP-9999", "RVP")).json();
+    expect(bPatient).toMatchObject({ inserted: 0, errorCount: 1 });
+    expect(bPatient.errors[0].reason).toBe(nobody.errors[0].reason);
+    const rule = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/notification-rules/import?org=SFM",
+      headers: { "content-type": "text/csv" },
+      payload: "Recipient Email\ncm@rvp.example\n",
+    });
+    expect(rule.json()).toMatchObject({ inserted: 0, errorCount: 1 });
     expect(await snapshotOfB()).toEqual(before);
   });
 

@@ -21,6 +21,11 @@ beforeAll(async () => {
     `INSERT INTO organizations (kind, code, name) VALUES
        ('practice', 'RIVERSIDE', 'Riverside Family Medicine'), ('health_plan', 'BLUECARE', 'BlueCare Medicaid')`,
   );
+  await pool.query(
+    `INSERT INTO recipients (organization_id, role, display_name, email, time_zone)
+     SELECT id, 'care_manager', 'Care Manager', 'cm@riverside.example', 'America/New_York' FROM organizations
+      WHERE code = 'RIVERSIDE'`,
+  );
 });
 afterAll(async () => {
   await pool?.end();
@@ -97,6 +102,72 @@ describe("import CLI", () => {
     expect(ok.stdout).toContain("0 inserted, 0 updated, 1 ended, 1 unchanged");
     const usage = await importCli(["--kind", "roster", "--file", file]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("--kind must be attribution, panel or enrollment");
+    expect(usage.stderr).toContain(
+      "--kind must be attribution, panel, enrollment, consent, sensitive-facility or notification-rule",
+    );
+  });
+});
+
+describe("import CLI, reference lists", () => {
+  it("imports consents by member id: summary, row errors, exit 1; the same file again changes nothing", async () => {
+    const file = rosterFile("consents.csv", [
+      "Member ID,Decision,Effective Date",
+      "M1,opt-out,2024-04-15",
+      "M404,opt-out,2024-04-15",
+    ]);
+    const args = ["--kind", "consent", "--org", "BLUECARE", "--file", file, "--as-of", "2024-05-01"];
+    const first = await importCli(args);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain("consent list consent as of 2024-05-01");
+    expect(first.stdout).toContain(
+      "2 read, 1 valid: 1 inserted, 0 updated, 0 opt-outs closed, 0 unchanged; 1 errors in 1 rows",
+    );
+    expect(first.stdout).toContain(
+      'line 3, Member ID "M404": unknown patient (no patient has this identifier)',
+    );
+    const again = await importCli([...args, "--errors", "0"]);
+    expect(again.stdout).toContain("1 valid: 0 inserted, 0 updated, 0 opt-outs closed, 1 unchanged");
+    expect(again.stdout).toContain("… and 1 more (import_row_errors)");
+    const { rows } = await pool.query("SELECT decision, source FROM consents");
+    expect(rows).toEqual([{ decision: "opt_out", source: "consent" }]);
+  });
+
+  it("imports notification rules with the contracts' event kinds, and refuses an unknown kind", async () => {
+    const file = rosterFile("rules.csv", [
+      "Recipient Email,Event Kinds,Risk Tiers,Channel",
+      "cm@riverside.example,ed-arrival;inpatient-admit,I,pager",
+      "cm@riverside.example,ed-arrived,,email",
+    ]);
+    const result = await importCli(["--kind", "notification-rule", "--org", "RIVERSIDE", "--file", file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("notification rules of RIVERSIDE (notification-rule)");
+    expect(result.stdout).toMatch(
+      /line 3, Event Kinds "ed-arrived": not an event kind: ed-arrived \(one of ed-arrival, /,
+    );
+    const { rows } = await pool.query("SELECT event_kinds, risk_tiers, channel FROM notification_rules");
+    expect(rows).toEqual([
+      { event_kinds: ["ed-arrival", "inpatient-admit"], risk_tiers: ["I"], channel: "pager" },
+    ]);
+  });
+
+  it("imports sensitive facilities without --org (exit 0, dry run first), and exits 2 with one", async () => {
+    const file = rosterFile("part2.csv", ["Facility,Location,Reason", "HARBORRECOVERY,,42 CFR Part 2"]);
+    const base = ["--kind", "sensitive-facility", "--source", "state-list", "--file", file];
+    const dry = await importCli([...base, "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("sensitive-facility list state-list as of");
+    expect(dry.stdout).toContain("(dry run: nothing written)");
+    expect((await pool.query("SELECT 1 FROM sensitive_facilities")).rowCount).toBe(0);
+    const real = await importCli(base);
+    expect(real.code).toBe(0);
+    expect(real.stdout).toContain(
+      "1 read, 1 valid: 1 inserted, 0 updated, 0 deactivated, 0 unchanged; 0 errors",
+    );
+    const withOrg = await importCli([...base, "--org", "BLUECARE"]);
+    expect(withOrg.code).toBe(2);
+    expect(withOrg.stderr).toContain("sensitive facilities are system-wide: leave out --org");
+    const wrongPreset = await importCli([...base, "--preset", "consent-list"]);
+    expect(wrongPreset.code).toBe(2);
+    expect(wrongPreset.stderr).toContain("preset consent-list is for consent files, not sensitive-facility");
   });
 });

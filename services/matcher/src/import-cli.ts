@@ -2,26 +2,38 @@ import { createReadStream, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
+import { ADT_EVENT_KINDS } from "@homeward/contracts";
 import { createPool, migrate } from "@homeward/db";
 import {
+  AnyReferenceMapping,
   ColumnMapping,
   findPreset,
+  findReferencePreset,
+  type ImportProgress,
   type ImportReport,
+  importReferenceList,
   importRoster,
+  REFERENCE_PRESETS,
+  ReferenceKind,
+  type ReferencePresetName,
+  ROSTER_PRESETS,
   RosterImportError,
   RosterKind,
   type RosterPresetName,
 } from "@homeward/rosters";
 import cliProgress from "cli-progress";
+import type { z } from "zod";
 
-const USAGE = `usage: npm run import -w @homeward/matcher -- --kind attribution|panel|enrollment --source NAME
-         --org CODE --file roster.csv [--preset NAME | --mapping mapping.json] [--dry-run] [--as-of YYYY-MM-DD]
-         [--errors N]
-Imports a roster CSV into the reference data (DATABASE_URL, DATABASE_SCHEMA), effective-dated as of
---as-of (default today). --org is the code of the organization sending the roster. --dry-run
-validates and counts without writing. Prints a summary and the first N row errors (default 20).
+const KINDS = [...RosterKind.options, ...ReferenceKind.options];
+const USAGE = `usage: npm run import -w @homeward/matcher -- --kind KIND [--source NAME] [--org CODE] --file list.csv
+         [--preset NAME | --mapping mapping.json] [--dry-run] [--as-of YYYY-MM-DD] [--errors N]
+Imports a CSV into the reference data (DATABASE_URL, DATABASE_SCHEMA), as of --as-of (default today).
+KIND is attribution, panel or enrollment (rosters: --source and --org required), consent (--org:
+whose list; --source optional), notification-rule (--org: whose rules; --source optional) or
+sensitive-facility (system-wide, no --org; a file is the complete list of its --source).
+--dry-run validates and counts without writing. Prints a summary and the first N row errors (default 20).
 Exit status 1 if any row was refused or the file was rejected, 2 on a usage or configuration error.
-Presets: payer-attribution, practice-panel, cm-enrollment.`;
+Presets: ${[...Object.keys(ROSTER_PRESETS), ...Object.keys(REFERENCE_PRESETS)].join(", ")}.`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -52,13 +64,21 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const kind = RosterKind.safeParse(values.kind);
-if (!kind.success) fail("--kind must be attribution, panel or enrollment");
-if (!values.source) fail("--source is required");
-if (!values.org) fail("--org is required");
+if (values.kind === undefined || !(KINDS as readonly string[]).includes(values.kind))
+  fail(`--kind must be ${KINDS.slice(0, -1).join(", ")} or ${KINDS.at(-1)}`);
+const rosterKind = RosterKind.safeParse(values.kind);
+const referenceKind = ReferenceKind.safeParse(values.kind);
+if (rosterKind.success && !values.source) fail("--source is required for a roster");
+if (values.kind === "sensitive-facility") {
+  if (values.org !== undefined) fail("sensitive facilities are system-wide: leave out --org");
+} else if (!values.org) fail("--org is required");
 if (!values.file) fail("--file is required");
-if (values.preset !== undefined && findPreset(values.preset) === undefined)
-  fail(`unknown preset ${values.preset}`);
+if (values.preset !== undefined) {
+  const presetKind = (findPreset(values.preset) ?? findReferencePreset(values.preset))?.kind;
+  if (presetKind === undefined) fail(`unknown preset ${values.preset}`);
+  if (presetKind !== values.kind && !(presetKind === "attribution" && values.kind === "panel"))
+    fail(`preset ${values.preset} is for ${presetKind} files, not ${values.kind}`);
+}
 const shownErrors = Number(values.errors);
 if (!Number.isInteger(shownErrors) || shownErrors < 0) fail("--errors must be a whole number");
 let size: number;
@@ -67,18 +87,24 @@ try {
 } catch {
   fail(`cannot read ${values.file}`);
 }
-let mapping: ColumnMapping | undefined;
-if (values.mapping !== undefined) {
+/** A mapping file, checked against the fields of the kind being imported. */
+function readMapping<T>(path: string, schema: z.ZodType<T>): T {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(values.mapping, "utf8"));
+    json = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
-    fail(`cannot read mapping ${values.mapping}: ${err instanceof Error ? err.message : String(err)}`);
+    fail(`cannot read mapping ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const parsed = ColumnMapping.safeParse(json);
-  if (!parsed.success) fail(`bad mapping file: ${parsed.error.message}`);
-  mapping = parsed.data;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) fail(`bad mapping file for --kind ${values.kind}: ${parsed.error.message}`);
+  return parsed.data;
 }
+const rosterMapping =
+  rosterKind.success && values.mapping !== undefined ? readMapping(values.mapping, ColumnMapping) : undefined;
+const referenceMapping =
+  referenceKind.success && values.mapping !== undefined
+    ? readMapping(values.mapping, AnyReferenceMapping)
+    : undefined;
 // The roster's date is the operator's calendar day unless given.
 const asOf = values["as-of"] ?? new Date().toLocaleDateString("en-CA");
 
@@ -101,26 +127,45 @@ const bar = new cliProgress.SingleBar(
   cliProgress.Presets.shades_classic,
 );
 bar.start(size, 0, { phase: "reading", rows: 0 });
+const common = {
+  pool,
+  input: createReadStream(values.file),
+  fileName: basename(values.file),
+  dryRun: values["dry-run"],
+  asOf,
+  maxReportedErrors: shownErrors,
+  onProgress: (p: ImportProgress) =>
+    bar.update(p.phase === "done" ? size : p.bytesRead, { phase: p.phase, rows: p.rowsRead }),
+};
+/** The import the kind calls for: a roster, or a reference list. */
+function importFile(): Promise<ImportReport> {
+  if (rosterKind.success)
+    return importRoster({
+      ...common,
+      kind: rosterKind.data,
+      source: values.source ?? "",
+      organization: values.org ?? "",
+      ...(rosterMapping !== undefined
+        ? { mapping: rosterMapping }
+        : values.preset !== undefined
+          ? { mapping: values.preset as RosterPresetName }
+          : {}),
+    });
+  if (referenceKind.success)
+    return importReferenceList({
+      ...common,
+      kind: referenceKind.data,
+      source: values.source,
+      organization: values.org,
+      // Rules may name the contracts' event kinds, and only those.
+      eventKinds: ADT_EVENT_KINDS,
+      mapping: referenceMapping ?? (values.preset as ReferencePresetName | undefined),
+    });
+  return fail(`--kind ${values.kind} is not importable`);
+}
 let report: ImportReport;
 try {
-  report = await importRoster({
-    pool,
-    kind: kind.data,
-    source: values.source,
-    organization: values.org,
-    input: createReadStream(values.file),
-    fileName: basename(values.file),
-    ...(mapping !== undefined
-      ? { mapping }
-      : values.preset !== undefined
-        ? { mapping: values.preset as RosterPresetName }
-        : {}),
-    dryRun: values["dry-run"],
-    asOf,
-    maxReportedErrors: shownErrors,
-    onProgress: (p) =>
-      bar.update(p.phase === "done" ? size : p.bytesRead, { phase: p.phase, rows: p.rowsRead }),
-  });
+  report = await importFile();
 } catch (err) {
   bar.stop();
   await pool.end();
@@ -131,13 +176,20 @@ bar.stop();
 await pool.end();
 
 const r = report;
+const what = rosterKind.success
+  ? `${values.kind} roster ${values.source}`
+  : values.kind === "notification-rule"
+    ? `notification rules of ${values.org} (${values.source ?? values.kind})`
+    : `${values.kind} list ${values.source ?? values.kind}`;
 console.log(
-  `${kind.data} roster ${values.source} as of ${asOf}${r.dryRun ? " (dry run: nothing written)" : ""}, run ${r.runId}: ${r.status}`,
+  `${what} as of ${asOf}${r.dryRun ? " (dry run: nothing written)" : ""}, run ${r.runId}: ${r.status}`,
 );
 if (r.message !== undefined) console.log(r.message);
+const endedAs = rosterKind.success ? "ended" : values.kind === "consent" ? "opt-outs closed" : "deactivated";
 console.log(
-  `${r.read} read, ${r.valid} valid: ${r.inserted} inserted, ${r.updated} updated, ${r.ended} ended, ` +
-    `${r.unchanged} unchanged, ${r.patientsCreated} new patients; ${r.errorCount} errors in ${r.rejectedRows} rows`,
+  `${r.read} read, ${r.valid} valid: ${r.inserted} inserted, ${r.updated} updated, ${r.ended} ${endedAs}, ` +
+    `${r.unchanged} unchanged${rosterKind.success ? `, ${r.patientsCreated} new patients` : ""}; ` +
+    `${r.errorCount} errors in ${r.rejectedRows} rows`,
 );
 if (r.unmappedColumns.length > 0) console.log(`columns not imported: ${r.unmappedColumns.join(", ")}`);
 for (const e of r.errors) {

@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import { importRoster, ROSTER_PRESETS, RosterImportError, RosterKind } from "@homeward/rosters";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -6,8 +5,9 @@ import type { ApiDeps } from "../api-deps.ts";
 import { recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
-import { ApiError, badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
+import { badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId, IsoDateString, iso, Page, QueryBoolean } from "../schemas.ts";
+import { csvBody, ImportReport, referenceImportRoutes } from "./admin-reference-imports.ts";
 
 const PresetName = z.enum(Object.keys(ROSTER_PRESETS) as [keyof typeof ROSTER_PRESETS]);
 
@@ -26,33 +26,6 @@ const RosterQuery = z.object({
   errors: z.coerce.number().int().min(0).max(10_000).default(100),
   fileName: z.string().max(255).optional(),
 });
-
-const ImportReport = z
-  .object({
-    runId: z.string(),
-    status: z.enum(["completed", "rejected"]),
-    dryRun: z.boolean(),
-    read: z.number(),
-    valid: z.number(),
-    inserted: z.number(),
-    updated: z.number(),
-    ended: z.number(),
-    unchanged: z.number(),
-    errorCount: z.number(),
-    patientsCreated: z.number(),
-    rejectedRows: z.number(),
-    errors: z.array(
-      z.object({
-        line: z.number(),
-        column: z.string().nullable(),
-        value: z.string().nullable(),
-        reason: z.string(),
-      }),
-    ),
-    unmappedColumns: z.array(z.string()),
-    message: z.string().optional(),
-  })
-  .meta({ id: "ImportReport" });
 
 const ImportRun = z.object({
   id: DbId,
@@ -79,9 +52,13 @@ const ImportRun = z.object({
 /**
  * Roster and enrollment-list upload: the CSV is the request body (`text/csv`), streamed into the
  * same import the matcher's CLI runs (`importRoster`), and the answer is its report with the row
- * errors. Allowed for admins of the sending organization. Plus the list of past import runs.
+ * errors. Allowed for admins of the sending organization. Plus the list of past import runs (of
+ * every kind), and the reference-list uploads (`referenceImportRoutes`).
  */
 export const rosterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
+  // Consents, notification rules and sensitive facilities: the same upload, the same import machinery.
+  await app.register(referenceImportRoutes, { deps });
+
   app.post(
     "/rosters",
     {
@@ -96,13 +73,7 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
     },
     async (request) => {
       const q = request.query;
-      const input = request.body;
-      if (!(input instanceof Readable))
-        throw new ApiError(
-          415,
-          "unsupported_media_type",
-          "send the roster as the body with content-type text/csv",
-        );
+      const input = csvBody(request.body);
       const { rows } = await deps.pool.query<{ id: string; time_zone: string }>(
         "SELECT id::text, time_zone FROM organizations WHERE code = $1",
         [q.org],
@@ -146,7 +117,8 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
     {
       config: { roles: ADMIN_ROLES },
       schema: {
-        summary: "Past roster imports of the signed-in admin's organizations, newest first",
+        summary:
+          "Past imports (rosters and reference lists) of the signed-in admin's organizations, newest first",
         tags: ["admin"],
         querystring: z.object({ organizationId: DbId.optional(), ...Page }),
         response: { 200: z.object({ items: z.array(ImportRun) }), ...ERROR_RESPONSES },

@@ -1,0 +1,194 @@
+import { applyPlan, type ColumnPlan } from "./column-mapping.ts";
+import type { CsvImportSpec, ErrorLog, MergeOutcome } from "./csv-import.ts";
+import type { RowError } from "./import-runs.ts";
+import type { ReferenceImportContext } from "./reference-import-context.ts";
+import {
+  type NotificationRuleField,
+  notificationRuleRow,
+  REFERENCE_REQUIRED,
+  RULE_RECIPIENT_FIELDS,
+} from "./reference-rows.ts";
+import { rowErrorsOf } from "./row-errors.ts";
+import type { SqlClient } from "./sql-client.ts";
+import { type StageRowOf, StageTable } from "./staging.ts";
+
+/** Lists are staged as their sorted items joined by this (items never hold it: it separates them in cells). */
+const LIST_SEPARATOR = ";";
+
+const RULE_STAGE = new StageTable("notification_rule_stage", {
+  recipient_id: "bigint",
+  recipient_role: "text",
+  event_kinds: "text",
+  programs: "text",
+  risk_tiers: "text",
+  facilities: "text",
+  channel: "text",
+});
+type RuleColumn = typeof RULE_STAGE extends StageTable<infer C> ? C : never;
+
+const LISTS = ["event_kinds", "programs", "risk_tiers", "facilities"] as const;
+/** `t` (a rule) says the same as `d` (a staged row): same recipient, lists (NULL = all) and channel. */
+const SAME_RULE = [
+  "t.recipient_id IS NOT DISTINCT FROM d.recipient_id",
+  "t.recipient_role IS NOT DISTINCT FROM d.recipient_role",
+  ...LISTS.map((l) => `t.${l} IS NOT DISTINCT FROM string_to_array(d.${l}, '${LIST_SEPARATOR}')`),
+  "t.channel = d.channel",
+].join(" AND ");
+
+/**
+ * Notification rules of one organization: the file replaces the rules the organization imported
+ * before (from any source). A rule already in force is left as it is (a re-import changes
+ * nothing), a new one is added, and an imported rule the file no longer has is deactivated
+ * (active = false), never deleted, and only when every row of the file was taken (a refused row
+ * could be that rule). Rules set by hand (no source) are never touched.
+ */
+export function notificationRuleImport(
+  ctx: ReferenceImportContext,
+): Pick<
+  CsvImportSpec<NotificationRuleField, RuleColumn>,
+  "lockKey" | "required" | "contextDefaults" | "stage" | "checkRow" | "merge" | "checkPlan"
+> {
+  const schema = notificationRuleRow(ctx.eventKinds);
+  return {
+    lockKey: `homeward.notification-rule:${ctx.importer.id}`,
+    required: REFERENCE_REQUIRED["notification-rule"],
+    contextDefaults: {},
+    stage: RULE_STAGE,
+    checkPlan: (plan) =>
+      RULE_RECIPIENT_FIELDS.some((f) => plan.sources.has(f) || plan.defaults[f] !== undefined)
+        ? undefined
+        : "missing required column(s): recipientEmail or recipientRole (a rule needs its recipient)",
+    checkRow: (plan, line, cells) => checkRuleRow(ctx, schema, plan, line, cells),
+    merge: (client, { runId, errors, rejectedRows }) =>
+      mergeRules(client, {
+        organizationId: ctx.importer.id,
+        code: ctx.importer.code,
+        source: ctx.source,
+        runId,
+        errors,
+        rejectedRows,
+      }),
+  };
+}
+
+function checkRuleRow(
+  ctx: ReferenceImportContext,
+  schema: ReturnType<typeof notificationRuleRow>,
+  plan: ColumnPlan<NotificationRuleField>,
+  line: number,
+  cells: readonly string[],
+): { errors: RowError[]; stage?: StageRowOf<RuleColumn> } {
+  const { values, columnOf } = applyPlan(plan, cells);
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) return { errors: rowErrorsOf(parsed.error, line, values, columnOf) };
+  const row = parsed.data;
+  const errorAt = (field: NotificationRuleField, reason: string) => ({
+    errors: [{ line, column: columnOf[field] ?? null, value: values[field] ?? null, reason }],
+  });
+  if (row.organization !== undefined && ctx.lookup.organization(row.organization)?.id !== ctx.importer.id)
+    return errorAt(
+      "organization",
+      `the rules imported here are ${ctx.importer.code}'s; this row names another organization`,
+    );
+  let recipientId: string | null = null;
+  if (row.recipientEmail !== undefined) {
+    recipientId = ctx.lookup.recipient(ctx.importer.id, row.recipientEmail) ?? null;
+    if (recipientId === null)
+      return errorAt(
+        "recipientEmail",
+        `unknown recipient (no active recipient of ${ctx.importer.code} has this e-mail)`,
+      );
+  }
+  const list = (items: readonly string[] | undefined) =>
+    items === undefined ? null : items.join(LIST_SEPARATOR);
+  return {
+    errors: [],
+    stage: {
+      line,
+      valid: true,
+      recipient_id: recipientId,
+      recipient_role: row.recipientEmail === undefined ? (row.recipientRole ?? null) : null,
+      event_kinds: list(row.eventKinds),
+      programs: list(row.programs),
+      risk_tiers: list(row.riskTiers),
+      facilities: list(row.facilities),
+      channel: row.channel,
+    },
+  };
+}
+
+async function mergeRules(
+  client: SqlClient,
+  ctx: {
+    organizationId: string;
+    code: string;
+    source: string;
+    runId: string;
+    errors: ErrorLog;
+    rejectedRows: number;
+  },
+): Promise<MergeOutcome> {
+  const identity = ["recipient_id", "recipient_role", ...LISTS, "channel"].join(", ");
+  const repeats = await client.query<{ line: number; first: number }>(
+    `UPDATE notification_rule_stage s SET valid = false
+       FROM (SELECT line, first_value(line) OVER w AS first FROM notification_rule_stage WHERE valid
+             WINDOW w AS (PARTITION BY ${identity} ORDER BY line)) d
+      WHERE s.line = d.line AND d.line <> d.first
+      RETURNING s.line, d.first`,
+  );
+  for (const r of repeats.rows)
+    ctx.errors.add({ line: r.line, column: null, value: null, reason: `the same rule as line ${r.first}` });
+
+  const inForce = `t.organization_id = $1 AND t.source IS NOT NULL AND t.active`;
+  const counts = await client.query<{ valid: string; unchanged: string }>(
+    `SELECT count(*)::text AS valid,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM notification_rules t WHERE ${inForce} AND ${SAME_RULE}))::text
+              AS unchanged
+       FROM notification_rule_stage d WHERE d.valid`,
+    [ctx.organizationId],
+  );
+  const valid = Number(counts.rows[0]?.valid ?? 0);
+  const inserted = await client.query(
+    `INSERT INTO notification_rules (organization_id, recipient_id, recipient_role, ${LISTS.join(", ")}, channel,
+                                     source, import_run_id)
+     SELECT $1, d.recipient_id, d.recipient_role, ${LISTS.map((l) => `string_to_array(d.${l}, '${LIST_SEPARATOR}')`).join(", ")},
+            d.channel, $2, $3
+       FROM notification_rule_stage d
+      WHERE d.valid AND NOT EXISTS (SELECT 1 FROM notification_rules t WHERE ${inForce} AND ${SAME_RULE})
+      ORDER BY d.line`,
+    [ctx.organizationId, ctx.source, ctx.runId],
+  );
+
+  const dropped = `${inForce} AND t.import_run_id IS DISTINCT FROM $2
+    AND NOT EXISTS (SELECT 1 FROM notification_rule_stage d WHERE d.valid AND ${SAME_RULE})`;
+  const refused = ctx.rejectedRows + repeats.rows.length;
+  let ended = 0;
+  let note: string | undefined;
+  if (valid > 0 && refused === 0) {
+    const res = await client.query(
+      `UPDATE notification_rules t SET active = false, ended_by_run_id = $2 WHERE ${dropped}`,
+      [ctx.organizationId, ctx.runId],
+    );
+    ended = res.rowCount ?? 0;
+  } else {
+    const kept = await client.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM notification_rules t WHERE ${dropped}`,
+      [ctx.organizationId, ctx.runId],
+    );
+    const n = Number(kept.rows[0]?.n ?? 0);
+    if (n > 0)
+      note = `${n} rule(s) of ${ctx.code} missing from the file were left active, because ${
+        valid === 0 ? "the file has no valid row" : "rows were refused"
+      }; correct the file and import it again to deactivate them`;
+  }
+  return {
+    valid,
+    inserted: inserted.rowCount ?? 0,
+    updated: 0,
+    ended,
+    unchanged: Number(counts.rows[0]?.unchanged ?? 0),
+    patientsCreated: 0,
+    lateRejected: repeats.rows.length,
+    ...(note === undefined ? {} : { note }),
+  };
+}

@@ -1,0 +1,205 @@
+import { Readable } from "node:stream";
+import { ADT_EVENT_KINDS } from "@homeward/contracts";
+import {
+  importReferenceList,
+  REFERENCE_PRESETS,
+  type ReferenceKind,
+  type ReferencePresetName,
+  RosterImportError,
+} from "@homeward/rosters";
+import type { FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { ApiDeps } from "../api-deps.ts";
+import { actorOf, recordAdminAction } from "../audit.ts";
+import { ADMIN_ROLES } from "../auth/access-control.ts";
+import { canReadOrganization } from "../auth/principal.ts";
+import { ApiError, badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
+import { IsoDateString, QueryBoolean } from "../schemas.ts";
+
+/** What an import did, row errors included: the answer of every CSV upload (rosters and reference lists). */
+export const ImportReport = z
+  .object({
+    runId: z.string(),
+    status: z.enum(["completed", "rejected"]),
+    dryRun: z.boolean(),
+    read: z.number(),
+    valid: z.number(),
+    inserted: z.number(),
+    updated: z.number(),
+    ended: z.number(),
+    unchanged: z.number(),
+    errorCount: z.number(),
+    patientsCreated: z.number(),
+    rejectedRows: z.number(),
+    errors: z.array(
+      z.object({
+        line: z.number(),
+        column: z.string().nullable(),
+        value: z.string().nullable(),
+        reason: z.string(),
+      }),
+    ),
+    unmappedColumns: z.array(z.string()),
+    message: z.string().optional(),
+  })
+  .meta({ id: "ImportReport" });
+
+/** The body must be the CSV itself (`text/csv`), streamed into the import. */
+export function csvBody(body: unknown): Readable {
+  if (!(body instanceof Readable))
+    throw new ApiError(415, "unsupported_media_type", "send the file as the body with content-type text/csv");
+  return body;
+}
+
+const presetsOf = (kind: ReferenceKind) =>
+  z.enum(
+    Object.values(REFERENCE_PRESETS)
+      .filter((p) => p.kind === kind)
+      .map((p) => p.name) as [ReferencePresetName, ...ReferencePresetName[]],
+  );
+
+const CommonQuery = {
+  /** The feed the file comes from; the kind's name when absent. */
+  source: z.string().trim().min(1).max(200).optional(),
+  /** Validate and count, then roll back: nothing changes. */
+  dryRun: QueryBoolean.default(false),
+  /** The list's date (a consent row without its own date takes effect on it); today when absent. */
+  asOf: IsoDateString.optional(),
+  /** How many row errors the answer lists (all are counted and stored). */
+  errors: z.coerce.number().int().min(0).max(10_000).default(100),
+  fileName: z.string().max(255).optional(),
+};
+const SystemQuery = (kind: ReferenceKind) => z.object({ ...CommonQuery, preset: presetsOf(kind).optional() });
+const OrganizationQuery = (kind: ReferenceKind) =>
+  z.object({
+    ...CommonQuery,
+    preset: presetsOf(kind).optional(),
+    /** Code of the importing organization: whose consents, whose rules. */
+    org: z.string().min(1).max(100),
+  });
+type ImportQuery = z.infer<ReturnType<typeof SystemQuery>>;
+interface Organization {
+  id: string;
+  code: string;
+  time_zone: string;
+}
+
+const schemaOf = <Q extends z.ZodType>(summary: string, querystring: Q) => ({
+  summary,
+  tags: ["admin"],
+  querystring,
+  consumes: ["text/csv"],
+  response: { 200: ImportReport, ...ERROR_RESPONSES },
+});
+
+/**
+ * Reference-list uploads beside the roster upload, through the same import code as the matcher's
+ * CLI (`importReferenceList`): consents and notification rules for an organization the admin
+ * belongs to (another one is a 404, as for rosters), sensitive facilities for system admins.
+ * The answer is the import's report with its row errors; every upload is audited.
+ */
+export const referenceImportRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
+  /** The organization named by `code`, if the caller may act for it; else a 404 (the body is drained). */
+  const importingOrganization = async (
+    request: FastifyRequest,
+    code: string,
+    input: Readable,
+  ): Promise<Organization> => {
+    const { rows } = await deps.pool.query<Organization>(
+      "SELECT id::text, code, time_zone FROM organizations WHERE code = $1",
+      [code],
+    );
+    const org = rows[0];
+    if (org === undefined || !canReadOrganization(request.principal, org.id)) {
+      input.resume();
+      throw notFound("unknown organization");
+    }
+    return org;
+  };
+
+  const runImport = async (
+    request: FastifyRequest,
+    kind: ReferenceKind,
+    q: ImportQuery,
+    input: Readable,
+    org: Organization | undefined,
+  ) => {
+    const asOf = q.asOf ?? deps.now().toLocaleDateString("en-CA", { timeZone: org?.time_zone ?? "UTC" });
+    try {
+      const report = await importReferenceList({
+        pool: deps.pool,
+        kind,
+        source: q.source,
+        organization: org?.code,
+        input,
+        fileName: q.fileName,
+        mapping: q.preset,
+        dryRun: q.dryRun,
+        asOf,
+        maxReportedErrors: q.errors,
+        eventKinds: ADT_EVENT_KINDS,
+        // A practice (or plan) admin acts for its own organization and patients only.
+        scopedToOrganization: request.principal.role !== "system_admin",
+        recordedBy: actorOf(request.principal),
+      });
+      await recordAdminAction(deps.pool, request, {
+        action: `${kind}.${q.dryRun ? "dry-run" : "import"}`,
+        subjectType: "import_run",
+        subjectId: report.runId,
+        ...(org === undefined ? {} : { organizationId: org.id }),
+        detail: { kind, source: q.source ?? kind, status: report.status, read: report.read },
+      });
+      return report;
+    } catch (err) {
+      if (err instanceof RosterImportError) throw badRequest("import_refused", err.message);
+      throw err;
+    }
+  };
+
+  app.post(
+    "/consents/import",
+    {
+      config: { roles: ADMIN_ROLES },
+      schema: schemaOf(
+        "Import consent decisions (CSV body, text/csv): opt-outs, and opt-ins that close them; a practice admin records them for its own organization and patients",
+        OrganizationQuery("consent"),
+      ),
+    },
+    async (request) => {
+      const input = csvBody(request.body);
+      const org = await importingOrganization(request, request.query.org, input);
+      return runImport(request, "consent", request.query, input, org);
+    },
+  );
+
+  app.post(
+    "/notification-rules/import",
+    {
+      config: { roles: ADMIN_ROLES },
+      schema: schemaOf(
+        "Import the organization's notification rules (CSV body, text/csv): the file replaces the rules imported before, and those it leaves out are deactivated",
+        OrganizationQuery("notification-rule"),
+      ),
+    },
+    async (request) => {
+      const input = csvBody(request.body);
+      const org = await importingOrganization(request, request.query.org, input);
+      return runImport(request, "notification-rule", request.query, input, org);
+    },
+  );
+
+  app.post(
+    "/sensitive-facilities/import",
+    {
+      // System-wide: what one place's events may say concerns every organization.
+      config: { roles: ["system_admin"] },
+      schema: schemaOf(
+        "Import sensitive facilities, 42 CFR Part 2 (CSV body, text/csv; system admins): the complete list of its source",
+        SystemQuery("sensitive-facility"),
+      ),
+    },
+    async (request) =>
+      runImport(request, "sensitive-facility", request.query, csvBody(request.body), undefined),
+  );
+};
