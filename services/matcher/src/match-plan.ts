@@ -13,7 +13,7 @@ import {
   unmatchedRecord,
 } from "./match-records.ts";
 import { type BatchWrites, HISTORY_DAYS } from "./matcher-store.ts";
-import type { ReferenceData } from "./reference-data.ts";
+import { isSensitivePlace, type ReferenceData } from "./reference-data.ts";
 import { type PatientContext, routeEvent } from "./routing.ts";
 import { type UtilizerThresholds, utilizerFlags, type VisitSummary } from "./utilizer-flags.ts";
 
@@ -127,8 +127,12 @@ export function planBatch(
 
     const sensitive =
       event.flags.sensitiveFacility ||
-      data.sensitive.has(event.facility.sendingFacility) ||
-      data.sensitive.has(`${event.facility.sendingFacility}|${event.visit?.location?.pointOfCare ?? ""}`);
+      isSensitivePlace(
+        data.sensitive,
+        event.facility.sendingFacility,
+        event.facility.sendingApplication,
+        event.visit?.location?.pointOfCare ?? "",
+      );
     const routedEvent = sensitive ? { ...event, flags: { ...event.flags, sensitiveFacility: true } } : event;
     const patient: PatientContext = data.contexts.get(patientId) ?? {
       patientId,

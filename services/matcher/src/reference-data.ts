@@ -8,7 +8,7 @@ export interface ReferenceData {
   contexts: ReadonlyMap<string, PatientContext>;
   directory: Directory;
   practices: ReadonlyMap<string, { code: string; name: string; timeZone: string }>;
-  /** `facility` or `facility|location` keys of sensitive (42 CFR Part 2) places. */
+  /** Sensitive (42 CFR Part 2) places, as `sensitivePlaceKey`s: test them with `isSensitivePlace`. */
   sensitive: ReadonlySet<string>;
   loadedAt: Date;
 }
@@ -61,7 +61,9 @@ export async function loadReferenceData(pool: Pool, asOf: Date): Promise<Referen
         `SELECT organization_id, recipient_id, recipient_role, event_kinds, programs, risk_tiers, facilities
            FROM notification_rules WHERE active`,
       ),
-      pool.query<Row>("SELECT sending_facility, location FROM sensitive_facilities WHERE active"),
+      pool.query<Row>(
+        "SELECT sending_facility, sending_application, location FROM sensitive_facilities WHERE active",
+      ),
     ]);
 
   const contexts = new Map<string, MutableContext>();
@@ -162,9 +164,30 @@ export async function loadReferenceData(pool: Pool, asOf: Date): Promise<Referen
     ),
     sensitive: new Set(
       sensitive.rows.map((r) =>
-        r.location === "" ? String(r.sending_facility) : `${r.sending_facility}|${r.location}`,
+        sensitivePlaceKey(String(r.sending_facility), String(r.sending_application), String(r.location)),
       ),
     ),
     loadedAt: new Date(),
   };
+}
+
+/** A sensitive place: facility (MSH-4), application (MSH-3, "" for any) and location ("" for all of it). */
+export function sensitivePlaceKey(facility: string, application: string, location: string): string {
+  return JSON.stringify([facility, application, location]);
+}
+
+/**
+ * Whether an event from this facility, application and location falls in a sensitive place: one
+ * listed for the whole facility or for its location, for any application or for this one.
+ */
+export function isSensitivePlace(
+  sensitive: ReadonlySet<string>,
+  facility: string,
+  application: string,
+  location: string,
+): boolean {
+  for (const app of application === "" ? [""] : ["", application])
+    for (const loc of location === "" ? [""] : ["", location])
+      if (sensitive.has(sensitivePlaceKey(facility, app, loc))) return true;
+  return false;
 }
