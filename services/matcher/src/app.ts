@@ -33,10 +33,29 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
   await migrate(stack.postgres);
   const pool = createPool(stack.postgres);
   let current: { data: ReferenceData; index: IdentityIndex };
-  const reload = async () => {
+  const loadOnce = async () => {
     const data = await loadReferenceData(pool, new Date());
     current = { data, index: buildIdentityIndex(data.candidates) };
     logger.info({ patients: data.candidates.length }, "reference data loaded");
+  };
+  // One load at a time. A request that comes while one runs gets one more load, started after it:
+  // that one reads every import committed before the request, and an older read never lands last.
+  let loading: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const reload = (): Promise<void> => {
+    if (loading === undefined) {
+      loading = loadOnce().finally(() => {
+        loading = undefined;
+      });
+      return loading;
+    }
+    next ??= loading
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return reload();
+      });
+    return next;
   };
   await reload();
   const refreshTimer = setInterval(
