@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
+import { STACK_DIR } from "@homeward/local-stack";
 
 const DOC = fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url));
 const HEADER = `# Benchmarks
@@ -34,4 +35,24 @@ export function writeBenchmarkSection(name: string, markdown: string): void {
       ? `${doc.trimEnd()}\n\n${section}\n`
       : `${doc.slice(0, from)}${section}${doc.slice(to + end.length)}`;
   writeFileSync(DOC, next);
+}
+
+/** CPU seconds (user + system) process `pid` has used so far, from /proc; undefined where unreadable. */
+export function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 per second on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** The local stack's Kafka broker process, when this machine runs it (not under Docker). */
+export function kafkaBrokerPid(): number | undefined {
+  try {
+    return Number(readFileSync(`${STACK_DIR}/run/kafka.pid`, "utf8").trim()) || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,7 +7,6 @@
  *   node --conditions=source --import tsx services/adt-listener/bench/ingest.bench.ts [--connections 8] [--seconds 10]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -15,9 +14,14 @@ import { indexFacilityMappings } from "@homeward/contracts";
 import { encodeMllp, MllpDecoder } from "@homeward/hl7";
 import { ADT_A01_ADMIT, ADT_A03_DISCHARGE, ADT_A04_ED, ADT_A08_UPDATE } from "@homeward/hl7/fixtures";
 import { createEventLog, createKafka, type OutgoingRecord } from "@homeward/kafka";
-import { STACK_DIR, stackEnv, startStack } from "@homeward/local-stack";
+import { stackEnv, startStack } from "@homeward/local-stack";
 import { createLogger, type Logger } from "@homeward/logger";
-import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
+import {
+  kafkaBrokerPid,
+  machineLine,
+  processCpuSeconds,
+  writeBenchmarkSection,
+} from "@homeward/testing/bench";
 import { readFacilityMappings } from "../src/app.ts";
 import { controlIdGenerator } from "../src/control-ids.ts";
 import { Ingest } from "../src/ingest.ts";
@@ -148,24 +152,6 @@ async function drive(
   return load;
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined where unreadable. */
-function processCpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 per second on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-function kafkaPid(): number | undefined {
-  try {
-    return Number(readFileSync(`${STACK_DIR}/run/kafka.pid`, "utf8").trim()) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 interface Floor {
   perSecond: number;
   producerCpuUs: number;
@@ -227,8 +213,8 @@ async function kafkaFloor(
   };
   try {
     for (let i = 0; i < 10; i++) await log.publish(group()); // warm-up
-    const pid = kafkaPid();
-    const broker0 = pid === undefined ? undefined : processCpuSeconds(pid);
+    const pid = kafkaBrokerPid();
+    const broker0 = processCpuSeconds(pid);
     const cpu0 = process.cpuUsage();
     const started = performance.now();
     let messages = 0;
@@ -238,7 +224,7 @@ async function kafkaFloor(
     }
     const elapsed = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    const broker1 = pid === undefined ? undefined : processCpuSeconds(pid);
+    const broker1 = processCpuSeconds(pid);
     return {
       perSecond: messages / elapsed,
       producerCpuUs: (cpu.user + cpu.system) / messages,
@@ -294,14 +280,10 @@ async function main() {
   try {
     await waitForPort(port);
     await drive(port, { connections: CONNECTIONS, seconds: 2, window: WINDOW }); // warm-up
-    const brokerPid = kafkaPid();
-    const cpuBefore = [listener.pid, brokerPid].map((pid) =>
-      pid === undefined ? undefined : processCpuSeconds(pid),
-    );
+    const brokerPid = kafkaBrokerPid();
+    const cpuBefore = [listener.pid, brokerPid].map((pid) => processCpuSeconds(pid));
     const max = await drive(port, { connections: CONNECTIONS, seconds: SECONDS, window: WINDOW });
-    const cpuAfter = [listener.pid, brokerPid].map((pid) =>
-      pid === undefined ? undefined : processCpuSeconds(pid),
-    );
+    const cpuAfter = [listener.pid, brokerPid].map((pid) => processCpuSeconds(pid));
     const throughput = max.positive / max.seconds;
     // CPU per message at max, from /proc (counted from the sends to the last ACK read).
     const cpuPerMessageUs = cpuBefore.map((before, i) => {

@@ -9,7 +9,6 @@
  *
  *   node --conditions=source --import tsx services/matcher/bench/kafka-ceiling.bench.ts [events]
  */
-import { readFileSync } from "node:fs";
 import { AdtEvent, adtEventPartitionKey, parseContract } from "@homeward/contracts";
 import { ADT_A04_ED, fixtureEvent } from "@homeward/hl7/fixtures";
 import {
@@ -21,33 +20,19 @@ import {
   type OutgoingRecord,
   runBatchConsumer,
 } from "@homeward/kafka";
-import { STACK_DIR, stackEnv, startStack } from "@homeward/local-stack";
+import { stackEnv, startStack } from "@homeward/local-stack";
 import { createLogger, type Logger } from "@homeward/logger";
-import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
+import {
+  kafkaBrokerPid,
+  machineLine,
+  processCpuSeconds,
+  writeBenchmarkSection,
+} from "@homeward/testing/bench";
 
 const EVENTS = Number(process.argv[2] ?? 20_000);
 const PARTITIONS = 6;
 const run = Date.now().toString(36);
 const createdTopics: string[] = [];
-
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined where unreadable. */
-function processCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks, 100 per second on Linux
-  } catch {
-    return undefined;
-  }
-}
-
-function kafkaPid(): number | undefined {
-  try {
-    return Number(readFileSync(`${STACK_DIR}/run/kafka.pid`, "utf8").trim()) || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** EVENTS distinct ED arrivals (distinct event ids and MRNs, so they spread over the partitions). */
 function inputRecords(topic: string): OutgoingRecord[] {
@@ -96,7 +81,7 @@ async function relay(
   const done = new Promise<void>((resolve) => {
     finished = resolve;
   });
-  const pid = kafkaPid();
+  const pid = kafkaBrokerPid();
   let cpu0 = process.cpuUsage();
   let broker0 = processCpuSeconds(pid);
   const consumer = await runBatchConsumer({
