@@ -1,3 +1,3 @@
-export { type KafkaNode, startKafkaNode, stopKafkaNode } from "./kafka.ts";
+export { type KafkaNode, resetKafkaNode, startKafkaNode, stopKafkaNode } from "./kafka.ts";
 export { PORTS, STACK_DIR } from "./paths.ts";
 export { type LocalStack, stackEnv, startStack, stopStack } from "./stack.ts";

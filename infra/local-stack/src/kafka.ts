@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createKafka, ensureTopics, HOMEWARD_TOPICS } from "@homeward/kafka";
@@ -130,6 +130,16 @@ export async function startKafkaNode(
 
 /** Stops a node this stack started (SIGTERM: Kafka shuts down cleanly and keeps its data). */
 export const stopKafkaNode = (node: KafkaNode) => stopProcess(node.name);
+
+/**
+ * Stops a node and deletes its data, so that it next starts empty: for a test's own broker. (A
+ * broker restarted many times over the offsets of every earlier run's consumer groups can take
+ * longer to serve a new group again than such a test waits.)
+ */
+export async function resetKafkaNode(node: KafkaNode): Promise<void> {
+  await stopKafkaNode(node);
+  rmSync(stackPath("data", node.name), { recursive: true, force: true });
+}
 
 /** The stack's broker, with Homeward's topics. */
 export async function startKafka(logger: Logger): Promise<{ brokers: string[]; started: boolean }> {

@@ -2,7 +2,7 @@ import { connect, type Socket } from "node:net";
 import type { AdtEvent } from "@homeward/contracts";
 import { encodeMllp, MllpDecoder } from "@homeward/hl7";
 import { ADT_A01_ADMIT } from "@homeward/hl7/fixtures";
-import { type KafkaNode, startKafkaNode, stopKafkaNode } from "@homeward/local-stack";
+import { type KafkaNode, resetKafkaNode, startKafkaNode, stopKafkaNode } from "@homeward/local-stack";
 import { createLogger } from "@homeward/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { msaOf, startTestListener, type TestListener } from "./harness.test-support.ts";
@@ -43,6 +43,8 @@ function mllpConnection(port: number) {
 
 let t: TestListener;
 beforeAll(async () => {
+  // Empty, whatever earlier runs left: each run stops and restarts this broker mid-test.
+  await resetKafkaNode(OUTAGE_NODE);
   const { brokers } = await startKafkaNode(OUTAGE_NODE, logger);
   t = await startTestListener("outage", { KAFKA_BROKERS: brokers.join(","), KAFKA_HOLD_MS: "1500" });
 }, 120_000);
