@@ -26,6 +26,7 @@ import {
 import type { Logger } from "@homeward/logger";
 import { controlKey } from "./duplicates.ts";
 import type { CommitOutcome, CommitRequest } from "./group-commit.ts";
+import { recordJson } from "./record-json.ts";
 
 /** HL7 versions whose ADT messages we read (v2.3 to v2.8). */
 const SUPPORTED_VERSIONS = new Set([
@@ -216,7 +217,7 @@ export class Ingest {
     const committing = this.ctx.submit({
       dedupeKey: key,
       records: [
-        { topic: this.ctx.topics.raw, key: partitionKey, value: JSON.stringify(raw), headers },
+        { topic: this.ctx.topics.raw, key: partitionKey, value: recordJson(raw), headers },
         { topic: this.ctx.topics.events, key: partitionKey, value: JSON.stringify(event), headers },
       ],
     });
@@ -272,7 +273,7 @@ export class Ingest {
           {
             topic: this.ctx.topics.rejected,
             key: JSON.stringify([facility, header?.controlId ?? ""]),
-            value: JSON.stringify(record),
+            value: recordJson(record),
             headers: { "content-type": "application/json" },
           },
         ],
