@@ -128,7 +128,15 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
           logger.error({ err, connectionId: connection.connectionId }, "frame handling failed");
           out = Buffer.from(nak("Internal error; please resend"));
         }
-        if (out !== undefined && !socket.destroyed) socket.write(encodeMllp(out));
+        if (out !== undefined && !socket.destroyed) {
+          // A group commit settles many of a connection's messages at once: their ACKs leave in one
+          // write (one syscall) when the current batch of callbacks is done, not one write each.
+          if (socket.writableCorked === 0) {
+            socket.cork();
+            process.nextTick(() => socket.uncork());
+          }
+          socket.write(encodeMllp(out));
+        }
         metrics.ackLatency.observe((performance.now() - startedAt) / 1000);
         unanswered--;
         if (unanswered < HIGH_WATER / 2 && socket.isPaused()) socket.resume();
