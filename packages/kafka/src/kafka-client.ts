@@ -1,5 +1,7 @@
+import { isIP, connect as tcpConnect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import type { Logger } from "@homeward/logger";
-import { Kafka, logLevel } from "kafkajs";
+import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
 
 export interface KafkaSettings {
   brokers: string[];
@@ -23,6 +25,20 @@ const toPino = (level: logLevel): "error" | "warn" | "info" | "debug" => {
 };
 
 /**
+ * kafkajs's own socket factory (same keep-alive), plus TCP_NODELAY: every Kafka call here is a
+ * request that waits for its response (acks=all writes, fetches, offset commits), and Nagle's
+ * algorithm can hold a small request back until the broker acknowledges the previous segment.
+ */
+const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : tcpConnect({ host, port }, onConnect);
+  socket.setKeepAlive(true, 60_000);
+  socket.setNoDelay(true);
+  return socket;
+};
+
+/**
  * A kafkajs client whose own logs go through our (PHI-redacting) pino logger.
  * kafkajs logs broker and group state, never record values, but it goes through redaction anyway.
  */
@@ -31,6 +47,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    socketFactory,
     retry: { retries: settings.retries ?? 8, initialRetryTime: 200 },
     logLevel: logLevel.WARN,
     logCreator:

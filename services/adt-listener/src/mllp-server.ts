@@ -104,6 +104,9 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
           }
         : {}),
     };
+    // Request/response: Nagle's algorithm would hold an ACK back until the sender's TCP stack
+    // acknowledges the previous one, which it may delay by tens of milliseconds.
+    socket.setNoDelay(true);
     sockets.set(socket, () => writing);
     metrics.openConnections.inc({ listener: listenerId });
     logger.info(
