@@ -50,6 +50,28 @@ describe("decodeHl7Bytes", () => {
   });
 });
 
+describe("decodeHl7Bytes on plain ASCII", () => {
+  it("decodes ASCII bytes the same whatever MSH-18 or the default says", () => {
+    for (const msh18 of ["UNICODE UTF-8", "8859/1", "ASCII", "EBCDIC", ""]) {
+      const text = `${header(msh18)}O\\S\\BRIEN^JOSE\rZZZ|\x01\x7f`;
+      const bytes = Buffer.from(text, "latin1");
+      for (const fallback of ["UTF-8", "ISO-8859-1", "ASCII"] as const) {
+        expect(decodeHl7Bytes(bytes, fallback)).toBe(text);
+        expect(decodeHl7Bytes(bytes, fallback)).toBe(
+          bytes.toString(detectHl7Charset(bytes, fallback).charset === "UTF-8" ? "utf8" : "latin1"),
+        );
+      }
+    }
+  });
+
+  it("still reads MSH-18 as soon as one byte is not ASCII", () => {
+    const latin1 = Buffer.from(`${header("8859/1")}\u00e9`, "latin1");
+    const utf8 = Buffer.from(`${header("UNICODE UTF-8")}\u00e9`, "utf8");
+    expect(decodeHl7Bytes(latin1).endsWith("\u00e9")).toBe(true);
+    expect(decodeHl7Bytes(utf8, "ISO-8859-1").endsWith("\u00e9")).toBe(true);
+  });
+});
+
 describe("header position", () => {
   it("reads MSH-18 exactly where the parser does", () => {
     const r = parseHl7(header("8859/1"));

@@ -1,15 +1,17 @@
 import type { Hl7Delimiters } from "./delimiters.ts";
 import { unescapeHl7 } from "./escape.ts";
 import {
-  countAt,
   countScan,
   fieldPrimitive,
+  firstAtOrAfter,
   HL7_NULL,
-  narrowAt,
-  narrowScan,
-  primitive,
+  narrowField,
+  narrowPiece,
   SourceText,
   span,
+  spanText,
+  spanValue,
+  textAt,
   valueAt,
 } from "./value-reader.ts";
 
@@ -24,8 +26,11 @@ export class Hl7Repetition {
   readonly #start: number;
   readonly #end: number;
   readonly #literal: boolean;
-  /** Positions of the component separators, then `#end`; found when a second component is read. */
+  /** Positions of the component separators, then `#end`; found on the first component read. */
   #bounds: number[] | undefined;
+  /** Found with `#bounds`: whether any subcomponent separator or escape character is inside. */
+  #hasSubcomponents = false;
+  #hasEscapes = false;
 
   constructor(
     text: string | SourceText,
@@ -47,30 +52,76 @@ export class Hl7Repetition {
 
   /**
    * Component `c`, subcomponent `s` (both 1-based, `s` defaults to 1), unescaped.
-   * The data-type readers take 5 to 10 components of one repetition, so from the second component
-   * read on, the separators are indexed once instead of rescanning from the start for every one.
+   * The data-type readers take 5 to 10 components of one repetition, so the separators are indexed
+   * once, on the first read, instead of rescanning from the start for every component; the same walk
+   * tells whether any component needs splitting into subcomponents or unescaping at all.
    */
   component(c: number, s = 1): string {
     if (this.#literal) return c <= 1 && s <= 1 && this.raw !== HL7_NULL ? this.raw : "";
-    let bounds = this.#bounds;
-    if (bounds === undefined) {
-      if (c <= 1) return primitive(this.#src, this.#start, this.#end, c, s);
-      bounds = this.#indexComponents();
+    const k = this.#componentIndex(c);
+    if (k === -1) return "";
+    const start = this.#componentStart(k);
+    const end = this.#componentEnd(k);
+    if (this.#hasSubcomponents)
+      return narrowField(this.#src, start, end, 1, 1, s) ? spanValue(this.#src) : "";
+    return s > 1 ? "" : valueAt(this.#src, start, end, this.#hasEscapes);
+  }
+
+  /**
+   * Component `c`, subcomponent `s`, unescaped and trimmed; undefined when blank. The same as
+   * `component` followed by a trim, for readers that keep only values with text in them.
+   */
+  componentText(c: number, s = 1): string | undefined {
+    if (this.#literal) {
+      const value = this.component(c, s).trim();
+      return value === "" ? undefined : value;
     }
+    const k = this.#componentIndex(c);
+    if (k === -1) return undefined;
+    const start = this.#componentStart(k);
+    const end = this.#componentEnd(k);
+    if (this.#hasSubcomponents)
+      return narrowField(this.#src, start, end, 1, 1, s) ? spanText(this.#src) : undefined;
+    return s > 1 ? undefined : textAt(this.#src, start, end, this.#hasEscapes);
+  }
+
+  /** Index into the component bounds for component `c` (below 1 reads as 1), -1 when absent. */
+  #componentIndex(c: number): number {
+    const bounds = this.#bounds ?? this.#indexComponents();
     const k = c < 1 ? 0 : c - 1;
-    if (k >= bounds.length) return "";
-    const start = k === 0 ? this.#start : (bounds[k - 1] ?? this.#end) + 1;
-    if (!narrowAt(this.#src.subcomponents, start, bounds[k] ?? this.#end, s)) return "";
-    return valueAt(this.#src, span.start, span.end);
+    return k < bounds.length ? k : -1;
+  }
+
+  // Both for an index `#componentIndex` returned, so the bounds are there.
+  #componentStart(k: number): number {
+    return k === 0 ? this.#start : ((this.#bounds as number[])[k - 1] as number) + 1;
+  }
+
+  #componentEnd(k: number): number {
+    return (this.#bounds as number[])[k] as number;
   }
 
   #indexComponents(): number[] {
     const bounds: number[] = [];
-    const text = this.#src.text;
-    const sep = this.#src.delimiters.component;
+    const { text, component, subcomponent, escape: escapeChar } = this.#src;
     const end = this.#end;
-    for (let at = text.indexOf(sep, this.#start); at !== -1 && at < end; at = text.indexOf(sep, at + 1))
-      bounds.push(at);
+    if (this.#src.isPlain(this.#start, end)) {
+      // Only component separators to find: indexOf, looking at the next character first for the
+      // empty components (`^^^`) that XCN, XAD and PL are full of.
+      const sep = this.#src.delimiters.component;
+      let at = text.indexOf(sep, this.#start);
+      while (at !== -1 && at < end) {
+        bounds.push(at);
+        at = text.charCodeAt(at + 1) === component ? at + 1 : text.indexOf(sep, at + 1);
+      }
+    } else {
+      for (let i = this.#start; i < end; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === component) bounds.push(i);
+        else if (ch === subcomponent) this.#hasSubcomponents = true;
+        else if (ch === escapeChar) this.#hasEscapes = true;
+      }
+    }
     bounds.push(end);
     this.#bounds = bounds;
     return bounds;
@@ -87,7 +138,7 @@ export class Hl7Repetition {
     const d = this.#src.delimiters;
     let comp: string;
     if (this.#literal) comp = c <= 1 ? this.raw : "";
-    else if (narrowScan(this.#src.text, this.#start, this.#end, this.#src.delimiters.component, c))
+    else if (narrowPiece(this.#src.text, this.#start, this.#end, this.#src.component, c))
       comp = this.#src.text.slice(span.start, span.end);
     else comp = "";
     if (comp === "") return [];
@@ -110,7 +161,6 @@ export class Hl7Field {
   readonly #literal: boolean;
   readonly #start: number;
   readonly #end: number;
-  #repetitions: readonly Hl7Repetition[] | undefined;
 
   constructor(
     text: string | SourceText,
@@ -132,18 +182,35 @@ export class Hl7Field {
 
   /** How many repetitions are written (`~~` counts empty ones); 0 for an empty field. */
   get repetitionCount(): number {
-    if (this.#literal) return this.#start < this.#end ? 1 : 0;
-    return countAt(this.#src.repetitions, this.#start, this.#end);
+    if (this.#start >= this.#end) return 0;
+    if (this.#literal) return 1;
+    const positions = this.#src.repetitionPositions;
+    let n = 1;
+    for (let j = firstAtOrAfter(positions, this.#start); (positions[j] ?? this.#end) < this.#end; j++) n++;
+    return n;
   }
 
-  /** All repetitions (`~`-separated); [] for an empty field. */
-  get repetitions(): readonly Hl7Repetition[] {
-    if (this.#repetitions === undefined) {
-      const out: Hl7Repetition[] = [];
-      for (let r = 1, n = this.repetitionCount; r <= n; r++) out.push(this.repetition(r));
-      this.#repetitions = Object.freeze(out);
+  /**
+   * All repetitions (`~`-separated); [] for an empty field. A new array on every call, which the
+   * caller may keep or change: freezing a shared one cost more than the reads it serves.
+   */
+  get repetitions(): Hl7Repetition[] {
+    const out: Hl7Repetition[] = [];
+    if (this.#start >= this.#end) return out;
+    if (this.#literal) {
+      out.push(this.repetition(1));
+      return out;
     }
-    return this.#repetitions;
+    const { delimiters } = this.#src;
+    const positions = this.#src.repetitionPositions;
+    let from = this.#start;
+    for (let j = firstAtOrAfter(positions, from); (positions[j] ?? this.#end) < this.#end; j++) {
+      const at = positions[j] as number;
+      out.push(new Hl7Repetition(this.#src, delimiters, from, at));
+      from = at + 1;
+    }
+    out.push(new Hl7Repetition(this.#src, delimiters, from, this.#end));
+    return out;
   }
 
   /** Repetition `r` (1-based); an empty repetition when absent, so reads never need a guard. */
@@ -154,9 +221,18 @@ export class Hl7Field {
         ? new Hl7Repetition(this.#src, d, this.#start, this.#end, true)
         : new Hl7Repetition(this.#src, d, this.#start, this.#start);
     }
-    if (r < 1 || this.#start >= this.#end || !narrowAt(this.#src.repetitions, this.#start, this.#end, r))
-      return new Hl7Repetition(this.#src, d, this.#start, this.#start);
-    return new Hl7Repetition(this.#src, d, span.start, span.end);
+    if (r < 1 || this.#start >= this.#end) return new Hl7Repetition(this.#src, d, this.#start, this.#start);
+    const positions = this.#src.repetitionPositions;
+    let from = this.#start;
+    let j = firstAtOrAfter(positions, from);
+    for (let k = 1; k < r; k++, j++) {
+      const at = positions[j];
+      if (at === undefined || at >= this.#end)
+        return new Hl7Repetition(this.#src, d, this.#start, this.#start);
+      from = at + 1;
+    }
+    const at = positions[j];
+    return new Hl7Repetition(this.#src, d, from, at === undefined || at >= this.#end ? this.#end : at);
   }
 
   /** Component `c`, subcomponent `s` of the first repetition, unescaped. */

@@ -1,10 +1,45 @@
 import type { Hl7Delimiters } from "./delimiters.ts";
 import { Hl7Field } from "./field.ts";
 import { parseHl7FieldPath, parseHl7Path } from "./path.ts";
-import { fieldPrimitive, SourceText } from "./value-reader.ts";
+import { narrowField, narrowPlainField, SourceText, spanText, spanValue } from "./value-reader.ts";
 
 // The field classes live in field.ts; the message module is where callers look for them.
 export { Hl7Field, Hl7Repetition } from "./field.ts";
+
+/** Ids of the segments ADT messages carry, as constants: see `segmentId`. */
+const COMMON_IDS = [
+  "MSH",
+  "EVN",
+  "PID",
+  "PD1",
+  "NK1",
+  "PV1",
+  "PV2",
+  "DG1",
+  "PR1",
+  "AL1",
+  "IN1",
+  "IN2",
+  "IN3",
+  "GT1",
+  "ROL",
+  "PRT",
+  "MRG",
+  "OBX",
+  "ZPV",
+];
+const idKey = (text: string, at: number): number =>
+  (text.charCodeAt(at) << 16) | (text.charCodeAt(at + 1) << 8) | text.charCodeAt(at + 2);
+const COMMON_ID_BY_KEY = new Map(COMMON_IDS.map((id) => [idKey(id, 0), id]));
+
+/**
+ * The segment id at `start`. A common one is looked up by its three character codes rather than cut
+ * out: every segment of every message needs its id, and the normalizer compares them by name, which
+ * is quickest between string constants.
+ */
+function segmentId(text: string, start: number): string {
+  return COMMON_ID_BY_KEY.get(idKey(text, start)) ?? text.slice(start, start + 3);
+}
 
 /**
  * One segment: a range of its message's text. The positions of its field separators are found on
@@ -20,8 +55,15 @@ export class Hl7Segment {
   readonly #end: number;
   readonly #siblings: readonly Hl7Segment[];
   readonly #index: number;
+  /**
+   * True for MSH, whose fields are numbered from the separator itself: MSH-1 is the separator, so
+   * MSH-n is piece n-1 of the segment, where for other segments field n is piece n (piece 0 the id).
+   */
+  readonly #isHeader: boolean;
   /** Positions of the field separators, then `#end`: field k (0 = the id) ends at `#bounds[k]`. */
   #bounds: number[] | undefined;
+  /** Found with `#bounds`: no field (past MSH-2) holds a repetition, subcomponent or escape. */
+  #plain = false;
   /** The three-character segment id, e.g. `PID`, `ZPV`. */
   readonly name: string;
 
@@ -35,7 +77,8 @@ export class Hl7Segment {
     this.#end = end;
     this.#siblings = siblings;
     this.#index = index;
-    this.name = src.text.slice(start, start + 3);
+    this.name = segmentId(src.text, start);
+    this.#isHeader = this.name === "MSH";
   }
 
   /**
@@ -58,39 +101,33 @@ export class Hl7Segment {
     const bounds: number[] = [];
     const text = this.#src.text;
     const sep = this.#src.delimiters.field;
+    const sepCode = this.#src.field;
     const end = this.#end;
-    // indexOf rather than a loop over characters: it is several times faster per character.
-    for (let at = text.indexOf(sep, this.#start + 3); at !== -1 && at < end; at = text.indexOf(sep, at + 1)) {
+    // indexOf rather than a loop over characters: it is several times faster per character. But
+    // half the fields of a typical ADT message are empty (`||||`), and looking at the next character
+    // first saves those an indexOf call each.
+    let at = text.indexOf(sep, this.#start + 3);
+    while (at !== -1 && at < end) {
       bounds.push(at);
+      at = text.charCodeAt(at + 1) === sepCode ? at + 1 : text.indexOf(sep, at + 1);
     }
     bounds.push(end);
     this.#bounds = bounds;
+    // MSH-2 is the encoding characters themselves, read literally: the fields after it decide.
+    const bodyStart = this.#isHeader ? (bounds[1] ?? end) : this.#start + 3;
+    this.#plain = this.#src.isPlain(bodyStart, end);
     return bounds;
-  }
-
-  /**
-   * Index `k` into the bounds for spec field `n` (-1 when absent): piece k of the segment runs from
-   * `#pieceStart(k)` to `bounds[k]`, piece 0 being the id. MSH-1 is the separator itself, so MSH-n
-   * is piece n-1.
-   */
-  #piece(n: number): number {
-    const k = this.name === "MSH" ? n - 1 : n;
-    return k >= 0 && k < this.#fieldBounds().length ? k : -1;
-  }
-
-  #pieceStart(k: number): number {
-    return k === 0 ? this.#start : (this.#fieldBounds()[k - 1] ?? this.#end) + 1;
   }
 
   /** Number of the last field present (MSH counts MSH-1). */
   get fieldCount(): number {
     const n = this.#fieldBounds().length - 1;
-    return this.name === "MSH" ? n + 1 : n;
+    return this.#isHeader ? n + 1 : n;
   }
 
   /** Field `n` (1-based, as the spec numbers it); an empty field when absent. */
   field(n: number): Hl7Field {
-    if (this.name === "MSH" && n === 1) {
+    if (this.#isHeader && n === 1) {
       return new Hl7Field(
         this.#src,
         this.#src.delimiters,
@@ -99,16 +136,13 @@ export class Hl7Segment {
         Math.min(this.#start + 4, this.#end),
       );
     }
-    const literal = this.name === "MSH" && n <= 2;
-    const k = this.#piece(n);
-    if (k === -1) return new Hl7Field(this.#src, this.#src.delimiters, literal, this.#end, this.#end);
-    return new Hl7Field(
-      this.#src,
-      this.#src.delimiters,
-      literal,
-      this.#pieceStart(k),
-      this.#fieldBounds()[k],
-    );
+    const literal = this.#isHeader && n <= 2;
+    const bounds = this.#bounds ?? this.#fieldBounds();
+    const k = this.#isHeader ? n - 1 : n;
+    if (k < 0 || k >= bounds.length)
+      return new Hl7Field(this.#src, this.#src.delimiters, literal, this.#end, this.#end);
+    const start = k === 0 ? this.#start : (bounds[k - 1] as number) + 1;
+    return new Hl7Field(this.#src, this.#src.delimiters, literal, start, bounds[k]);
   }
 
   /** Reads `5.1`, `3[2].4.2`…: the part of a path after `PID-`. */
@@ -117,12 +151,39 @@ export class Hl7Segment {
     return this.read(p.field, p.repetition, p.component, p.subcomponent);
   }
 
-  /** Field `f`, repetition `r`, component `c`, subcomponent `s`, unescaped; "" when absent. */
+  /**
+   * Field `f`, repetition `r`, component `c`, subcomponent `s`, unescaped; "" when absent.
+   * The normalizer reads most values this way, so it goes straight to the field's range without
+   * making an `Hl7Field`.
+   */
   read(f: number, r = 1, c = 1, s = 1): string {
-    if (this.name === "MSH" && f <= 2) return this.field(f).get(r, c, s);
-    const k = this.#piece(f);
-    if (k === -1) return "";
-    return fieldPrimitive(this.#src, this.#pieceStart(k), this.#fieldBounds()[k] ?? this.#end, r, c, s);
+    if (this.#isHeader && f <= 2) return this.field(f).get(r, c, s);
+    return this.#narrow(f, r, c, s) ? spanValue(this.#src) : "";
+  }
+
+  /**
+   * `read`, trimmed of white space, or undefined when blank: for readers that keep only values with
+   * text in them (most of the normalizer), without a second look at the characters.
+   */
+  readText(f: number, r = 1, c = 1, s = 1): string | undefined {
+    if (this.#isHeader && f <= 2) {
+      const value = this.read(f, r, c, s).trim();
+      return value === "" ? undefined : value;
+    }
+    return this.#narrow(f, r, c, s) ? spanText(this.#src) : undefined;
+  }
+
+  /** Narrows to field `f`, repetition `r`, component `c`, subcomponent `s` into `span`; false when absent. */
+  #narrow(f: number, r: number, c: number, s: number): boolean {
+    const bounds = this.#bounds ?? this.#fieldBounds();
+    const k = this.#isHeader ? f - 1 : f;
+    if (k < 0 || k >= bounds.length) return false;
+    const start = k === 0 ? this.#start : (bounds[k - 1] as number) + 1;
+    const end = bounds[k] as number;
+    // A segment with a repetition or an escape somewhere (PID, usually) still has mostly plain fields.
+    return this.#plain || this.#src.isPlain(start, end)
+      ? narrowPlainField(this.#src, start, end, r, c, s)
+      : narrowField(this.#src, start, end, r, c, s);
   }
 
   toString(): string {
@@ -148,12 +209,15 @@ export class Hl7Message {
       const start = segmentBounds[i] ?? 0;
       segments.push(new Hl7Segment(src, start, segmentBounds[i + 1] ?? start, segments, i >> 1));
     }
-    this.#segments = Object.freeze(segments);
+    this.#segments = segments;
   }
 
-  /** All segments named `name` in order (Z-segments included); every segment when no name is given. */
-  segments(name?: string): readonly Hl7Segment[] {
-    if (name === undefined) return this.#segments;
+  /**
+   * All segments named `name` in order (Z-segments included); every segment when no name is given.
+   * A new array on every call: copying it is cheaper than freezing one to share.
+   */
+  segments(name?: string): Hl7Segment[] {
+    if (name === undefined) return this.#segments.slice();
     return this.#segments.filter((s) => s.name === name);
   }
 

@@ -4,14 +4,19 @@
  *
  * Why it looks like this: a message is kept as the one string it arrived as, and segments, fields,
  * repetitions and components are ranges [start, end) of it. Reading PV1-3.1 narrows the range of
- * PV1-3 to its first repetition, then to its first component, then to its first subcomponent, and
- * only that last range is cut out with `slice`. The result is exactly what splitting would give,
- * without allocating the pieces.
+ * PV1-3 to its first repetition, component and subcomponent, and only that last range is cut out
+ * with `slice`. The result is exactly what splitting would give, without allocating the pieces.
  *
- * Repetition and subcomponent separators and escape characters are rare, so their positions are
- * found once per message (an `indexOf` sweep each, much faster than looking at every character) and
- * a range is narrowed by them by looking those positions up. Component separators are dense and
- * component ranges short, so those are scanned for directly.
+ * Two ways to narrow, chosen per range. Repetition and subcomponent separators and escape characters
+ * are rare, so their positions are found once per message (an `indexOf` sweep each) and most ranges
+ * turn out to hold none of them: a plain range (`SourceText.isPlain`) only has component separators
+ * to find, which `indexOf` does. Any other range is walked character by character, noting all three
+ * kinds of separator at once and whether an escape character falls inside the value, so that only
+ * such values go through `unescapeHl7`.
+ *
+ * Where this trades clarity for speed (module state in `span`, char codes, looking at the next
+ * character before calling `indexOf`), bench/parse.bench.ts is why: these functions run a few hundred
+ * times per message.
  */
 import type { Hl7Delimiters } from "./delimiters.ts";
 import { unescapeHl7 } from "./escape.ts";
@@ -21,6 +26,77 @@ export const HL7_NULL = '""';
 
 const QUOTE = 0x22;
 
+/** The text of one message (or one field made on its own) with its delimiters as char codes. */
+export class SourceText {
+  readonly text: string;
+  readonly delimiters: Hl7Delimiters;
+  readonly field: number;
+  readonly component: number;
+  readonly repetition: number;
+  readonly subcomponent: number;
+  readonly escape: number;
+
+  constructor(text: string, delimiters: Hl7Delimiters) {
+    this.text = text;
+    this.delimiters = delimiters;
+    this.field = delimiters.field.charCodeAt(0);
+    this.component = delimiters.component.charCodeAt(0);
+    this.repetition = delimiters.repetition.charCodeAt(0);
+    this.subcomponent = delimiters.subcomponent.charCodeAt(0);
+    this.escape = delimiters.escape.charCodeAt(0);
+  }
+
+  #repetitions: number[] | undefined;
+
+  /**
+   * Every position of the repetition separator, found on first use with one `indexOf` sweep: it is
+   * rare, so a field's repetitions are found by looking these up instead of walking the field.
+   */
+  get repetitionPositions(): readonly number[] {
+    this.#repetitions ??= positionsOf(this.text, this.delimiters.repetition);
+    return this.#repetitions;
+  }
+
+  /**
+   * True when `[start, end)` holds no repetition separator, subcomponent separator or escape
+   * character: a plain range, whose values are found by their component separators alone.
+   * Ranges are mostly asked about in message order, so the last answer nearly always still holds
+   * (none of the three lies between where it was looked up from and what was found).
+   */
+  isPlain(start: number, end: number): boolean {
+    if (this.#rareFrom === -1 || start < this.#rareFrom || this.#rareAt < start) {
+      this.#rare ??= merged(
+        this.repetitionPositions,
+        merged(
+          positionsOf(this.text, this.delimiters.subcomponent),
+          positionsOf(this.text, this.delimiters.escape),
+        ),
+      );
+      this.#rareFrom = start;
+      this.#rareAt = this.#rare[firstAtOrAfter(this.#rare, start)] ?? this.text.length;
+    }
+    return this.#rareAt >= end;
+  }
+
+  /** Every position of the three characters `isPlain` looks for, in order; found on first use. */
+  #rare: readonly number[] | undefined;
+  /** Where `isPlain` last looked from, and the first of the three it found there (text length: none). */
+  #rareFrom = -1;
+  #rareAt = -1;
+}
+
+/** The sorted union of two sorted lists of positions. */
+function merged(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length)
+    out.push((a[i] as number) < (b[j] as number) ? (a[i++] as number) : (b[j++] as number));
+  while (i < a.length) out.push(a[i++] as number);
+  while (j < b.length) out.push(b[j++] as number);
+  return out;
+}
+
 /** Every position of `char` in `text`, in order. */
 function positionsOf(text: string, char: string): number[] {
   const out: number[] = [];
@@ -28,93 +104,144 @@ function positionsOf(text: string, char: string): number[] {
   return out;
 }
 
-/** The text of one message (or one field made on its own) with the positions of its rare delimiters. */
-export class SourceText {
-  readonly text: string;
-  readonly delimiters: Hl7Delimiters;
-  /** Char code of the component separator. */
-  readonly component: number;
-  readonly repetitions: readonly number[];
-  readonly subcomponents: readonly number[];
-  readonly escapes: readonly number[];
-
-  constructor(text: string, delimiters: Hl7Delimiters) {
-    this.text = text;
-    this.delimiters = delimiters;
-    this.component = delimiters.component.charCodeAt(0);
-    this.repetitions = positionsOf(text, delimiters.repetition);
-    this.subcomponents = positionsOf(text, delimiters.subcomponent);
-    this.escapes = positionsOf(text, delimiters.escape);
-  }
-}
-
-/**
- * The range `narrow…` found. Module state rather than a returned object so the hot path allocates
- * nothing; safe because reads are synchronous and every caller copies it out before narrowing again.
- */
-export const span = { start: 0, end: 0 };
-
-/** Index of the first of the sorted `positions` at or after `at`. */
-function firstFrom(positions: readonly number[], at: number): number {
+/** Index of the first of the sorted `positions` at or after `at` (`positions.length` when none). */
+export function firstAtOrAfter(positions: readonly number[], at: number): number {
   let lo = 0;
   let hi = positions.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((positions[mid] ?? 0) < at) lo = mid + 1;
+    if ((positions[mid] as number) < at) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** True when one of `positions` lies in `[start, end)`. */
-export function anyWithin(positions: readonly number[], start: number, end: number): boolean {
-  if (positions.length === 0) return false;
-  const at = positions[firstFrom(positions, start)];
-  return at !== undefined && at < end;
-}
+/**
+ * The range `narrow…` found, and whether an escape character lies in it. Module state rather than a
+ * returned object so the hot path allocates nothing; safe because reads are synchronous and every
+ * caller copies it out before narrowing again.
+ */
+export const span = { start: 0, end: 0, escaped: false };
 
 /**
- * Narrows `[start, end)` to its `n`-th (1-based) piece between the separators at `positions` and
- * leaves it in `span`. Returns false when there is no such piece.
+ * Narrows the field at `[start, end)` to repetition `r`, component `c`, subcomponent `s` (1-based;
+ * below 1 reads as 1) and leaves that range in `span`. Returns false when there is no such piece.
  */
-export function narrowAt(positions: readonly number[], start: number, end: number, n: number): boolean {
+export function narrowField(
+  src: SourceText,
+  start: number,
+  end: number,
+  r: number,
+  c: number,
+  s: number,
+): boolean {
+  const text = src.text;
+  const repetitionSep = src.repetition;
+  const componentSep = src.component;
+  const subcomponentSep = src.subcomponent;
+  const escapeChar = src.escape;
+  const wantR = Math.max(r, 1);
+  const wantC = Math.max(c, 1);
+  const wantS = Math.max(s, 1);
+  let rep = 1;
+  let comp = 1;
+  let sub = 1;
   let from = start;
-  let j = positions.length === 0 ? 0 : firstFrom(positions, start);
-  for (let k = 1; k < n; k++) {
-    const at = positions[j++];
-    if (at === undefined || at >= end) return false;
-    from = at + 1;
+  let to = end;
+  let lastEscape = -1;
+  for (let i = start; i < end; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === repetitionSep) {
+      if (rep === wantR) {
+        to = i;
+        break;
+      }
+      rep++;
+      comp = 1;
+      sub = 1;
+      from = i + 1;
+    } else if (rep !== wantR) {
+      // Still before the wanted repetition: only its separator matters.
+    } else if (ch === componentSep) {
+      if (comp === wantC) {
+        to = i;
+        break;
+      }
+      comp++;
+      sub = 1;
+      from = i + 1;
+    } else if (ch === subcomponentSep) {
+      if (comp !== wantC) continue;
+      if (sub === wantS) {
+        to = i;
+        break;
+      }
+      sub++;
+      from = i + 1;
+    } else if (ch === escapeChar) {
+      lastEscape = i;
+    }
   }
-  const at = positions[j];
+  if (rep !== wantR || comp !== wantC || sub !== wantS) return false;
   span.start = from;
-  span.end = at === undefined || at >= end ? end : at;
+  span.end = to;
+  // The walk stopped at `to`, so the last escape it saw is inside the value if it is at or after `from`.
+  span.escaped = lastEscape >= from;
   return true;
 }
 
 /**
- * `narrowAt` for a dense separator (the component separator), found with `indexOf`: that may look a
- * little past `end` for the next one, but these separators are close together and `indexOf` is
- * several times faster per character than a loop of `charCodeAt`.
+ * `narrowField` for a plain field (see `SourceText.isPlain`), which has one repetition, no
+ * subcomponents and nothing to unescape, as most fields of most messages: only its components are
+ * left to find, and `indexOf` finds a separator faster than a walk over more than a few characters.
+ * Empty components (`^^`) are common, so the next character is looked at before calling it.
  */
-export function narrowScan(text: string, start: number, end: number, sep: string, n: number): boolean {
+export function narrowPlainField(
+  src: SourceText,
+  start: number,
+  end: number,
+  r: number,
+  c: number,
+  s: number,
+): boolean {
+  if (r > 1 || s > 1) return false;
+  const text = src.text;
+  const sep = src.delimiters.component;
+  const code = src.component;
   let from = start;
-  for (let k = 1; k < n; k++) {
-    const at = text.indexOf(sep, from);
+  for (let k = 1; k < c; k++) {
+    const at = text.charCodeAt(from) === code ? from : text.indexOf(sep, from);
     if (at === -1 || at >= end) return false;
     from = at + 1;
   }
-  const at = from >= end ? -1 : text.indexOf(sep, from);
+  const at = from >= end ? -1 : text.charCodeAt(from) === code ? from : text.indexOf(sep, from);
   span.start = from;
   span.end = at === -1 || at > end ? end : at;
+  span.escaped = false;
   return true;
 }
 
-/** How many pieces `[start, end)` has between the separators at `positions` (0 when empty). */
-export function countAt(positions: readonly number[], start: number, end: number): number {
-  if (start >= end) return 0;
-  let n = 1;
-  for (let j = firstFrom(positions, start); (positions[j] ?? end) < end; j++) n++;
-  return n;
+/**
+ * Narrows `[start, end)` to its `n`-th (1-based, below 1 reads as 1) piece between `sep` characters
+ * and leaves it in `span` (`escaped` not set). Returns false when there is no such piece.
+ */
+export function narrowPiece(text: string, start: number, end: number, sep: number, n: number): boolean {
+  let piece = 1;
+  let from = start;
+  let to = end;
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i) !== sep) continue;
+    if (piece >= n) {
+      to = i;
+      break;
+    }
+    piece++;
+    from = i + 1;
+  }
+  if (piece < n) return false;
+  span.start = from;
+  span.end = to;
+  return true;
 }
 
 /** How many pieces `[start, end)` has between `sep` characters (0 when empty, trailing empty ones counted). */
@@ -125,22 +252,43 @@ export function countScan(text: string, start: number, end: number, sep: number)
   return n;
 }
 
-/** The unescaped value of `[start, end)`: "" for the HL7 null `""`. */
-export function valueAt(src: SourceText, start: number, end: number): string {
+/** The unescaped value of `[start, end)` (`escaped`: an escape character lies in it); "" for the HL7 null `""`. */
+export function valueAt(src: SourceText, start: number, end: number, escaped: boolean): string {
   if (start >= end) return "";
   const text = src.text;
   if (end - start === 2 && text.charCodeAt(start) === QUOTE && text.charCodeAt(start + 1) === QUOTE)
     return "";
   const value = text.slice(start, end);
-  return anyWithin(src.escapes, start, end) ? unescapeHl7(value, src.delimiters) : value;
+  return escaped ? unescapeHl7(value, src.delimiters) : value;
 }
 
-/** Component `c`, subcomponent `s` of the repetition at `[start, end)`, unescaped; "" when absent. */
-export function primitive(src: SourceText, start: number, end: number, c: number, s: number): string {
-  if (!narrowScan(src.text, start, end, src.delimiters.component, c)) return "";
-  if (!narrowAt(src.subcomponents, span.start, span.end, s)) return "";
-  return valueAt(src, span.start, span.end);
+/** A value end that trimming and unescaping both leave alone: printable ASCII, not the escape character. */
+const isPlainEnd = (code: number, escapeChar: number): boolean =>
+  code > 0x20 && code < 0x7f && code !== escapeChar;
+
+/**
+ * `valueAt`, trimmed of white space, or undefined when that leaves nothing: what the normalizer keeps
+ * of a value. The ends are checked in the message text before the value is cut out, so the usual
+ * value (printable at both ends, which no escape sequence can change) is taken as it is, without
+ * looking at its characters again.
+ */
+export function textAt(src: SourceText, start: number, end: number, escaped: boolean): string | undefined {
+  if (start >= end) return undefined;
+  const text = src.text;
+  if (isPlainEnd(text.charCodeAt(start), src.escape) && isPlainEnd(text.charCodeAt(end - 1), src.escape)) {
+    const value = valueAt(src, start, end, escaped);
+    return value === "" ? undefined : value; // "" here only for the HL7 null `""`
+  }
+  const trimmed = valueAt(src, start, end, escaped).trim();
+  return trimmed === "" ? undefined : trimmed;
 }
+
+/** `valueAt` the range in `span`. */
+export const spanValue = (src: SourceText): string => valueAt(src, span.start, span.end, span.escaped);
+
+/** `textAt` the range in `span`. */
+export const spanText = (src: SourceText): string | undefined =>
+  textAt(src, span.start, span.end, span.escaped);
 
 /** Repetition `r`, component `c`, subcomponent `s` of the field at `[start, end)`, unescaped. */
 export function fieldPrimitive(
@@ -151,6 +299,5 @@ export function fieldPrimitive(
   c: number,
   s: number,
 ): string {
-  if (!narrowAt(src.repetitions, start, end, r)) return "";
-  return primitive(src, span.start, span.end, c, s);
+  return narrowField(src, start, end, r, c, s) ? spanValue(src) : "";
 }

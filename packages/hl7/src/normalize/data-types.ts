@@ -8,6 +8,7 @@ import type {
   Telecom,
 } from "@homeward/contracts";
 import type { Hl7Field, Hl7Repetition } from "../field.ts";
+import type { Hl7Segment } from "../message.ts";
 
 /**
  * Readers for the HL7 v2 composite data types the normalizer needs (CX, XPN, XAD, XTN, XCN, PL, CWE,
@@ -28,21 +29,21 @@ export function text(value: string): string | undefined {
 
 /** HD in component `c`: namespace id (subcomponent 1), else universal id (subcomponent 2). */
 export function hdAt(rep: Hl7Repetition, c: number): string | undefined {
-  return text(rep.component(c, 1)) ?? text(rep.component(c, 2));
+  return rep.componentText(c, 1) ?? rep.componentText(c, 2);
 }
 
-/** HD as a whole field (MSH-3, MSH-4): HD-1, else HD-2. */
-export function hdField(field: Hl7Field): string | undefined {
-  return text(field.get(1, 1)) ?? text(field.get(1, 2));
+/** HD as the whole field `n` of `segment` (MSH-3, MSH-4): HD-1, else HD-2. */
+export function hdField(segment: Hl7Segment, n: number): string | undefined {
+  return segment.readText(n, 1, 1) ?? segment.readText(n, 1, 2);
 }
 
 /** CX: PID-3, MRG-1, IN1-49. */
 export function readIdentifier(rep: Hl7Repetition): Identifier | undefined {
-  const value = text(rep.component(1));
+  const value = rep.componentText(1);
   if (value === undefined) return undefined;
   return {
     value,
-    typeCode: text(rep.component(5)),
+    typeCode: rep.componentText(5),
     assigningAuthority: hdAt(rep, 4),
     assigningFacility: hdAt(rep, 6),
   };
@@ -60,13 +61,13 @@ export function readIdentifiers(field: Hl7Field): Identifier[] {
 
 /** XPN, or the name components of XCN starting at `first` (XPN: 1, XCN: 2). */
 export function readName(rep: Hl7Repetition, first = 1): PersonName | undefined {
-  const family = text(rep.component(first, 1));
-  const given = text(rep.component(first + 1));
-  const middle = text(rep.component(first + 2));
-  const suffix = text(rep.component(first + 3));
-  const prefix = text(rep.component(first + 4));
-  const degree = text(rep.component(first + 5));
-  const typeCode = first === 1 ? text(rep.component(7)) : undefined;
+  const family = rep.componentText(first, 1);
+  const given = rep.componentText(first + 1);
+  const middle = rep.componentText(first + 2);
+  const suffix = rep.componentText(first + 3);
+  const prefix = rep.componentText(first + 4);
+  const degree = rep.componentText(first + 5);
+  const typeCode = first === 1 ? rep.componentText(7) : undefined;
   if (
     family === undefined &&
     given === undefined &&
@@ -95,14 +96,14 @@ export function readPreferredName(field: Hl7Field): PersonName | undefined {
 
 /** XAD. */
 export function readAddress(rep: Hl7Repetition): Address | undefined {
-  const street = text(rep.component(1, 1));
-  const otherDesignation = text(rep.component(2));
-  const city = text(rep.component(3));
-  const state = text(rep.component(4));
-  const postalCode = text(rep.component(5));
-  const country = text(rep.component(6));
-  const typeCode = text(rep.component(7));
-  const county = text(rep.component(9));
+  const street = rep.componentText(1, 1);
+  const otherDesignation = rep.componentText(2);
+  const city = rep.componentText(3);
+  const state = rep.componentText(4);
+  const postalCode = rep.componentText(5);
+  const country = rep.componentText(6);
+  const typeCode = rep.componentText(7);
+  const county = rep.componentText(9);
   if (
     street === undefined &&
     otherDesignation === undefined &&
@@ -124,18 +125,18 @@ export function readAddress(rep: Hl7Repetition): Address | undefined {
  * e-mail address (XTN-4, or XTN-1 from senders that put it there).
  */
 export function readTelecom(rep: Hl7Repetition, field: Telecom["field"]): Telecom | undefined {
-  const useCode = text(rep.component(2));
-  const equipmentType = text(rep.component(3));
-  const email = text(rep.component(4));
-  const formatted = text(rep.component(1));
+  const useCode = rep.componentText(2);
+  const equipmentType = rep.componentText(3);
+  const email = rep.componentText(4);
+  const formatted = rep.componentText(1);
   if (useCode === "NET" || equipmentType === "Internet" || equipmentType === "X.400") {
     const value = email ?? formatted;
     return value === undefined ? undefined : { system: "email", value, useCode, equipmentType, field };
   }
-  const country = text(rep.component(5));
-  const area = text(rep.component(6));
-  const local = text(rep.component(7));
-  const extension = text(rep.component(8));
+  const country = rep.componentText(5);
+  const area = rep.componentText(6);
+  const local = rep.componentText(7);
+  const extension = rep.componentText(8);
   const composed =
     local === undefined
       ? undefined
@@ -157,9 +158,9 @@ function isNpi(id: Identifier): boolean {
 
 /** One XCN repetition's id: XCN-1 with XCN-13 type code and XCN-9 assigning authority. */
 function xcnIdentifier(rep: Hl7Repetition): Identifier | undefined {
-  const value = text(rep.component(1));
+  const value = rep.componentText(1);
   if (value === undefined) return undefined;
-  return { value, typeCode: text(rep.component(13)), assigningAuthority: hdAt(rep, 9) };
+  return { value, typeCode: rep.componentText(13), assigningAuthority: hdAt(rep, 9) };
 }
 
 /**
@@ -177,7 +178,7 @@ export function readProvider(field: Hl7Field): Provider | undefined {
   if (firstId !== undefined) identifiers.push(firstId);
   for (let i = 1; i < reps.length; i++) {
     const rep = reps[i] as Hl7Repetition;
-    const family = text(rep.component(2, 1));
+    const family = rep.componentText(2, 1);
     if (family !== undefined && family !== name?.family) continue;
     const id = xcnIdentifier(rep);
     if (id !== undefined) identifiers.push(id);
@@ -188,13 +189,13 @@ export function readProvider(field: Hl7Field): Provider | undefined {
 
 /** PL (PV1-3, PV1-6). */
 export function readLocation(rep: Hl7Repetition): PatientLocation | undefined {
-  const pointOfCare = text(rep.component(1));
-  const room = text(rep.component(2));
-  const bed = text(rep.component(3));
+  const pointOfCare = rep.componentText(1);
+  const room = rep.componentText(2);
+  const bed = rep.componentText(3);
   const facility = hdAt(rep, 4);
-  const building = text(rep.component(7));
-  const floor = text(rep.component(8));
-  const description = text(rep.component(9));
+  const building = rep.componentText(7);
+  const floor = rep.componentText(8);
+  const description = rep.componentText(9);
   if (
     pointOfCare === undefined &&
     room === undefined &&
@@ -212,9 +213,9 @@ export function readLocation(rep: Hl7Repetition): PatientLocation | undefined {
 /** CE / CWE. */
 export function readCoded(rep: Hl7Repetition): Coded | undefined {
   const coded: Coded = {
-    code: text(rep.component(1)),
-    text: text(rep.component(2)),
-    system: text(rep.component(3)),
+    code: rep.componentText(1),
+    text: rep.componentText(2),
+    system: rep.componentText(3),
   };
   return coded.code === undefined && coded.text === undefined ? undefined : coded;
 }

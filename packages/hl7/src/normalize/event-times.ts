@@ -19,10 +19,10 @@ export function readTime(
   zone: string,
   repetition = 1,
 ): TimeRead {
-  const value = segment?.read(field, repetition, 1, 1).trim() ?? "";
-  if (segment === undefined || value === "") return ABSENT;
+  const value = segment?.readText(field, repetition, 1, 1);
+  if (segment === undefined || value === undefined) return ABSENT;
   const parsed = parseHl7Time(value, zone);
-  if (parsed.ok) return { ok: true, iso: parsed.iso };
+  if (parsed.ok) return parsed; // its iso is what a TimeRead carries; not copied on this hot path
   return {
     ok: false,
     error: {

@@ -131,6 +131,36 @@ describe("parseHl7Time properties", () => {
   const wall = (dt: DateTime) =>
     `${pad(dt.year, 4)}${pad(dt.month)}${pad(dt.day)}${pad(dt.hour)}${pad(dt.minute)}${pad(dt.second)}`;
 
+  it("writes every part of a stamp with its own offset back digit for digit, years below 1000 too", () => {
+    // formatIso builds four-digit years from char codes and falls back to padding for the rest.
+    const stamps = fc.record({
+      year: fc.oneof(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 1000, max: 9999 })),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 28 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+      second: fc.integer({ min: 0, max: 59 }),
+      millis: fc.option(fc.integer({ min: 0, max: 999 })),
+      sign: fc.constantFrom("+", "-"),
+      offsetHours: fc.integer({ min: 0, max: 14 }),
+      offsetMinutes: fc.integer({ min: 0, max: 59 }),
+    });
+    fc.assert(
+      fc.property(stamps, (t) => {
+        const date = `${pad(t.year, 4)}${pad(t.month)}${pad(t.day)}${pad(t.hour)}${pad(t.minute)}${pad(t.second)}`;
+        const fraction = t.millis === null ? "" : `.${pad(t.millis, 3)}`;
+        const offset = `${t.sign}${pad(t.offsetHours)}${pad(t.offsetMinutes)}`;
+        // -0000 is written as +00:00, as luxon and the offset arithmetic have always done.
+        const shownSign = t.offsetHours === 0 && t.offsetMinutes === 0 ? "+" : t.sign;
+        expect(iso(`${date}${fraction}${offset}`)).toBe(
+          `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}` +
+            `${fraction}${shownSign}${pad(t.offsetHours)}:${pad(t.offsetMinutes)}`,
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("never throws, whatever the input", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), zones, (value, zone) => {

@@ -150,14 +150,61 @@ function checkWallTime(t: WallTime): string | undefined {
 const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
 const two = (n: number): string => TWO_DIGITS[n] ?? String(n);
 
-/** ISO-8601 text for a wall-clock time and the UTC offset (minutes) in force at it. */
+/**
+ * ISO-8601 text for a wall-clock time and the UTC offset (minutes) in force at it. Four-digit years
+ * (every real one) take `formatIsoCodes`; the padded template is kept for the rest.
+ */
 function formatIso(t: WallTime, offsetMinutes: number, withMillis: boolean): string {
   const abs = Math.abs(offsetMinutes);
+  const offsetHours = Math.floor(abs / 60);
+  if (t.year >= 1000 && t.year <= 9999 && offsetHours <= 99)
+    return formatIsoCodes(t, offsetMinutes, withMillis);
   const year = t.year >= 1000 ? String(t.year) : String(t.year).padStart(4, "0");
   const millis = withMillis ? `.${String(t.millisecond).padStart(3, "0")}` : "";
   return `${year}-${two(t.month)}-${two(t.day)}T${two(t.hour)}:${two(t.minute)}:${two(t.second)}${millis}${
     offsetMinutes < 0 ? "-" : "+"
-  }${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+  }${two(offsetHours)}:${two(abs % 60)}`;
+}
+
+/** Char codes of the tens and units digits of 0 … 99, looked up rather than divided out. */
+const TENS = Uint8Array.from({ length: 100 }, (_, n) => 0x30 + Math.floor(n / 10));
+const UNITS = Uint8Array.from({ length: 100 }, (_, n) => 0x30 + (n % 10));
+// Callers pass 0 … 99 only: four-digit years split in two, range-checked parts, offsets under 100 hours.
+const tens = (n: number): number => TENS[n] as number;
+const units = (n: number): number => UNITS[n] as number;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const COLON = 0x3a;
+const DOT = 0x2e;
+const T = 0x54;
+
+/**
+ * `formatIso` for four-digit years, as one `String.fromCharCode` call: a template of a dozen pieces
+ * costs several times more (each piece is a string to join), and several times run in every message.
+ */
+function formatIsoCodes(t: WallTime, offsetMinutes: number, withMillis: boolean): string {
+  const { month: mo, day: d, hour: h, minute: mi, second: s } = t;
+  const century = Math.floor(t.year / 100);
+  const y = t.year % 100;
+  const abs = Math.abs(offsetMinutes);
+  const sign = offsetMinutes < 0 ? MINUS : PLUS;
+  const oh = Math.floor(abs / 60);
+  const om = abs % 60;
+  const msHigh = Math.floor(t.millisecond / 10);
+  const ms = t.millisecond % 10;
+  // biome-ignore format: one line per part of `YYYY-MM-DDTHH:MM:SS[.sss]±HH:MM`
+  return withMillis
+    ? String.fromCharCode(
+        tens(century), units(century), tens(y), units(y), MINUS, tens(mo), units(mo), MINUS, tens(d), units(d),
+        T, tens(h), units(h), COLON, tens(mi), units(mi), COLON, tens(s), units(s),
+        DOT, tens(msHigh), units(msHigh), 0x30 + ms,
+        sign, tens(oh), units(oh), COLON, tens(om), units(om),
+      )
+    : String.fromCharCode(
+        tens(century), units(century), tens(y), units(y), MINUS, tens(mo), units(mo), MINUS, tens(d), units(d),
+        T, tens(h), units(h), COLON, tens(mi), units(mi), COLON, tens(s), units(s),
+        sign, tens(oh), units(oh), COLON, tens(om), units(om),
+      );
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FacilityMapping, Identifier, Insurance, MemberIdSource } from "@homeward/contracts";
 import type { Hl7Segment } from "../message.ts";
-import { readIdentifier, text } from "./data-types.ts";
+import { readIdentifier } from "./data-types.ts";
 
 function fromIn1(source: MemberIdSource, insurance: Insurance): string | undefined {
   if (source === "IN1-36") return insurance.policyNumber;
@@ -11,15 +11,15 @@ function fromIn1(source: MemberIdSource, insurance: Insurance): string | undefin
 function readInsurance(in1: Hl7Segment, sources: readonly MemberIdSource[]): Insurance {
   // Built whole and then completed, not copied with a spread: spreading costs far more on this path.
   const insurance: Insurance = {
-    setId: text(in1.read(1)),
-    planId: text(in1.read(2)),
-    planName: text(in1.read(2, 1, 2)),
-    planType: text(in1.read(15)),
-    payerId: text(in1.read(3)),
-    payerName: text(in1.read(4)),
-    groupNumber: text(in1.read(8)),
-    groupName: text(in1.read(9)),
-    policyNumber: text(in1.read(36)),
+    setId: in1.readText(1),
+    planId: in1.readText(2),
+    planName: in1.readText(2, 1, 2),
+    planType: in1.readText(15),
+    payerId: in1.readText(3),
+    payerName: in1.readText(4),
+    groupNumber: in1.readText(8),
+    groupName: in1.readText(9),
+    policyNumber: in1.readText(36),
     insuredId: readIdentifier(in1.field(49).repetition(1))?.value,
     memberId: undefined,
   };

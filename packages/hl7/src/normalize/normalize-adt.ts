@@ -1,7 +1,7 @@
 import { type AdtEvent, adtEventId, type FacilityMapping, type MergeInfo } from "@homeward/contracts";
 import type { Hl7Error } from "../errors.ts";
 import type { Hl7Message, Hl7Segment } from "../message.ts";
-import { hdField, readIdentifiers, readName, text } from "./data-types.ts";
+import { hdField, readIdentifiers, readName } from "./data-types.ts";
 import { eventKindOf, SUPPORTED_TRIGGERS, visitSetting } from "./event-kind.ts";
 import { readEventTimes } from "./event-times.ts";
 import { memberIdOf, readInsurances } from "./insurance.ts";
@@ -54,8 +54,8 @@ function readMerge(mrg: Hl7Segment): MergeInfo | Hl7Error {
   }
   return {
     priorIdentifiers,
-    priorAccountNumber: text(mrg.read(3)),
-    priorVisitNumber: text(mrg.read(5)),
+    priorAccountNumber: mrg.readText(3),
+    priorVisitNumber: mrg.readText(5),
     priorName: readName(mrg.field(7).repetition(1)),
   };
 }
@@ -79,14 +79,14 @@ export function normalizeAdt(
   const segments = indexSegments(message);
   const { msh, evn, pid, pv1 } = segments;
   if (msh === undefined) return fail(missingSegment("MSH", "the message"));
-  if (text(msh.read(9, 1, 1)) !== "ADT") {
+  if (msh.readText(9, 1, 1) !== "ADT") {
     return fail({
       code: "200",
       text: "Only ADT messages are accepted",
       location: { segment: "MSH", sequence: msh.sequence, field: 9, component: 1 },
     });
   }
-  const trigger = text(msh.read(9, 1, 2)) ?? text(evn?.read(1) ?? "");
+  const trigger = msh.readText(9, 1, 2) ?? evn?.readText(1);
   if (trigger === undefined) {
     return fail({
       code: "101",
@@ -102,7 +102,7 @@ export function normalizeAdt(
       location: { segment: "MSH", sequence: msh.sequence, field: 9, component: 2 },
     });
   }
-  const sendingFacility = hdField(msh.field(4));
+  const sendingFacility = hdField(msh, 4);
   if (sendingFacility === undefined) {
     return fail({
       code: "101",
@@ -110,9 +110,9 @@ export function normalizeAdt(
       location: { segment: "MSH", sequence: msh.sequence, field: 4 },
     });
   }
-  const controlId = text(msh.read(10));
-  const processingId = text(msh.read(11));
-  const hl7Version = text(msh.read(12));
+  const controlId = msh.readText(10);
+  const processingId = msh.readText(11);
+  const hl7Version = msh.readText(12);
   if (controlId === undefined || processingId === undefined || hl7Version === undefined) {
     return fail(missingHeaderField(msh, controlId === undefined ? 0 : processingId === undefined ? 1 : 2));
   }
@@ -145,7 +145,7 @@ export function normalizeAdt(
   const times = readEventTimes(segments, kind, mapping.timeZone);
   if (!times.ok) return times;
   const insurances = readInsurances(segments.in1, mapping);
-  const sendingApplication = hdField(msh.field(3)) ?? "";
+  const sendingApplication = hdField(msh, 3) ?? "";
   // The readers leave these properties for us to fill rather than have us copy their objects with a
   // spread, which costs more than all the reading on this path.
   patient.patient.memberId = memberIdOf(mapping, patient.patient.identifiers, insurances);
@@ -160,7 +160,7 @@ export function normalizeAdt(
     kind,
     messageType: "ADT",
     trigger,
-    messageStructure: text(msh.read(9, 1, 3)),
+    messageStructure: msh.readText(9, 1, 3),
     hl7Version,
     processingId,
     controlId,
@@ -171,8 +171,8 @@ export function normalizeAdt(
     facility: {
       sendingApplication,
       sendingFacility,
-      receivingApplication: hdField(msh.field(5)),
-      receivingFacility: hdField(msh.field(6)),
+      receivingApplication: hdField(msh, 5),
+      receivingFacility: hdField(msh, 6),
       displayName: mapping.displayName,
       timeZone: mapping.timeZone,
     },

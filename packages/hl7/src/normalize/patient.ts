@@ -9,14 +9,7 @@ import type {
 } from "@homeward/contracts";
 import type { Hl7Error } from "../errors.ts";
 import type { Hl7Segment } from "../message.ts";
-import {
-  readAddress,
-  readIdentifiers,
-  readPreferredName,
-  readProvider,
-  readTelecom,
-  text,
-} from "./data-types.ts";
+import { readAddress, readIdentifiers, readPreferredName, readProvider, readTelecom } from "./data-types.ts";
 import { readTime } from "./event-times.ts";
 import { isValidHl7Time, parseHl7Date } from "./hl7-time.ts";
 
@@ -58,7 +51,7 @@ export function readPatient(
       },
     };
   }
-  const birth = pid.read(7).trim();
+  const birth = pid.readText(7) ?? "";
   if (birth !== "" && !isValidHl7Time(birth)) {
     return {
       ok: false,
@@ -86,7 +79,7 @@ export function readPatient(
     const address = readAddress(rep);
     if (address !== undefined) addresses.push(address);
   }
-  const deathIndicator = text(pid.read(30));
+  const deathIndicator = pid.readText(30);
   return {
     ok: true,
     patient: {
@@ -94,7 +87,7 @@ export function readPatient(
       primaryIdentifier: primaryIdentifierOf(identifiers, mapping),
       name: readPreferredName(pid.field(5)),
       birthDate: birth === "" ? undefined : parseHl7Date(birth),
-      sex: text(pid.read(8)),
+      sex: pid.readText(8),
       addresses,
       telecoms,
       deceased: deathIndicator === "Y" ? true : deathIndicator === "N" ? false : undefined,
@@ -102,7 +95,7 @@ export function readPatient(
       // Filled in by the caller, once the insurances are read.
       memberId: undefined,
     },
-    protected: text(pd1?.read(12) ?? "") === "Y",
+    protected: pd1?.readText(12) === "Y",
   };
 }
 

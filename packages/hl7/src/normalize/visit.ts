@@ -1,7 +1,7 @@
 import type { AdtVisit, Diagnosis } from "@homeward/contracts";
 import type { Hl7Error } from "../errors.ts";
 import type { Hl7Segment } from "../message.ts";
-import { readCoded, readLocation, readProvider, text } from "./data-types.ts";
+import { readCoded, readLocation, readProvider } from "./data-types.ts";
 
 /**
  * PV1 and PV2 (plus PID-18, the account): the encounter. Times (PV1-44, PV1-45) are filled in by the
@@ -10,17 +10,17 @@ import { readCoded, readLocation, readProvider, text } from "./data-types.ts";
  */
 export function readVisit(pv1: Hl7Segment, pv2: Hl7Segment | undefined, pid: Hl7Segment): AdtVisit {
   return {
-    visitNumber: text(pv1.read(19)),
-    accountNumber: text(pid.read(18)),
-    patientClass: text(pv1.read(2)),
-    admissionType: text(pv1.read(4)),
-    patientType: text(pv1.read(18)),
+    visitNumber: pv1.readText(19),
+    accountNumber: pid.readText(18),
+    patientClass: pv1.readText(2),
+    admissionType: pv1.readText(4),
+    patientType: pv1.readText(18),
     location: readLocation(pv1.field(3).repetition(1)),
     priorLocation: readLocation(pv1.field(6).repetition(1)),
-    hospitalService: text(pv1.read(10)),
-    admitSource: text(pv1.read(14)),
-    dischargeDisposition: text(pv1.read(36)),
-    dischargedTo: text(pv1.read(37)),
+    hospitalService: pv1.readText(10),
+    admitSource: pv1.readText(14),
+    dischargeDisposition: pv1.readText(36),
+    dischargedTo: pv1.readText(37),
     attendingProvider: readProvider(pv1.field(7)),
     admittingProvider: readProvider(pv1.field(17)),
     admitReason: pv2 === undefined ? undefined : readCoded(pv2.field(3).repetition(1)),
@@ -37,9 +37,9 @@ export function readDiagnoses(segments: readonly Hl7Segment[]): Diagnosis[] {
     const diagnosis: Diagnosis = {
       code: coded?.code,
       system: coded?.system,
-      description: coded?.text ?? text(dg1.read(4)),
-      type: text(dg1.read(6)),
-      priority: text(dg1.read(15)),
+      description: coded?.text ?? dg1.readText(4),
+      type: dg1.readText(6),
+      priority: dg1.readText(15),
     };
     if (diagnosis.code !== undefined || diagnosis.description !== undefined) out.push(diagnosis);
   }
