@@ -1,22 +1,13 @@
 import { Readable } from "node:stream";
-import { ADT_EVENT_KINDS, type AdtEvent, type MatchedEvent, type UnmatchedEvent } from "@homeward/contracts";
+import { ADT_EVENT_KINDS, type AdtEvent } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A01_ADMIT, ADT_A04_ED, fixtureEvent } from "@homeward/hl7/fixtures";
-import {
-  createEventLog,
-  createKafka,
-  type EventLog,
-  ensureTopics,
-  HOMEWARD_TOPICS,
-  runConsumer,
-  topicName,
-} from "@homeward/kafka";
+import { type EventLog, topicName } from "@homeward/kafka";
 import { createLogger } from "@homeward/logger";
 import { type ImportReferenceOptions, importReferenceList } from "@homeward/rosters";
 import { type Isolation, isolation } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type RunningMatcher, startMatcher } from "./app.ts";
-import { loadMatcherEnv } from "./env.ts";
+import { type MatcherHarness, startMatcherHarness } from "./matcher-harness.test-support.ts";
 
 /**
  * What `npm run import -- --kind consent|sensitive-facility|notification-rule` writes reaches a
@@ -37,10 +28,9 @@ const admission = fixtureEvent(ADT_A01_ADMIT);
 
 let iso: Isolation;
 let pool: Pool;
-let matcher: RunningMatcher;
 let eventLog: EventLog;
-let stopTap: () => Promise<void> = async () => {};
-const seen = { matched: [] as MatchedEvent[], unmatched: [] as UnmatchedEvent[] };
+let harness: MatcherHarness | undefined;
+let seen: MatcherHarness["seen"];
 /** How many times the matcher has loaded its reference data (read off its log). */
 let loads = 0;
 const ids: Record<string, string> = {};
@@ -83,39 +73,13 @@ beforeAll(async () => {
       },
     },
   });
-  const s = iso.settings;
-  matcher = await startMatcher(
-    loadMatcherEnv({
-      KAFKA_BROKERS: s.kafka.brokers.join(","),
-      KAFKA_TOPIC_PREFIX: iso.topicPrefix,
-      DATABASE_URL: s.postgres.url,
-      DATABASE_SCHEMA: iso.schema,
-      MATCHER_GROUP_ID: iso.groupId("matcher"),
-      OPS_PORT: "0",
-    }),
-    logger,
-  );
-  const kafka = createKafka({ brokers: s.kafka.brokers, clientId: iso.id }, logger);
-  await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix: iso.topicPrefix });
-  eventLog = await createEventLog(kafka);
-  const tap = await runConsumer({
-    kafka,
-    groupId: iso.groupId("tap"),
-    topics: [topicName(iso.topicPrefix, "adt.matched.v1"), topicName(iso.topicPrefix, "adt.unmatched.v1")],
-    logger,
-    handle: async (r) => {
-      const value = JSON.parse(r.value?.toString() ?? "null");
-      if (r.topic.endsWith("adt.matched.v1")) seen.matched.push(value);
-      else seen.unmatched.push(value);
-    },
-  });
-  stopTap = tap.stop;
+  const _s = iso.settings;
+  harness = await startMatcherHarness(iso, logger);
+  ({ eventLog, seen } = harness);
 });
 
 afterAll(async () => {
-  await stopTap();
-  await eventLog?.close();
-  await matcher?.stop();
+  await harness?.stop();
   await pool?.end();
 });
 

@@ -1,0 +1,65 @@
+import type { MatchedEvent, UnmatchedEvent } from "@homeward/contracts";
+import {
+  createEventLog,
+  createKafka,
+  type EventLog,
+  ensureTopics,
+  HOMEWARD_TOPICS,
+  runConsumer,
+  topicName,
+} from "@homeward/kafka";
+import type { Logger } from "@homeward/logger";
+import type { Isolation } from "@homeward/testing";
+import { type RunningMatcher, startMatcher } from "./app.ts";
+import { loadMatcherEnv, type MatcherConfig } from "./env.ts";
+
+/** The matcher's settings for a test's isolation (its schema, topic prefix and group ids). */
+export function matcherConfigFor(iso: Isolation): MatcherConfig {
+  const s = iso.settings;
+  return loadMatcherEnv({
+    KAFKA_BROKERS: s.kafka.brokers.join(","),
+    KAFKA_TOPIC_PREFIX: iso.topicPrefix,
+    DATABASE_URL: s.postgres.url,
+    DATABASE_SCHEMA: iso.schema,
+    MATCHER_GROUP_ID: iso.groupId("matcher"),
+    OPS_PORT: "0",
+  });
+}
+
+/** A running matcher, a producer onto its input topics, and everything it has written so far. */
+export interface MatcherHarness {
+  matcher: RunningMatcher;
+  eventLog: EventLog;
+  seen: { matched: MatchedEvent[]; unmatched: UnmatchedEvent[] };
+  stop(): Promise<void>;
+}
+
+/** Starts the real matcher for `iso` and a consumer that collects adt.matched.v1 and adt.unmatched.v1. */
+export async function startMatcherHarness(iso: Isolation, logger: Logger): Promise<MatcherHarness> {
+  const matcher = await startMatcher(matcherConfigFor(iso), logger);
+  const kafka = createKafka({ brokers: iso.settings.kafka.brokers, clientId: iso.id }, logger);
+  await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix: iso.topicPrefix });
+  const eventLog = await createEventLog(kafka);
+  const seen: MatcherHarness["seen"] = { matched: [], unmatched: [] };
+  const tap = await runConsumer({
+    kafka,
+    groupId: iso.groupId("tap"),
+    topics: [topicName(iso.topicPrefix, "adt.matched.v1"), topicName(iso.topicPrefix, "adt.unmatched.v1")],
+    logger,
+    handle: async (r) => {
+      const value = JSON.parse(r.value?.toString() ?? "null");
+      if (r.topic.endsWith("adt.matched.v1")) seen.matched.push(value);
+      else seen.unmatched.push(value);
+    },
+  });
+  return {
+    matcher,
+    eventLog,
+    seen,
+    async stop() {
+      await tap.stop();
+      await eventLog.close();
+      await matcher.stop();
+    },
+  };
+}
