@@ -157,37 +157,32 @@ export const referenceImportRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = a
     }
   };
 
-  app.post(
-    "/consents/import",
+  // Imports an organization's admins run for their own organization.
+  const organizationImports = [
     {
-      config: { roles: ADMIN_ROLES },
-      schema: schemaOf(
+      path: "/consents/import",
+      kind: "consent",
+      summary:
         "Import consent decisions (CSV body, text/csv): opt-outs, and opt-ins that close them; a practice admin records them for its own organization and patients",
-        OrganizationQuery("consent"),
-      ),
     },
-    async (request) => {
-      const input = csvBody(request.body);
-      const org = await importingOrganization(request, request.query.org, input);
-      return runImport(request, "consent", request.query, input, org);
-    },
-  );
-
-  app.post(
-    "/notification-rules/import",
     {
-      config: { roles: ADMIN_ROLES },
-      schema: schemaOf(
+      path: "/notification-rules/import",
+      kind: "notification-rule",
+      summary:
         "Import the organization's notification rules (CSV body, text/csv): the file replaces the rules imported before, and those it leaves out are deactivated",
-        OrganizationQuery("notification-rule"),
-      ),
     },
-    async (request) => {
-      const input = csvBody(request.body);
-      const org = await importingOrganization(request, request.query.org, input);
-      return runImport(request, "notification-rule", request.query, input, org);
-    },
-  );
+  ] as const;
+  for (const { path, kind, summary } of organizationImports) {
+    app.post(
+      path,
+      { config: { roles: ADMIN_ROLES }, schema: schemaOf(summary, OrganizationQuery(kind)) },
+      async (request) => {
+        const input = csvBody(request.body);
+        const org = await importingOrganization(request, request.query.org, input);
+        return runImport(request, kind, request.query, input, org);
+      },
+    );
+  }
 
   app.post(
     "/sensitive-facilities/import",
