@@ -6,7 +6,12 @@
  * generator's ids, so they can be tallied alike and compared event by event.
  */
 import { MatchedEvent, parseContract, UnmatchedEvent } from "@homeward/contracts";
-import { buildIdentityIndex, type Candidate, resolveIdentity, type SyntheticEvent } from "@homeward/identity";
+import {
+  buildIdentityIndex,
+  type Candidate,
+  resolveThroughIndex,
+  type SyntheticEvent,
+} from "@homeward/identity";
 import type { BatchRecord } from "@homeward/kafka";
 
 /** What was decided about one event; patients are named by the generator's roster ids. */
@@ -82,7 +87,7 @@ export function libraryDecisions(
 ): Decision[] {
   const index = buildIdentityIndex(roster);
   return events.map((e) => {
-    const r = resolveIdentity(e.patient, index.candidatesFor(e.patient), { index });
+    const r = resolveThroughIndex(e.patient, index);
     if (r.outcome === "match") return { outcome: "match", patientId: r.patientId, method: r.method };
     if (r.outcome === "review")
       return { outcome: "review", candidates: r.candidates.map((c) => c.patientId) };

@@ -33,6 +33,7 @@ const EVENTS = Number(process.argv[2] ?? 20_000);
 const PARTITIONS = 6;
 const run = Date.now().toString(36);
 const createdTopics: string[] = [];
+let loops = 0;
 
 /** EVENTS distinct ED arrivals (distinct event ids and MRNs, so they spread over the partitions). */
 function inputRecords(topic: string): OutgoingRecord[] {
@@ -64,8 +65,10 @@ async function relay(
   name: string,
   transform: (value: string) => string,
 ): Promise<Row> {
-  const inTopic = `bench${run}.in.${name.length}`;
-  const outTopic = `bench${run}.out.${name.length}`;
+  // Each loop its own topics and group, so the second run reads nothing the first left behind.
+  const loop = ++loops;
+  const inTopic = `bench${run}.in.${loop}`;
+  const outTopic = `bench${run}.out.${loop}`;
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
@@ -86,7 +89,7 @@ async function relay(
   let broker0 = processCpuSeconds(pid);
   const consumer = await runBatchConsumer({
     kafka,
-    groupId: `bench${run}.${name.length}`,
+    groupId: `bench${run}.${loop}`,
     topics: [inTopic],
     fromBeginning: true,
     partitionsConcurrently: PARTITIONS,
