@@ -1,5 +1,5 @@
 import { inTransaction, type Pool } from "@homeward/db";
-import { hashPassword, UNUSABLE_HASH, verifyPassword } from "./passwords.ts";
+import { checkPasswordPolicy, hashPassword, UNUSABLE_HASH, verifyPassword } from "./passwords.ts";
 import type { Principal, Role } from "./principal.ts";
 
 export interface NewUser {
@@ -17,15 +17,19 @@ export class UserDefinitionError extends Error {
   override name = "UserDefinitionError";
 }
 
-export const MIN_PASSWORD_LENGTH = 12;
+/** Throws a UserDefinitionError naming every rule of `checkPasswordPolicy` the password breaks. */
+function assertPasswordPolicy(password: string, email: string): void {
+  const problems = checkPasswordPolicy(password, { email });
+  if (problems.length > 0) throw new UserDefinitionError(`the password ${problems.join("; ")}`);
+}
 
 /**
  * Creates a user with a scrypt password hash and their organizations, in one transaction.
- * Organization-scoped roles need at least one organization; a system admin reads every one.
+ * The password must pass `checkPasswordPolicy`. Organization-scoped roles need at least one
+ * organization; a system admin reads every one.
  */
 export async function createUser(pool: Pool, user: NewUser): Promise<string> {
-  if (user.password.length < MIN_PASSWORD_LENGTH)
-    throw new UserDefinitionError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  assertPasswordPolicy(user.password, user.email);
   if (user.role !== "system_admin" && user.organizationCodes.length === 0)
     throw new UserDefinitionError(`a ${user.role} needs at least one organization`);
   const passwordHash = await hashPassword(user.password);
@@ -116,6 +120,16 @@ export async function listUsers(pool: Pool): Promise<UserSummary[]> {
       GROUP BY u.id ORDER BY u.id`,
   );
   return rows;
+}
+
+/** Gives a user a new password (which must pass `checkPasswordPolicy`); true if the user exists. */
+export async function setUserPassword(pool: Pool, email: string, password: string): Promise<boolean> {
+  assertPasswordPolicy(password, email);
+  const result = await pool.query(
+    "UPDATE users SET password_hash = $2, updated_at = now() WHERE lower(email) = lower($1)",
+    [email, await hashPassword(password)],
+  );
+  return (result.rowCount ?? 0) > 0;
 }
 
 /** Stops a user from signing in (tokens already issued run out at their expiry). True if found. */
