@@ -29,6 +29,15 @@ export const MatchedRecipient = z.object({
   recipientId: Text,
   role: z.enum(["care-manager", "pcp", "supervisor"]),
   copy: z.enum(["lead", "monitor"]),
+  /**
+   * Why this person: the enrollment's named care manager, the PCP of record (the attribution's PCP
+   * NPI), a rule that names them, or a rule for everyone with their role in the organization. The
+   * task goes to the care manager of record, else the PCP of record; never to a role holder.
+   * Absent on records written before the care team was kept.
+   */
+  basis: z
+    .enum(["care-manager-of-record", "pcp-of-record", "named-by-rule", "role-in-organization"])
+    .optional(),
 });
 export type MatchedRecipient = z.infer<typeof MatchedRecipient>;
 

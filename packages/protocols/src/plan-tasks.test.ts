@@ -149,7 +149,7 @@ describe("planTasks: inpatient discharges", () => {
     const tasks = plan({
       ...discharge("01"),
       enrollment: null,
-      recipients: [{ recipientId: "r-pcp", role: "pcp", copy: "lead" }],
+      recipients: [{ recipientId: "r-pcp", role: "pcp", copy: "lead", basis: "pcp-of-record" }],
     });
     expect(steps(tasks)).toEqual([
       "inpatient-discharge/interactive-contact",
@@ -176,6 +176,28 @@ describe("planTasks: inpatient discharges", () => {
     };
     expect(plan(outpatient)).toEqual([]);
     expect(plan({ ...outpatient, isObservation: true })).toHaveLength(3);
+  });
+
+  it("assigns the care manager of record, not the first care manager told", () => {
+    const tasks = plan({
+      ...discharge("01"),
+      recipients: [
+        { recipientId: "r-a-cm", role: "care-manager", copy: "lead", basis: "role-in-organization" },
+        { recipientId: "r-b-cm", role: "care-manager", copy: "lead", basis: "care-manager-of-record" },
+        { recipientId: "r-c-cm", role: "care-manager", copy: "lead", basis: "named-by-rule" },
+      ],
+    });
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const task of tasks) expect(task.assigneeRecipientId).toBe("r-b-cm");
+    // Told only as role holders or by name: nobody of record, so nobody is assigned.
+    const unassigned = plan({
+      ...discharge("01"),
+      recipients: [
+        { recipientId: "r-a-cm", role: "care-manager", copy: "lead", basis: "role-in-organization" },
+        { recipientId: "r-pcp", role: "pcp", copy: "lead", basis: "named-by-rule" },
+      ],
+    });
+    for (const task of unassigned) expect("assigneeRecipientId" in task).toBe(false);
   });
 
   it("leaves the assignee out when no lead care manager or PCP is among the recipients", () => {

@@ -36,9 +36,16 @@ function isLeadCopy(matched: MatchedEvent): boolean {
   return matched.enrollment?.copy !== "monitor";
 }
 
+/**
+ * Who works the tasks: the enrollment's named care manager, else the PCP of record. Never someone
+ * told only because of their role in the organization: with several care managers in a practice,
+ * "the first care manager" is somebody else's patient's care manager. Unassigned otherwise.
+ */
 function assigneeOf(matched: MatchedEvent): string | undefined {
   const lead = matched.recipients.filter((r) => r.copy === "lead");
-  return (lead.find((r) => r.role === "care-manager") ?? lead.find((r) => r.role === "pcp"))?.recipientId;
+  return (
+    lead.find((r) => r.basis === "care-manager-of-record") ?? lead.find((r) => r.basis === "pcp-of-record")
+  )?.recipientId;
 }
 
 /**

@@ -84,8 +84,8 @@ export function matchedEvent(options: MatchedEventOptions = {}): MatchedEvent {
       timeZone: "America/Chicago",
     },
     recipients: options.recipients ?? [
-      { recipientId: "r-pcp", role: "pcp", copy: "lead" },
-      { recipientId: "r-cm", role: "care-manager", copy: "lead" },
+      { recipientId: "r-pcp", role: "pcp", copy: "lead", basis: "pcp-of-record" },
+      { recipientId: "r-cm", role: "care-manager", copy: "lead", basis: "care-manager-of-record" },
     ],
     flags: {},
     encounter: {

@@ -64,6 +64,7 @@ export function notificationRuleImport(
         organizationId: ctx.importer.id,
         code: ctx.importer.code,
         source: ctx.source,
+        asOf: ctx.asOf,
         runId,
         errors,
         rejectedRows,
@@ -123,6 +124,8 @@ async function mergeRules(
     organizationId: string;
     code: string;
     source: string;
+    /** The file's date: its new rules are in force from it, the ones it drops until it. */
+    asOf: string;
     runId: string;
     errors: ErrorLog;
     rejectedRows: number;
@@ -150,13 +153,13 @@ async function mergeRules(
   const valid = Number(counts.rows[0]?.valid ?? 0);
   const inserted = await client.query(
     `INSERT INTO notification_rules (organization_id, recipient_id, recipient_role, ${LISTS.join(", ")}, channel,
-                                     source, import_run_id)
+                                     source, import_run_id, active_from)
      SELECT $1, d.recipient_id, d.recipient_role, ${LISTS.map((l) => `string_to_array(d.${l}, '${LIST_SEPARATOR}')`).join(", ")},
-            d.channel, $2, $3
+            d.channel, $2, $3, $4::date
        FROM notification_rule_stage d
       WHERE d.valid AND NOT EXISTS (SELECT 1 FROM notification_rules t WHERE ${inForce} AND ${SAME_RULE})
       ORDER BY d.line`,
-    [ctx.organizationId, ctx.source, ctx.runId],
+    [ctx.organizationId, ctx.source, ctx.runId, ctx.asOf],
   );
 
   const dropped = `${inForce} AND t.import_run_id IS DISTINCT FROM $2
@@ -166,8 +169,9 @@ async function mergeRules(
   let note: string | undefined;
   if (valid > 0 && refused === 0) {
     const res = await client.query(
-      `UPDATE notification_rules t SET active = false, ended_by_run_id = $2 WHERE ${dropped}`,
-      [ctx.organizationId, ctx.runId],
+      `UPDATE notification_rules t SET active = false, active_to = greatest($3::date, t.active_from), ended_by_run_id = $2
+        WHERE ${dropped}`,
+      [ctx.organizationId, ctx.runId, ctx.asOf],
     );
     ended = res.rowCount ?? 0;
   } else {

@@ -155,7 +155,14 @@ export function planBatch(
         event,
         patientId,
         practice: { organizationId: route.organizationId, ...practice },
-        attribution: route.attribution,
+        attribution:
+          route.attribution === undefined
+            ? undefined
+            : {
+                source: route.attribution.source,
+                effectiveFrom: route.attribution.effectiveFrom,
+                ...(route.attribution.pcpNpi === undefined ? {} : { pcpNpi: route.attribution.pcpNpi }),
+              },
         enrollment:
           route.enrollment === undefined
             ? undefined
@@ -185,6 +192,22 @@ export function planBatch(
     for (const s of routing.suppressed)
       plan.writes.suppressed.push({ ...s, eventId: event.eventId, patientId });
     const suppressedAll = routing.routes.length === 0 && routing.suppressed.length > 0;
+    // Known patient, but no roster or list had them on the event's day (a late message, a replay of
+    // a month they were not attributed): nobody's to hear of it.
+    const notInForce = routing.routes.length === 0 && routing.suppressed.length === 0;
+    if (notInForce) {
+      plan.records.push(
+        unmatchedMessage(topics, event, {
+          schemaVersion: 1,
+          event,
+          reason: "no-match",
+          detail: "no attribution or enrollment of the patient was in force on the event's day",
+          decidedAt: now,
+        }),
+      );
+      plan.outcomes.push("no-match");
+      continue;
+    }
     if (suppressedAll) {
       const detail = [...new Set(routing.suppressed.map((s) => s.reason))].join("; ");
       plan.records.push(

@@ -86,12 +86,21 @@ beforeAll(async () => {
   ids.practice = await one(
     "INSERT INTO organizations (kind, code, name, time_zone) VALUES ('practice', 'SFM', 'Springvale Family Medicine', 'America/Chicago') RETURNING id",
   );
+  ids.clinician = await one(
+    "INSERT INTO clinicians (npi, family_name, given_name, organization_id) VALUES ('1234567893', 'Alderwood', 'Ada', $1) RETURNING id",
+    [ids.practice],
+  );
   ids.pcp = await one(
-    "INSERT INTO recipients (organization_id, role, display_name, email, time_zone) VALUES ($1, 'pcp', 'Dr. Alderwood', 'pcp@sfm.example', 'America/Chicago') RETURNING id",
+    "INSERT INTO recipients (organization_id, clinician_id, role, display_name, email, time_zone) VALUES ($1, $2, 'pcp', 'Dr. Alderwood', 'pcp@sfm.example', 'America/Chicago') RETURNING id",
+    [ids.practice, ids.clinician],
+  );
+  // Another PCP of the practice: the rule means the patient's own PCP, so she is never told.
+  await one(
+    "INSERT INTO recipients (organization_id, role, display_name, email, time_zone) VALUES ($1, 'pcp', 'Dr. Birchwood', 'pcp2@sfm.example', 'America/Chicago') RETURNING id",
     [ids.practice],
   );
   await one(
-    "INSERT INTO notification_rules (organization_id, recipient_role, channel) VALUES ($1, 'pcp', 'email') RETURNING id",
+    "INSERT INTO notification_rules (organization_id, recipient_role, channel, active_from) VALUES ($1, 'pcp', 'email', '2020-01-01') RETURNING id",
     [ids.practice],
   );
   ids.patient = await one(
@@ -102,8 +111,8 @@ beforeAll(async () => {
     [ids.patient],
   );
   await one(
-    "INSERT INTO attributions (patient_id, practice_org_id, source, kind, effective_from) VALUES ($1, $2, 'sfm-panel', 'panel', '2020-01-01') RETURNING id",
-    [ids.patient, ids.practice],
+    "INSERT INTO attributions (patient_id, practice_org_id, pcp_clinician_id, source, kind, effective_from) VALUES ($1, $2, $3, 'sfm-panel', 'panel', '2020-01-01') RETURNING id",
+    [ids.patient, ids.practice, ids.clinician],
   );
   ids.rosalind = await one(
     "INSERT INTO patients (family_name, given_name, birth_date, sex) VALUES ('BRAMBLE', 'ROSALIND', '1962-02-02', 'F') RETURNING id",
@@ -161,7 +170,7 @@ describe("matcher end to end (adt.events.v1 → adt.matched.v1 / adt.unmatched.v
       matchId: matchIdOf(admit.eventId, ids.practice ?? ""),
       patientId: ids.patient,
       practice: { organizationId: ids.practice, code: "SFM" },
-      recipients: [{ recipientId: ids.pcp, role: "pcp", copy: "lead" }],
+      recipients: [{ recipientId: ids.pcp, role: "pcp", copy: "lead", basis: "pcp-of-record" }],
       encounter: { facility: "MERCYGEN", setting: "inpatient", status: "active" },
       match: { method: "identifier" },
     });

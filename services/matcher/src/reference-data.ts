@@ -1,6 +1,16 @@
 import type { Pool } from "@homeward/db";
 import type { Candidate } from "@homeward/identity";
-import type { Directory, Enrollment, NotificationRule, PatientContext, RecipientRole } from "./routing.ts";
+import type {
+  Attribution,
+  Directory,
+  DirectoryPerson,
+  EffectivePeriod,
+  Enrollment,
+  NotificationRule,
+  OptOut,
+  PatientContext,
+  RecipientRole,
+} from "./routing.ts";
 
 /** Everything the matcher consults per event, held in memory and reloaded after roster imports. */
 export interface ReferenceData {
@@ -17,54 +27,95 @@ type Row = Record<string, unknown>;
 
 interface MutableContext {
   patientId: string;
-  attributions: PatientContext["attributions"][number][];
+  attributions: Attribution[];
   enrollments: Enrollment[];
-  optOuts: { organizationId?: string; program?: string }[];
+  optOuts: OptOut[];
 }
 const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+/** A row's period, dates as `YYYY-MM-DD` (the queries cast them to text). */
+const period = (r: Row): EffectivePeriod => {
+  const to = str(r.effective_to);
+  return { effectiveFrom: iso(r.effective_from), ...(to === undefined ? {} : { effectiveTo: to }) };
+};
+
+/** How far back the matcher keeps ended reference rows, so late events and replays route as then. */
+export const DEFAULT_HISTORY_DAYS = 400;
 
 /**
- * Loads the open reference data as of `asOf` in a handful of set-based queries (one database round
- * trip per table, never one per event or field), ready for the in-process identity index.
+ * Loads the reference data in a handful of set-based queries (one database round trip per table,
+ * never one per event or field), ready for the in-process identity index: every attribution,
+ * enrollment, consent and rule in force at some time in the `historyDays` before `asOf` (or after
+ * it), so routing can take the ones in force on each event's own day. Candidates carry every
+ * source's demographics for a patient, one record each.
  */
-export async function loadReferenceData(pool: Pool, asOf: Date): Promise<ReferenceData> {
-  const day = asOf.toISOString().slice(0, 10);
-  const open = "effective_from <= $1 AND (effective_to IS NULL OR effective_to > $1)";
-  const [patients, identifiers, attributions, enrollments, optOuts, orgs, recipients, rules, sensitive] =
-    await Promise.all([
-      pool.query<Row>(
-        `SELECT id, family_name, given_name, middle_name, birth_date::text AS birth_date, sex, postal_code, phone
-           FROM patients WHERE id IN (SELECT patient_id FROM attributions WHERE ${open}
-                                      UNION SELECT patient_id FROM care_management_enrollments WHERE ${open})`,
-        [day],
-      ),
-      pool.query<Row>("SELECT patient_id, assigning_authority, type_code, value FROM patient_identifiers"),
-      pool.query<Row>(
-        `SELECT a.patient_id, a.practice_org_id, a.source, a.effective_from, c.npi
-           FROM attributions a LEFT JOIN clinicians c ON c.id = a.pcp_clinician_id WHERE ${open.replaceAll("effective", "a.effective")}`,
-        [day],
-      ),
-      pool.query<Row>(
-        `SELECT patient_id, program, listed_by_org_id, practice_org_id, risk_tier, care_manager_recipient_id,
-                lead_organization, status
-           FROM care_management_enrollments WHERE status <> 'ended' AND ${open}`,
-        [day],
-      ),
-      pool.query<Row>(
-        `SELECT patient_id, organization_id, program FROM consents WHERE decision = 'opt_out' AND ${open}`,
-        [day],
-      ),
-      pool.query<Row>("SELECT id, kind, code, name, time_zone FROM organizations"),
-      pool.query<Row>("SELECT id, organization_id, role FROM recipients WHERE active"),
-      pool.query<Row>(
-        `SELECT organization_id, recipient_id, recipient_role, event_kinds, programs, risk_tiers, facilities
-           FROM notification_rules WHERE active`,
-      ),
-      pool.query<Row>(
-        "SELECT sending_facility, sending_application, location FROM sensitive_facilities WHERE active",
-      ),
-    ]);
+export async function loadReferenceData(
+  pool: Pool,
+  asOf: Date,
+  historyDays: number = DEFAULT_HISTORY_DAYS,
+): Promise<ReferenceData> {
+  const since = new Date(asOf.getTime() - historyDays * 86_400_000).toISOString().slice(0, 10);
+  const recent = "(effective_to IS NULL OR effective_to > $1)";
+  const dates = "effective_from::text AS effective_from, effective_to::text AS effective_to";
+  const [
+    patients,
+    demographics,
+    identifiers,
+    attributions,
+    enrollments,
+    optOuts,
+    orgs,
+    recipients,
+    rules,
+    sensitive,
+  ] = await Promise.all([
+    pool.query<Row>(
+      `SELECT id, family_name, given_name, middle_name, birth_date::text AS birth_date, sex, postal_code, phone
+           FROM patients WHERE id IN (SELECT patient_id FROM attributions WHERE ${recent}
+                                      UNION SELECT patient_id FROM care_management_enrollments WHERE ${recent})`,
+      [since],
+    ),
+    pool.query<Row>(
+      `SELECT patient_id, family_name, given_name, middle_name, birth_date::text AS birth_date, sex, postal_code, phone
+           FROM patient_demographics
+          WHERE patient_id IN (SELECT patient_id FROM attributions WHERE ${recent}
+                               UNION SELECT patient_id FROM care_management_enrollments WHERE ${recent})`,
+      [since],
+    ),
+    pool.query<Row>("SELECT patient_id, assigning_authority, type_code, value FROM patient_identifiers"),
+    pool.query<Row>(
+      `SELECT a.patient_id, a.practice_org_id, a.source, a.effective_from::text AS effective_from,
+                a.effective_to::text AS effective_to, c.npi
+           FROM attributions a LEFT JOIN clinicians c ON c.id = a.pcp_clinician_id
+          WHERE a.effective_to IS NULL OR a.effective_to > $1`,
+      [since],
+    ),
+    pool.query<Row>(
+      `SELECT patient_id, program, listed_by_org_id, practice_org_id, risk_tier, care_manager_recipient_id,
+                lead_organization, status, ${dates}
+           FROM care_management_enrollments WHERE status <> 'ended' AND ${recent}`,
+      [since],
+    ),
+    pool.query<Row>(
+      `SELECT patient_id, organization_id, program, ${dates}
+           FROM consents WHERE decision = 'opt_out' AND ${recent}`,
+      [since],
+    ),
+    pool.query<Row>("SELECT id, kind, code, name, time_zone FROM organizations"),
+    pool.query<Row>(
+      `SELECT r.id, r.organization_id, r.role, c.npi
+           FROM recipients r LEFT JOIN clinicians c ON c.id = r.clinician_id WHERE r.active`,
+    ),
+    pool.query<Row>(
+      `SELECT organization_id, recipient_id, recipient_role, audience, event_kinds, programs, risk_tiers,
+                facilities, active_from, active_to
+           FROM notification_rules WHERE active_to IS NULL OR active_to > $1::date`,
+      [since],
+    ),
+    pool.query<Row>(
+      "SELECT sending_facility, sending_application, location FROM sensitive_facilities WHERE active",
+    ),
+  ]);
 
   const contexts = new Map<string, MutableContext>();
   const contextOf = (patientId: string): MutableContext => {
@@ -80,7 +131,7 @@ export async function loadReferenceData(pool: Pool, asOf: Date): Promise<Referen
     contextOf(String(r.patient_id)).attributions.push({
       practiceOrgId: String(r.practice_org_id),
       source: String(r.source),
-      effectiveFrom: iso(r.effective_from),
+      ...period(r),
       ...(pcpNpi === undefined ? {} : { pcpNpi }),
     });
   }
@@ -89,6 +140,7 @@ export async function loadReferenceData(pool: Pool, asOf: Date): Promise<Referen
       program: String(r.program),
       listedByOrgId: String(r.listed_by_org_id),
       status: r.status as Enrollment["status"],
+      ...period(r),
     };
     if (r.practice_org_id !== null) e.practiceOrgId = String(r.practice_org_id);
     if (r.risk_tier !== null) e.riskTier = r.risk_tier as Enrollment["riskTier"] & string;
@@ -98,7 +150,7 @@ export async function loadReferenceData(pool: Pool, asOf: Date): Promise<Referen
     contextOf(String(r.patient_id)).enrollments.push(e);
   }
   for (const r of optOuts.rows) {
-    const o: { organizationId?: string; program?: string } = {};
+    const o: OptOut = period(r);
     if (r.organization_id !== null) o.organizationId = String(r.organization_id);
     if (r.program !== null) o.program = String(r.program);
     contextOf(String(r.patient_id)).optOuts.push(o);
@@ -114,10 +166,12 @@ export async function loadReferenceData(pool: Pool, asOf: Date): Promise<Referen
     });
     idsByPatient.set(String(r.patient_id), list);
   }
-  const candidates: Candidate[] = patients.rows.map((r) => {
-    const ids = idsByPatient.get(String(r.id)) ?? [];
+  // One candidate per record: the patient row and each source's own demographics. The identity
+  // resolution compares the event with every one (a source that disagrees sends it to review).
+  const candidateOf = (r: Row): Candidate => {
+    const ids = idsByPatient.get(String(r.patient_id)) ?? [];
     return {
-      patientId: String(r.id),
+      patientId: String(r.patient_id),
       identifiers: ids,
       family: str(r.family_name) ?? "",
       given: str(r.given_name) ?? "",
@@ -128,15 +182,34 @@ export async function loadReferenceData(pool: Pool, asOf: Date): Promise<Referen
       phone: str(r.phone),
       memberIds: ids.filter((i) => i.typeCode === "MB").map((i) => i.value),
     };
-  });
+  };
+  const candidates: Candidate[] = [];
+  const seen = new Set<string>();
+  for (const r of [...patients.rows.map((p) => ({ ...p, patient_id: p.id })), ...demographics.rows]) {
+    const candidate = candidateOf(r);
+    const key = JSON.stringify([
+      candidate.patientId,
+      candidate.family,
+      candidate.given,
+      candidate.middle,
+      candidate.birthDate,
+      candidate.sex,
+      candidate.postalCode,
+      candidate.phone,
+    ]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    candidates.push(candidate);
+  }
 
   const organizations = new Map(
     orgs.rows.map((r) => [String(r.id), { id: String(r.id), kind: r.kind as "practice" }]),
   );
-  const people = new Map<string, { id: string; role: RecipientRole }[]>();
+  const people = new Map<string, DirectoryPerson[]>();
   for (const r of recipients.rows) {
     const list = people.get(String(r.organization_id)) ?? [];
-    list.push({ id: String(r.id), role: r.role as RecipientRole });
+    const npi = str(r.npi);
+    list.push({ id: String(r.id), role: r.role as RecipientRole, ...(npi === undefined ? {} : { npi }) });
     people.set(String(r.organization_id), list);
   }
   const rulesByOrg = new Map<string, NotificationRule[]>();
@@ -144,6 +217,9 @@ export async function loadReferenceData(pool: Pool, asOf: Date): Promise<Referen
     const rule: NotificationRule = {};
     if (r.recipient_id !== null) rule.recipientId = String(r.recipient_id);
     if (r.recipient_role !== null) rule.recipientRole = r.recipient_role as RecipientRole;
+    rule.audience = r.audience === "everyone_in_role" ? "everyone_in_role" : "care_team";
+    rule.activeFrom = new Date(r.active_from as Date | string).getTime();
+    if (r.active_to !== null) rule.activeTo = new Date(r.active_to as Date | string).getTime();
     if (r.event_kinds !== null) rule.eventKinds = r.event_kinds as string[];
     if (r.programs !== null) rule.programs = r.programs as string[];
     if (r.risk_tiers !== null) rule.riskTiers = r.risk_tiers as string[];

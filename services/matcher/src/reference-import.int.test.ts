@@ -44,13 +44,18 @@ beforeAll(async () => {
   ids.practice = await one(
     "INSERT INTO organizations (kind, code, name) VALUES ('practice', 'SFM', 'Springvale Family Medicine') RETURNING id",
   );
-  const recipient = (role: string, email: string) =>
+  ids.clinician = await one(
+    "INSERT INTO clinicians (npi, family_name, given_name) VALUES ('1234567893', 'Alderwood', 'Ada') RETURNING id",
+  );
+  const recipient = (role: string, email: string, clinician: string | null = null) =>
     one(
-      `INSERT INTO recipients (organization_id, role, display_name, email, time_zone)
-       VALUES ($1, $2, $3, $4, 'America/New_York') RETURNING id`,
-      [ids.practice, role, email, email],
+      `INSERT INTO recipients (organization_id, role, display_name, email, time_zone, clinician_id)
+       VALUES ($1, $2, $3, $4, 'America/New_York', $5) RETURNING id`,
+      [ids.practice, role, email, email, clinician],
     );
-  ids.pcp = await recipient("pcp", "pcp@sfm.example");
+  ids.pcp = await recipient("pcp", "pcp@sfm.example", ids.clinician);
+  // A second PCP of the practice, not this patient's: a PCP rule never reaches her.
+  await recipient("pcp", "pcp2@sfm.example");
   ids.cm = await recipient("care_manager", "cm@sfm.example");
   ids.patient = await one(
     "INSERT INTO patients (family_name, given_name, birth_date, sex, postal_code) VALUES ('QUILLFEATHER', 'MARISOL', '1958-04-12', 'F', '45501') RETURNING id",
@@ -60,8 +65,8 @@ beforeAll(async () => {
     [ids.patient],
   );
   await pool.query(
-    "INSERT INTO attributions (patient_id, practice_org_id, source, kind, effective_from) VALUES ($1, $2, 'sfm-panel', 'panel', '2020-01-01')",
-    [ids.patient, ids.practice],
+    "INSERT INTO attributions (patient_id, practice_org_id, pcp_clinician_id, source, kind, effective_from) VALUES ($1, $2, $3, 'sfm-panel', 'panel', '2020-01-01')",
+    [ids.patient, ids.practice, ids.clinician],
   );
 
   const logger = createLogger({
@@ -136,10 +141,12 @@ describe("reference imports reach the running matcher", () => {
     ]);
     const admitted = await outcomeOf(admission);
     expect(admitted.matched?.recipients).toEqual([
-      { recipientId: ids.cm, role: "care-manager", copy: "lead" },
+      { recipientId: ids.cm, role: "care-manager", copy: "lead", basis: "named-by-rule" },
     ]);
     const arrived = await outcomeOf(edArrival(1));
-    expect(arrived.matched?.recipients).toEqual([{ recipientId: ids.pcp, role: "pcp", copy: "lead" }]);
+    expect(arrived.matched?.recipients).toEqual([
+      { recipientId: ids.pcp, role: "pcp", copy: "lead", basis: "pcp-of-record" },
+    ]);
   });
 
   it("suppresses the patient's events after an imported opt-out, and alerts again after the opt-in", async () => {
@@ -160,7 +167,7 @@ describe("reference imports reach the running matcher", () => {
       "40012345,MR,MERCYGEN,opt-in,2023-12-01",
     ]);
     expect((await outcomeOf(edArrival(3))).matched?.recipients).toEqual([
-      { recipientId: ids.pcp, role: "pcp", copy: "lead" },
+      { recipientId: ids.pcp, role: "pcp", copy: "lead", basis: "pcp-of-record" },
     ]);
   });
 

@@ -1,15 +1,22 @@
 import type { AdtEvent } from "@homeward/contracts";
 import { describe, expect, it } from "vitest";
-import { type Directory, type PatientContext, routeEvent } from "./routing.ts";
+import { type Directory, type NotificationRule, type PatientContext, routeEvent } from "./routing.ts";
 
-const event = (overrides: Partial<{ kind: string; sensitive: boolean; facility: string }> = {}) =>
+const event = (
+  overrides: Partial<{ kind: string; sensitive: boolean; facility: string; occurredAt: string }> = {},
+) =>
   ({
     kind: overrides.kind ?? "ed-arrival",
+    occurredAt: overrides.occurredAt ?? "2026-06-15T10:00:00-04:00",
     facility: { sendingFacility: overrides.facility ?? "MERCYGEN" },
     flags: { sensitiveFacility: overrides.sensitive ?? false, isEdVisit: true },
   }) as unknown as AdtEvent;
 
-const directory: Directory = {
+const OSLER = "1234567893";
+const APGAR = "1987654325";
+
+/** A practice with two care managers, two PCPs (clinicians by NPI) and a supervisor; a plan with one. */
+const directoryWith = (practiceRules: NotificationRule[]): Directory => ({
   organizations: new Map([
     ["practice", { id: "practice", kind: "practice" }],
     ["plan", { id: "plan", kind: "health_plan" }],
@@ -18,34 +25,34 @@ const directory: Directory = {
     [
       "practice",
       [
-        { id: "p-cm", role: "care_manager" },
-        { id: "p-pcp", role: "pcp" },
+        { id: "p-cm1", role: "care_manager" },
+        { id: "p-cm2", role: "care_manager" },
+        { id: "p-osler", role: "pcp", npi: OSLER },
+        { id: "p-apgar", role: "pcp", npi: APGAR },
         { id: "p-sup", role: "supervisor" },
       ],
     ],
     ["plan", [{ id: "h-cm", role: "care_manager" }]],
   ]),
   rules: new Map([
-    [
-      "practice",
-      [
-        { recipientRole: "pcp" },
-        { recipientRole: "supervisor", riskTiers: ["I"], eventKinds: ["ed-arrival", "inpatient-admit"] },
-      ],
-    ],
+    ["practice", practiceRules],
     ["plan", [{ recipientRole: "care_manager", programs: ["complex-care"] }]],
   ]),
-};
+});
+const directory = directoryWith([
+  { recipientRole: "pcp" },
+  { recipientId: "p-sup", riskTiers: ["I"], eventKinds: ["ed-arrival", "inpatient-admit"] },
+]);
 
 const patient = (over: Partial<PatientContext> = {}): PatientContext => ({
   patientId: "42",
-  attributions: [{ practiceOrgId: "practice", source: "panel", effectiveFrom: "2026-01-01" }],
+  attributions: [{ practiceOrgId: "practice", source: "panel", effectiveFrom: "2026-01-01", pcpNpi: APGAR }],
   enrollments: [],
   optOuts: [],
   ...over,
 });
 
-const enrolled = (lead: "practice" | "plan" | "joint", tier: "I" | "II" = "I") =>
+const enrolled = (lead: "practice" | "plan" | "joint", tier: "I" | "II" = "I", cm = "p-cm2") =>
   patient({
     enrollments: [
       {
@@ -54,21 +61,71 @@ const enrolled = (lead: "practice" | "plan" | "joint", tier: "I" | "II" = "I") =
         practiceOrgId: "practice",
         riskTier: tier,
         leadOrganization: lead,
-        careManagerRecipientId: "p-cm",
+        careManagerRecipientId: cm,
         status: "active",
+        effectiveFrom: "2026-01-01",
       },
     ],
   });
 
+const recipientsOf = (routing: ReturnType<typeof routeEvent>, org = "practice") =>
+  routing.routes.find((r) => r.organizationId === org)?.recipients;
+
 describe("routing", () => {
-  it("an attributed patient: the practice leads, its PCP is told", () => {
+  it("an attributed patient: the practice leads, and a pcp rule tells the PCP of record only", () => {
     const { routes } = routeEvent(event(), patient(), directory);
     expect(routes).toEqual([
       expect.objectContaining({
         organizationId: "practice",
         copy: "lead",
-        recipients: [{ recipientId: "p-pcp", role: "pcp", copy: "lead" }],
+        recipients: [{ recipientId: "p-apgar", role: "pcp", copy: "lead", basis: "pcp-of-record" }],
       }),
+    ]);
+    // Another PCP of record, another person; no PCP of record, nobody (the rule is no broadcast).
+    const osler = patient({
+      attributions: [
+        { practiceOrgId: "practice", source: "panel", effectiveFrom: "2026-01-01", pcpNpi: OSLER },
+      ],
+    });
+    expect(recipientsOf(routeEvent(event(), osler, directory))?.map((r) => r.recipientId)).toEqual([
+      "p-osler",
+    ]);
+    const noPcp = patient({
+      attributions: [{ practiceOrgId: "practice", source: "panel", effectiveFrom: "2026-01-01" }],
+    });
+    expect(recipientsOf(routeEvent(event(), noPcp, directory))).toEqual([]);
+  });
+
+  it("a care_manager role rule means the patient's own care manager, not every care manager", () => {
+    const rules = directoryWith([{ recipientRole: "care_manager" }]);
+    expect(recipientsOf(routeEvent(event(), enrolled("practice", "I", "p-cm1"), rules))).toEqual([
+      { recipientId: "p-cm1", role: "care-manager", copy: "lead", basis: "care-manager-of-record" },
+    ]);
+    expect(recipientsOf(routeEvent(event(), enrolled("practice", "I", "p-cm2"), rules))).toEqual([
+      { recipientId: "p-cm2", role: "care-manager", copy: "lead", basis: "care-manager-of-record" },
+    ]);
+    // Not enrolled: no care manager of record, so the rule tells no one.
+    expect(recipientsOf(routeEvent(event(), patient(), rules))).toEqual([]);
+  });
+
+  it("everyone with a role is its own explicit audience (a triage inbox)", () => {
+    const rules = directoryWith([{ recipientRole: "care_manager", audience: "everyone_in_role" }]);
+    expect(recipientsOf(routeEvent(event(), patient(), rules))).toEqual([
+      { recipientId: "p-cm1", role: "care-manager", copy: "lead", basis: "role-in-organization" },
+      { recipientId: "p-cm2", role: "care-manager", copy: "lead", basis: "role-in-organization" },
+    ]);
+    // The patient's own care manager keeps the care-team basis (the task goes to them).
+    expect(recipientsOf(routeEvent(event(), enrolled("practice", "I", "p-cm2"), rules))).toEqual([
+      { recipientId: "p-cm1", role: "care-manager", copy: "lead", basis: "role-in-organization" },
+      { recipientId: "p-cm2", role: "care-manager", copy: "lead", basis: "care-manager-of-record" },
+    ]);
+  });
+
+  it("a care manager named on the list who is not one of the organization's recipients is not told", () => {
+    const routing = routeEvent(event(), enrolled("joint", "I", "h-cm"), directoryWith([]));
+    expect(recipientsOf(routing, "practice")).toEqual([]);
+    expect(recipientsOf(routing, "plan")).toEqual([
+      { recipientId: "h-cm", role: "care-manager", copy: "lead", basis: "care-manager-of-record" },
     ]);
   });
 
@@ -87,16 +144,67 @@ describe("routing", () => {
 
   it("rules pick recipients by event kind, program and tier; the enrollment's care manager is always told", () => {
     const practice = (tier: "I" | "II", kind = "ed-arrival") =>
-      routeEvent(event({ kind }), enrolled("practice", tier), directory)
-        .routes.find((r) => r.organizationId === "practice")
-        ?.recipients.map((r) => r.recipientId);
-    expect(practice("I")).toEqual(["p-cm", "p-pcp", "p-sup"]);
-    expect(practice("II")).toEqual(["p-cm", "p-pcp"]);
-    expect(practice("I", "discharge")).toEqual(["p-cm", "p-pcp"]);
-    const plan = routeEvent(event(), enrolled("practice"), directory).routes.find(
-      (r) => r.organizationId === "plan",
+      recipientsOf(routeEvent(event({ kind }), enrolled("practice", tier), directory))?.map(
+        (r) => r.recipientId,
+      );
+    expect(practice("I")).toEqual(["p-apgar", "p-cm2", "p-sup"]);
+    expect(practice("II")).toEqual(["p-apgar", "p-cm2"]);
+    expect(practice("I", "discharge")).toEqual(["p-apgar", "p-cm2"]);
+    // The plan's care_manager rule: the plan's side has no care manager of record on this list.
+    expect(recipientsOf(routeEvent(event(), enrolled("practice"), directory), "plan")).toEqual([]);
+  });
+
+  it("routes by the rosters, lists, consents and rules in force on the event's day", () => {
+    const history = patient({
+      attributions: [
+        {
+          practiceOrgId: "practice",
+          source: "panel",
+          effectiveFrom: "2026-01-01",
+          effectiveTo: "2026-06-01",
+          pcpNpi: OSLER,
+        },
+        { practiceOrgId: "practice", source: "panel", effectiveFrom: "2026-06-01", pcpNpi: APGAR },
+      ],
+      enrollments: [
+        {
+          program: "complex-care",
+          listedByOrgId: "practice",
+          practiceOrgId: "practice",
+          careManagerRecipientId: "p-cm1",
+          status: "active",
+          effectiveFrom: "2026-03-01",
+          effectiveTo: "2026-05-01",
+        },
+      ],
+      optOuts: [{ effectiveFrom: "2026-07-01" }],
+    });
+    const rules = directoryWith([
+      { recipientRole: "pcp" },
+      {
+        recipientId: "p-sup",
+        activeFrom: Date.parse("2026-04-01T00:00:00Z"),
+        activeTo: Date.parse("2026-06-10T00:00:00Z"),
+      },
+    ]);
+    const on = (day: string) =>
+      recipientsOf(routeEvent(event({ occurredAt: `${day}T10:00:00-04:00` }), history, rules))?.map(
+        (r) => r.recipientId,
+      );
+    expect(on("2026-03-15")).toEqual(["p-cm1", "p-osler"]);
+    expect(on("2026-04-15")).toEqual(["p-cm1", "p-osler", "p-sup"]);
+    expect(on("2026-05-15")).toEqual(["p-osler", "p-sup"]);
+    expect(on("2026-06-05")).toEqual(["p-apgar", "p-sup"]);
+    expect(on("2026-06-20")).toEqual(["p-apgar"]);
+    // Opted out from July 1st: suppressed then, not before.
+    expect(routeEvent(event({ occurredAt: "2026-07-02T10:00:00-04:00" }), history, rules).suppressed).toEqual(
+      [{ organizationId: "practice", reason: "patient opted out" }],
     );
-    expect(plan?.recipients).toEqual([{ recipientId: "h-cm", role: "care-manager", copy: "monitor" }]);
+    // Before any roster named the patient: nobody.
+    expect(routeEvent(event({ occurredAt: "2025-12-31T23:00:00-05:00" }), history, rules)).toEqual({
+      routes: [],
+      suppressed: [],
+    });
   });
 
   it("a sensitive facility suppresses everyone, with the reason kept for the audit", () => {
@@ -109,11 +217,14 @@ describe("routing", () => {
   });
 
   it("an opt-out suppresses only the organization (or program) it names; a global one suppresses all", () => {
-    const planOptOut = { ...enrolled("joint"), optOuts: [{ organizationId: "plan" }] };
+    const planOptOut = {
+      ...enrolled("joint"),
+      optOuts: [{ organizationId: "plan", effectiveFrom: "2026-01-01" }],
+    };
     const routing = routeEvent(event(), planOptOut, directory);
     expect(routing.routes.map((r) => r.organizationId)).toEqual(["practice"]);
     expect(routing.suppressed).toEqual([{ organizationId: "plan", reason: "patient opted out" }]);
-    const everywhere = { ...enrolled("joint"), optOuts: [{}] };
+    const everywhere = { ...enrolled("joint"), optOuts: [{ effectiveFrom: "2026-01-01" }] };
     expect(routeEvent(event(), everywhere, directory).routes).toEqual([]);
   });
 });

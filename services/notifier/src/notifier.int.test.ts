@@ -68,8 +68,8 @@ function matched(event: AdtEvent, overrides: Partial<MatchedEvent> = {}): Matche
       copy: "lead",
     },
     recipients: [
-      { recipientId: String(ids.cm), role: "care-manager", copy: "lead" },
-      { recipientId: String(ids.pcp), role: "pcp", copy: "lead" },
+      { recipientId: String(ids.cm), role: "care-manager", copy: "lead", basis: "care-manager-of-record" },
+      { recipientId: String(ids.pcp), role: "pcp", copy: "lead", basis: "pcp-of-record" },
     ],
     flags: {},
     encounter: {
@@ -212,7 +212,7 @@ describe("notifier", () => {
 
   it("sends once when SQS hands out the same job twice", async () => {
     const m = matched(edArrival("V-ED-2", soon()), {
-      recipients: [{ recipientId: String(ids.pcp), role: "pcp", copy: "lead" }],
+      recipients: [{ recipientId: String(ids.pcp), role: "pcp", copy: "lead", basis: "pcp-of-record" }],
     });
     await publish(m);
     const id = deliveryId(m.matchId, String(ids.pcp), "email", "alert");
@@ -234,7 +234,7 @@ describe("notifier", () => {
   it("keeps retrying while SMTP is down and delivers once when it is back", async () => {
     smtp.failTemporarily(true);
     const m = matched(edArrival("V-ED-3", soon()), {
-      recipients: [{ recipientId: String(ids.pcp), role: "pcp", copy: "lead" }],
+      recipients: [{ recipientId: String(ids.pcp), role: "pcp", copy: "lead", basis: "pcp-of-record" }],
     });
     const id = deliveryId(m.matchId, String(ids.pcp), "email", "alert");
     try {
@@ -267,7 +267,9 @@ describe("notifier", () => {
   it("dead-letters a page that always fails, with every attempt recorded", async () => {
     wctp.failWith({ httpStatus: 503 });
     const m = matched(edArrival("V-ED-4", soon()), {
-      recipients: [{ recipientId: String(ids.cm), role: "care-manager", copy: "lead" }],
+      recipients: [
+        { recipientId: String(ids.cm), role: "care-manager", copy: "lead", basis: "care-manager-of-record" },
+      ],
     });
     const id = deliveryId(m.matchId, String(ids.cm), "pager", "alert");
     try {
@@ -306,7 +308,7 @@ describe("notifier", () => {
   it("a cancel closes the tasks with a reason and sends a correction to whoever was alerted", async () => {
     const arrival = edArrival("V-ED-5", soon());
     const announced = matched(arrival, {
-      recipients: [{ recipientId: String(ids.pcp), role: "pcp", copy: "lead" }],
+      recipients: [{ recipientId: String(ids.pcp), role: "pcp", copy: "lead", basis: "pcp-of-record" }],
     });
     await publish(announced);
     const alertId = deliveryId(announced.matchId, String(ids.pcp), "email", "alert");
@@ -342,7 +344,9 @@ describe("notifier", () => {
 
   it("fires each reminder and escalation once, however many sweepers run", async () => {
     const m = matched(edArrival("V-ED-6", soon()), {
-      recipients: [{ recipientId: String(ids.cm), role: "care-manager", copy: "lead" }],
+      recipients: [
+        { recipientId: String(ids.cm), role: "care-manager", copy: "lead", basis: "care-manager-of-record" },
+      ],
       enrollment: {
         program: "complex-care",
         riskTier: "II",
