@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createLogger } from "@homeward/logger";
 import { REPO_ROOT, STACK_DIR, stackPath } from "./paths.ts";
+import { type EnvSources, SERVICES, serviceEnv } from "./services.ts";
 import { stackEnv, startStack, stopStack } from "./stack.ts";
 
 const USAGE = `usage: npm run stack -- <start|stop|status|env>
@@ -52,59 +53,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-interface ServiceSpec {
-  name: string;
-  entry: string;
-  args?: string[];
-  env: Record<string, string>;
-  hint: string[];
-}
-
-/** The services `npm start` runs in the foreground, with the stack's settings. */
-const SERVICES: ServiceSpec[] = [
-  {
-    name: "adt-listener",
-    entry: "services/adt-listener/src/main.ts",
-    env: { MLLP_PORT: "2575", OPS_PORT: "9464" },
-    hint: [
-      "adt-listener: MLLP on 127.0.0.1:2575, health and metrics on http://127.0.0.1:9464/readyz and /metrics",
-    ],
-  },
-  {
-    name: "matcher",
-    entry: "services/matcher/src/main.ts",
-    env: { OPS_PORT: "9465" },
-    hint: ["matcher: adt.events.v1 → adt.matched.v1 / adt.unmatched.v1, metrics on http://127.0.0.1:9465"],
-  },
-  {
-    name: "notifier",
-    entry: "services/notifier/src/main.ts",
-    // Pages go to MailDev through the email-to-pager gateway, so the demo shows them beside the emails.
-    env: { OPS_PORT: "9466", PAGER_EMAIL_GATEWAY_DOMAIN: "pager.homeward.local" },
-    hint: ["notifier: tasks (PostgreSQL) and alerts (SQS → SMTP / pager), metrics on http://127.0.0.1:9466"],
-  },
-  {
-    name: "api",
-    entry: "services/api/src/main.ts",
-    env: { API_PORT: "8080", OPS_PORT: "9467" },
-    hint: ["api: http://127.0.0.1:8080 (dashboard), OpenAPI at http://127.0.0.1:8080/api/openapi.json"],
-  },
-  {
-    name: "feed-simulator",
-    entry: "services/adt-listener/src/tools/simulate.ts",
-    args: [
-      "--rate",
-      process.env.DEMO_FEED_RATE ?? "12/min",
-      "--patients",
-      join(STACK_DIR, "demo", "patients.json"),
-    ],
-    env: {},
-    hint: [
-      "feed simulator: a synthetic ADT feed over MLLP to 127.0.0.1:2575 at 12 messages/min (DEMO_FEED_RATE), one line per message, no patient data",
-    ],
-  },
-];
-
 /**
  * The api's token signing key for the local stack: random, made once and kept in `.stack/conf`, so
  * tokens survive a restart. Production sets API_TOKEN_SECRET itself.
@@ -118,10 +66,10 @@ function localTokenSecret(): string {
   return readFileSync(file, "utf8").trim();
 }
 
-/** Runs a one-shot script (the demo seed) with the stack's settings; resolves with its exit code. */
-function runOnce(entry: string, env: Record<string, string>): Promise<number> {
+/** Runs a one-shot script (the demo seed) with the stack's settings and no secret; resolves with its exit code. */
+function runOnce(entry: string, sources: EnvSources): Promise<number> {
   const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(REPO_ROOT, entry)], {
-    env: { ...process.env, ...env },
+    env: serviceEnv({ env: {} }, sources),
     stdio: "inherit",
   });
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
@@ -129,32 +77,35 @@ function runOnce(entry: string, env: Record<string, string>): Promise<number> {
 
 /** Loads the demo data, then runs the services until Ctrl-C (the stack keeps running; `npm stop` stops it). */
 async function runServices(stackSettings: Record<string, string>): Promise<number> {
-  const env = {
-    ...stackSettings,
-    API_TOKEN_SECRET: process.env.API_TOKEN_SECRET ?? localTokenSecret(),
-    // The AWS SDK's notice about its future Node 22 requirement, once per process, is noise in the demo.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  const sources: EnvSources = {
+    inherited: process.env,
+    shared: {
+      ...stackSettings,
+      // The AWS SDK's notice about its future Node 22 requirement, once per process, is noise in the demo.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
+    // Each secret goes only to the services that list it (services.ts): the token key to the api.
+    secrets: { API_TOKEN_SECRET: process.env.API_TOKEN_SECRET ?? localTokenSecret() },
   };
-  const seeded = await runOnce("infra/demo/seed-cli.ts", env);
+  const seeded = await runOnce("infra/demo/seed-cli.ts", sources);
   if (seeded !== 0) return seeded;
   console.log("");
   for (const s of SERVICES) for (const line of s.hint) console.log(line);
   console.log(`
 Where to look:
   mail inbox (alerts and pages)   http://127.0.0.1:1080
-  care manager's inbox            http://127.0.0.1:8080   sign in as cm@springvale.example / homeward-demo
-  quality dashboard               http://127.0.0.1:8080   sign in as quality@springvale.example / homeward-demo
-  system admin                    admin@homeward.example / homeward-demo
+  care manager's inbox            http://127.0.0.1:8080   sign in as cm@springvale.example
+  quality dashboard               http://127.0.0.1:8080   sign in as quality@springvale.example
+  system admin                    http://127.0.0.1:8080   sign in as admin@homeward.example
+  (the demo seed printed these accounts' passwords the first time it ran, and only then;
+   \`npm run demo:seed -- --reset-demo-passwords\` gives them new ones)
 Ctrl-C stops the services; \`npm stop\` stops the stack.
 `);
   const children = SERVICES.map((s) =>
     spawn(
       process.execPath,
       ["--conditions=source", "--import", "tsx", join(REPO_ROOT, s.entry), ...(s.args ?? [])],
-      {
-        env: { ...process.env, ...env, ...s.env },
-        stdio: "inherit",
-      },
+      { env: serviceEnv(s, sources), stdio: "inherit" },
     ),
   );
   const stop = () => {

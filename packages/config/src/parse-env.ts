@@ -11,6 +11,8 @@ export class ConfigError extends Error {
 /**
  * Validates an environment (or any string map) against a zod object schema.
  * Services call this once, from their `env.ts`, with `process.env`; nothing deeper reads the environment.
+ * A problem names the variable and the rule it breaks, never its value: a value may be a secret, or a
+ * URL with a password in it, and this error goes to the terminal and the logs.
  */
 export function parseEnv<S extends z.ZodType>(
   schema: S,
@@ -21,9 +23,8 @@ export function parseEnv<S extends z.ZodType>(
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path[0] === undefined ? undefined : String(issue.path[0]);
     const name = variable ?? "(environment)";
-    const value = variable === undefined ? undefined : env[variable];
-    const shown = value === undefined ? "is not set" : `is ${JSON.stringify(value)}`;
-    return `${name} ${shown}: ${issue.message}`;
+    const set = variable !== undefined && env[variable] !== undefined;
+    return `${name} ${set ? "is invalid" : "is not set"}: ${issue.message}`;
   });
   throw new ConfigError(problems);
 }
