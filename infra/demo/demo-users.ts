@@ -1,12 +1,14 @@
 /**
  * The demo's sign-ins for the api and dashboard, created with the api's own `createUser` (scrypt
- * hash, organizations, the care manager's recipient). Every demo user has the same, published
- * password: this is a local demo, never a deployment.
+ * hash, organizations, the care manager's recipient). Every demo account gets its own random
+ * password when it is created, on each install: it is stored only as its hash and handed back once,
+ * for the seed to print. There is no shared, published demo password to try on someone's install.
  */
+import { randomBytes } from "node:crypto";
 import type { Pool } from "@homeward/db";
-import { createUser, type NewUser } from "../../services/api/src/auth/users.ts";
-
-export const DEMO_PASSWORD = "homeward-demo";
+import { checkPasswordPolicy } from "../../services/api/src/auth/passwords.ts";
+import type { Role } from "../../services/api/src/auth/principal.ts";
+import { createUser, type NewUser, setUserPassword } from "../../services/api/src/auth/users.ts";
 
 /** Who can sign in to the demo, and as what. */
 export const DEMO_USERS: readonly Omit<NewUser, "password">[] = [
@@ -27,15 +29,42 @@ export const DEMO_USERS: readonly Omit<NewUser, "password">[] = [
   { email: "admin@homeward.example", role: "system_admin", organizationCodes: [] },
 ];
 
-/** Creates the demo users that do not exist yet; returns the e-mails created this time. */
-export async function ensureDemoUsers(pool: Pool): Promise<string[]> {
+/** A demo account and its password, known only to the run that set it. */
+export interface DemoSignIn {
+  email: string;
+  role: Role;
+  password: string;
+  /** Made by this run (false: an existing account whose password was reset). */
+  created: boolean;
+}
+
+/** 18 random bytes as base64url: 24 characters, 144 bits; drawn again in the rare case the policy refuses it. */
+export function randomDemoPassword(email: string): string {
+  for (;;) {
+    const password = randomBytes(18).toString("base64url");
+    if (checkPasswordPolicy(password, { email }).length === 0) return password;
+  }
+}
+
+/**
+ * Creates the demo users that do not exist yet, each with a new random password, and returns them
+ * with their passwords (empty on a re-run: the passwords were shown when the users were made).
+ * With `resetPasswords`, the demo users that exist get new random passwords too.
+ */
+export async function ensureDemoUsers(
+  pool: Pool,
+  options: { resetPasswords?: boolean } = {},
+): Promise<DemoSignIn[]> {
   const { rows } = await pool.query<{ email: string }>("SELECT lower(email) AS email FROM users");
   const existing = new Set(rows.map((r) => r.email));
-  const created: string[] = [];
+  const signIns: DemoSignIn[] = [];
   for (const user of DEMO_USERS) {
-    if (existing.has(user.email.toLowerCase())) continue;
-    await createUser(pool, { ...user, password: DEMO_PASSWORD });
-    created.push(user.email);
+    const password = randomDemoPassword(user.email);
+    const created = !existing.has(user.email.toLowerCase());
+    if (created) await createUser(pool, { ...user, password });
+    else if (options.resetPasswords !== true || !(await setUserPassword(pool, user.email, password)))
+      continue;
+    signIns.push({ email: user.email, role: user.role, password, created });
   }
-  return created;
+  return signIns;
 }

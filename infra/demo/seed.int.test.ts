@@ -5,6 +5,8 @@ import { createPool } from "@homeward/db";
 import { isolation } from "@homeward/testing";
 import { describe, expect, it } from "vitest";
 import { parsePatientsFile } from "../../services/adt-listener/src/tools/simulator-patients.ts";
+import { authenticate } from "../../services/api/src/auth/users.ts";
+import { DEMO_USERS } from "./demo-users.ts";
 import { seedDemo } from "./seed.ts";
 
 describe("demo seed", () => {
@@ -18,16 +20,39 @@ describe("demo seed", () => {
       ["hplan-high-risk-demo", 0, 0],
     ]);
     expect(first.imports[0]?.inserted).toBe(200);
-    expect(first.usersCreated).toContain("cm@springvale.example");
+    expect(first.usersCreated).toEqual(DEMO_USERS.map((u) => u.email));
     expect(first.patients.every((p) => /^\d+$/.test(p.patientId))).toBe(true);
+    // Every demo account has its own random password, handed back once; none is the old published one.
+    expect(first.signIns.map((u) => u.email)).toEqual(DEMO_USERS.map((u) => u.email));
+    expect(new Set(first.signIns.map((u) => u.password)).size).toBe(DEMO_USERS.length);
+    expect(first.signIns.every((u) => u.created && /^[\w-]{24}$/.test(u.password))).toBe(true);
 
     const second = await seedDemo(iso.settings, { outDir, asOf: "2026-11-23" });
     expect(second.imports.every((i) => i.inserted === 0 && i.unchanged === i.read)).toBe(true);
     expect(second.usersCreated).toEqual([]);
+    expect(second.signIns).toEqual([]);
     expect(second.patients).toEqual(first.patients);
 
     const pool = createPool({ ...iso.settings.postgres, max: 1 });
     try {
+      const cm = first.signIns.find((u) => u.email === "cm@springvale.example");
+      expect(cm?.role).toBe("care_manager");
+      expect(await authenticate(pool, "cm@springvale.example", cm?.password ?? "")).toMatchObject({
+        role: "care_manager",
+      });
+      expect(await authenticate(pool, "cm@springvale.example", "homeward-demo")).toBeUndefined();
+      const { rows: hashes } = await pool.query<{ password_hash: string }>("SELECT password_hash FROM users");
+      expect(hashes.every((r) => r.password_hash.startsWith("scrypt$"))).toBe(true);
+
+      // A reset gives every demo account a new password; the old ones stop working.
+      const reset = await seedDemo(iso.settings, { outDir, asOf: "2026-11-23", resetDemoPasswords: true });
+      expect(reset.usersCreated).toEqual([]);
+      expect(reset.signIns.map((u) => [u.email, u.created])).toEqual(DEMO_USERS.map((u) => [u.email, false]));
+      const newCm = reset.signIns.find((u) => u.email === "cm@springvale.example")?.password ?? "";
+      expect(newCm).not.toBe(cm?.password);
+      expect(await authenticate(pool, "cm@springvale.example", cm?.password ?? "")).toBeUndefined();
+      expect(await authenticate(pool, "cm@springvale.example", newCm)).toBeDefined();
+
       const { rows } = await pool.query<Record<string, string>>(
         `SELECT (SELECT count(*) FROM patients)::text AS patients, (SELECT count(*) FROM recipients)::text AS recipients,
                 (SELECT count(*) FROM notification_rules)::text AS rules, (SELECT count(*) FROM users)::text AS users,
@@ -38,7 +63,11 @@ describe("demo seed", () => {
       await pool.end();
     }
 
-    const file = parsePatientsFile(readFileSync(join(outDir, "patients.json"), "utf8"));
+    const text = readFileSync(join(outDir, "patients.json"), "utf8");
+    const file = parsePatientsFile(text);
     expect(file.ok && file.patients.length).toBe(200);
+    // The passwords are only ever in the seed's return value, never in a file.
+    for (const u of [...first.signIns]) expect(text).not.toContain(u.password);
+    expect(text).not.toContain("signIns");
   });
 });

@@ -31,7 +31,7 @@ import {
   PLAN_PROGRAM,
   PRACTICE_PROGRAM,
 } from "./demo-rosters.ts";
-import { ensureDemoUsers } from "./demo-users.ts";
+import { type DemoSignIn, ensureDemoUsers } from "./demo-users.ts";
 
 export interface SeedOptions {
   /** Where the roster CSVs and patients.json go (`.stack/demo` from the CLI). */
@@ -40,6 +40,8 @@ export interface SeedOptions {
   asOf?: string;
   seed?: number;
   patients?: number;
+  /** Give the demo users that exist new random passwords (returned in `signIns`, as for new ones). */
+  resetDemoPasswords?: boolean;
 }
 
 /** A roster patient, as the feed simulator reads them from patients.json (synthetic: no PHI). */
@@ -104,8 +106,20 @@ async function patientIds(pool: Pool, memberIds: string[]): Promise<Map<string, 
   return new Map(rows.map((r) => [r.value, r.patient_id]));
 }
 
+/** What a seed run did: the data (as in patients.json) and the sign-ins whose passwords it set. */
+export interface SeededDemo extends DemoData {
+  /**
+   * The demo accounts created (or, with `resetDemoPasswords`, given new passwords) by this run, with
+   * their random passwords: the only time they are known. Never written to patients.json.
+   */
+  signIns: DemoSignIn[];
+}
+
 /** Seeds (or re-seeds, changing nothing) the demo into `settings.postgres`; see the file comment. */
-export async function seedDemo(settings: { postgres: DbSettings }, options: SeedOptions): Promise<DemoData> {
+export async function seedDemo(
+  settings: { postgres: DbSettings },
+  options: SeedOptions,
+): Promise<SeededDemo> {
   await migrate(settings.postgres);
   const pool = createPool({ ...settings.postgres, max: 2 });
   try {
@@ -157,7 +171,8 @@ export async function seedDemo(settings: { postgres: DbSettings }, options: Seed
         pcp: DEMO_PCP,
       };
     });
-    const usersCreated = await ensureDemoUsers(pool);
+    const signIns = await ensureDemoUsers(pool, { resetPasswords: options.resetDemoPasswords === true });
+    const usersCreated = signIns.filter((u) => u.created).map((u) => u.email);
     const data: DemoData = {
       schemaVersion: 1,
       practice: { code: PRACTICE.code, name: PRACTICE.name, organizationId: directory.organizations.SFM },
@@ -174,7 +189,7 @@ export async function seedDemo(settings: { postgres: DbSettings }, options: Seed
       files: [...Object.keys(files), "patients.json"].map((f) => join(options.outDir, f)),
     };
     writeFileSync(join(options.outDir, "patients.json"), `${JSON.stringify(data, null, 2)}\n`);
-    return data;
+    return { ...data, signIns };
   } finally {
     await pool.end();
   }
