@@ -167,5 +167,13 @@ export async function upsertDirectory(pool: Pool): Promise<DemoDirectory> {
   await ensureRoleRule(pool, sfm, "pcp", ALERT_KINDS);
   await ensureRoleRule(pool, sfm, "care_manager", ALERT_KINDS);
   await ensureRoleRule(pool, hplan, "care_manager", ALERT_KINDS);
+  // The plan's roster carries the hospitals' MRNs it knows from claims: an agreement lets it name
+  // patients by them (without one, its import may only use its own member ids).
+  await pool.query(
+    `INSERT INTO organization_identifier_authorities (organization_id, assigning_authority, type_code, note)
+     SELECT $1, authority, 'MR', 'demo: hospital MRNs from claims' FROM unnest($2::text[]) AS authority
+     ON CONFLICT DO NOTHING`,
+    [hplan, ["MERCYGEN", "STLUKES"]],
+  );
   return { organizations: orgs, recipients, pcpClinicianId };
 }

@@ -133,10 +133,11 @@ describe("presets", () => {
          JOIN patient_identifiers pi ON pi.patient_id = p.id
         WHERE a.source = 'riverside-panel' GROUP BY p.id, a.id ORDER BY p.id`,
     );
+    // The payer created Alma: its phone stays on her record; the panel's is kept as the panel's own.
     expect(rows).toEqual([
       {
         ids: "MB:BLUECARE:M1001 MR:RIVERSIDE:R-77",
-        phone: "6175550199",
+        phone: "6175550101",
         kind: "panel",
         source: "riverside-panel",
       },

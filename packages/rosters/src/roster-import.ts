@@ -95,7 +95,7 @@ export async function importRoster(opts: ImportRosterOptions): Promise<ImportRep
     stage: ROSTER_STAGE,
     checkRow: (plan, line, cells) => checkRow(check, plan, line, cells),
     merge: (client, { runId, errors }) =>
-      mergeStage(client, kind, { source, asOf, runId, listedBy: org.id }, errors),
+      mergeStage(client, kind, { source, asOf, runId, listedBy: org.id, listedByCode: org.code }, errors),
     onProgress: opts.onProgress,
     maxReportedErrors: opts.maxReportedErrors,
     batchSize: opts.batchSize,
@@ -107,11 +107,17 @@ const FIELD_LABEL = { identifierValue: "identifier", secondaryIdentifierValue: "
 async function mergeStage(
   client: SqlClient,
   kind: RosterKind,
-  ctx: { source: string; asOf: string; runId: string; listedBy: string },
+  ctx: { source: string; asOf: string; runId: string; listedBy: string; listedByCode: string },
   errors: ErrorLog,
 ) {
   const late = await rejectDuplicates(client, kind === "enrollment" ? "program" : "practice_org_id");
-  const { created, conflicts } = await resolvePatients(client);
+  const { created, conflicts, demographicConflicts } = await resolvePatients(client, {
+    organizationId: ctx.listedBy,
+    code: ctx.listedByCode,
+    source: ctx.source,
+    runId: ctx.runId,
+    asOf: ctx.asOf,
+  });
   for (const e of [...late, ...conflicts]) {
     errors.add({ line: e.line, column: `(${FIELD_LABEL[e.field]})`, value: e.value, reason: e.reason });
   }
@@ -149,7 +155,18 @@ async function mergeStage(
     );
     counts = await mergeEffectiveDated(client, { ...ATTRIBUTIONS, constants: { kind } }, merge);
   }
-  return { ...counts, valid, patientsCreated: created, lateRejected: late.length + conflicts.length };
+  const note =
+    demographicConflicts === 0
+      ? undefined
+      : `${demographicConflicts} patient record(s) of this file disagree with another source's name, birth date or sex; ` +
+        "both are kept and the disagreement waits in the review queue (nothing of the other source was changed)";
+  return {
+    ...counts,
+    valid,
+    patientsCreated: created,
+    lateRejected: late.length + conflicts.length,
+    ...(note === undefined ? {} : { note }),
+  };
 }
 
 const ATTRIBUTIONS = {

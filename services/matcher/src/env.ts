@@ -10,6 +10,11 @@ export const MatcherEnv = StackEnv.extend({
   MATCHER_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Reload the reference data at least this often (a roster import also triggers a reload). */
   REFERENCE_REFRESH_SECONDS: z.coerce.number().int().positive().default(300),
+  /**
+   * How far back ended attributions, enrollments, opt-outs and rules are kept in memory, so a late
+   * message or a replay routes by what was in force on its day. Older events find nothing in force.
+   */
+  REFERENCE_HISTORY_DAYS: z.coerce.number().int().positive().default(400),
   UTILIZER_ED_VISITS: z.coerce.number().int().positive().default(3),
   UTILIZER_ED_WINDOW_DAYS: z.coerce.number().int().positive().default(60),
   UTILIZER_READMISSION_DAYS: z.coerce.number().int().positive().default(30),

@@ -23,6 +23,8 @@ export function matcherConfigFor(iso: Isolation): MatcherConfig {
     DATABASE_SCHEMA: iso.schema,
     MATCHER_GROUP_ID: iso.groupId("matcher"),
     OPS_PORT: "0",
+    // The fixtures' hospital messages are from 2024: keep their rosters' history in memory.
+    REFERENCE_HISTORY_DAYS: "3650",
   });
 }
 
