@@ -212,4 +212,64 @@ describe("notification-rule import", () => {
     expect(report).toMatchObject({ dryRun: true, inserted: 1 });
     expect(await stored()).toEqual([]);
   });
+
+  it("a role rule means the patient's care team unless the file says everyone with the role; in force from the file's date", async () => {
+    const report = await importReferenceList({
+      pool,
+      kind: "notification-rule",
+      source: "riverside-rules",
+      organization: "RIVERSIDE",
+      eventKinds: KINDS,
+      input: csv([
+        "Recipient Email,Recipient Role,Audience,Event Kinds",
+        ",care manager,,ed-arrival",
+        ",care manager,everyone,discharge",
+        `${CM},,everyone,discharge`,
+      ]),
+      asOf: "2024-03-01",
+    });
+    expect(report).toMatchObject({ inserted: 2, errorCount: 1 });
+    expect(report.errors[0]).toMatchObject({
+      line: 4,
+      column: "Audience",
+      reason: "an audience is for a role; a rule that names a person by e-mail has none",
+    });
+    const { rows } = await pool.query(
+      `SELECT recipient_role, audience, event_kinds, active_from::date::text AS from
+         FROM notification_rules WHERE organization_id = $1 ORDER BY id`,
+      [orgs.riverside],
+    );
+    expect(rows).toEqual([
+      {
+        recipient_role: "care_manager",
+        audience: "care_team",
+        event_kinds: ["ed-arrival"],
+        from: "2024-03-01",
+      },
+      {
+        recipient_role: "care_manager",
+        audience: "everyone_in_role",
+        event_kinds: ["discharge"],
+        from: "2024-03-01",
+      },
+    ]);
+    // A later file without the broadcast rule deactivates it as of that file's date.
+    await importReferenceList({
+      pool,
+      kind: "notification-rule",
+      source: "riverside-rules",
+      organization: "RIVERSIDE",
+      eventKinds: KINDS,
+      input: csv(["Recipient Role,Event Kinds", "care manager,ed-arrival"]),
+      asOf: "2024-05-01",
+    });
+    const ended = await pool.query(
+      "SELECT audience, active, active_to::date::text AS to FROM notification_rules WHERE organization_id = $1 ORDER BY id",
+      [orgs.riverside],
+    );
+    expect(ended.rows).toEqual([
+      { audience: "care_team", active: true, to: null },
+      { audience: "everyone_in_role", active: false, to: "2024-05-01" },
+    ]);
+  });
 });

@@ -18,6 +18,7 @@ const LIST_SEPARATOR = ";";
 const RULE_STAGE = new StageTable("notification_rule_stage", {
   recipient_id: "bigint",
   recipient_role: "text",
+  audience: "text",
   event_kinds: "text",
   programs: "text",
   risk_tiers: "text",
@@ -31,6 +32,7 @@ const LISTS = ["event_kinds", "programs", "risk_tiers", "facilities"] as const;
 const SAME_RULE = [
   "t.recipient_id IS NOT DISTINCT FROM d.recipient_id",
   "t.recipient_role IS NOT DISTINCT FROM d.recipient_role",
+  "t.audience = d.audience",
   ...LISTS.map((l) => `t.${l} IS NOT DISTINCT FROM string_to_array(d.${l}, '${LIST_SEPARATOR}')`),
   "t.channel = d.channel",
 ].join(" AND ");
@@ -109,6 +111,7 @@ function checkRuleRow(
       valid: true,
       recipient_id: recipientId,
       recipient_role: row.recipientEmail === undefined ? (row.recipientRole ?? null) : null,
+      audience: row.audience ?? "care_team",
       event_kinds: list(row.eventKinds),
       programs: list(row.programs),
       risk_tiers: list(row.riskTiers),
@@ -131,7 +134,7 @@ async function mergeRules(
     rejectedRows: number;
   },
 ): Promise<MergeOutcome> {
-  const identity = ["recipient_id", "recipient_role", ...LISTS, "channel"].join(", ");
+  const identity = ["recipient_id", "recipient_role", "audience", ...LISTS, "channel"].join(", ");
   const repeats = await client.query<{ line: number; first: number }>(
     `UPDATE notification_rule_stage s SET valid = false
        FROM (SELECT line, first_value(line) OVER w AS first FROM notification_rule_stage WHERE valid
@@ -152,9 +155,9 @@ async function mergeRules(
   );
   const valid = Number(counts.rows[0]?.valid ?? 0);
   const inserted = await client.query(
-    `INSERT INTO notification_rules (organization_id, recipient_id, recipient_role, ${LISTS.join(", ")}, channel,
-                                     source, import_run_id, active_from)
-     SELECT $1, d.recipient_id, d.recipient_role, ${LISTS.map((l) => `string_to_array(d.${l}, '${LIST_SEPARATOR}')`).join(", ")},
+    `INSERT INTO notification_rules (organization_id, recipient_id, recipient_role, audience, ${LISTS.join(", ")},
+                                     channel, source, import_run_id, active_from)
+     SELECT $1, d.recipient_id, d.recipient_role, d.audience, ${LISTS.map((l) => `string_to_array(d.${l}, '${LIST_SEPARATOR}')`).join(", ")},
             d.channel, $2, $3, $4::date
        FROM notification_rule_stage d
       WHERE d.valid AND NOT EXISTS (SELECT 1 FROM notification_rules t WHERE ${inForce} AND ${SAME_RULE})

@@ -91,6 +91,7 @@ export const REFERENCE_PRESETS = {
       Email: "recipientEmail",
       "Recipient Role": "recipientRole",
       Role: "recipientRole",
+      Audience: "audience",
       "Event Kinds": "eventKinds",
       "Event Kind": "eventKinds",
       Events: "eventKinds",

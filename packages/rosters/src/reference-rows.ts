@@ -87,6 +87,7 @@ export const NOTIFICATION_RULE_FIELDS = [
   "organization",
   "recipientEmail",
   "recipientRole",
+  "audience",
   "eventKinds",
   "programs",
   "riskTiers",
@@ -119,6 +120,19 @@ export function notificationRuleRow(kinds: readonly string[]) {
         "primary care provider": "pcp",
         "primary care physician": "pcp",
       }).optional(),
+      /**
+       * For a role: `care team` (the default) is the patient's own care manager or PCP of record;
+       * `everyone` is every recipient with the role in the organization (a triage inbox), an
+       * explicit choice, never the default.
+       */
+      audience: cellEnum(["care_team", "everyone_in_role"], {
+        "care team": "care_team",
+        "patient's care team": "care_team",
+        everyone: "everyone_in_role",
+        all: "everyone_in_role",
+        "everyone in role": "everyone_in_role",
+        "everyone with the role": "everyone_in_role",
+      }).optional(),
       eventKinds: cellList((v) => {
         const kind = v.toLowerCase().replace(/[\s_]+/g, "-");
         return known.has(kind) ? kind : { error: `not an event kind: ${v} (one of ${kinds.join(", ")})` };
@@ -139,6 +153,12 @@ export function notificationRuleRow(kinds: readonly string[]) {
           code: "custom",
           path: ["recipientRole"],
           message: "name the recipient by e-mail or by role, not both",
+        });
+      if (r.recipientEmail !== undefined && r.audience !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["audience"],
+          message: "an audience is for a role; a rule that names a person by e-mail has none",
         });
       if (r.recipientEmail === undefined && r.recipientRole === undefined)
         ctx.addIssue({
