@@ -18,6 +18,8 @@ import {
 } from "fastify-type-provider-zod";
 import type { ApiDeps } from "./api-deps.ts";
 import { installAccessControl, principalOf } from "./auth/access-control.ts";
+import { createSessionCheck } from "./auth/session-check.ts";
+import { loadSessionPrincipal } from "./auth/session-store.ts";
 import { createTokenService } from "./auth/tokens.ts";
 import type { ApiConfig } from "./env.ts";
 import { ApiError, installErrorHandling } from "./errors.ts";
@@ -53,7 +55,7 @@ export async function protocolsFrom(config: ApiConfig): Promise<ProtocolsFile> {
 
 /**
  * The HTTP app, not yet listening (tests call `app.inject`): zod validation and serialization,
- * the OpenAPI document, auth and role checks, per-user rate limits, one error shape, the routes,
+ * the OpenAPI document, sessions checked on every request, role checks, per-user rate limits, one error shape, the routes,
  * and the dashboard's static files. The caller owns the pool.
  */
 export async function buildApi(
@@ -85,7 +87,12 @@ export async function buildApi(
     ttlMinutes: config.TOKEN_TTL_MINUTES,
     now,
   });
-  installAccessControl(app, tokens);
+  const sessions = createSessionCheck({
+    tokens,
+    load: (sessionId, userId) => loadSessionPrincipal(deps.pool, sessionId, userId),
+    cacheSeconds: config.SESSION_CHECK_CACHE_SECONDS,
+  });
+  installAccessControl(app, sessions);
   await app.register(rateLimit, {
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
@@ -123,7 +130,11 @@ export async function buildApi(
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
-  await app.register(sessionRoutes, { deps: apiDeps, loginPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE });
+  await app.register(sessionRoutes, {
+    deps: apiDeps,
+    sessions,
+    loginPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+  });
   await app.register(taskRoutes, { deps: apiDeps, prefix: "/api/tasks" });
   await app.register(careManagementRoutes, { deps: apiDeps, prefix: "/api/care-management" });
   await app.register(rosterRoutes, { deps: apiDeps, prefix: "/api/admin" });

@@ -47,6 +47,8 @@ const items = (res: LightMyRequestResponse) => res.json<{ items: Record<string, 
 const PROBES: Record<string, Probe | null> = {
   "POST /api/login": null,
   "GET /api/openapi.json": null,
+  // Ends the caller's own session only; probing it would sign the prober out (sessions.int.test.ts).
+  "POST /api/logout": null,
   "GET /api/me": {
     as: "adminA",
     request: () => ({ url: "/api/me" }),

@@ -22,6 +22,11 @@ export const ApiEnv = StackEnv.extend({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
   /** Sign-in attempts per minute per IP address (password guessing). */
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /**
+   * How long an answer of the session check (session open, user active, current role and
+   * organizations) is reused; how late sign-out or disabling reaches another api process. 0: no reuse.
+   */
+  SESSION_CHECK_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   /** A JSON protocols file (packages/protocols schema), as the notifier uses; the defaults without it. */
   PROTOCOLS_FILE: z.string().min(1).optional(),
   /** The listener's facility mappings, shown to admins read-only. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 import { ApiError } from "../errors.ts";
 import type { Principal, Role } from "./principal.ts";
-import type { TokenService } from "./tokens.ts";
+import type { Session, SessionCheck } from "./session-check.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -19,23 +19,29 @@ export const ADMIN_ROLES: readonly Role[] = ["practice_admin", "system_admin"];
 
 const isApiPath = (url: string) => url === "/api" || url.startsWith("/api/") || url.startsWith("/api?");
 
-const principals = new WeakMap<FastifyRequest, Principal>();
+const sessions = new WeakMap<FastifyRequest, Session>();
 
 /** The verified principal of a request, if its token was good (rate limiting keys on it). */
 export function principalOf(request: FastifyRequest): Principal | undefined {
-  return principals.get(request);
+  return sessions.get(request)?.principal;
+}
+
+/** The open session a request's token stands for (sign-out ends it). */
+export function sessionOf(request: FastifyRequest): Session | undefined {
+  return sessions.get(request);
 }
 
 /**
  * Authentication and role checks for every /api route:
  * - a route must declare `config.public` or `config.roles`, or the app refuses to become ready;
- * - onRequest reads `Authorization: Bearer <jwt>` and, if valid, sets `request.principal`
- *   (before the rate limiter, which then counts per user rather than per address);
+ * - onRequest reads `Authorization: Bearer <jwt>` and, if it is good and its session open, sets
+ *   `request.principal` to the user as they are now (see session-check.ts); before the rate
+ *   limiter, which then counts per user rather than per address);
  * - preValidation answers 401 without a valid token (also for unknown /api paths, so paths
  *   are not discoverable) and 403 when the role may not call the route.
  * Organization scoping is each handler's job (`canReadOrganization`, `organizationScope`).
  */
-export function installAccessControl(app: FastifyInstance, tokens: TokenService): void {
+export function installAccessControl(app: FastifyInstance, sessionCheck: SessionCheck): void {
   // Checked when the app is ready: a scope's own onRoute hook (the reports scope) may set roles
   // after this one has seen the route, on the same route options object.
   const declared: RouteOptions[] = [];
@@ -54,10 +60,10 @@ export function installAccessControl(app: FastifyInstance, tokens: TokenService)
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     if (match?.[1] === undefined) return;
-    const principal = await tokens.verify(match[1]);
-    if (principal === undefined) return;
-    principals.set(request, principal);
-    request.principal = principal;
+    const session = await sessionCheck.check(match[1]);
+    if (session === undefined) return;
+    sessions.set(request, session);
+    request.principal = session.principal;
   });
   app.addHook("preValidation", async (request, reply) => {
     if (!isApiPath(request.url)) return;

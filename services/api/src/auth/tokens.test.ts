@@ -16,11 +16,20 @@ describe("tokens", () => {
   it("round-trips a principal until the token expires", async () => {
     let now = NOW;
     const tokens = createTokenService({ secret: SECRET, ttlMinutes: 30, now: () => now });
-    const { token, expiresAt } = await tokens.issue(principal);
+    const { token, sessionId, expiresAt } = await tokens.issue(principal);
     expect(expiresAt.toISOString()).toBe("2026-03-10T15:30:00.000Z");
-    expect(await tokens.verify(token)).toEqual(principal);
+    expect(await tokens.verify(token)).toEqual({ principal, sessionId });
     now = new Date("2026-03-10T15:31:00Z");
     expect(await tokens.verify(token)).toBeUndefined();
+  });
+
+  it("names a new session in every token it issues", async () => {
+    const tokens = createTokenService({ secret: SECRET, ttlMinutes: 30, now: () => NOW });
+    const a = await tokens.issue(principal);
+    const b = await tokens.issue(principal);
+    expect(a.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a.sessionId).not.toBe(b.sessionId);
+    expect((await tokens.verify(b.token))?.sessionId).toBe(b.sessionId);
   });
 
   it("refuses another key, another algorithm and claims of the wrong shape", async () => {
@@ -28,10 +37,11 @@ describe("tokens", () => {
     const other = createTokenService({ secret: `${SECRET}-other`, ttlMinutes: 30, now: () => NOW });
     expect(await tokens.verify((await other.issue(principal)).token)).toBeUndefined();
     const key = new TextEncoder().encode(SECRET);
-    const sign = (claims: Record<string, unknown>, alg = "HS256") =>
-      new SignJWT(claims)
+    const jti = "0b7c6f3e-8d1a-4c52-9e0f-2a4b6c8d0e1f";
+    const sign = (claims: Record<string, unknown>, alg = "HS256", subject = "7") =>
+      new SignJWT({ jti, ...claims })
         .setProtectedHeader({ alg })
-        .setSubject("7")
+        .setSubject(subject)
         .setIssuer("homeward")
         .setAudience("homeward-api")
         .setExpirationTime(Math.floor(NOW.getTime() / 1000) + 60)
@@ -39,10 +49,17 @@ describe("tokens", () => {
     expect(await tokens.verify(await sign({ role: "root", orgs: [] }))).toBeUndefined();
     expect(await tokens.verify(await sign({ role: "quality", orgs: ["1; DROP"] }))).toBeUndefined();
     expect(await tokens.verify(await sign({ role: "quality", orgs: ["1"] }, "HS512"))).toBeUndefined();
+    expect(await tokens.verify(await sign({ role: "quality", orgs: ["1"], jti: undefined }))).toBeUndefined();
+    expect(await tokens.verify(await sign({ role: "quality", orgs: ["1"], jti: "1" }))).toBeUndefined();
+    expect(
+      await tokens.verify(await sign({ role: "quality", orgs: ["1"] }, "HS256", "api-key")),
+    ).toBeUndefined();
+    expect(
+      await tokens.verify(await sign({ role: "quality", orgs: ["1"] }, "HS256", "9".repeat(19))),
+    ).toBeUndefined();
     expect(await tokens.verify(await sign({ role: "quality", orgs: ["1"] }))).toEqual({
-      subject: "7",
-      role: "quality",
-      organizationIds: ["1"],
+      principal: { subject: "7", role: "quality", organizationIds: ["1"] },
+      sessionId: jti,
     });
   });
 });

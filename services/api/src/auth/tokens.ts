@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import type { Principal, Role } from "./principal.ts";
@@ -6,24 +7,34 @@ const ISSUER = "homeward";
 const AUDIENCE = "homeward-api";
 
 const Claims = z.object({
-  sub: z.string().min(1),
+  /** The user's id (users.id, a bigint). */
+  sub: z.string().regex(/^\d{1,18}$/),
+  /** The session's id (api_sessions.id): what sign-out ends. */
+  jti: z.uuid(),
   role: z.enum(["care_manager", "practice_admin", "quality", "system_admin"]),
   orgs: z.array(z.string().regex(/^\d+$/)),
   rid: z.string().regex(/^\d+$/).optional(),
 });
 
+/** A token that was signed with our key and has not expired: whom it names and its session. */
+export interface VerifiedToken {
+  /** The principal as the token claims it; the session check replaces it with the user's current one. */
+  principal: Principal;
+  sessionId: string;
+}
+
 /** Signs and verifies the api's bearer tokens (HS256 JWT) with one secret. */
 export interface TokenService {
-  /** A token for `principal`, valid for the configured time; returns it with its expiry. */
-  issue(principal: Principal): Promise<{ token: string; expiresAt: Date }>;
-  /** The principal a token names, or undefined when it is forged, expired or malformed. */
-  verify(token: string): Promise<Principal | undefined>;
+  /** A token for `principal` in a new session (its `jti`), valid for the configured time. */
+  issue(principal: Principal): Promise<{ token: string; sessionId: string; issuedAt: Date; expiresAt: Date }>;
+  /** What a token names, or undefined when it is forged, expired or malformed. */
+  verify(token: string): Promise<VerifiedToken | undefined>;
 }
 
 /**
- * Stateless tokens: the claims (sub, role, orgs, rid, exp) are all the api needs to scope a
- * request, so no database read per request. The price is that a disabled user or a changed
- * organization list takes effect when the token expires: keep TOKEN_TTL_MINUTES short.
+ * Signed tokens naming a session. The signature and expiry are checked here, without I/O; whether
+ * the session is still open and what the user may do now is the session check's job
+ * (session-check.ts), so the role and organization claims are for the dashboard's menus only.
  */
 export function createTokenService(options: {
   secret: string;
@@ -36,6 +47,7 @@ export function createTokenService(options: {
     async issue(principal) {
       const issuedAt = Math.floor(now().getTime() / 1000);
       const exp = issuedAt + options.ttlMinutes * 60;
+      const sessionId = randomUUID();
       const token = await new SignJWT({
         role: principal.role,
         orgs: [...principal.organizationIds],
@@ -43,12 +55,13 @@ export function createTokenService(options: {
       })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(principal.subject)
+        .setJti(sessionId)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt(issuedAt)
         .setExpirationTime(exp)
         .sign(key);
-      return { token, expiresAt: new Date(exp * 1000) };
+      return { token, sessionId, issuedAt: new Date(issuedAt * 1000), expiresAt: new Date(exp * 1000) };
     },
     async verify(token) {
       try {
@@ -57,16 +70,19 @@ export function createTokenService(options: {
           issuer: ISSUER,
           audience: AUDIENCE,
           currentDate: now(),
-          requiredClaims: ["exp", "sub"],
+          requiredClaims: ["exp", "sub", "jti"],
         });
         const claims = Claims.safeParse(payload);
         if (!claims.success) return undefined;
-        const { sub, role, orgs, rid } = claims.data;
+        const { sub, jti, role, orgs, rid } = claims.data;
         return {
-          subject: sub,
-          role: role satisfies Role,
-          organizationIds: orgs,
-          ...(rid === undefined ? {} : { recipientId: rid }),
+          principal: {
+            subject: sub,
+            role: role satisfies Role,
+            organizationIds: orgs,
+            ...(rid === undefined ? {} : { recipientId: rid }),
+          },
+          sessionId: jti,
         };
       } catch (err) {
         if (err instanceof errors.JOSEError) return undefined;

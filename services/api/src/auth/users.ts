@@ -1,6 +1,7 @@
 import { inTransaction, type Pool } from "@homeward/db";
 import { checkPasswordPolicy, hashPassword, UNUSABLE_HASH, verifyPassword } from "./passwords.ts";
 import type { Principal, Role } from "./principal.ts";
+import { endUserSessions } from "./session-store.ts";
 
 export interface NewUser {
   email: string;
@@ -132,11 +133,20 @@ export async function setUserPassword(pool: Pool, email: string, password: strin
   return (result.rowCount ?? 0) > 0;
 }
 
-/** Stops a user from signing in (tokens already issued run out at their expiry). True if found. */
+/**
+ * Stops a user from signing in, or lets them again. Disabling also ends the user's open sessions,
+ * so their tokens stop working at once (within SESSION_CHECK_CACHE_SECONDS) and enabling the user
+ * later does not revive them. True if found.
+ */
 export async function setUserActive(pool: Pool, email: string, active: boolean): Promise<boolean> {
-  const result = await pool.query(
-    "UPDATE users SET active = $2, updated_at = now() WHERE lower(email) = lower($1)",
-    [email, active],
-  );
-  return (result.rowCount ?? 0) > 0;
+  return inTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      "UPDATE users SET active = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING id::text",
+      [email, active],
+    );
+    const user = rows[0];
+    if (user === undefined) return false;
+    if (!active) await endUserSessions(tx, user.id, "user_disabled");
+    return true;
+  });
 }

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
-import { ALL_ROLES } from "../auth/access-control.ts";
+import { ALL_ROLES, sessionOf } from "../auth/access-control.ts";
+import type { SessionCheck } from "../auth/session-check.ts";
+import { endSession, openSession } from "../auth/session-store.ts";
 import { authenticate } from "../auth/users.ts";
 import { ApiError, ERROR_RESPONSES } from "../errors.ts";
 import { DbId, OrganizationRef } from "../schemas.ts";
@@ -16,13 +18,15 @@ const Me = z.object({
 });
 
 /**
- * Sign-in (`POST /api/login`, public, rate-limited per address against password guessing) and
- * `GET /api/me`, what the dashboard needs to label the signed-in user and their organizations.
+ * Sign-in (`POST /api/login`, public, rate-limited per address against password guessing),
+ * sign-out (`POST /api/logout`) and `GET /api/me`, what the dashboard needs to label the
+ * signed-in user and their organizations.
  */
-export const sessionRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; loginPerMinute: number }> = async (
-  app,
-  { deps, loginPerMinute },
-) => {
+export const sessionRoutes: FastifyPluginAsyncZod<{
+  deps: ApiDeps;
+  sessions: SessionCheck;
+  loginPerMinute: number;
+}> = async (app, { deps, sessions, loginPerMinute }) => {
   app.post(
     "/api/login",
     {
@@ -41,9 +45,31 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; loginPerMinut
         request.log.info("sign-in refused");
         throw new ApiError(401, "invalid_credentials", "wrong e-mail or password");
       }
-      const { token, expiresAt } = await deps.tokens.issue(principal);
+      const { token, sessionId, issuedAt, expiresAt } = await deps.tokens.issue(principal);
+      await openSession(deps.pool, { id: sessionId, userId: principal.subject, issuedAt, expiresAt });
       request.log.info({ user: principal.subject }, "signed in");
       return { token, expiresAt: expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    "/api/logout",
+    {
+      config: { roles: ALL_ROLES },
+      schema: {
+        summary: "Sign out: the presented token stops working at once (the user's other sessions go on)",
+        tags: ["session"],
+        response: { 204: z.null().describe("signed out"), ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const session = sessionOf(request);
+      // The access hook has answered 401 already when there is no open session.
+      if (session === undefined) throw new ApiError(401, "unauthorized", "sign in required");
+      await endSession(deps.pool, session.sessionId, "signed_out");
+      sessions.forget(session.sessionId);
+      request.log.info({ user: session.principal.subject }, "signed out");
+      return reply.code(204).send(null);
     },
   );
 

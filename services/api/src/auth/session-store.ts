@@ -1,0 +1,76 @@
+import type { Pool, PoolClient } from "@homeward/db";
+import type { Principal, Role } from "./principal.ts";
+
+/** Why a session ended before its token expired (api_sessions.ended_why). */
+export type SessionEnd = "signed_out" | "user_disabled";
+
+/** Keep a session's row this long after its token expired (for the record), then forget it. */
+const KEEP_AFTER_EXPIRY_MS = 24 * 3_600_000;
+
+/**
+ * Records a new session at sign-in, and forgets those whose tokens expired more than a day ago
+ * (by the api's clock, the one that sets and checks `exp`).
+ */
+export async function openSession(
+  pool: Pool,
+  session: { id: string; userId: string; issuedAt: Date; expiresAt: Date },
+): Promise<void> {
+  await pool.query("DELETE FROM api_sessions WHERE expires_at < $1", [
+    new Date(session.issuedAt.getTime() - KEEP_AFTER_EXPIRY_MS),
+  ]);
+  await pool.query("INSERT INTO api_sessions (id, user_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)", [
+    session.id,
+    session.userId,
+    session.issuedAt,
+    session.expiresAt,
+  ]);
+}
+
+/** Ends one open session (sign-out). False when it was not open. */
+export async function endSession(pool: Pool, sessionId: string, why: SessionEnd): Promise<boolean> {
+  const result = await pool.query(
+    "UPDATE api_sessions SET ended_at = now(), ended_why = $2 WHERE id = $1 AND ended_at IS NULL",
+    [sessionId, why],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** Ends every open session of a user (disabled), in the caller's transaction. */
+export async function endUserSessions(tx: PoolClient, userId: string, why: SessionEnd): Promise<number> {
+  const result = await tx.query(
+    "UPDATE api_sessions SET ended_at = now(), ended_why = $2 WHERE user_id = $1 AND ended_at IS NULL",
+    [userId, why],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * The principal of an open session as the users table says now: its user's current role,
+ * organizations and recipient. Undefined when the session is unknown, ended, or belongs to
+ * another user, or when the user is disabled or gone.
+ */
+export async function loadSessionPrincipal(
+  pool: Pool,
+  sessionId: string,
+  userId: string,
+): Promise<Principal | undefined> {
+  const { rows } = await pool.query<{ role: Role; recipient_id: string | null; orgs: string[] }>(
+    `SELECT u.role, u.recipient_id::text,
+            coalesce(array_agg(uo.organization_id::text ORDER BY uo.organization_id)
+                     FILTER (WHERE uo.organization_id IS NOT NULL), '{}') AS orgs
+       FROM api_sessions s
+       JOIN users u ON u.id = s.user_id
+       LEFT JOIN user_organizations uo ON uo.user_id = u.id
+      WHERE s.id = $1 AND s.user_id = $2 AND s.ended_at IS NULL AND u.active
+      GROUP BY u.id`,
+    [sessionId, userId],
+  );
+  const user = rows[0];
+  if (user === undefined) return undefined;
+  return {
+    subject: userId,
+    role: user.role,
+    organizationIds: user.orgs,
+    ...(user.recipient_id === null ? {} : { recipientId: user.recipient_id }),
+  };
+}
