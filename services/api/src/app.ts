@@ -54,9 +54,21 @@ export async function protocolsFrom(config: ApiConfig): Promise<ProtocolsFile> {
 }
 
 /**
+ * TRUST_PROXY as fastify's `trustProxy`. A hop count becomes "trust the n nearest hops" (fastify
+ * itself reads a number as trusting none); a list of the proxies' addresses is safer, since a
+ * client that reaches the api around the proxy can forge hops.
+ */
+function trustProxyOption(
+  setting: ApiConfig["TRUST_PROXY"],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== "number") return setting;
+  return (_address: string, hop: number) => hop < setting;
+}
+
+/**
  * The HTTP app, not yet listening (tests call `app.inject`): zod validation and serialization,
- * the OpenAPI document, sessions checked on every request, role checks, per-user rate limits, one error shape, the routes,
- * and the dashboard's static files. The caller owns the pool.
+ * the OpenAPI document, sessions checked on every request, role checks, per-user and sign-in
+ * rate limits, one error shape, the routes, and the dashboard's static files. The caller owns the pool.
  */
 export async function buildApi(
   config: ApiConfig,
@@ -69,6 +81,8 @@ export async function buildApi(
     // Our own one-line log per request (route pattern, status, user id): URLs are not logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // Whose X-Forwarded-For gives request.ip (sign-in limits per client address); none by default.
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
   });
   const routes: { method: string; url: string }[] = [];
   app.decorate("apiRoutes", routes);
@@ -133,7 +147,10 @@ export async function buildApi(
   await app.register(sessionRoutes, {
     deps: apiDeps,
     sessions,
-    loginPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    signInLimits: {
+      perAddress: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+      perAccount: config.LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE,
+    },
   });
   await app.register(taskRoutes, { deps: apiDeps, prefix: "/api/tasks" });
   await app.register(careManagementRoutes, { deps: apiDeps, prefix: "/api/care-management" });

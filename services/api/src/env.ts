@@ -1,6 +1,37 @@
+import { isIP } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
 import { z } from "zod";
+
+/** CIDR names proxy-addr knows besides addresses: loopback, linklocal, uniquelocal. */
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+const isProxyAddress = (entry: string) => {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+};
+
+/** fastify's `trustProxy`: false, true, a hop count, or the addresses/CIDRs of the proxies. */
+const TrustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx): boolean | number | string[] => {
+    if (value === undefined || value === "" || value === "false") return false;
+    if (value === "true") return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(",").map((entry) => entry.trim());
+    const bad = entries.flatMap((entry, i) => (isProxyAddress(entry) ? [] : [i + 1]));
+    if (bad.length === 0) return entries;
+    ctx.addIssue({
+      code: "custom",
+      message: `expected true, false, a hop count or addresses/CIDRs; entry ${bad.join(", ")} is not an address`,
+    });
+    return z.NEVER;
+  });
 
 /**
  * The api's environment; the only place it reads `process.env`. API_TOKEN_SECRET has no default:
@@ -20,8 +51,17 @@ export const ApiEnv = StackEnv.extend({
     .default(60),
   /** Requests per minute per signed-in user (per IP address before signing in). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(300),
-  /** Sign-in attempts per minute per IP address (password guessing). */
+  /** Sign-in attempts per minute per client address (password guessing); see TRUST_PROXY. */
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Sign-in attempts per minute per account (the e-mail, case-insensitive), from any address. */
+  LOGIN_ACCOUNT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (rate limits, logs): unset or
+   * `false` (none: the socket's address), `true` (any), a hop count, or a comma-separated list of
+   * addresses and CIDRs. Behind a reverse proxy without it, every client shares the proxy's
+   * address and so one sign-in budget.
+   */
+  TRUST_PROXY: TrustProxy,
   /**
    * How long an answer of the session check (session open, user active, current role and
    * organizations) is reused; how late sign-out or disabling reaches another api process. 0: no reuse.

@@ -36,7 +36,8 @@ export function sessionOf(request: FastifyRequest): Session | undefined {
  * - a route must declare `config.public` or `config.roles`, or the app refuses to become ready;
  * - onRequest reads `Authorization: Bearer <jwt>` and, if it is good and its session open, sets
  *   `request.principal` to the user as they are now (see session-check.ts); before the rate
- *   limiter, which then counts per user rather than per address);
+ *   limiter, which then counts per user rather than per address. Public routes (sign-in) never
+ *   look at the header, so a token cannot change which budget a sign-in spends;
  * - preValidation answers 401 without a valid token (also for unknown /api paths, so paths
  *   are not discoverable) and 403 when the role may not call the route.
  * Organization scoping is each handler's job (`canReadOrganization`, `organizationScope`).
@@ -57,6 +58,7 @@ export function installAccessControl(app: FastifyInstance, sessionCheck: Session
     }
   });
   app.addHook("onRequest", async (request) => {
+    if (!request.is404 && request.routeOptions.config.public === true) return;
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
     if (match?.[1] === undefined) return;

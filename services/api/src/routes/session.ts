@@ -1,3 +1,4 @@
+import { normalizeIP } from "@fastify/rate-limit";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
@@ -17,20 +18,47 @@ const Me = z.object({
   organizations: z.array(OrganizationRef.extend({ kind: z.string() })),
 });
 
+/** How many sign-in attempts a minute: per client address, and per account from any address. */
+export interface SignInLimits {
+  perAddress: number;
+  perAccount: number;
+}
+
+/** The account a sign-in names, however the e-mail is spelled (the users table matches it case-insensitively). */
+const accountKey = (email: string) => email.trim().toLowerCase();
+
 /**
- * Sign-in (`POST /api/login`, public, rate-limited per address against password guessing),
- * sign-out (`POST /api/logout`) and `GET /api/me`, what the dashboard needs to label the
- * signed-in user and their organizations.
+ * Sign-in (`POST /api/login`, public), sign-out (`POST /api/logout`) and `GET /api/me`, what the
+ * dashboard needs to label the signed-in user and their organizations.
+ *
+ * Password guessing meets two budgets: per client address (`request.ip`, which believes
+ * X-Forwarded-For only from TRUST_PROXY's proxies) and per account, so a client rotating
+ * addresses still gets a few guesses per account, and one account's lockout leaves the others
+ * alone. The bearer header plays no part: sign-in is public, and its budgets are keyed by address
+ * and account only.
  */
 export const sessionRoutes: FastifyPluginAsyncZod<{
   deps: ApiDeps;
   sessions: SessionCheck;
-  loginPerMinute: number;
-}> = async (app, { deps, sessions, loginPerMinute }) => {
+  signInLimits: SignInLimits;
+}> = async (app, { deps, sessions, signInLimits }) => {
+  const accountLimit = app.createRateLimit({
+    max: signInLimits.perAccount,
+    timeWindow: 60_000,
+    keyGenerator: (request) => `sign-in:account:${accountKey((request.body as { email: string }).email)}`,
+  });
+
   app.post(
     "/api/login",
     {
-      config: { public: true, rateLimit: { max: loginPerMinute, timeWindow: 60_000 } },
+      config: {
+        public: true,
+        rateLimit: {
+          max: signInLimits.perAddress,
+          timeWindow: 60_000,
+          keyGenerator: (request) => `sign-in:address:${normalizeIP(request.ip)}`,
+        },
+      },
       schema: {
         summary: "Sign in with e-mail and password; returns a bearer token",
         tags: ["session"],
@@ -39,7 +67,12 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
         response: { 200: LoginResponse, ...ERROR_RESPONSES },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const limit = await accountLimit(request);
+      if (!limit.isAllowed && limit.isExceeded) {
+        reply.header("retry-after", limit.ttlInSeconds);
+        throw new ApiError(429, "rate_limited", "too many sign-in attempts; try again shortly");
+      }
       const principal = await authenticate(deps.pool, request.body.email, request.body.password);
       if (principal === undefined) {
         request.log.info("sign-in refused");
