@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
@@ -17,12 +18,18 @@ import {
   validatorCompiler,
 } from "fastify-type-provider-zod";
 import type { ApiDeps } from "./api-deps.ts";
-import { installAccessControl, principalOf } from "./auth/access-control.ts";
+import { installAccessControl, isApiPath, principalOf } from "./auth/access-control.ts";
 import { createSessionCheck } from "./auth/session-check.ts";
 import { loadSessionPrincipal } from "./auth/session-store.ts";
 import { createTokenService } from "./auth/tokens.ts";
 import type { ApiConfig } from "./env.ts";
-import { ApiError, installErrorHandling } from "./errors.ts";
+import {
+  ApiError,
+  answerClientError,
+  answerFrameworkError,
+  installErrorHandling,
+  installNulCheck,
+} from "./errors.ts";
 import { accessLogRoutes } from "./routes/access-log.ts";
 import { adminConfigRoutes } from "./routes/admin-config.ts";
 import { preferenceRoutes } from "./routes/admin-preferences.ts";
@@ -54,6 +61,23 @@ export async function protocolsFrom(config: ApiConfig): Promise<ProtocolsFile> {
 }
 
 /**
+ * The dashboard's Content-Security-Policy: its scripts, styles and images come from its own origin
+ * (public/ and /vendor/uplot/, no inline code), it talks only to this api, and no page may frame it.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "data:"],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/**
  * TRUST_PROXY as fastify's `trustProxy`. A hop count becomes "trust the n nearest hops" (fastify
  * itself reads a number as trusting none); a list of the proxies' addresses is safer, since a
  * client that reaches the api around the proxy can forge hops.
@@ -67,8 +91,9 @@ function trustProxyOption(
 
 /**
  * The HTTP app, not yet listening (tests call `app.inject`): zod validation and serialization,
- * the OpenAPI document, sessions checked on every request, role checks, per-user and sign-in
- * rate limits, one error shape, the routes, and the dashboard's static files. The caller owns the pool.
+ * the OpenAPI document, security headers, sessions checked on every request, role checks,
+ * per-user and sign-in rate limits, one error shape (also for URLs and bodies the framework
+ * cannot read), the routes, and the dashboard's static files. The caller owns the pool.
  */
 export async function buildApi(
   config: ApiConfig,
@@ -83,6 +108,8 @@ export async function buildApi(
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Whose X-Forwarded-For gives request.ip (sign-in limits per client address); none by default.
     trustProxy: trustProxyOption(config.TRUST_PROXY),
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const routes: { method: string; url: string }[] = [];
   app.decorate("apiRoutes", routes);
@@ -95,6 +122,18 @@ export async function buildApi(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, deps.logger);
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    frameguard: { action: "deny" },
+    referrerPolicy: { policy: "no-referrer" },
+    // HSTS belongs to the TLS-terminating proxy, which knows the domain and its subdomains.
+    strictTransportSecurity: false,
+  });
+  // Answers carry patient data: no browser or proxy cache keeps one.
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (isApiPath(request.url)) reply.header("cache-control", "no-store");
+    return payload;
+  });
 
   const tokens = createTokenService({
     secret: config.API_TOKEN_SECRET,
@@ -107,6 +146,7 @@ export async function buildApi(
     cacheSeconds: config.SESSION_CHECK_CACHE_SECONDS,
   });
   installAccessControl(app, sessions);
+  installNulCheck(app);
   await app.register(rateLimit, {
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,

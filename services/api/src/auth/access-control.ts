@@ -17,7 +17,9 @@ export const ALL_ROLES: readonly Role[] = ["care_manager", "practice_admin", "qu
 export const CARE_ROLES: readonly Role[] = ["care_manager", "practice_admin", "system_admin"];
 export const ADMIN_ROLES: readonly Role[] = ["practice_admin", "system_admin"];
 
-const isApiPath = (url: string) => url === "/api" || url.startsWith("/api/") || url.startsWith("/api?");
+/** Whether a URL is the JSON api's (the rest is the dashboard and its files). */
+export const isApiPath = (url: string) =>
+  url === "/api" || url.startsWith("/api/") || url.startsWith("/api?");
 
 const sessions = new WeakMap<FastifyRequest, Session>();
 
