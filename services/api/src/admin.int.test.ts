@@ -216,6 +216,8 @@ describe("review queue", () => {
       "SELECT patient_id::text, value FROM patient_identifiers WHERE assigning_authority IN ('MERCYGEN', 'SFM') ORDER BY value",
     );
     expect(ids.rows).toContainEqual({ patient_id: t.ids.pA1, value: "MG-555001" });
+    const taught = await t.pool.query("SELECT source FROM patient_identifiers WHERE value = 'MG-555001'");
+    expect(taught.rows).toEqual([{ source: "review:evt-review-1" }]);
     expect(ids.rows).toContainEqual({ patient_id: t.ids.pA2, value: "SFM-1002" });
     const again = await t.call("root", { method: "POST", url: "/api/admin/reviews/evt-review-1/reject" });
     expect(again.statusCode).toBe(409);

@@ -147,7 +147,12 @@ export async function saveBatchOutcome(pool: Pool, writes: BatchWrites): Promise
  */
 export async function addIdentifiers(pool: Pool, patientId: string, event: AdtEvent): Promise<number> {
   return inTransaction(pool, async (client) => {
-    const { added } = await addPatientIdentifiers(client, patientId, event.patient.identifiers);
+    const { added } = await addPatientIdentifiers(
+      client,
+      patientId,
+      event.patient.identifiers,
+      `feed:merge:${event.eventId}`,
+    );
     await client.query(
       `INSERT INTO audit_log (actor, action, subject_type, subject_id, detail) VALUES ('matcher', 'merge-identifiers', 'patient', $1, $2)`,
       [patientId, JSON.stringify({ eventId: event.eventId, added })],

@@ -229,10 +229,14 @@ describe("matcher end to end (adt.events.v1 → adt.matched.v1 / adt.unmatched.v
     });
     expect(seen.matched.filter((m) => m.event.eventId === merge.eventId)).toEqual([]);
     const { rows } = await pool.query(
-      "SELECT value FROM patient_identifiers WHERE patient_id = $1 ORDER BY value",
+      "SELECT value, source FROM patient_identifiers WHERE patient_id = $1 ORDER BY value",
       [ids.rosalind],
     );
-    expect(rows.map((r) => r.value)).toEqual(["40055500", "40055501"]);
+    // Who taught the new MRN is kept with it: the hospital's merge message.
+    expect(rows).toEqual([
+      { value: "40055500", source: null },
+      { value: "40055501", source: `feed:merge:${merge.eventId}` },
+    ]);
   });
 
   it("an A40 joining two people the roster keeps apart is held for review, not applied", async () => {

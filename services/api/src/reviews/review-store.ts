@@ -1,5 +1,5 @@
 import { Identifier } from "@homeward/contracts";
-import { type Pool, REFERENCE_CHANGED_CHANNEL } from "@homeward/db";
+import { notifyReferenceChanged, type Pool } from "@homeward/db";
 import { addPatientIdentifiers } from "@homeward/rosters";
 import { z } from "zod";
 import { displayName } from "../tasks/task-queries.ts";
@@ -178,10 +178,10 @@ export async function decideReview(
       const candidates = z.array(Candidate).catch([]).parse(review.candidates);
       if (!candidates.some((c) => c.patientId === patientId)) return await refuse("not-candidate");
       const identifiers = EventPatient.safeParse(review.event_patient).data?.identifiers ?? [];
-      const taught = await addPatientIdentifiers(client, patientId, identifiers);
+      const taught = await addPatientIdentifiers(client, patientId, identifiers, `review:${input.eventId}`);
       outcome.identifiersAdded = taught.added;
       outcome.identifiersHeldByOthers = taught.heldByOthers;
-      if (outcome.identifiersAdded > 0) await client.query(`NOTIFY ${REFERENCE_CHANGED_CHANNEL}`);
+      if (outcome.identifiersAdded > 0) await notifyReferenceChanged(client);
     }
     await client.query(
       `UPDATE match_reviews SET status = $2, decided_by = $3, decided_patient_id = $4, decided_at = $5
