@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyPlan, planColumns } from "./column-mapping.ts";
-import { ROSTER_PRESETS } from "./presets.ts";
+import { applyPlan, EmptyFieldWatch, fieldsToWatch, planColumns } from "./column-mapping.ts";
+import { ROSTER_PRESETS, rosterFieldChecks } from "./presets.ts";
 import { requiredFields } from "./roster-row.ts";
 
 describe("planColumns", () => {
@@ -47,6 +47,60 @@ describe("planColumns", () => {
         identifierAuthority: "BLUECARE",
       },
     );
-    expect(result).toEqual({ ok: false, reason: 'missing required column(s): program (column "Program")' });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'missing required column(s): program (column "Program" or "Program Name" or "Care Program")',
+    });
+  });
+});
+
+describe("fieldsToWatch", () => {
+  const plan = (header: string[]) => {
+    const result = planColumns(requiredFields("attribution"), ROSTER_PRESETS["payer-attribution"], header, {
+      identifierAuthority: "BLUECARE",
+    });
+    if (!result.ok) throw new Error(result.reason);
+    return result.plan;
+  };
+  const watched = (header: string[], allow: string[] = []) =>
+    fieldsToWatch(plan(header), rosterFieldChecks("attribution"), new Set(allow as never[]));
+
+  it("watches what the matcher needs, and fields an unmapped column looks like, not the PCP's or a guarantor's", () => {
+    const header = [
+      "Member ID",
+      "Last Name",
+      "First Name",
+      "DOB",
+      "Sex",
+      "Practice ID",
+      "Member Birth Dt",
+      "mailing-zip",
+      "PCP Phone",
+      "Guarantor Middle Name",
+      "Plan Product",
+    ];
+    expect(watched(header).map((w) => [w.field, w.needed, w.lookAlikes])).toEqual([
+      ["identifierValue", true, []],
+      ["familyName", true, []],
+      ["givenName", true, []],
+      ["birthDate", true, ["Member Birth Dt"]],
+      ["sex", true, []],
+      ["postalCode", false, ["mailing-zip"]],
+    ]);
+    expect(watched(header, ["birthDate", "postalCode", "sex"]).map((w) => w.field)).toEqual([
+      "identifierValue",
+      "familyName",
+      "givenName",
+    ]);
+  });
+
+  it("follows the rows: a field is empty until some row gives one of its columns a value", () => {
+    const p = plan(["Member ID", "Practice ID", "Last Name", "Family Name", "First Name", "DOB", "Sex"]);
+    const watch = new EmptyFieldWatch(p, fieldsToWatch(p, rosterFieldChecks("attribution"), new Set()));
+    expect(watch.withoutColumn()).toEqual([]);
+    watch.see(["M1", "RIVERSIDE", "", " ", "Alma", "", "F"]);
+    expect(watch.stillEmpty().map((w) => w.field)).toEqual(["familyName", "birthDate"]);
+    watch.see(["M2", "RIVERSIDE", "", "Sample", "Ben", "1962-03-15", "M"]);
+    expect(watch.stillEmpty()).toEqual([]);
   });
 });

@@ -103,3 +103,108 @@ export function applyPlan<F extends string>(
   }
   return { values, columnOf };
 }
+
+/**
+ * What an import kind needs of a file beyond its required columns: fields whose every cell may
+ * not be empty. A file that fits the mapping can still say nothing about a field (its column is
+ * spelled in a way no preset knows, or is blank throughout) and every row of it would pass: the
+ * import would report "0 errors" and leave every patient without, say, a birth date.
+ */
+export interface FieldChecks<F extends string> {
+  /** Every field of the kind: what `allowMissing` may name. */
+  fields: readonly F[];
+  /** Fields the matcher relies on (to recognise a patient, or a place): never empty in every row. */
+  needed: readonly F[];
+  /** What the normalized name of a column holding the field looks like (`/birth|dob/`). */
+  looksLike: Partial<Record<F, RegExp>>;
+}
+
+/** A field a file may leave empty in every row only if the caller allows it, and why. */
+export interface WatchedField<F extends string> {
+  field: F;
+  needed: boolean;
+  /** Header columns that look like the field but that the mapping does not import. */
+  lookAlikes: string[];
+}
+
+/**
+ * The fields of `plan` that must get a value in some row: the needed ones, and those an unmapped
+ * column looks like. Not those in `allowMissing` (the caller's informed choice) nor those with a
+ * default (never empty).
+ */
+export function fieldsToWatch<F extends string>(
+  plan: ColumnPlan<F>,
+  checks: FieldChecks<F>,
+  allowMissing: ReadonlySet<F>,
+): WatchedField<F>[] {
+  const watched: WatchedField<F>[] = [];
+  for (const field of checks.fields) {
+    if (allowMissing.has(field) || plan.defaults[field] !== undefined) continue;
+    const pattern = checks.looksLike[field];
+    const lookAlikes =
+      pattern === undefined ? [] : plan.unmapped.filter((c) => pattern.test(normalizeColumnName(c)));
+    const needed = checks.needed.includes(field);
+    if (needed || lookAlikes.length > 0) watched.push({ field, needed, lookAlikes });
+  }
+  return watched;
+}
+
+/**
+ * Why a file is refused for leaving `empty` fields without a value in every row, with what to do:
+ * map the column, or allow the field to be missing by name.
+ */
+export function emptyFieldsReason<F extends string>(
+  plan: ColumnPlan<F>,
+  mapping: FieldMapping<F>,
+  empty: readonly WatchedField<F>[],
+): string {
+  const quote = (names: readonly string[]) => names.map((n) => JSON.stringify(n)).join(", ");
+  const each = empty.map(({ field, needed, lookAlikes }) => {
+    const sources = plan.sources.get(field) ?? [];
+    const why =
+      lookAlikes.length > 0
+        ? `column ${quote(lookAlikes)} looks like it but is not mapped`
+        : sources.length > 0
+          ? `column ${quote(sources.map((s) => s.column))} is empty in every row`
+          : `no column maps to it (${expectedColumns(mapping, field)})`;
+    return `${field} would be missing from every row: ${why}${needed ? "; the matcher relies on it" : ""}`;
+  });
+  const names = empty.map((e) => e.field).join(",");
+  return `${each.join(". ")}. Map the column, or import without it: --allow-missing ${names} (API: allowMissing=${names})`;
+}
+
+function expectedColumns<F extends string>(mapping: FieldMapping<F>, field: F): string {
+  const names = Object.entries(mapping.columns)
+    .filter(([, target]) => target === field)
+    .map(([c]) => JSON.stringify(c));
+  if (names.length === 0) return "the mapping names none";
+  return `looked for ${names.slice(0, 4).join(", ")}${names.length > 4 ? ", …" : ""}`;
+}
+
+/** Follows watched fields through the rows of a file: which of them never had a value. */
+export class EmptyFieldWatch<F extends string> {
+  private pending: { watched: WatchedField<F>; indexes: number[] }[];
+
+  constructor(plan: ColumnPlan<F>, watched: readonly WatchedField<F>[]) {
+    this.pending = watched.map((w) => ({
+      watched: w,
+      indexes: (plan.sources.get(w.field) ?? []).map((s) => s.index),
+    }));
+  }
+
+  /** Fields no column feeds: empty in every row whatever the rows hold. */
+  withoutColumn(): WatchedField<F>[] {
+    return this.pending.filter((p) => p.indexes.length === 0).map((p) => p.watched);
+  }
+
+  /** Notes the fields `cells` gives a value (cheap once every watched field had one). */
+  see(cells: readonly string[]): void {
+    if (this.pending.length === 0) return;
+    this.pending = this.pending.filter((p) => !p.indexes.some((i) => (cells[i] ?? "").trim() !== ""));
+  }
+
+  /** The watched fields no row seen so far gave a value. */
+  stillEmpty(): WatchedField<F>[] {
+    return this.pending.map((p) => p.watched);
+  }
+}

@@ -1,7 +1,16 @@
 import type { Readable } from "node:stream";
 import { type Pool, type PoolClient, REFERENCE_CHANGED_CHANNEL } from "@homeward/db";
-import { type ColumnPlan, type FieldMapping, planColumns } from "./column-mapping.ts";
-import { readCsvRecords } from "./csv-records.ts";
+import {
+  type ColumnPlan,
+  EmptyFieldWatch,
+  emptyFieldsReason,
+  type FieldChecks,
+  type FieldMapping,
+  fieldsToWatch,
+  normalizeColumnName,
+  planColumns,
+} from "./column-mapping.ts";
+import { readCsvRecords, type UnreadableCell } from "./csv-records.ts";
 import {
   finishImportRun,
   type ImportCounts,
@@ -10,6 +19,10 @@ import {
   startImportRun,
   storeRowErrors,
 } from "./import-runs.ts";
+import { rosterFieldChecks } from "./presets.ts";
+import { REFERENCE_FIELD_CHECKS } from "./reference-presets.ts";
+import { ReferenceKind } from "./reference-rows.ts";
+import { RosterKind } from "./roster-row.ts";
 import type { SqlClient } from "./sql-client.ts";
 import type { StageRowOf, StageTable } from "./staging.ts";
 
@@ -104,6 +117,12 @@ export interface CsvImportSpec<F extends string, C extends string> {
     client: PoolClient,
     ctx: { runId: string; plan: ColumnPlan<F>; errors: ErrorLog; rejectedRows: number },
   ): Promise<MergeOutcome>;
+  /**
+   * Fields the caller knows the file leaves empty (names of the kind's fields, any spelling):
+   * without this, a field the matcher relies on or a column that looks like a field but is not
+   * mapped refuses the whole file (see `FieldChecks`).
+   */
+  allowMissing?: readonly string[] | undefined;
   onProgress?: ((progress: ImportProgress) => void) | undefined;
   maxReportedErrors?: number | undefined;
   batchSize?: number | undefined;
@@ -122,6 +141,8 @@ export async function runCsvImport<F extends string, C extends string>(
 ): Promise<ImportReport> {
   const { pool, input, run } = spec;
   const maxReported = spec.maxReportedErrors ?? 100;
+  const checks = fieldChecksOf(run.kind) as FieldChecks<F> | undefined;
+  const allowMissing = allowedMissing(checks, spec.allowMissing ?? []);
   const runId = await startImportRun(pool, run);
 
   const errors = new ErrorLog();
@@ -129,6 +150,8 @@ export async function runCsvImport<F extends string, C extends string>(
   let rejectedRows = 0;
   let bytesRead = 0;
   let plan: ColumnPlan<F> | undefined;
+  let watch: EmptyFieldWatch<F> | undefined;
+  let rowsWithCells = 0;
   let rejection: string | undefined;
   const report = (phase: ImportProgress["phase"]) => spec.onProgress?.({ phase, rowsRead: read, bytesRead });
 
@@ -150,7 +173,12 @@ export async function runCsvImport<F extends string, C extends string>(
     for await (const record of readCsvRecords(input)) {
       if (record.kind === "header") {
         const planned = planColumns(spec.required, spec.mapping, record.cells, spec.contextDefaults);
-        const refused = planned.ok ? spec.checkPlan?.(planned.plan) : planned.reason;
+        let refused = planned.ok ? spec.checkPlan?.(planned.plan) : planned.reason;
+        if (planned.ok && refused === undefined && checks !== undefined) {
+          watch = new EmptyFieldWatch(planned.plan, fieldsToWatch(planned.plan, checks, allowMissing));
+          const empty = watch.withoutColumn();
+          if (empty.length > 0) refused = emptyFieldsReason(planned.plan, spec.mapping, empty);
+        }
         if (!planned.ok || refused !== undefined) {
           rejection = refused;
           input.destroy();
@@ -168,14 +196,24 @@ export async function runCsvImport<F extends string, C extends string>(
         continue;
       }
       if (plan === undefined) continue;
+      rowsWithCells++;
+      watch?.see(record.cells);
       const result = spec.checkRow(plan, record.line, record.cells);
-      if (result.errors.length > 0) {
+      const unreadable = record.unreadable;
+      const rowErrors =
+        unreadable === undefined ? result.errors : unreadableErrors(record.line, unreadable, result.errors);
+      if (rowErrors.length > 0) {
         rejectedRows++;
-        for (const e of result.errors) errors.add(e);
+        for (const e of rowErrors) errors.add(e);
       }
-      if (result.stage !== undefined) await stage.add(result.stage);
+      // A row with an unreadable cell is refused, but staged for what it names (a patient not to end).
+      if (result.stage !== undefined)
+        await stage.add(unreadable === undefined ? result.stage : { ...result.stage, valid: false });
     }
     if (plan === undefined && rejection === undefined) rejection = "the file has no header row";
+    const stillEmpty = rowsWithCells > 0 ? (watch?.stillEmpty() ?? []) : [];
+    if (plan !== undefined && rejection === undefined && stillEmpty.length > 0)
+      rejection = emptyFieldsReason(plan, spec.mapping, stillEmpty);
     if (rejection !== undefined || plan === undefined) {
       await client.query("ROLLBACK");
     } else {
@@ -237,4 +275,43 @@ export async function runCsvImport<F extends string, C extends string>(
 export async function countValid(client: SqlClient, stage: string): Promise<number> {
   const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${stage} WHERE valid`);
   return Number(rows[0]?.n ?? 0);
+}
+
+/** What each kind must say of every row beyond its required columns, by `import_runs.kind`. */
+function fieldChecksOf(kind: string): FieldChecks<string> | undefined {
+  const roster = RosterKind.safeParse(kind);
+  if (roster.success) return rosterFieldChecks(roster.data);
+  const reference = ReferenceKind.safeParse(kind);
+  return reference.success ? REFERENCE_FIELD_CHECKS[reference.data] : undefined;
+}
+
+/** `allowMissing` as the kind's field names (`birth_date` = `birthDate`); an unknown name is a calling mistake. */
+function allowedMissing<F extends string>(
+  checks: FieldChecks<F> | undefined,
+  names: readonly string[],
+): Set<F> {
+  const byName = new Map((checks?.fields ?? []).map((f) => [normalizeColumnName(f), f]));
+  const allowed = new Set<F>();
+  for (const name of names) {
+    const field = byName.get(normalizeColumnName(name));
+    if (field === undefined)
+      throw new RosterImportError(
+        `allow-missing names no field of this import: ${name} (fields: ${[...byName.values()].join(", ")})`,
+      );
+    allowed.add(field);
+  }
+  return allowed;
+}
+
+/** A row's unreadable cells as its first errors; the row's own errors about those cells (now blank) are dropped. */
+function unreadableErrors(
+  line: number,
+  cells: readonly UnreadableCell[],
+  rowErrors: readonly RowError[],
+): RowError[] {
+  const columns = new Set(cells.map((c) => c.column));
+  return [
+    ...cells.map((c) => ({ line, column: c.column, value: null, reason: c.reason })),
+    ...rowErrors.filter((e) => e.column === null || !columns.has(e.column)),
+  ];
 }

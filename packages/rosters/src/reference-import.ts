@@ -51,6 +51,8 @@ export interface ImportReferenceOptions {
    * "unknown"). The CLI and system admins are not scoped.
    */
   scopedToOrganization?: boolean | undefined;
+  /** Fields the file may leave empty in every row although the matcher relies on them or a column looks like them. */
+  allowMissing?: readonly string[] | undefined;
   /** Who records the consents (`consents.recorded_by`); `import:<source>` when absent. */
   recordedBy?: string | undefined;
   onProgress?: ((progress: ImportProgress) => void) | undefined;
@@ -87,6 +89,7 @@ export async function importReferenceList(opts: ImportReferenceOptions): Promise
   const common = {
     pool,
     input: opts.input,
+    allowMissing: opts.allowMissing,
     onProgress: opts.onProgress,
     maxReportedErrors: opts.maxReportedErrors,
     batchSize: opts.batchSize,

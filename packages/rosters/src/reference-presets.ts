@@ -1,9 +1,13 @@
 import { z } from "zod";
-import { columnMappingOf } from "./column-mapping.ts";
+import { columnMappingOf, type FieldChecks } from "./column-mapping.ts";
+import { columnsOf, SPELLINGS } from "./presets.ts";
 import {
+  CONSENT_FIELDS,
   ConsentField,
+  NOTIFICATION_RULE_FIELDS,
   NotificationRuleField,
   type ReferenceKind,
+  SENSITIVE_FACILITY_FIELDS,
   SensitiveFacilityField,
 } from "./reference-rows.ts";
 
@@ -34,15 +38,10 @@ export const REFERENCE_PRESETS = {
     kind: "consent",
     description: "Consent decisions (member id or MRN, opt-out / opt-in, organization, program, date)",
     columns: {
-      "Member ID": "identifierValue",
-      MRN: "identifierValue",
-      "Patient ID": "identifierValue",
-      "ID Type": "identifierType",
-      "ID Authority": "identifierAuthority",
-      "Assigning Authority": "identifierAuthority",
-      DOB: "birthDate",
-      "Date of Birth": "birthDate",
-      "Birth Date": "birthDate",
+      ...columnsOf("identifierValue", [...SPELLINGS.memberId, ...SPELLINGS.mrn, "Patient ID"]),
+      ...columnsOf("identifierType", ["ID Type", "Identifier Type"]),
+      ...columnsOf("identifierAuthority", ["ID Authority", "Assigning Authority"]),
+      ...columnsOf("birthDate", SPELLINGS.birthDate),
       Decision: "decision",
       Consent: "decision",
       "Consent Decision": "decision",
@@ -55,6 +54,7 @@ export const REFERENCE_PRESETS = {
       "Consent Date": "effectiveFrom",
       Note: "note",
       Comment: "note",
+      Comments: "note",
     },
     defaults: { identifierType: "MB" },
   },
@@ -127,3 +127,39 @@ export const DEFAULT_REFERENCE_PRESET: Record<ReferenceKind, ReferencePresetName
 export function findReferencePreset(name: string) {
   return Object.hasOwn(REFERENCE_PRESETS, name) ? REFERENCE_PRESETS[name as ReferencePresetName] : undefined;
 }
+
+/**
+ * What the normalized name of a column holding a reference field looks like; an unmapped
+ * look-alike of a field no column fills refuses the file (see `FieldChecks`).
+ */
+const LOOKS_LIKE = {
+  identifierValue:
+    /(member|subscriber|payer|medicaid|medicare|beneficiary|patient)(id|no|num|number|identifier)?$|^mbi|mbi$|mrn|medicalrecord/,
+  birthDate: /birth|dob/,
+  decision: /decision|consent|opt(out|in)/,
+  effectiveFrom: /effective|signed/,
+  sendingApplication: /application|msh3$/,
+  location: /location|unit|pointofcare|pv13$/,
+  active: /active/,
+  recipientEmail: /email/,
+  recipientRole: /role/,
+  eventKinds: /event/,
+  programs: /program/,
+  riskTiers: /tier|priority/,
+  channel: /channel/,
+} as const;
+
+/**
+ * What each reference kind must say of every row: a consent's patient identifier and a sensitive
+ * facility's MSH-4 are what the matcher recognises the row by; a rule names its recipient by one
+ * of two fields, which the rule import checks itself.
+ */
+export const REFERENCE_FIELD_CHECKS: { [K in ReferenceKind]: FieldChecks<string> } = {
+  consent: { fields: CONSENT_FIELDS, needed: ["identifierValue"], looksLike: LOOKS_LIKE },
+  "sensitive-facility": {
+    fields: SENSITIVE_FACILITY_FIELDS,
+    needed: ["sendingFacility"],
+    looksLike: LOOKS_LIKE,
+  },
+  "notification-rule": { fields: NOTIFICATION_RULE_FIELDS, needed: [], looksLike: LOOKS_LIKE },
+};

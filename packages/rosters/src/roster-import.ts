@@ -35,6 +35,8 @@ export interface ImportRosterOptions {
   mapping?: RosterPresetName | ColumnMapping;
   /** Validate and count everything, then roll back: the reference data is left as it was. */
   dryRun?: boolean;
+  /** Fields the file may leave empty in every row although the matcher relies on them or a column looks like them. */
+  allowMissing?: readonly string[];
   /** The roster's date `YYYY-MM-DD`: changes and ends take effect on it. */
   asOf: string;
   onProgress?: (progress: ImportProgress) => void;
@@ -96,6 +98,7 @@ export async function importRoster(opts: ImportRosterOptions): Promise<ImportRep
     checkRow: (plan, line, cells) => checkRow(check, plan, line, cells),
     merge: (client, { runId, errors }) =>
       mergeStage(client, kind, { source, asOf, runId, listedBy: org.id, listedByCode: org.code }, errors),
+    allowMissing: opts.allowMissing,
     onProgress: opts.onProgress,
     maxReportedErrors: opts.maxReportedErrors,
     batchSize: opts.batchSize,
