@@ -57,16 +57,16 @@ function rosterFile(name: string, lines: string[]): string {
   return path;
 }
 
-const HEADER = "Member ID,Member Last Name,Member First Name,DOB,Attributed Practice ID";
+const HEADER = "Member ID,Member Last Name,Member First Name,DOB,Sex,Attributed Practice ID";
 const base = ["--kind", "attribution", "--source", "bluecare-attribution", "--org", "BLUECARE"];
 
 describe("import CLI", () => {
   it("imports a roster, prints the summary and the row errors, and exits 1 for the refused row", async () => {
     const file = rosterFile("april.csv", [
       HEADER,
-      "M1,Testcase,Alma,1950-03-04,RIVERSIDE",
-      "M2,Sample,Ben,1962-13-01,RIVERSIDE",
-      "M3,Example,Cleo,1980-01-01,RIVERSIDE",
+      "M1,Testcase,Alma,1950-03-04,F,RIVERSIDE",
+      "M2,Sample,Ben,1962-13-01,M,RIVERSIDE",
+      "M3,Example,Cleo,1980-01-01,F,RIVERSIDE",
     ]);
     const dry = await importCli([...base, "--file", file, "--as-of", "2024-04-01", "--dry-run"]);
     expect(dry.stdout).toContain("(dry run: nothing written)");
@@ -88,7 +88,7 @@ describe("import CLI", () => {
   });
 
   it("exits 0 for a clean re-import with a preset, and 2 for a usage error", async () => {
-    const file = rosterFile("may.csv", [HEADER, "M1,Testcase,Alma,1950-03-04,RIVERSIDE"]);
+    const file = rosterFile("may.csv", [HEADER, "M1,Testcase,Alma,1950-03-04,F,RIVERSIDE"]);
     const ok = await importCli([
       ...base,
       "--file",
@@ -105,6 +105,73 @@ describe("import CLI", () => {
     expect(usage.stderr).toContain(
       "--kind must be attribution, panel, enrollment, consent, sensitive-facility or notification-rule",
     );
+  });
+});
+
+describe("import CLI, fields a file leaves empty", () => {
+  const args = [
+    "--kind",
+    "attribution",
+    "--source",
+    "acme-attribution",
+    "--org",
+    "BLUECARE",
+    "--as-of",
+    "2024-04-01",
+  ];
+  const birthDates = async (member: string) =>
+    (
+      await pool.query<{ birth_date: string | null }>(
+        `SELECT p.birth_date::text FROM patients p JOIN patient_identifiers pi ON pi.patient_id = p.id
+          WHERE pi.value = $1`,
+        [member],
+      )
+    ).rows;
+
+  it("refuses, exit 1 and dry run included, a column that looks like a birth date but is not mapped", async () => {
+    const file = rosterFile("birth-dt.csv", [
+      "member_id,last_name,first_name,patient_birth_dt,gender,attributed_practice_id",
+      "A1,Testcase,Alma,1950-03-04,F,RIVERSIDE",
+    ]);
+    for (const dry of [["--dry-run"], []]) {
+      const result = await importCli([...args, "--file", file, ...dry]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(": rejected");
+      expect(result.stdout).toContain(
+        'birthDate would be missing from every row: column "patient_birth_dt" looks like it but is not mapped; the matcher relies on it',
+      );
+      expect(result.stdout).toContain("--allow-missing birthDate");
+    }
+    expect(await birthDates("A1")).toEqual([]);
+    const runs = await pool.query("SELECT status FROM import_runs WHERE source = 'acme-attribution'");
+    expect(runs.rows).toEqual([{ status: "rejected" }, { status: "rejected" }]);
+
+    const allowed = await importCli([...args, "--file", file, "--allow-missing", "birthDate"]);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain("1 read, 1 valid: 1 inserted");
+    expect(allowed.stdout).toContain("columns not imported: patient_birth_dt");
+    expect(await birthDates("A1")).toEqual([{ birth_date: null }]);
+  });
+
+  it("reads birth_date, middle_initial and phone_number headers, and takes --allow-missing as a comma list", async () => {
+    const file = rosterFile("birth-date.csv", [
+      "member_id,last_name,first_name,middle_initial,birth_date,attributed_practice_id,phone_number",
+      "A2,Sample,Ben,Q,1962-03-15,RIVERSIDE,617-555-0102",
+    ]);
+    const refused = await importCli([...args, "--file", file, "--dry-run"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("sex would be missing from every row: no column maps to it");
+    const unknown = await importCli([...args, "--file", file, "--allow-missing", "sex,shoeSize"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("allow-missing names no field of this import: shoeSize");
+    const result = await importCli([...args, "--file", file, "--allow-missing", "sex,postal_code"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("columns not imported");
+    const { rows } = await pool.query(
+      `SELECT p.birth_date::text, p.middle_name, p.phone FROM patients p
+         JOIN patient_identifiers pi ON pi.patient_id = p.id WHERE pi.value = 'A2'`,
+    );
+    expect(rows).toEqual([{ birth_date: "1962-03-15", middle_name: "Q", phone: "6175550102" }]);
   });
 });
 

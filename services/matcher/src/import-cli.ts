@@ -26,12 +26,16 @@ import type { z } from "zod";
 
 const KINDS = [...RosterKind.options, ...ReferenceKind.options];
 const USAGE = `usage: npm run import -w @homeward/matcher -- --kind KIND [--source NAME] [--org CODE] --file list.csv
-         [--preset NAME | --mapping mapping.json] [--dry-run] [--as-of YYYY-MM-DD] [--errors N]
+         [--preset NAME | --mapping mapping.json] [--allow-missing FIELD[,FIELD]] [--dry-run]
+         [--as-of YYYY-MM-DD] [--errors N]
 Imports a CSV into the reference data (DATABASE_URL, DATABASE_SCHEMA), as of --as-of (default today).
 KIND is attribution, panel or enrollment (rosters: --source and --org required), consent (--org:
 whose list; --source optional), notification-rule (--org: whose rules; --source optional) or
 sensitive-facility (system-wide, no --org; a file is the complete list of its --source).
 --dry-run validates and counts without writing. Prints a summary and the first N row errors (default 20).
+A file is rejected when a field the matcher relies on (a roster's names, birth date and sex; any
+list's identifier) is empty in every row, or when a column looks like a field (birth, dob, member,
+zip…) but is not mapped; --allow-missing FIELD (repeatable, or a comma list) imports it anyway.
 Exit status 1 if any row was refused or the file was rejected, 2 on a usage or configuration error.
 Presets: ${[...Object.keys(ROSTER_PRESETS), ...Object.keys(REFERENCE_PRESETS)].join(", ")}.`;
 
@@ -50,6 +54,7 @@ const { values } = (() => {
         file: { type: "string" },
         preset: { type: "string" },
         mapping: { type: "string" },
+        "allow-missing": { type: "string", multiple: true, default: [] },
         "dry-run": { type: "boolean", default: false },
         "as-of": { type: "string" },
         errors: { type: "string", default: "20" },
@@ -105,6 +110,12 @@ const referenceMapping =
   referenceKind.success && values.mapping !== undefined
     ? readMapping(values.mapping, AnyReferenceMapping)
     : undefined;
+const allowMissing = values["allow-missing"].flatMap((v) =>
+  v
+    .split(",")
+    .map((f) => f.trim())
+    .filter((f) => f !== ""),
+);
 // The roster's date is the operator's calendar day unless given.
 const asOf = values["as-of"] ?? new Date().toLocaleDateString("en-CA");
 
@@ -133,6 +144,7 @@ const common = {
   fileName: basename(values.file),
   dryRun: values["dry-run"],
   asOf,
+  allowMissing,
   maxReportedErrors: shownErrors,
   onProgress: (p: ImportProgress) =>
     bar.update(p.phase === "done" ? size : p.bytesRead, { phase: p.phase, rows: p.rowsRead }),
