@@ -59,6 +59,20 @@ const presetsOf = (kind: ReferenceKind) =>
       .map((p) => p.name) as [ReferencePresetName, ...ReferencePresetName[]],
   );
 
+/**
+ * Fields the file may leave empty in every row although the matcher relies on them or a column
+ * looks like them, comma-separated (`allowMissing=birthDate,sex`) or repeated.
+ */
+export const AllowMissingQuery = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) =>
+    (Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(","))
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+  )
+  .pipe(z.array(z.string().max(100)).max(50));
+
 const CommonQuery = {
   /** The feed the file comes from; the kind's name when absent. */
   source: z.string().trim().min(1).max(200).optional(),
@@ -69,6 +83,7 @@ const CommonQuery = {
   /** How many row errors the answer lists (all are counted and stored). */
   errors: z.coerce.number().int().min(0).max(10_000).default(100),
   fileName: z.string().max(255).optional(),
+  allowMissing: AllowMissingQuery.optional(),
 };
 const SystemQuery = (kind: ReferenceKind) => z.object({ ...CommonQuery, preset: presetsOf(kind).optional() });
 const OrganizationQuery = (kind: ReferenceKind) =>
@@ -137,6 +152,7 @@ export const referenceImportRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = a
         mapping: q.preset,
         dryRun: q.dryRun,
         asOf,
+        allowMissing: q.allowMissing,
         maxReportedErrors: q.errors,
         eventKinds: ADT_EVENT_KINDS,
         // A practice (or plan) admin acts for its own organization and patients only.

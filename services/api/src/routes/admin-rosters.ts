@@ -7,7 +7,12 @@ import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId, IsoDateString, iso, Page, QueryBoolean } from "../schemas.ts";
-import { csvBody, ImportReport, referenceImportRoutes } from "./admin-reference-imports.ts";
+import {
+  AllowMissingQuery,
+  csvBody,
+  ImportReport,
+  referenceImportRoutes,
+} from "./admin-reference-imports.ts";
 
 const PresetName = z.enum(Object.keys(ROSTER_PRESETS) as [keyof typeof ROSTER_PRESETS]);
 
@@ -25,6 +30,7 @@ const RosterQuery = z.object({
   /** How many row errors the answer lists (all are counted and stored). */
   errors: z.coerce.number().int().min(0).max(10_000).default(100),
   fileName: z.string().max(255).optional(),
+  allowMissing: AllowMissingQuery.optional(),
 });
 
 const ImportRun = z.object({
@@ -95,6 +101,7 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
           ...(q.preset === undefined ? {} : { mapping: q.preset }),
           dryRun: q.dryRun,
           asOf,
+          ...(q.allowMissing === undefined ? {} : { allowMissing: q.allowMissing }),
           maxReportedErrors: q.errors,
         });
         await recordAdminAction(deps.pool, request, {
