@@ -361,6 +361,44 @@ describe("practice A cannot read or change practice B's data", () => {
     expect(await snapshotOfB()).toEqual(before);
   });
 
+  it("A's roster uploads cannot attach B's patient, change what B's record says, nor tell that it exists", async () => {
+    const before = await snapshotOfB();
+    const record = async () =>
+      (
+        await t.pool.query(
+          `SELECT p.*, (SELECT count(*)::int FROM patient_demographics d WHERE d.patient_id = p.id) AS sources
+             FROM patients p WHERE p.id = $1`,
+          [t.ids.pB1],
+        )
+      ).rows;
+    const recordBefore = await record();
+    // A care-management list naming the patient by B's MRN; a panel linking A's own MRN to it.
+    const FILES = {
+      enrollment: (mrn: string) =>
+        "MRN,ID Type,ID Authority,Last Name,First Name,DOB,Sex,Program,Status\n" +
+        `${mrn},MR,RVP,IMPOSTOR,HENRIETTA,1990-01-01,F,complex-care,Active\n`,
+      panel: (mrn: string) =>
+        "MRN,Last Name,First Name,DOB,Sex,Insurance Member ID,Insurance Plan Code\n" +
+        `SFM-7001,IMPOSTOR,HENRIETTA,1990-01-01,F,${mrn},RVP\n`,
+    };
+    const upload = (kind: keyof typeof FILES, mrn: string) =>
+      t.call("adminA", {
+        method: "POST",
+        url: `/api/admin/rosters?kind=${kind}&source=sfm-${kind}&org=SFM&asOf=2026-03-01`,
+        headers: { "content-type": "text/csv" },
+        payload: FILES[kind](mrn),
+      });
+    for (const kind of ["enrollment", "panel"] as const) {
+      const bPatient = (await upload(kind, "RVP-2001")).json();
+      const nobody = (await upload(kind, "RVP-9999")).json();
+      expect(bPatient).toMatchObject({ inserted: 0, patientsCreated: 0, errorCount: 1 });
+      expect(nobody).toMatchObject({ inserted: 0, patientsCreated: 0, errorCount: 1 });
+      expect(bPatient.errors[0].reason).toBe(nobody.errors[0].reason);
+    }
+    expect(await record()).toEqual(recordBefore);
+    expect(await snapshotOfB()).toEqual(before);
+  });
+
   it("A's lists without a filter hold none of B's patients either", async () => {
     for (const url of [
       "/api/tasks",
