@@ -24,10 +24,9 @@ export async function readPassword(source: PasswordSource): Promise<string> {
   if (source.file !== undefined) return firstLine(await readPasswordFile(source.file));
   const { input, output } = source;
   if (input.isTTY === true && input.setRawMode !== undefined) {
-    const first = await promptHidden("password: ", input, output);
-    const again = await promptHidden("password again: ", input, output);
+    const [first, again] = await promptHidden(["password: ", "password again: "], input, output);
     if (first !== again) throw new PasswordInputError("the two passwords differ");
-    return first;
+    return first ?? "";
   }
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
   try {
@@ -51,31 +50,45 @@ function firstLine(text: string): string {
   return text.split(/\r?\n/, 1)[0] ?? "";
 }
 
-/** Reads one line from a terminal in raw mode, so nothing typed is echoed; Ctrl-C or Ctrl-D cancels. */
+/**
+ * Asks each question in turn on a terminal and reads one line for each. The terminal is in raw mode
+ * from before the first question is shown until after the last answer, so nothing typed, even
+ * typed ahead, is echoed. Ctrl-C or Ctrl-D cancels.
+ */
 function promptHidden(
-  question: string,
+  questions: readonly string[],
   input: PasswordSource["input"],
   output: NodeJS.WritableStream,
-): Promise<string> {
-  output.write(question);
+): Promise<string[]> {
   input.setRawMode?.(true);
   input.setEncoding("utf8");
   input.resume();
+  output.write(questions[0] ?? "");
   return new Promise((resolve, reject) => {
+    const answers: string[] = [];
     let value = "";
+    let afterCr = false;
     const finish = (outcome: () => void) => {
       input.off("data", onData);
       input.setRawMode?.(false);
       input.pause();
-      output.write("\n");
       outcome();
     };
     const onData = (chunk: string | Buffer) => {
       for (const ch of String(chunk)) {
-        if (ch === "\r" || ch === "\n") return finish(() => resolve(value));
-        if (ch === "\u0003" || ch === "\u0004")
+        const lineFeedOfCrLf = afterCr && ch === "\n";
+        afterCr = ch === "\r";
+        if (lineFeedOfCrLf) continue;
+        if (ch === "\r" || ch === "\n") {
+          answers.push(value);
+          value = "";
+          output.write("\n");
+          if (answers.length === questions.length) return finish(() => resolve(answers));
+          output.write(questions[answers.length] ?? "");
+        } else if (ch === "\u0003" || ch === "\u0004") {
+          output.write("\n");
           return finish(() => reject(new PasswordInputError("no password entered")));
-        if (ch === "\u007f" || ch === "\b") value = [...value].slice(0, -1).join("");
+        } else if (ch === "\u007f" || ch === "\b") value = [...value].slice(0, -1).join("");
         else if (ch >= " ") value += ch;
       }
     };
