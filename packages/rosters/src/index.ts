@@ -37,3 +37,13 @@ export {
   RosterKind,
 } from "./roster-row.ts";
 export { isValidNpi, parseRosterDate } from "./values.ts";
+export {
+  addIdentifierAgreement,
+  type DemographicConflict,
+  type IdentifierAgreement,
+  listDemographicConflicts,
+  listIdentifierAgreements,
+  removeIdentifierAgreement,
+  resolveDemographicConflict,
+  type SourceDemographics,
+} from "./ownership-store.ts";

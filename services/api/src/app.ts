@@ -32,6 +32,7 @@ import {
 } from "./errors.ts";
 import { accessLogRoutes } from "./routes/access-log.ts";
 import { adminConfigRoutes } from "./routes/admin-config.ts";
+import { ownershipRoutes } from "./routes/admin-ownership.ts";
 import { preferenceRoutes } from "./routes/admin-preferences.ts";
 import { recipientRoutes } from "./routes/admin-recipients.ts";
 import { reviewRoutes } from "./routes/admin-reviews.ts";
@@ -198,6 +199,7 @@ export async function buildApi(
   await app.register(recipientRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(preferenceRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(reviewRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(ownershipRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(adminConfigRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(accessLogRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });

@@ -31,7 +31,7 @@ const PERIOD = "from=2026-01-01&to=2026-03-31";
 interface Probe {
   as: UserKey;
   request: () => {
-    method?: "GET" | "POST" | "PUT" | "PATCH";
+    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     url: string;
     payload?: unknown;
     headers?: Record<string, string>;
@@ -210,6 +210,36 @@ const PROBES: Record<string, Probe | null> = {
   },
   // The review queue is for system admins only (a held event may be another practice's patient).
   "GET /api/admin/reviews": { as: "adminA", request: () => ({ url: "/api/admin/reviews" }), expect: [403] },
+  // Agreements widen what an organization's uploads may name: a practice admin may not grant one.
+  "GET /api/admin/identifier-agreements": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/identifier-agreements" }),
+    expect: [403],
+  },
+  "POST /api/admin/identifier-agreements": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/identifier-agreements",
+      payload: { organizationCode: "SFM", assigningAuthority: "RVP" },
+    }),
+    expect: [403],
+  },
+  "DELETE /api/admin/identifier-agreements/:id": {
+    as: "adminA",
+    request: () => ({ method: "DELETE", url: "/api/admin/identifier-agreements/1" }),
+    expect: [403],
+  },
+  "GET /api/admin/demographic-conflicts": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/demographic-conflicts" }),
+    expect: [403],
+  },
+  "POST /api/admin/demographic-conflicts/:id/resolve": {
+    as: "adminA",
+    request: () => ({ method: "POST", url: "/api/admin/demographic-conflicts/1/resolve" }),
+    expect: [403],
+  },
   "POST /api/admin/reviews/:eventId/confirm": {
     as: "adminA",
     request: () => ({
