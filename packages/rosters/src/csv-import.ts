@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { type Pool, type PoolClient, REFERENCE_CHANGED_CHANNEL } from "@homeward/db";
+import { notifyReferenceChanged, type Pool, type PoolClient } from "@homeward/db";
 import {
   type ColumnPlan,
   EmptyFieldWatch,
@@ -223,7 +223,7 @@ export async function runCsvImport<F extends string, C extends string>(
       merged = await spec.merge(client, { runId, plan, errors, rejectedRows });
       rejectedRows += merged.lateRejected;
       // The NOTIFY is delivered at COMMIT (and dropped by a dry run's ROLLBACK): matchers reload.
-      if (!run.dryRun) await client.query(`NOTIFY ${REFERENCE_CHANGED_CHANNEL}`);
+      if (!run.dryRun) await notifyReferenceChanged(client);
       await client.query(run.dryRun ? "ROLLBACK" : "COMMIT");
     }
   } catch (err) {

@@ -1,5 +1,5 @@
 import { AdtEvent, parseContract } from "@homeward/contracts";
-import { createPool, migrate, REFERENCE_CHANGED_CHANNEL } from "@homeward/db";
+import { createPool, listenReferenceChanged, migrate } from "@homeward/db";
 import { Registry, startOpsServer } from "@homeward/http";
 import { buildIdentityIndex, type IdentityIndex } from "@homeward/identity";
 import {
@@ -64,10 +64,11 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
   );
   refreshTimer.unref();
   const listener = await pool.connect();
-  // A roster import NOTIFYs this channel when it commits: reload at once, not at the next tick.
-  await listener.query(`LISTEN ${REFERENCE_CHANGED_CHANNEL}`);
-  listener.on(
-    "notification",
+  // An import into this schema NOTIFYs its channel when it commits: reload at once, not at the next
+  // tick. Other schemas on the server (tests, other installs) have channels of their own.
+  await listenReferenceChanged(
+    listener,
+    stack.postgres.schema,
     () => void reload().catch((err: unknown) => logger.error({ err }, "reload failed")),
   );
 

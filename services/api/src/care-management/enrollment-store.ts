@@ -1,4 +1,4 @@
-import { type Pool, type PoolClient, REFERENCE_CHANGED_CHANNEL } from "@homeward/db";
+import { notifyReferenceChanged, type Pool, type PoolClient } from "@homeward/db";
 import type { Enrollment, EnrollmentPatch } from "./enrollment-schemas.ts";
 
 const ENROLLMENT_SELECT = `
@@ -158,7 +158,7 @@ export async function updateEnrollment(
       ]);
     }
     await audit(client);
-    await client.query(`NOTIFY ${REFERENCE_CHANGED_CHANNEL}`);
+    await notifyReferenceChanged(client);
     await client.query("COMMIT");
     const { rows: fresh } = await pool.query<EnrollmentRow>(`${ENROLLMENT_SELECT} WHERE e.id = $1`, [
       currentId,
