@@ -34,7 +34,7 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
   const pool = createPool(stack.postgres);
   let current: { data: ReferenceData; index: IdentityIndex };
   const loadOnce = async () => {
-    const data = await loadReferenceData(pool, new Date());
+    const data = await loadReferenceData(pool, new Date(), config.REFERENCE_HISTORY_DAYS);
     current = { data, index: buildIdentityIndex(data.candidates) };
     logger.info({ patients: data.candidates.length }, "reference data loaded");
   };
