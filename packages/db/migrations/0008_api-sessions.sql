@@ -11,7 +11,7 @@ CREATE TABLE api_sessions (
   expires_at  timestamptz NOT NULL,
   -- Set when the session ends before its token expires; the row stays until it would have expired.
   ended_at    timestamptz,
-  ended_why   text CHECK (ended_why IN ('signed_out', 'user_disabled')),
+  ended_why   text CHECK (ended_why IN ('signed_out', 'user_disabled', 'password_changed')),
   CHECK ((ended_at IS NULL) = (ended_why IS NULL))
 );
 COMMENT ON TABLE api_sessions IS 'Sign-in sessions of the api (one per bearer token); ended at sign-out or when the user is disabled.';

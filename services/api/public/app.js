@@ -86,6 +86,20 @@ function start(token) {
   return true;
 }
 
+/**
+ * Signing out ends the session on the server too (POST /api/logout), so a copy of the token is
+ * worthless from then on. The page forgets the token whatever the answer: a network failure must
+ * not leave the user signed in on a shared workstation.
+ */
+async function endSession() {
+  try {
+    if (getToken()) await api("/api/logout", { method: "POST" });
+  } catch {
+    // Already ended or unreachable: the token is dropped below either way.
+  }
+  signOut("You have signed out.");
+}
+
 function signOut(message) {
   clearToken();
   clearTimeout(expiryTimer);
@@ -131,11 +145,7 @@ function renderTopBar() {
     h("span", { class: "user-name" }, session.name || "Signed in"),
     session.organizations ? h("span", { class: "user-orgs" }, session.organizations) : null,
     h("span", { class: "role-chip" }, label(ROLES, session.role)),
-    h(
-      "button",
-      { type: "button", class: "quiet", onclick: () => signOut("You have signed out.") },
-      "Sign out",
-    ),
+    h("button", { type: "button", class: "quiet", onclick: () => endSession() }, "Sign out"),
   );
 }
 

@@ -405,6 +405,14 @@ describe("dashboard in headless Chromium", () => {
     await quality.page.getByLabel("Group by").selectOption("practice");
     await numbersRow(quality.page, ELM);
 
+    // Signing out ends the session on the server: a copy of the token no longer works.
+    const token = await page.evaluate<string | null>('sessionStorage.getItem("homeward.token")');
+    expect(token).toBeTruthy();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await eventually(() => page.getByText("You have signed out.").isVisible()).toBe(true);
+    const afterSignOut = await fetch(`${baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(afterSignOut.status).toBe(401);
+
     // No patient data in the address bar or the title of either window.
     for (const p of [page, quality.page]) {
       expect(p.url()).not.toMatch(/Rivera|Ana/i);

@@ -1,11 +1,24 @@
-import { ConfigError } from "@homeward/config";
+import { ConfigError, secretVariableNames } from "@homeward/config";
 import { describe, expect, it } from "vitest";
-import { loadApiEnv } from "./env.ts";
+import { ApiEnv, loadApiEnv } from "./env.ts";
 
 describe("loadApiEnv", () => {
   it("requires a token secret of at least 32 characters", () => {
     expect(() => loadApiEnv({})).toThrow(/API_TOKEN_SECRET is not set/);
     expect(() => loadApiEnv({ API_TOKEN_SECRET: "short" })).toThrow(ConfigError);
+  });
+
+  it("never echoes the token secret, and marks it as the api's own", () => {
+    const leaked = "tiny-secret-value";
+    let message = "";
+    try {
+      loadApiEnv({ API_TOKEN_SECRET: leaked });
+    } catch (err) {
+      message = String((err as Error).message);
+    }
+    expect(message).toMatch(/API_TOKEN_SECRET/);
+    expect(message).not.toContain(leaked);
+    expect(secretVariableNames(ApiEnv)).toContain("API_TOKEN_SECRET");
   });
 
   it("applies the defaults", () => {

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { fileURLToPath } from "node:url";
-import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
+import { parseEnv, StackEnv, secret, stackSettingsFromEnv } from "@homeward/config";
 import { z } from "zod";
 
 /** CIDR names proxy-addr knows besides addresses: loopback, linklocal, uniquelocal. */
@@ -41,7 +41,7 @@ export const ApiEnv = StackEnv.extend({
   API_HOST: z.string().min(1).default("127.0.0.1"),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** HS256 key for the bearer tokens; at least 32 characters (256 bits of a random string). */
-  API_TOKEN_SECRET: z.string().min(32, "must be at least 32 characters"),
+  API_TOKEN_SECRET: secret(z.string().min(32, "must be at least 32 characters")),
   /** How long a token from POST /api/login is valid; there is no refresh: sign in again. */
   TOKEN_TTL_MINUTES: z.coerce
     .number()

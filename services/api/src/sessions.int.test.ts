@@ -6,7 +6,7 @@ import { type ApiTest, NOW, PASSWORD, startTestApi } from "./api.test-support.ts
 import { buildApi } from "./app.ts";
 import type { Role } from "./auth/principal.ts";
 import { createTokenService } from "./auth/tokens.ts";
-import { createUser, setUserActive } from "./auth/users.ts";
+import { createUser, setUserActive, setUserPassword } from "./auth/users.ts";
 import { loadApiEnv } from "./env.ts";
 
 /**
@@ -103,6 +103,20 @@ describe("every authenticated request checks the user", () => {
     expect(await setUserActive(t.pool, email, true)).toBe(true);
     expect((await get(token)).statusCode).toBe(401);
     expect((await get(await signIn(email))).statusCode).toBe(200);
+  });
+
+  it("a new password ends the sessions signed in with the old one", async () => {
+    const { email } = await newUser();
+    const token = await signIn(email);
+    expect((await get(token)).statusCode).toBe(200);
+    expect(await setUserPassword(t.pool, email, "Quiet-Harbour-Lantern-42")).toBe(true);
+    expect((await get(token)).statusCode).toBe(401);
+    const fresh = await t.app.inject({
+      method: "POST",
+      url: "/api/login",
+      payload: { email, password: "Quiet-Harbour-Lantern-42" },
+    });
+    expect((await get(fresh.json<{ token: string }>().token)).statusCode).toBe(200);
   });
 
   it("refuses a validly signed token for a user that does not exist, or no longer does", async () => {

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from "@homeward/db";
 import type { Principal, Role } from "./principal.ts";
 
 /** Why a session ended before its token expired (api_sessions.ended_why). */
-export type SessionEnd = "signed_out" | "user_disabled";
+export type SessionEnd = "signed_out" | "user_disabled" | "password_changed";
 
 /** Keep a session's row this long after its token expired (for the record), then forget it. */
 const KEEP_AFTER_EXPIRY_MS = 24 * 3_600_000;
@@ -35,7 +35,7 @@ export async function endSession(pool: Pool, sessionId: string, why: SessionEnd)
   return (result.rowCount ?? 0) > 0;
 }
 
-/** Ends every open session of a user (disabled), in the caller's transaction. */
+/** Ends every open session of a user (disabled, or given a new password), in the caller's transaction. */
 export async function endUserSessions(tx: PoolClient, userId: string, why: SessionEnd): Promise<number> {
   const result = await tx.query(
     "UPDATE api_sessions SET ended_at = now(), ended_why = $2 WHERE user_id = $1 AND ended_at IS NULL",

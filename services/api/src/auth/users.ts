@@ -123,14 +123,24 @@ export async function listUsers(pool: Pool): Promise<UserSummary[]> {
   return rows;
 }
 
-/** Gives a user a new password (which must pass `checkPasswordPolicy`); true if the user exists. */
+/**
+ * Gives a user a new password (which must pass `checkPasswordPolicy`) and ends their open
+ * sessions: a password is changed because it may be known, so tokens signed in with the old one
+ * must not outlive it. True if the user exists.
+ */
 export async function setUserPassword(pool: Pool, email: string, password: string): Promise<boolean> {
   assertPasswordPolicy(password, email);
-  const result = await pool.query(
-    "UPDATE users SET password_hash = $2, updated_at = now() WHERE lower(email) = lower($1)",
-    [email, await hashPassword(password)],
-  );
-  return (result.rowCount ?? 0) > 0;
+  const hash = await hashPassword(password);
+  return inTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      "UPDATE users SET password_hash = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING id::text",
+      [email, hash],
+    );
+    const user = rows[0];
+    if (user === undefined) return false;
+    await endUserSessions(tx, user.id, "password_changed");
+    return true;
+  });
 }
 
 /**
