@@ -20,6 +20,8 @@ beforeAll(async () => {
     source: "bluecare-high-risk",
     organization: "BLUECARE",
     asOf: "2024-04-01",
+    // Care-management lists often carry no sex.
+    allowMissing: ["sex"],
     input: csv([
       "Member ID,Last Name,First Name,DOB,Practice ID,Program,Risk Score,Lead,Status",
       "M-BOTHLOW,Both,Low,1950-01-01,RIVERSIDE,complex-care,0.50,plan,active",
@@ -37,6 +39,7 @@ beforeAll(async () => {
     source: "riverside-high-risk",
     organization: "RIVERSIDE",
     asOf: "2024-04-02",
+    allowMissing: ["sex"],
     input: csv([
       "Member ID,ID Authority,Last Name,First Name,DOB,Program,Practice Flag,Lead,Status",
       "M-BOTHLOW,BLUECARE,Both,Low,1950-01-01,practice-cm,Y,practice,active",
@@ -94,6 +97,7 @@ describe("combinedHighRiskList", () => {
       organization: "BLUECARE",
       asOf: "2024-04-01",
       input: csv(["Member ID,DOB,Attributed Practice ID", "M-NOPRACTICE,1970-01-01,RIVERSIDE"]),
+      allowMissing: ["familyName", "givenName", "sex"],
     });
     await importRoster({
       pool,
@@ -102,6 +106,7 @@ describe("combinedHighRiskList", () => {
       organization: "BLUECARE",
       asOf: "2024-04-01",
       input: csv(["Member ID,DOB,Program,Risk Score", "M-NOPRACTICE,1970-01-01,transitions,0.6"]),
+      allowMissing: ["familyName", "givenName", "sex"],
     });
     const list = await combinedHighRiskList(pool, {
       practiceOrgId: orgs.riverside,

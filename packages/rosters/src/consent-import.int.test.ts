@@ -20,10 +20,10 @@ beforeEach(async () => {
     source: "bluecare-attribution",
     organization: "BLUECARE",
     input: csv([
-      "Member ID,Member Last Name,Member First Name,DOB,Attributed Practice ID",
-      "M1001,Testcase,Alma,1950-03-04,RIVERSIDE",
-      "M1002,Sample,Ben,1962-03-15,RIVERSIDE",
-      "M1003,Example,Cleo,1980-01-01,RIVERSIDE",
+      "Member ID,Member Last Name,Member First Name,DOB,Sex,Attributed Practice ID",
+      "M1001,Testcase,Alma,1950-03-04,F,RIVERSIDE",
+      "M1002,Sample,Ben,1962-03-15,M,RIVERSIDE",
+      "M1003,Example,Cleo,1980-01-01,F,RIVERSIDE",
     ]),
     asOf: "2024-01-01",
   });
@@ -32,7 +32,7 @@ beforeEach(async () => {
     kind: "panel",
     source: "hilltop-panel",
     organization: "HILLTOP",
-    input: csv(["MRN,Last Name,First Name,DOB", "H-1,Hill,Dora,2015-05-05"]),
+    input: csv(["MRN,Last Name,First Name,DOB,Sex", "H-1,Hill,Dora,2015-05-05,F"]),
     asOf: "2024-01-01",
   });
 });

@@ -157,9 +157,16 @@ describe("presets", () => {
           "MRN,Birth Date,Insurance Member ID,Insurance Plan Code",
           `R-77,1950-03-04,${member},BLUECARE`,
         ]),
+        allowMissing: ["familyName", "givenName", "sex"],
         asOf: "2024-04-03",
       });
     expect(await panel("M1001")).toMatchObject({ inserted: 1, patientsCreated: 0 });
+    // Cleo is Hilltop's: without an agreement for BlueCare's ids, Riverside may not name her at all.
+    expect((await panel("M1003")).errors[0]?.reason).toMatch(/^RIVERSIDE may not name patients by BLUECARE/);
+    await pool.query(
+      "INSERT INTO organization_identifier_authorities (organization_id, assigning_authority) VALUES ($1, 'BLUECARE')",
+      [orgs.riverside],
+    );
     const conflict = await panel("M1003");
     expect(conflict.errors).toEqual([
       {
@@ -180,8 +187,8 @@ describe("presets", () => {
       source: "bluecare-high-risk",
       organization: "BLUECARE",
       input: csv([
-        "Member ID,Last Name,First Name,DOB,Practice ID,Program,Priority,Care Manager Email,Lead,Status,Patient-Centered Goal,Goal Met,Risk Score",
-        "M1001,Testcase,Alma,1950-03-04,RIVERSIDE,complex-care,Priority II,CM.BlueCare@example.org,Health Plan,Tracking List,Walk to church again,Y,0.8731",
+        "Member ID,Last Name,First Name,DOB,Sex,Practice ID,Program,Priority,Care Manager Email,Lead,Status,Patient-Centered Goal,Goal Met,Risk Score",
+        "M1001,Testcase,Alma,1950-03-04,F,RIVERSIDE,complex-care,Priority II,CM.BlueCare@example.org,Health Plan,Tracking List,Walk to church again,Y,0.8731",
       ]),
       asOf: "2024-04-01",
     });
@@ -224,6 +231,7 @@ describe("presets", () => {
         defaults: { identifierType: "MB" },
       },
       input: csv(["SUBSCRIBER;SURNAME;BIRTH;CLINIC".replaceAll(";", ","), "Z9,Doe,1970-01-01,HILLTOP"]),
+      allowMissing: ["givenName", "sex"],
       asOf: "2024-04-01",
     });
     expect(report).toMatchObject({ status: "completed", inserted: 1, errorCount: 0 });
@@ -393,6 +401,7 @@ describe("effective dating", () => {
           "MRN,DOB,Program,Risk Tier,Status,Practice Flag",
           `R-1,1950-01-01,complex-care,${tier},${status},Y`,
         ]),
+        allowMissing: ["familyName", "givenName", "sex"],
         mapping: {
           columns: {
             MRN: "identifierValue",
