@@ -1,4 +1,4 @@
-import type { MatchedEvent, UnmatchedEvent } from "@homeward/contracts";
+import type { AdtEvent, MatchedEvent, UnmatchedEvent } from "@homeward/contracts";
 import {
   createEventLog,
   createKafka,
@@ -8,8 +8,9 @@ import {
   runConsumer,
   topicName,
 } from "@homeward/kafka";
-import type { Logger } from "@homeward/logger";
+import { createLogger, type Logger } from "@homeward/logger";
 import type { Isolation } from "@homeward/testing";
+import { vi } from "vitest";
 import { type RunningMatcher, startMatcher } from "./app.ts";
 import { loadMatcherEnv, type MatcherConfig } from "./env.ts";
 
@@ -33,7 +34,36 @@ export interface MatcherHarness {
   matcher: RunningMatcher;
   eventLog: EventLog;
   seen: { matched: MatchedEvent[]; unmatched: UnmatchedEvent[] };
+  /**
+   * Publishes one event as the listener would and waits for what the matcher made of it: its
+   * records on adt.matched.v1 (one per practice told) and on adt.unmatched.v1, if any.
+   */
+  outcomeOf(event: AdtEvent): Promise<{ matched: MatchedEvent[]; unmatched: UnmatchedEvent | undefined }>;
   stop(): Promise<void>;
+}
+
+/** Waits up to 20 s for `check` to hold, saying what it waited for when it does not. */
+export const until = (check: () => boolean, what: string) =>
+  vi.waitFor(
+    () => {
+      if (!check()) throw new Error(`waiting for ${what}`);
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+
+/** A quiet logger for the matcher that counts its reference-data loads (an import's NOTIFY makes one). */
+export function reloadCountingLogger(): { logger: Logger; loads: () => number } {
+  let loads = 0;
+  const logger = createLogger({
+    service: "matcher-test",
+    level: "info",
+    destination: {
+      write(line: string) {
+        if (line.includes('"msg":"reference data loaded"')) loads++;
+      },
+    },
+  });
+  return { logger, loads: () => loads };
 }
 
 /** Starts the real matcher for `iso` and a consumer that collects adt.matched.v1 and adt.unmatched.v1. */
@@ -58,6 +88,21 @@ export async function startMatcherHarness(iso: Isolation, logger: Logger): Promi
     matcher,
     eventLog,
     seen,
+    async outcomeOf(event) {
+      await eventLog.publish([
+        {
+          topic: topicName(iso.topicPrefix, "adt.events.v1"),
+          key: event.patient.primaryIdentifier.value,
+          value: JSON.stringify(event),
+        },
+      ]);
+      const matched = () => seen.matched.filter((m) => m.event.eventId === event.eventId);
+      const unmatched = () => seen.unmatched.find((u) => u.event.eventId === event.eventId);
+      await until(() => matched().length > 0 || unmatched() !== undefined, `the outcome of ${event.eventId}`);
+      // One event's records are written together; a short grace catches a second practice's.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { matched: matched(), unmatched: unmatched() };
+    },
     async stop() {
       await tap.stop();
       await eventLog.close();

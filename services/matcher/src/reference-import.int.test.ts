@@ -2,12 +2,15 @@ import { Readable } from "node:stream";
 import { ADT_EVENT_KINDS, type AdtEvent } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A01_ADMIT, ADT_A04_ED, fixtureEvent } from "@homeward/hl7/fixtures";
-import { type EventLog, topicName } from "@homeward/kafka";
-import { createLogger } from "@homeward/logger";
 import { type ImportReferenceOptions, importReferenceList } from "@homeward/rosters";
 import { type Isolation, isolation } from "@homeward/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type MatcherHarness, startMatcherHarness } from "./matcher-harness.test-support.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type MatcherHarness,
+  reloadCountingLogger,
+  startMatcherHarness,
+  until,
+} from "./matcher-harness.test-support.ts";
 
 /**
  * What `npm run import -- --kind consent|sensitive-facility|notification-rule` writes reaches a
@@ -28,11 +31,9 @@ const admission = fixtureEvent(ADT_A01_ADMIT);
 
 let iso: Isolation;
 let pool: Pool;
-let eventLog: EventLog;
 let harness: MatcherHarness | undefined;
-let seen: MatcherHarness["seen"];
 /** How many times the matcher has loaded its reference data (read off its log). */
-let loads = 0;
+let loads: () => number = () => 0;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -69,18 +70,9 @@ beforeAll(async () => {
     [ids.patient, ids.practice, ids.clinician],
   );
 
-  const logger = createLogger({
-    service: "matcher-test",
-    level: "info",
-    destination: {
-      write(line: string) {
-        if (line.includes('"msg":"reference data loaded"')) loads++;
-      },
-    },
-  });
-  const _s = iso.settings;
-  harness = await startMatcherHarness(iso, logger);
-  ({ eventLog, seen } = harness);
+  const counting = reloadCountingLogger();
+  loads = counting.loads;
+  harness = await startMatcherHarness(iso, counting.logger);
 });
 
 afterAll(async () => {
@@ -88,21 +80,13 @@ afterAll(async () => {
   await pool?.end();
 });
 
-const until = (check: () => boolean, what: string) =>
-  vi.waitFor(
-    () => {
-      if (!check()) throw new Error(`waiting for ${what}`);
-    },
-    { timeout: 20_000, interval: 50 },
-  );
-
 /** Imports a list as the CLI does, then waits for the matcher to have reloaded after its NOTIFY. */
 async function importAndReload(
   kind: ImportReferenceOptions["kind"],
   lines: string[],
   extra: Partial<ImportReferenceOptions> = {},
 ) {
-  const before = loads;
+  const before = loads();
   const report = await importReferenceList({
     pool,
     kind,
@@ -113,23 +97,15 @@ async function importAndReload(
     ...extra,
   });
   expect(report).toMatchObject({ status: "completed", errorCount: 0 });
-  await until(() => loads > before, `the matcher's reload after the ${kind} import`);
+  await until(() => loads() > before, `the matcher's reload after the ${kind} import`);
   return report;
 }
 
 /** Publishes one event and waits for what the matcher made of it. */
 async function outcomeOf(event: AdtEvent) {
-  await eventLog.publish([
-    {
-      topic: topicName(iso.topicPrefix, "adt.events.v1"),
-      key: event.patient.primaryIdentifier.value,
-      value: JSON.stringify(event),
-    },
-  ]);
-  const matched = () => seen.matched.find((m) => m.event.eventId === event.eventId);
-  const unmatched = () => seen.unmatched.find((u) => u.event.eventId === event.eventId);
-  await until(() => matched() !== undefined || unmatched() !== undefined, `the outcome of ${event.eventId}`);
-  return { matched: matched(), unmatched: unmatched() };
+  if (harness === undefined) throw new Error("no matcher");
+  const { matched, unmatched } = await harness.outcomeOf(event);
+  return { matched: matched[0], unmatched };
 }
 
 describe("reference imports reach the running matcher", () => {

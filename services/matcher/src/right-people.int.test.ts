@@ -2,12 +2,15 @@ import { Readable } from "node:stream";
 import { type AdtEvent, adtEventId } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A04_ED, fixtureEvent } from "@homeward/hl7/fixtures";
-import { type EventLog, topicName } from "@homeward/kafka";
-import { createLogger } from "@homeward/logger";
 import { type ImportRosterOptions, importRoster } from "@homeward/rosters";
 import { type Isolation, isolation } from "@homeward/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type MatcherHarness, startMatcherHarness } from "./matcher-harness.test-support.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type MatcherHarness,
+  reloadCountingLogger,
+  startMatcherHarness,
+  until,
+} from "./matcher-harness.test-support.ts";
 
 /**
  * Right patient, right people, nobody else, through the running matcher on Kafka: practice B's
@@ -36,26 +39,16 @@ function arrival(day: string): AdtEvent {
 
 let iso: Isolation;
 let pool: Pool;
-let eventLog: EventLog;
 let harness: MatcherHarness | undefined;
-let seen: MatcherHarness["seen"];
-let loads = 0;
+let loads: () => number = () => 0;
 const ids: Record<string, string> = {};
-
-const until = (check: () => boolean, what: string) =>
-  vi.waitFor(
-    () => {
-      if (!check()) throw new Error(`waiting for ${what}`);
-    },
-    { timeout: 20_000, interval: 50 },
-  );
 
 /** Imports as the CLI and the admin API do, and waits for the running matcher to reload. */
 async function roster(options: Omit<ImportRosterOptions, "pool" | "input"> & { lines: string[] }) {
-  const before = loads;
+  const before = loads();
   const { lines, ...rest } = options;
   const report = await importRoster({ pool, ...rest, input: Readable.from([`${lines.join("\n")}\n`]) });
-  if (report.inserted + report.ended > 0) await until(() => loads > before, "the matcher's reload");
+  if (report.inserted + report.ended > 0) await until(() => loads() > before, "the matcher's reload");
   return report;
 }
 
@@ -100,17 +93,9 @@ beforeAll(async () => {
   await rule(ids.sfm, "care_manager", "care_team");
   await rule(ids.rvp, "care_manager", "everyone_in_role");
 
-  const logger = createLogger({
-    service: "matcher-test",
-    level: "info",
-    destination: {
-      write(line: string) {
-        if (line.includes('"msg":"reference data loaded"')) loads++;
-      },
-    },
-  });
-  harness = await startMatcherHarness(iso, logger);
-  ({ eventLog, seen } = harness);
+  const counting = reloadCountingLogger();
+  loads = counting.loads;
+  harness = await startMatcherHarness(iso, counting.logger);
 
   const plan = await roster({
     kind: "attribution",
@@ -155,21 +140,10 @@ afterAll(async () => {
   await pool?.end();
 });
 
-async function outcomeOf(event: AdtEvent) {
-  await eventLog.publish([
-    {
-      topic: topicName(iso.topicPrefix, "adt.events.v1"),
-      key: event.patient.primaryIdentifier.value,
-      value: JSON.stringify(event),
-    },
-  ]);
-  const matched = () => seen.matched.filter((m) => m.event.eventId === event.eventId);
-  const unmatched = () => seen.unmatched.find((u) => u.event.eventId === event.eventId);
-  await until(() => matched().length > 0 || unmatched() !== undefined, `the outcome of ${event.eventId}`);
-  // Records of one event are written together; a short grace catches a second practice's.
-  await new Promise((r) => setTimeout(r, 300));
-  return { matched: matched(), unmatched: unmatched() };
-}
+const outcomeOf = (event: AdtEvent) => {
+  if (harness === undefined) throw new Error("no matcher");
+  return harness.outcomeOf(event);
+};
 
 describe("right patient, right people, nobody else (through Kafka)", () => {
   it("another practice's uploads cannot attach the patient, and its people hear nothing of her", async () => {
