@@ -125,11 +125,12 @@ async function ensureRecipient(pool: Pool, orgId: string, r: DemoRecipient, clin
   return id;
 }
 
-/** A notification rule for everyone of `role` in the organization, added once. */
+/** A notification rule for the patient's care-team member with `role` (care manager or PCP of record), added once. */
 async function ensureRoleRule(pool: Pool, orgId: string, role: Role, kinds: readonly string[]) {
   await pool.query(
-    `INSERT INTO notification_rules (organization_id, recipient_role, event_kinds, channel)
-     SELECT $1, $2, $3::text[], 'email'
+    // In force from last month, like the demo's rosters, so the simulator's earlier stories route too.
+    `INSERT INTO notification_rules (organization_id, recipient_role, event_kinds, channel, active_from)
+     SELECT $1, $2, $3::text[], 'email', date_trunc('month', now()) - interval '1 month'
       WHERE NOT EXISTS (SELECT 1 FROM notification_rules
                          WHERE organization_id = $1 AND recipient_role = $2 AND event_kinds = $3::text[]
                            AND programs IS NULL AND risk_tiers IS NULL AND facilities IS NULL AND active)`,
