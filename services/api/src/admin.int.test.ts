@@ -132,6 +132,40 @@ describe("recipients and preferences", () => {
     expect(badZone.statusCode).toBe(400);
   });
 
+  it("links a PCP recipient to their NPI, so routing can find them as a patient's PCP of record", async () => {
+    const pcp = (as: "adminA" | "adminB", organizationId: string, email: string, npi: string) =>
+      t.call(as, {
+        method: "POST",
+        url: "/api/admin/recipients",
+        payload: {
+          organizationId,
+          role: "pcp",
+          displayName: "Dr Lin",
+          email,
+          timeZone: "America/New_York",
+          npi,
+        },
+      });
+    const created = await pcp("adminA", t.ids.practiceA, "lin@sfm.example", "1234567893");
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ npi: "1234567893" });
+    const linked = await t.pool.query(
+      "SELECT c.npi FROM recipients r JOIN clinicians c ON c.id = r.clinician_id WHERE r.id = $1",
+      [created.json().id],
+    );
+    expect(linked.rows).toEqual([{ npi: "1234567893" }]);
+    expect((await pcp("adminA", t.ids.practiceA, "lin2@sfm.example", "1234567890")).statusCode).toBe(400);
+    // Another practice may not claim the same clinician for its own recipient.
+    const claimed = await pcp("adminB", t.ids.practiceB, "lin@rvp.example", "1234567893");
+    expect(claimed.statusCode).toBe(409);
+    const unlinked = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/recipients/${created.json().id}`,
+      payload: { role: "pcp", displayName: "Dr Lin", email: "lin@sfm.example", timeZone: "America/New_York" },
+    });
+    expect(unlinked.json()).toMatchObject({ npi: null });
+  });
+
   it("reads the defaults, then sets and reads back a recipient's preferences", async () => {
     const url = `/api/admin/recipients/${t.ids.cmA}/preferences`;
     expect((await t.call("adminA", { url })).json()).toMatchObject({

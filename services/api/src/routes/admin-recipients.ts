@@ -1,5 +1,15 @@
 import { IanaTimeZone } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
+import {
+  createRecipient,
+  findRecipient,
+  listRecipients,
+  type Recipient,
+  type RecipientConflict,
+  type RecipientFields as StoredFields,
+  updateRecipient,
+} from "@homeward/directory";
+import { isValidNpi } from "@homeward/rosters";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -18,6 +28,16 @@ const RecipientFields = z.object({
   pagerId: z.string().trim().min(1).max(100).nullable().default(null),
   timeZone: IanaTimeZone,
   active: z.boolean().default(true),
+  /**
+   * The clinician's NPI for a recipient who is one: routing finds a patient's PCP of record by the
+   * attribution's PCP NPI, so a `pcp` recipient without it is never anyone's PCP of record.
+   */
+  npi: z
+    .string()
+    .trim()
+    .refine(isValidNpi, "not a valid NPI (10 digits with a check digit)")
+    .nullable()
+    .default(null),
 });
 const NewRecipient = RecipientFields.extend({ organizationId: DbId }).refine(
   (r) => r.email !== null || r.pagerId !== null,
@@ -27,7 +47,7 @@ const RecipientUpdate = RecipientFields.refine((r) => r.email !== null || r.page
   message: "give an e-mail or a pager id",
   path: ["email"],
 });
-const Recipient = z
+const RecipientOut = z
   .object({
     id: DbId,
     organizationId: DbId,
@@ -37,22 +57,34 @@ const Recipient = z
     pagerId: z.string().nullable(),
     timeZone: z.string(),
     active: z.boolean(),
+    npi: z.string().nullable(),
   })
   .meta({ id: "Recipient" });
 
-const SELECT = `SELECT id::text, organization_id::text AS "organizationId", role, display_name AS "displayName", email,
-                       pager_id AS "pagerId", time_zone AS "timeZone", active FROM recipients`;
+const fieldsOf = (b: z.infer<typeof RecipientFields>): StoredFields => ({
+  role: b.role,
+  displayName: b.displayName,
+  email: b.email,
+  pagerId: b.pagerId,
+  timeZone: b.timeZone,
+  active: b.active,
+  npi: b.npi,
+});
 
 /** The recipient, if the principal may administer its organization; otherwise "not found". */
-export async function recipientFor(pool: Pool, request: FastifyRequest, id: string) {
-  const { rows } = await pool.query<z.infer<typeof Recipient>>(`${SELECT} WHERE id = $1`, [id]);
-  const r = rows[0];
+export async function recipientFor(pool: Pool, request: FastifyRequest, id: string): Promise<Recipient> {
+  const r = await findRecipient(pool, id);
   if (r === undefined || !canReadOrganization(request.principal, r.organizationId))
     throw notFound("no such recipient");
   return r;
 }
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "23505";
+/** A store refusal as the API's answer. */
+function refuse(why: RecipientConflict): never {
+  throw why === "email-taken"
+    ? conflict("a recipient with that e-mail exists in the organization")
+    : conflict("that NPI is another organization's recipient's");
+}
 
 /**
  * Who is notified: the recipients of the admin's organizations (care managers, PCPs, supervisors).
@@ -73,19 +105,18 @@ export const recipientRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
           role: RecipientRole.optional(),
           active: QueryBoolean.optional(),
         }),
-        response: { 200: z.object({ items: z.array(Recipient) }), ...ERROR_RESPONSES },
+        response: { 200: z.object({ items: z.array(RecipientOut) }), ...ERROR_RESPONSES },
       },
     },
     async (request) => {
       const { organizationId, role, active } = request.query;
       const scope = organizationScope(request.principal, organizationId);
-      const { rows } = await deps.pool.query(
-        `${SELECT} WHERE ($1::bigint[] IS NULL OR organization_id = ANY($1::bigint[]))
-            AND ($2::text IS NULL OR role = $2) AND ($3::boolean IS NULL OR active = $3)
-          ORDER BY organization_id, display_name, id`,
-        [scope ?? null, role ?? null, active ?? null],
-      );
-      return { items: rows };
+      const items = await listRecipients(deps.pool, {
+        organizationIds: scope ?? null,
+        ...(role === undefined ? {} : { role }),
+        ...(active === undefined ? {} : { active }),
+      });
+      return { items };
     },
   );
 
@@ -97,30 +128,21 @@ export const recipientRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
         summary: "Add a recipient",
         tags,
         body: NewRecipient,
-        response: { 201: Recipient, ...ERROR_RESPONSES },
+        response: { 201: RecipientOut, ...ERROR_RESPONSES },
       },
     },
     async (request, reply) => {
       const b = request.body;
       if (!canReadOrganization(request.principal, b.organizationId)) throw notFound("unknown organization");
-      try {
-        const { rows } = await deps.pool.query<{ id: string }>(
-          `INSERT INTO recipients (organization_id, role, display_name, email, pager_id, time_zone, active)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id::text`,
-          [b.organizationId, b.role, b.displayName, b.email, b.pagerId, b.timeZone, b.active],
-        );
-        const id = rows[0]?.id ?? "";
-        await recordAdminAction(deps.pool, request, {
-          action: "recipient.create",
-          subjectType: "recipient",
-          subjectId: id,
-          organizationId: b.organizationId,
-        });
-        return reply.code(201).send(await recipientFor(deps.pool, request, id));
-      } catch (err) {
-        if (isUniqueViolation(err)) throw conflict("a recipient with that e-mail exists in the organization");
-        throw err;
-      }
+      const created = await createRecipient(deps.pool, b.organizationId, fieldsOf(b));
+      if (typeof created === "string") refuse(created);
+      await recordAdminAction(deps.pool, request, {
+        action: "recipient.create",
+        subjectType: "recipient",
+        subjectId: created.id,
+        organizationId: b.organizationId,
+      });
+      return reply.code(201).send(created);
     },
   );
 
@@ -133,29 +155,21 @@ export const recipientRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
         tags,
         params: IdParams,
         body: RecipientUpdate,
-        response: { 200: Recipient, ...ERROR_RESPONSES },
+        response: { 200: RecipientOut, ...ERROR_RESPONSES },
       },
     },
     async (request) => {
       const current = await recipientFor(deps.pool, request, request.params.id);
       const b = request.body;
-      try {
-        await deps.pool.query(
-          `UPDATE recipients SET role = $2, display_name = $3, email = $4, pager_id = $5, time_zone = $6, active = $7,
-                  updated_at = now() WHERE id = $1`,
-          [current.id, b.role, b.displayName, b.email, b.pagerId, b.timeZone, b.active],
-        );
-      } catch (err) {
-        if (isUniqueViolation(err)) throw conflict("a recipient with that e-mail exists in the organization");
-        throw err;
-      }
+      const updated = await updateRecipient(deps.pool, current, fieldsOf(b));
+      if (typeof updated === "string") refuse(updated);
       await recordAdminAction(deps.pool, request, {
         action: "recipient.update",
         subjectType: "recipient",
         subjectId: current.id,
         organizationId: current.organizationId,
       });
-      return recipientFor(deps.pool, request, current.id);
+      return updated;
     },
   );
 };
