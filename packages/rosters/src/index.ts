@@ -2,6 +2,16 @@ export { ColumnMapping, type FieldMapping, normalizeColumnName } from "./column-
 export { type CombinedHighRiskEntry, combinedHighRiskList } from "./combined-high-risk-list.ts";
 export { type ImportProgress, type ImportReport, RosterImportError } from "./csv-import.ts";
 export { MAX_STORED_ERRORS, type RowError } from "./import-runs.ts";
+export {
+  addIdentifierAgreement,
+  type DemographicConflict,
+  type IdentifierAgreement,
+  listDemographicConflicts,
+  listIdentifierAgreements,
+  removeIdentifierAgreement,
+  resolveDemographicConflict,
+  type SourceDemographics,
+} from "./ownership-store.ts";
 export { addPatientIdentifiers, type IdentifierToTeach } from "./patient-identifiers.ts";
 export {
   DEFAULT_PRESET,
@@ -37,13 +47,3 @@ export {
   RosterKind,
 } from "./roster-row.ts";
 export { isValidNpi, parseRosterDate } from "./values.ts";
-export {
-  addIdentifierAgreement,
-  type DemographicConflict,
-  type IdentifierAgreement,
-  listDemographicConflicts,
-  listIdentifierAgreements,
-  removeIdentifierAgreement,
-  resolveDemographicConflict,
-  type SourceDemographics,
-} from "./ownership-store.ts";
