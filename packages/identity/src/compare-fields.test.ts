@@ -5,6 +5,7 @@ import {
   compareGiven,
   compareMiddle,
   compareRecords,
+  compareSuffix,
   isOneEditTypo,
 } from "./compare-fields.ts";
 import { prepareCandidate } from "./identity-record.ts";
@@ -61,6 +62,22 @@ describe("compareMiddle", () => {
     expect(compareMiddle("L", "LOUISE")).toBe("initial");
     expect(compareMiddle("ANN", "LOUISE")).toBe("disagree");
     expect(compareMiddle("", "LOUISE")).toBe("missing");
+    expect(compareMiddle("ANNE", "ANNEMARIE")).toBe("initial");
+  });
+
+  it("keeps apart twins and siblings of one given name (other initial, or another name of one initial)", () => {
+    expect(compareMiddle("A", "B")).toBe("disagree");
+    expect(compareMiddle("ADAM", "B")).toBe("disagree");
+    expect(compareMiddle("ADAM", "ALAN")).toBe("disagree");
+  });
+});
+
+describe("compareSuffix", () => {
+  it("agrees, disagrees, or is missing when either side has none", () => {
+    expect(compareSuffix("JR", "JR")).toBe("agree");
+    expect(compareSuffix("JR", "SR")).toBe("disagree");
+    expect(compareSuffix("II", "III")).toBe("disagree");
+    expect(compareSuffix("", "JR")).toBe("missing");
   });
 });
 
@@ -72,10 +89,24 @@ describe("compareBirthDate", () => {
     expect(compareBirthDate(date("1985-03-04"), date("1985-03-05"))).toBe("off-by-one");
     expect(compareBirthDate(date("1985-03-04"), date("1985-02-04"))).toBe("off-by-one");
     expect(compareBirthDate(date("1985-03-14"), date("1985-03-41".replace("41", "24")))).toBe("off-by-one");
-    expect(compareBirthDate(date("1985-03-04"), date("1958-03-04"))).toBe("off-by-one");
-    expect(compareBirthDate(date("1985-03-04"), date("1962-03-04"))).toBe("partial");
+    expect(compareBirthDate(date("1985-03-04"), date("1989-03-04"))).toBe("off-by-one");
+    expect(compareBirthDate(date("1985-03-04"), date("1979-03-04"))).toBe("partial");
     expect(compareBirthDate(date("1985-03-04"), date("1962-07-19"))).toBe("disagree");
     expect(compareBirthDate(undefined, date("1962-07-19"))).toBe("missing");
+  });
+
+  it("never takes years a generation apart for a typo, even one digit apart", () => {
+    expect(compareBirthDate(date("1958-03-14"), date("1988-03-14"))).toBe("disagree");
+    expect(compareBirthDate(date("1985-03-04"), date("1958-03-04"))).toBe("disagree");
+    expect(compareBirthDate(date("1961-05-20"), date("1971-05-20"))).toBe("disagree");
+    expect(compareBirthDate(date("1961-03-04"), date("1971-04-03"))).toBe("disagree");
+    expect(compareBirthDate(date("1961-05-20"), date("1970-05-20"))).toBe("partial");
+  });
+
+  it("gives a day/month swap with a one-digit year slip partial credit", () => {
+    expect(compareBirthDate(date("1961-03-04"), date("1967-04-03"))).toBe("partial");
+    expect(compareBirthDate(date("1961-03-04"), date("1962-04-03"))).toBe("partial");
+    expect(compareBirthDate(date("1961-03-04"), date("1967-04-05"))).toBe("disagree");
   });
 });
 
@@ -94,6 +125,7 @@ describe("compareRecords", () => {
       "family",
       "given",
       "middle",
+      "suffix",
       "birthDate",
       "sex",
       "postalCode",
@@ -102,6 +134,7 @@ describe("compareRecords", () => {
     expect(fields.map((f) => f.level)).toEqual([
       "exact",
       "exact",
+      "missing",
       "missing",
       "exact",
       "agree",

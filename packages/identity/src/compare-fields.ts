@@ -10,6 +10,12 @@ import type { NormalizedFamily, NormalizedGiven } from "./normalize-name.ts";
 export const JARO_WINKLER_CLOSE = 0.94;
 export const JARO_WINKLER_SIMILAR = 0.88;
 
+/**
+ * Birth years this far apart or more are another generation, never a typo, whatever the digits:
+ * 1958 and 1988 differ in one digit, and are a father and his junior far more often than a slip.
+ */
+export const GENERATION_GAP_YEARS = 10;
+
 /** One field's agreement level and the weight it earned. */
 export interface FieldComparison {
   readonly field: MatchField;
@@ -68,13 +74,23 @@ export function compareGiven(a: NormalizedGiven, b: NormalizedGiven): AgreementL
   return stringLevel(a.first, b.first);
 }
 
-/** Middle names: exact, initial agreement, or disagreement; missing on either side weighs nothing. */
+/**
+ * Middle names: exact; "initial" when one is the other's initial or beginning (ANNE, ANNE MARIE)
+ * or a likely typo of it; otherwise disagreement, which is how twins and siblings of one given name
+ * differ. Missing on either side weighs nothing.
+ */
 export function compareMiddle(a: string, b: string): AgreementLevel {
   if (a.length === 0 || b.length === 0) return "missing";
   if (a === b) return "exact";
-  if (a[0] === b[0] && (a.length === 1 || b.length === 1 || jaroWinkler(a, b) >= JARO_WINKLER_CLOSE))
-    return "initial";
+  if (a.startsWith(b) || b.startsWith(a)) return "initial";
+  if (a[0] === b[0] && jaroWinkler(a, b) >= JARO_WINKLER_CLOSE) return "initial";
   return "disagree";
+}
+
+/** Generational suffixes (normalized: JR, SR, II, III...): agree, disagree, or missing when either has none. */
+export function compareSuffix(a: string, b: string): AgreementLevel {
+  if (a.length === 0 || b.length === 0) return "missing";
+  return a === b ? "agree" : "disagree";
 }
 
 function digits(d: BirthDateParts): string {
@@ -83,7 +99,9 @@ function digits(d: BirthDateParts): string {
 
 /**
  * Birth dates with partial credit: day and month swapped (03/04 vs 04/03), one part off by one or
- * one digit mistyped or two adjacent digits swapped, two of three parts agreeing.
+ * one digit mistyped or two adjacent digits swapped, two of three parts agreeing, and (as
+ * "partial") day and month swapped together with a one-digit slip in the year. Years a generation
+ * apart (`GENERATION_GAP_YEARS`) always disagree: a parent and a child of one name are not a typo.
  */
 export function compareBirthDate(
   a: BirthDateParts | undefined,
@@ -94,7 +112,9 @@ export function compareBirthDate(
   const sameMonth = a.month === b.month;
   const sameDay = a.day === b.day;
   if (sameYear && sameMonth && sameDay) return "exact";
-  if (sameYear && a.month === b.day && a.day === b.month) return "transposed";
+  if (Math.abs(a.year - b.year) >= GENERATION_GAP_YEARS) return "disagree";
+  const swapped = a.month === b.day && a.day === b.month && a.month !== a.day;
+  if (sameYear && swapped) return "transposed";
   const agreeing = Number(sameYear) + Number(sameMonth) + Number(sameDay);
   if (agreeing === 2) {
     const offByOne =
@@ -104,6 +124,8 @@ export function compareBirthDate(
     if (offByOne || isOneEditTypo(digits(a), digits(b))) return "off-by-one";
     return "partial";
   }
+  const yearSlip = Math.abs(a.year - b.year) === 1 || isOneEditTypo(String(a.year), String(b.year));
+  if (swapped && yearSlip) return "partial";
   return "disagree";
 }
 
@@ -128,6 +150,7 @@ export function compareRecords(incoming: PreparedRecord, candidate: PreparedReco
     compared("family", compareFamily(incoming.family, candidate.family)),
     compared("given", compareGiven(incoming.given, candidate.given)),
     compared("middle", compareMiddle(incoming.middle, candidate.middle)),
+    compared("suffix", compareSuffix(incoming.suffix, candidate.suffix)),
     compared("birthDate", compareBirthDate(incoming.birthDate, candidate.birthDate)),
     compared("sex", sex),
     compared("postalCode", setLevel(incoming.postalCodes, candidate.postalCodes)),

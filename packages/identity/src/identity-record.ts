@@ -12,7 +12,9 @@ import {
   type NormalizedGiven,
   normalizeFamilyName,
   normalizeGivenName,
+  normalizeSuffix,
   normalizeText,
+  trailingSuffix,
 } from "./normalize-name.ts";
 
 /** An identifier the roster holds for a patient: a facility MRN (with its authority) or another id. */
@@ -32,6 +34,11 @@ export interface Candidate {
   readonly family: string;
   readonly given: string;
   readonly middle?: string | undefined;
+  /**
+   * Generational suffix (`Jr`, `Sr`, `III`) when the roster has a column for it; without one, a
+   * suffix written after the family or given name is used.
+   */
+  readonly suffix?: string | undefined;
   /** `YYYY-MM-DD`. */
   readonly birthDate: string;
   /** Administrative sex as the roster wrote it (`F`, `M`, `female`...). */
@@ -54,6 +61,8 @@ export interface PreparedRecord {
   readonly given: NormalizedGiven;
   /** Normalized middle name (or the given name's second token when no middle was sent). */
   readonly middle: string;
+  /** Generational suffix in its compared spelling (`JR`, `SR`, `II`, `III`...), "" when none was written. */
+  readonly suffix: string;
   readonly birthDate: BirthDateParts | undefined;
   readonly sex: NormalizedSex | undefined;
   /** Postal codes (5 digits); a hospital may send several addresses. */
@@ -93,6 +102,11 @@ function middleOf(middle: string | undefined, given: NormalizedGiven): string {
   return normalized.length > 0 ? normalized : (given.rest[0] ?? "");
 }
 
+/** The suffix field when it holds a generational suffix, else one written after the family or given name. */
+function suffixOf(suffix: string | undefined, family: string | undefined, given: string | undefined): string {
+  return normalizeSuffix(suffix) || trailingSuffix(family) || trailingSuffix(given, { given: true });
+}
+
 /** Normalizes a roster candidate. */
 export function prepareCandidate(candidate: Candidate): PreparedRecord {
   const given = normalizeGivenName(candidate.given);
@@ -100,6 +114,7 @@ export function prepareCandidate(candidate: Candidate): PreparedRecord {
     family: normalizeFamilyName(candidate.family),
     given,
     middle: middleOf(candidate.middle, given),
+    suffix: suffixOf(candidate.suffix, candidate.family, candidate.given),
     birthDate: parseBirthDate(candidate.birthDate),
     sex: normalizeSex(candidate.sex),
     postalCodes: unique([normalizePostalCode(candidate.postalCode)]),
@@ -116,6 +131,7 @@ export function prepareIncoming(patient: IncomingPatient): PreparedRecord {
     family: normalizeFamilyName(patient.name?.family),
     given,
     middle: middleOf(patient.name?.middle, given),
+    suffix: suffixOf(patient.name?.suffix, patient.name?.family, patient.name?.given),
     birthDate: parseBirthDate(patient.birthDate),
     sex: normalizeSex(patient.sex),
     postalCodes: unique(patient.addresses.map((a) => normalizePostalCode(a.postalCode))),

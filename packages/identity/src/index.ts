@@ -4,7 +4,9 @@ export {
   compareGiven,
   compareMiddle,
   compareRecords,
+  compareSuffix,
   type FieldComparison,
+  GENERATION_GAP_YEARS,
   isOneEditTypo,
   JARO_WINKLER_CLOSE,
   JARO_WINKLER_SIMILAR,
@@ -46,7 +48,9 @@ export {
   nameTokens,
   normalizeFamilyName,
   normalizeGivenName,
+  normalizeSuffix,
   normalizeText,
+  trailingSuffix,
 } from "./normalize-name.ts";
 export { type SeededRandom, seededRandom, zipfCumulative } from "./random.ts";
 export {

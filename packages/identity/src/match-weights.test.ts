@@ -28,7 +28,9 @@ describe("the m/u table", () => {
   it("orders levels: agreement positive, disagreement negative, missing 0", () => {
     for (const field of fields) {
       const agree: AgreementLevel =
-        field === "sex" || field === "postalCode" || field === "phone" ? "agree" : "exact";
+        field === "sex" || field === "postalCode" || field === "phone" || field === "suffix"
+          ? "agree"
+          : "exact";
       expect(fieldWeight(field, agree)).toBeGreaterThan(0);
       expect(fieldWeight(field, "disagree")).toBeLessThan(0);
       expect(fieldWeight(field, "missing")).toBe(0);
@@ -49,11 +51,13 @@ describe("the m/u table", () => {
     expect(fieldWeight("sex", "agree")).toBe(0.97);
     expect(fieldWeight("phone", "agree")).toBe(9.45);
     expect(fieldWeight("postalCode", "agree")).toBe(5.41);
+    expect(fieldWeight("suffix", "agree")).toBe(1.11);
+    expect(fieldWeight("suffix", "disagree")).toBe(-4.2);
   });
   it("gives 0 for a level a field does not have", () => {
     expect(fieldWeight("sex", "nickname")).toBe(0);
   });
   it("has a maximum score that is the sum of every field's best level", () => {
-    expect(maximumScore()).toBeCloseTo(8.81 + 7.73 + 3.58 + 14.21 + 0.97 + 5.41 + 9.45, 2);
+    expect(maximumScore()).toBeCloseTo(8.81 + 7.73 + 3.58 + 1.11 + 14.21 + 0.97 + 5.41 + 9.45, 2);
   });
 });

@@ -13,10 +13,16 @@
  * - given name: exact .85 / .004 (given names are more concentrated than surnames); nickname
  *   .07 / .002; close .04 / .002; similar .01 / .01; initial only .01 / .02; disagree .02 / .962.
  * - middle name: exact .60 / .05; initial .25 / .07; disagree .15 / .88 (often dropped or swapped
- *   with the given name, so it counts for little either way).
+ *   with the given name, so it counts for little either way; twins and siblings of one given name
+ *   are kept apart by the vetoes in resolve-identity.ts, not by this weight).
+ * - generational suffix (Jr, Sr, II, III), among pairs where both sides wrote one: agree .97 / .45
+ *   (Jr is most of them, so two strangers' suffixes often agree); disagree .03 / .55 — one system
+ *   writing Jr where the other wrote Sr is rare for one person and the rule for father and son.
  * - birth date: exact .95 / .00005 (about 1 in 20,000 for two random adults); day and month
  *   swapped .012 / .00005; one part off by one or one digit wrong .02 / .0004; two of three parts
- *   agree .01 / .004; disagree .008 / .9955.
+ *   agree, or day and month swapped with a one-digit year slip, .01 / .004 (the swap-and-slip alone
+ *   is rarer than that among strangers, so the level understates it); disagree .008 / .9955, which
+ *   includes every pair of years a decade or more apart.
  * - sex: agree .98 / .5; disagree .02 / .5 (registration errors and changed markers).
  * - postal code (5 digits): agree .85 / .02 — a regional roster concentrates in few ZIP codes,
  *   so random agreement is far above 1/40,000; disagree .15 / .98 (people move).
@@ -27,7 +33,15 @@
  */
 
 /** The fields compared. */
-export type MatchField = "family" | "given" | "middle" | "birthDate" | "sex" | "postalCode" | "phone";
+export type MatchField =
+  | "family"
+  | "given"
+  | "middle"
+  | "suffix"
+  | "birthDate"
+  | "sex"
+  | "postalCode"
+  | "phone";
 
 /** Agreement levels, from full agreement to disagreement; `missing` when either side is blank. */
 export type AgreementLevel =
@@ -71,6 +85,10 @@ export const MU_PROBABILITIES = {
     exact: { m: 0.6, u: 0.05 },
     initial: { m: 0.25, u: 0.07 },
     disagree: { m: 0.15, u: 0.88 },
+  },
+  suffix: {
+    agree: { m: 0.97, u: 0.45 },
+    disagree: { m: 0.03, u: 0.55 },
   },
   birthDate: {
     exact: { m: 0.95, u: 0.00005 },

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { nameTokens, normalizeFamilyName, normalizeGivenName, normalizeText } from "./normalize-name.ts";
+import {
+  nameTokens,
+  normalizeFamilyName,
+  normalizeGivenName,
+  normalizeSuffix,
+  normalizeText,
+  trailingSuffix,
+} from "./normalize-name.ts";
 
 describe("normalizeText", () => {
   it("upper-cases and strips accents", () => {
@@ -30,6 +37,26 @@ describe("nameTokens", () => {
   it("never drops the only token", () => {
     expect(nameTokens("V")).toEqual(["V"]);
     expect(nameTokens("Jr")).toEqual(["JR"]);
+  });
+});
+
+describe("normalizeSuffix and trailingSuffix", () => {
+  it("give each generational suffix one spelling, and nothing for other suffixes", () => {
+    expect(normalizeSuffix("Jr.")).toBe("JR");
+    expect(normalizeSuffix("junior")).toBe("JR");
+    expect(normalizeSuffix("3rd")).toBe("III");
+    expect(normalizeSuffix("II")).toBe("II");
+    expect(normalizeSuffix("MD")).toBe("");
+    expect(normalizeSuffix(undefined)).toBe("");
+  });
+  it("read a suffix written after a name, never the only token nor a given name's V", () => {
+    expect(trailingSuffix("Okonkwo Jr.")).toBe("JR");
+    expect(trailingSuffix("Okonkwo, Senior")).toBe("SR");
+    expect(trailingSuffix("Smith V")).toBe("V");
+    expect(trailingSuffix("Jr")).toBe("");
+    expect(trailingSuffix("Okonkwo")).toBe("");
+    expect(trailingSuffix("John V", { given: true })).toBe("");
+    expect(trailingSuffix("John III", { given: true })).toBe("III");
   });
 });
 

@@ -26,8 +26,24 @@ const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
 
 const SPECIAL_LETTER_PATTERN = new RegExp(`[${Object.keys(SPECIAL_LETTERS).join("")}]`, "g");
 
-/** Generational suffixes dropped from the end of a name (XPN-4 is often folded into XPN-1 or XPN-2). */
-const SUFFIXES = new Set(["JR", "SR", "II", "III", "IV", "V", "2ND", "3RD", "4TH"]);
+/**
+ * Generational suffixes dropped from the end of a name (XPN-4 is often folded into XPN-1 or XPN-2),
+ * each with the one spelling it is compared by.
+ */
+const SUFFIXES: ReadonlyMap<string, string> = new Map([
+  ["JR", "JR"],
+  ["JUNIOR", "JR"],
+  ["SR", "SR"],
+  ["SENIOR", "SR"],
+  ["II", "II"],
+  ["2ND", "II"],
+  ["III", "III"],
+  ["3RD", "III"],
+  ["IV", "IV"],
+  ["4TH", "IV"],
+  ["V", "V"],
+  ["5TH", "V"],
+]);
 
 /** Family-name particles: kept in the full form, dropped in the core form ("VAN DER BERG" → "BERG"). */
 const PARTICLES = new Set([
@@ -82,6 +98,25 @@ export function nameTokens(value: string | undefined): string[] {
     .filter((t) => t.length > 0);
   while (tokens.length > 1 && SUFFIXES.has(tokens[tokens.length - 1] ?? "")) tokens.pop();
   return tokens;
+}
+
+/** A generational suffix in its compared spelling ("Jr." → "JR", "3rd" → "III"); "" when it is none. */
+export function normalizeSuffix(value: string | undefined): string {
+  return SUFFIXES.get(normalizeText(value).replace(/ /g, "")) ?? "";
+}
+
+/**
+ * The generational suffix written at the end of a name ("OKONKWO JR" → "JR"), or "" (never the
+ * only token). A lone `V` after a given name is read as a middle initial, not as "the fifth".
+ */
+export function trailingSuffix(
+  value: string | undefined,
+  options: { readonly given?: boolean } = {},
+): string {
+  const tokens = normalizeText(value).split(" ");
+  const last = tokens[tokens.length - 1] ?? "";
+  if (tokens.length < 2 || (options.given === true && last === "V")) return "";
+  return SUFFIXES.get(last) ?? "";
 }
 
 /** The comparable forms of a family name. */

@@ -155,3 +155,85 @@ describe("resolveIdentity on people", () => {
     );
   });
 });
+
+// A household look-alike of a roster person: same family and given name, sex, postal code and
+// phone, told apart only by a birth date a generation away, a suffix, or a middle name or initial.
+const SUFFIXES = ["Jr", "Sr", "II", "III"] as const;
+const initialOf = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+const middleFrom = (initial: string) =>
+  fc.oneof(
+    fc.constant(initial),
+    fc.stringMatching(/^[a-z]{2,8}$/).map((rest) => `${initial}${rest}`),
+  );
+const monthDay = fc.record({ month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 28 }) });
+const isoDate = (year: number, d: { month: number; day: number }) =>
+  `${year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+
+/** Where a suffix is written: the name's suffix component, after the family name, or not at all. */
+type SuffixPlace = "field" | "family" | "none";
+const suffixPlace = fc.constantFrom<SuffixPlace>("field", "family", "none");
+
+const lookAlikeArb = fc
+  .record({
+    person: personArb,
+    year: fc.integer({ min: 1920, max: 2000 }),
+    date: monthDay,
+    kind: fc.constantFrom("generation", "suffix", "middle"),
+    gap: fc.integer({ min: 10, max: 60 }),
+    childDate: fc.option(monthDay, { nil: undefined }),
+    suffixes: fc.shuffledSubarray([...SUFFIXES], { minLength: 2, maxLength: 2 }),
+    places: fc.tuple(suffixPlace, suffixPlace),
+    initials: fc.uniqueArray(initialOf, { minLength: 2, maxLength: 2 }),
+    middleSeed: fc.tuple(fc.boolean(), fc.boolean()),
+    bothOnRoster: fc.boolean(),
+  })
+  .chain((g) =>
+    fc
+      .tuple(middleFrom(g.initials[0] ?? "A"), middleFrom(g.initials[1] ?? "B"))
+      .map(([m1, m2]) => ({ ...g, middles: [m1, m2] as const })),
+  )
+  .map((g) => {
+    const base = { ...g.person, birthDate: isoDate(g.year, g.date) };
+    const withSuffix = (c: Candidate, suffix: string, place: SuffixPlace): Candidate =>
+      place === "field"
+        ? { ...c, suffix }
+        : place === "family"
+          ? { ...c, family: `${c.family} ${suffix}` }
+          : c;
+    let relative: Candidate = { ...base, patientId: `${base.patientId}-relative` };
+    let person: Candidate = base;
+    if (g.kind === "generation") {
+      // A child of the same name born 10-60 years later, often on the same day (1958 and 1988).
+      relative = { ...relative, birthDate: isoDate(g.year + g.gap, g.childDate ?? g.date) };
+    } else if (g.kind === "suffix") {
+      // Jr against Sr, II against III: with both written, on any birth date.
+      const [mine = "Sr", theirs = "Jr"] = g.suffixes;
+      const [myPlace, theirPlace] = g.places;
+      person = withSuffix(person, mine, myPlace === "none" ? "field" : myPlace);
+      relative = withSuffix(relative, theirs, theirPlace === "none" ? "family" : theirPlace);
+    } else {
+      // Twins of one given name: the same birth date, middle names of different initials.
+      person = { ...person, middle: g.middles[0] };
+      relative = { ...relative, middle: g.middles[1] };
+    }
+    return { person, relative, bothOnRoster: g.bothOnRoster };
+  });
+
+describe("resolveIdentity on households", () => {
+  it("never auto-matches a household look-alike to the roster person it resembles", () => {
+    fc.assert(
+      fc.property(lookAlikeArb, ({ person, relative, bothOnRoster }) => {
+        const roster = bothOnRoster ? [person, relative] : [person];
+        for (const [incoming, other] of [
+          [relative, person],
+          [person, relative],
+        ] as const) {
+          const candidates = bothOnRoster ? roster : [other];
+          const r = resolveIdentity(incomingFrom(incoming), candidates);
+          if (r.outcome === "match") expect(r.patientId).not.toBe(other.patientId);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

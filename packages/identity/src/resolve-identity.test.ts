@@ -217,6 +217,82 @@ describe("resolveIdentity: when in doubt, do not match", () => {
     expect(matched(r)).toBeUndefined();
   });
 
+  it("never matches a parent to a same-name child born a generation later, even one digit apart", () => {
+    const parent = candidate({ patientId: "parent", birthDate: "1958-03-14", middle: undefined });
+    const child = candidate({ patientId: "child", birthDate: "1988-03-14", middle: undefined });
+    expect(matched(resolveIdentity(incomingFrom(child), [parent]))).toBeUndefined();
+    expect(matched(resolveIdentity(incomingFrom(parent), [child]))).toBeUndefined();
+    expect(matched(resolveIdentity(incomingFrom(child), [parent, child]))).toBe("child");
+  });
+
+  it("never matches Jr to Sr (or III to II), even on the same birth date, and reads the suffix anywhere", () => {
+    const senior = candidate({ patientId: "sr", suffix: "Sr" });
+    const junior = candidate({ patientId: "jr", family: "Okonkwo Jr" });
+    const asJunior = incomingFrom(senior, { name: { family: "Okonkwo", given: "William", suffix: "JR" } });
+    const r = resolveIdentity(asJunior, [senior]);
+    expect(r).toMatchObject({ outcome: "review", reason: "vetoed" });
+    if (r.outcome === "review")
+      expect(r.candidates[0]?.explanation.fields.find((f) => f.field === "suffix")?.level).toBe("disagree");
+    expect(
+      matched(
+        resolveIdentity(incomingFrom(junior, { name: { family: "Okonkwo III", given: "William" } }), [
+          junior,
+        ]),
+      ),
+    ).toBeUndefined();
+    expect(matched(resolveIdentity(asJunior, [senior, junior]))).toBe("jr");
+    // Jr on one side only is no evidence either way.
+    expect(
+      matched(
+        resolveIdentity(
+          incomingFrom(senior, { name: { family: "Okonkwo", given: "William", suffix: "Jr" } }),
+          [candidate({ patientId: "plain" })],
+        ),
+      ),
+    ).toBe("plain");
+  });
+
+  it("never matches twins of one given name told apart by the middle name or initial", () => {
+    const a = candidate({ patientId: "a", given: "Mia", middle: "Rose", sex: "F", birthDate: "2015-06-01" });
+    const b = candidate({ patientId: "b", given: "Mia", middle: "L", sex: "F", birthDate: "2015-06-01" });
+    const forA = resolveIdentity(incomingFrom(a), [b]);
+    expect(forA).toMatchObject({ outcome: "review", reason: "vetoed" });
+    expect(matched(resolveIdentity(incomingFrom(b), [a]))).toBeUndefined();
+    expect(matched(resolveIdentity(incomingFrom(a), [a, b]))).toBe("a");
+    expect(
+      matched(
+        resolveIdentity(incomingFrom(a, { name: { family: "Okonkwo", given: "Mia", middle: "R" } }), [a, b]),
+      ),
+    ).toBe("a");
+  });
+
+  it("lets a middle name disagreement weigh against, but not overturn, an MRN", () => {
+    const mrn = { value: "MR-1", typeCode: "MR", assigningAuthority: "MERCYGEN" };
+    const william = candidate({ patientId: "w", identifiers: [mrn] });
+    const r = resolveIdentity(
+      incomingFrom(william, {
+        identifiers: [mrn],
+        name: { family: "Okonkwo", given: "William", middle: "Peter" },
+      }),
+      [william],
+    );
+    expect(r).toMatchObject({ outcome: "match", method: "identifier" });
+  });
+
+  it("sends a junior carrying his father's MRN to review (birth date and suffix disagree)", () => {
+    const mrn = { value: "MR-1", typeCode: "MR", assigningAuthority: "MERCYGEN" };
+    const senior = candidate({ patientId: "sr", identifiers: [mrn], family: "Okonkwo Sr" });
+    const r = resolveIdentity(
+      incomingFrom(senior, {
+        identifiers: [mrn],
+        name: { family: "Okonkwo", given: "William", suffix: "JR" },
+        birthDate: "1991-03-04",
+      }),
+      [senior],
+    );
+    expect(r).toMatchObject({ outcome: "review", reason: "identifier-contradicted" });
+  });
+
   it("sends two equally good candidates to review (a duplicate roster record)", () => {
     const a = candidate({ patientId: "a" });
     const b = candidate({ patientId: "b" });
@@ -236,6 +312,7 @@ describe("resolveIdentity: when in doubt, do not match", () => {
     const a1 = candidate({ patientId: "a" });
     const a2 = candidate({ patientId: "a", phone: undefined });
     expect(matched(resolveIdentity(incomingFrom(a1), [a1, a2]))).toBe("a");
+    expect(matched(resolveIdentity(incomingFrom(a1), [a2, a1]))).toBe("a");
   });
 
   it("honours custom thresholds", () => {
@@ -243,5 +320,79 @@ describe("resolveIdentity: when in doubt, do not match", () => {
     const typo = incomingFrom(william, { name: { family: "Okonkow", given: "William" } });
     const strict = resolveIdentity(typo, [william], { thresholds: { upper: 60, lower: 14 } });
     expect(strict).toMatchObject({ outcome: "review", reason: "between-thresholds" });
+  });
+});
+
+describe("resolveIdentity: several source records of one patient", () => {
+  const MRN_A = { value: "MR-5", typeCode: "MR", assigningAuthority: "MERCYGEN" };
+  // What one organization's roster says about patient "a", and a stale or wrong record another
+  // organization's roster holds for the same patient id (another person of the household).
+  const current = candidate({ patientId: "a" });
+  const junior = candidate({ patientId: "a", birthDate: "1991-08-17", middle: undefined, phone: undefined });
+
+  it("auto-matches when the other records only lack or update contact details", () => {
+    const moved = candidate({ patientId: "a", postalCode: "90210", phone: undefined });
+    const r = resolveIdentity(incomingFrom(current), [current, moved]);
+    expect(r).toMatchObject({ outcome: "match", patientId: "a", method: "deterministic" });
+  });
+
+  it("sends a deterministic match to review when another source's record of the patient disagrees", () => {
+    for (const records of [
+      [current, junior],
+      [junior, current],
+    ]) {
+      const r = resolveIdentity(incomingFrom(current), records);
+      expect(r).toMatchObject({ outcome: "review", reason: "vetoed" });
+      if (r.outcome === "review") {
+        expect(r.candidates.map((c) => c.patientId)).toEqual(["a"]);
+        expect(r.candidates[0]?.explanation.notes).toContain(
+          "another source's demographics for this patient disagree",
+        );
+      }
+    }
+  });
+
+  it("never lets a wrong source win a match for someone else: the junior's event is not matched to a", () => {
+    // The junior (not on any roster under his own id) arrives; source B wrongly holds his demographics
+    // under patient a. Source A's record of a (his father) contradicts him.
+    const r = resolveIdentity(incomingFrom(junior), [current, junior]);
+    expect(matched(r)).toBeUndefined();
+  });
+
+  it("sends a probabilistic match to review when another record of the patient disagrees", () => {
+    const typo = incomingFrom(current, { name: { family: "Okonkow", given: "William" } });
+    expect(matched(resolveIdentity(typo, [current]))).toBe("a");
+    const r = resolveIdentity(typo, [current, junior]);
+    expect(r).toMatchObject({ outcome: "review", reason: "vetoed" });
+  });
+
+  it("sends an identifier hit to review when any record of its patient contradicts the incoming patient", () => {
+    const withMrn = candidate({ patientId: "a", identifiers: [MRN_A] });
+    // Another source holds someone else entirely under patient a: other names, birth date and sex.
+    const wrong = candidate({
+      patientId: "a",
+      family: "Lindqvist",
+      given: "Hannah",
+      birthDate: "1990-10-21",
+      sex: "F",
+    });
+    const incoming = incomingFrom(withMrn, { identifiers: [MRN_A] });
+    expect(resolveIdentity(incoming, [withMrn])).toMatchObject({ outcome: "match", method: "identifier" });
+    for (const records of [
+      [withMrn, wrong],
+      [wrong, withMrn],
+    ]) {
+      const r = resolveIdentity(incoming, records);
+      expect(r).toMatchObject({ outcome: "review", reason: "identifier-contradicted" });
+      if (r.outcome === "review")
+        expect(r.candidates[0]?.explanation.notes.join(" ")).toContain("another source's demographics");
+    }
+  });
+
+  it("keeps an identifier match when the other record disagrees on one fact only (a maiden name)", () => {
+    const withMrn = candidate({ patientId: "a", identifiers: [MRN_A], sex: "F", given: "Grace" });
+    const maiden = candidate({ patientId: "a", family: "Lindqvist", sex: "F", given: "Grace" });
+    const r = resolveIdentity(incomingFrom(withMrn, { identifiers: [MRN_A] }), [withMrn, maiden]);
+    expect(r).toMatchObject({ outcome: "match", patientId: "a", method: "identifier" });
   });
 });

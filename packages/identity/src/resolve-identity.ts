@@ -1,4 +1,13 @@
-import { compareRecords, type FieldComparison } from "./compare-fields.ts";
+import {
+  contradicts,
+  contradictsIdentifier,
+  type Evaluation,
+  evaluate,
+  isTwinOf,
+  rank,
+  toldApart,
+} from "./candidate-evaluation.ts";
+import type { FieldComparison } from "./compare-fields.ts";
 import type { IdentityIndex } from "./identity-index.ts";
 import {
   type Candidate,
@@ -7,7 +16,6 @@ import {
   prepareCandidate,
   prepareIncoming,
 } from "./identity-record.ts";
-import type { AgreementLevel, MatchField } from "./match-weights.ts";
 
 /** Score bounds: at or above `upper` a unique, unvetoed candidate matches; from `lower` it goes to review. */
 export interface MatchThresholds {
@@ -78,83 +86,16 @@ export type Resolution =
 /** At most this many candidates are put in front of a reviewer. */
 export const MAX_REVIEW_CANDIDATES = 5;
 
-interface Evaluation {
-  readonly patientId: string;
-  readonly fields: readonly FieldComparison[];
-  readonly levels: Readonly<Record<MatchField, AgreementLevel>>;
-  readonly score: number;
-  readonly identifier: "mrn" | "member-id" | undefined;
-  readonly deterministic: boolean;
-  /** Why this candidate may not be auto-matched on its score; empty when it may. */
-  readonly vetoes: readonly string[];
-}
-
-function evaluate(patientId: string, incoming: PreparedRecord, candidate: PreparedRecord): Evaluation {
-  const fields = compareRecords(incoming, candidate);
-  const levels = {} as Record<MatchField, AgreementLevel>;
-  for (const f of fields) levels[f.field] = f.level;
-  const score = Math.round(fields.reduce((sum, f) => sum + f.weight, 0) * 100) / 100;
-  const identifier = incoming.identifierKeys.some((k) => candidate.identifierKeys.includes(k))
-    ? "mrn"
-    : incoming.memberIds.some((k) => candidate.memberIds.includes(k))
-      ? "member-id"
-      : undefined;
-  const agreesOrMissing = (level: AgreementLevel) => level === "agree" || level === "missing";
-  const deterministic =
-    levels.family === "exact" &&
-    (levels.given === "exact" || levels.given === "nickname") &&
-    levels.birthDate === "exact" &&
-    levels.sex === "agree" &&
-    agreesOrMissing(levels.postalCode) &&
-    agreesOrMissing(levels.phone);
-  const vetoes: string[] = [];
-  if (levels.given === "disagree" || levels.given === "initial")
-    vetoes.push("given name disagrees: never auto-matched on score (twins, siblings)");
-  if (levels.birthDate === "disagree" || levels.birthDate === "partial")
-    vetoes.push("birth date disagrees: never auto-matched on score (parent and child of one name)");
-  return { patientId, fields, levels, score, identifier, deterministic, vetoes };
-}
-
-/**
- * Identifier agreed but the demographics say another person (a reused number, a typo in the MRN):
- * at least two of family name, given name, birth date and sex disagree. This covers the two flat
- * contradictions (birth date and sex; family and given name) and a relative given a family
- * member's number (same family name, other given name and birth date). An identifier outweighs
- * one disagreeing fact (a maiden name, a mistyped birth date), never two.
- */
-function contradictsIdentifier(e: Evaluation): boolean {
-  const l = e.levels;
-  const disagreements = [
-    l.family === "disagree",
-    l.given === "disagree" || l.given === "initial",
-    l.birthDate === "disagree" || l.birthDate === "partial",
-    l.sex === "disagree",
-  ].filter(Boolean).length;
-  return disagreements >= 2;
-}
-
-/** A record at the same address with the same family name and birth date but another given name. */
-function isTwinOf(a: Evaluation, b: Evaluation, prepared: ReadonlyMap<string, PreparedRecord>): boolean {
-  const ra = prepared.get(a.patientId);
-  const rb = prepared.get(b.patientId);
-  if (ra === undefined || rb === undefined || ra.birthDate === undefined || rb.birthDate === undefined)
-    return false;
-  const sameDate =
-    ra.birthDate.year === rb.birthDate.year &&
-    ra.birthDate.month === rb.birthDate.month &&
-    ra.birthDate.day === rb.birthDate.day;
-  const sameHousehold =
-    ra.postalCodes.some((p) => rb.postalCodes.includes(p)) || ra.phones.some((p) => rb.phones.includes(p));
-  return sameDate && sameHousehold && ra.family.core === rb.family.core && ra.given.first !== rb.given.first;
-}
-
 /**
  * Resolves the hospital's patient to at most one roster patient, most certain rule first:
  * identifier (MRN with its authority and type, or payer member id) unless the demographics flatly
  * contradict it; deterministic demographics (family, given or nickname, birth date, sex, and postal
- * code and phone when both sides have them); then the Fellegi–Sunter score against two thresholds.
- * Whenever two candidates could be the person, or the best one is vetoed, the answer is review:
- * a missed match costs a manual look, a wrong one discloses a patient to the wrong practice.
+ * code and phone when both sides have them, middle name and suffix not disagreeing when both sides
+ * have them); then the Fellegi–Sunter score against two thresholds. Whenever two candidates could
+ * be the person, the best one is vetoed, or another source's record of the chosen patient
+ * contradicts the incoming one, the answer is review: a missed match costs a manual look, a wrong
+ * one discloses a patient to the wrong practice (household look-alikes: parent and child of one
+ * name, Sr and Jr, twins told apart by the middle name, never auto-match one another).
  * Pure and deterministic: the same input always gives the same result.
  */
 export function resolveIdentity(
@@ -186,18 +127,26 @@ function resolvePrepared(
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const margin = options.ambiguityMargin ?? DEFAULT_AMBIGUITY_MARGIN;
 
-  // One evaluation per patient id: the best record (identifier hit first, then score) stands for it.
+  // A patient may have several records (one per source). The best one (identifier hit first,
+  // then deterministic agreement, then score) stands for the patient in ranking and review; the
+  // others can only take a match away (see `contradicts`).
   const best = new Map<string, Evaluation>();
   const prepared = new Map<string, PreparedRecord>();
+  const recordsOf = new Map<string, Evaluation[]>();
   for (const candidate of candidates) {
     const record = options.index?.preparedOf(candidate) ?? prepareCandidate(candidate);
     const e = evaluate(candidate.patientId, inc, record);
+    const records = recordsOf.get(e.patientId);
+    if (records === undefined) recordsOf.set(e.patientId, [e]);
+    else records.push(e);
     const previous = best.get(e.patientId);
     if (previous === undefined || rank(e) > rank(previous)) {
       best.set(e.patientId, e);
       prepared.set(e.patientId, record);
     }
   }
+  const othersContradict = (e: Evaluation) =>
+    (recordsOf.get(e.patientId) ?? []).some((r) => r !== e && contradicts(r));
   const all = [...best.values()].sort(
     (a, b) => b.score - a.score || (a.patientId < b.patientId ? -1 : a.patientId > b.patientId ? 1 : 0),
   );
@@ -234,6 +183,12 @@ function resolvePrepared(
   if (hit !== undefined) {
     if (contradictsIdentifier(hit))
       return review("identifier-contradicted", [hit], ["identifier agrees but demographics contradict it"]);
+    if ((recordsOf.get(hit.patientId) ?? []).some(contradictsIdentifier))
+      return review(
+        "identifier-contradicted",
+        [hit],
+        ["identifier agrees but another source's demographics for this patient contradict it"],
+      );
     const rivals = all.filter((e) => e !== hit && autoMatchable(e));
     if (rivals.length > 0)
       return review("ambiguous", [hit, ...rivals], ["another patient matches the demographics"]);
@@ -252,7 +207,10 @@ function resolvePrepared(
   }
   if (method === "probabilistic" && top.vetoes.length > 0) return review("vetoed", [top], []);
   const rivals = all.filter(
-    (e) => e !== top && (autoMatchable(e) || (e.score >= thresholds.lower && e.score > top.score - margin)),
+    (e) =>
+      e !== top &&
+      !toldApart(e, top) &&
+      (autoMatchable(e) || (e.score >= thresholds.lower && e.score > top.score - margin)),
   );
   if (rivals.length > 0)
     return review("ambiguous", [top, ...rivals], [`${rivals.length + 1} candidates could be this patient`]);
@@ -265,12 +223,9 @@ function resolvePrepared(
         ["a twin-like record shares birth date, family name and household"],
       );
   }
+  if (othersContradict(top))
+    return review("vetoed", [top], ["another source's demographics for this patient disagree"]);
   return match(top, method, method === "deterministic" ? ["deterministic demographics agree"] : []);
-}
-
-/** Identifier hits rank above everything, then deterministic agreement, then score. */
-function rank(e: Evaluation): number {
-  return (e.identifier !== undefined ? 2000 : 0) + (e.deterministic ? 1000 : 0) + e.score;
 }
 
 function explain(e: Evaluation, thresholds: MatchThresholds, notes: readonly string[]): MatchExplanation {

@@ -20,7 +20,12 @@ export function candidate(overrides: Partial<Candidate> & Pick<Candidate, "patie
 export function incomingFrom(c: Candidate, overrides: Partial<IncomingPatient> = {}): IncomingPatient {
   return {
     identifiers: [{ value: `NEW-${c.patientId}`, typeCode: "MR", assigningAuthority: "MERCYGEN" }],
-    name: { family: c.family, given: c.given, ...(c.middle === undefined ? {} : { middle: c.middle }) },
+    name: {
+      family: c.family,
+      given: c.given,
+      ...(c.middle === undefined ? {} : { middle: c.middle }),
+      ...(c.suffix === undefined ? {} : { suffix: c.suffix }),
+    },
     birthDate: c.birthDate,
     sex: c.sex,
     addresses: c.postalCode === undefined ? [] : [{ postalCode: c.postalCode }],
