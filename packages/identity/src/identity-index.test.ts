@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildIdentityIndex } from "./identity-index.ts";
+import { buildIdentityIndex, MAX_BLOCK_SIZE } from "./identity-index.ts";
 import { resolveIdentity, resolveThroughIndex } from "./resolve-identity.ts";
 import { generatePopulation } from "./synthetic.ts";
 import { generateEvents } from "./synthetic-events.ts";
@@ -72,6 +72,41 @@ describe("buildIdentityIndex", () => {
         birthDate: "1991-10-02",
       }),
     ).toEqual([hannah]);
+  });
+
+  it("finds a record through a day/month swap and a year typo at once, without a phone", () => {
+    // William, born 1961-03-04, registered as 1967-04-03 with no phone and another postal code.
+    const both = {
+      identifiers: [{ value: "x", assigningAuthority: "Z" }],
+      addresses: [{ postalCode: "90210" }],
+      telecoms: [],
+      name: { family: "OKONKWO", given: "WILLIAM" },
+      birthDate: "1967-04-03",
+    };
+    expect(index.candidatesFor(both)).toEqual([william]);
+    const r = resolveIdentity(both, index.candidatesFor(both), { index });
+    expect(r).toMatchObject({ outcome: "review" });
+    if (r.outcome === "review") expect(r.candidates.map((c) => c.patientId)).toContain("w");
+  });
+
+  it("skips an oversized name-and-day block, as every other non-identifier block", () => {
+    const crowd = Array.from({ length: MAX_BLOCK_SIZE + 1 }, (_, i) =>
+      candidate({
+        patientId: `c${i}`,
+        birthDate: `${1900 + (i % 100)}-03-04`,
+        postalCode: String(10000 + i),
+        phone: undefined,
+      }),
+    );
+    const crowded = buildIdentityIndex(crowd);
+    const swappedAndMistyped = {
+      identifiers: [{ value: "x", assigningAuthority: "Z" }],
+      addresses: [],
+      telecoms: [],
+      name: { family: "Okonkwo", given: "William" },
+      birthDate: "2031-04-03",
+    };
+    expect(crowded.candidatesFor(swappedAndMistyped)).toEqual([]);
   });
 
   it("exposes its prepared records and size", () => {

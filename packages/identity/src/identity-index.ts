@@ -22,7 +22,10 @@ export interface IdentityIndex {
   /**
    * The candidates worth scoring for this patient, in roster order without duplicates: same
    * identifier or member id; same birth date (or with day and month swapped); same family-name
-   * sound and birth year ±1 and month, or birth month and day; same phone; same given-name sound, postal code and birth year (maiden names).
+   * sound and birth year ±1 and month; same family-name sound, or same given-name sound, and
+   * birth month and day in either order, whatever the year (two date errors at once: day and
+   * month swapped and the year mistyped); same phone; same given-name sound, postal code and
+   * birth year (maiden names).
    */
   candidatesFor(incoming: IncomingPatient): Candidate[];
   /** `candidatesFor` of a patient already prepared with `prepareIncoming` (so it is prepared once). */
@@ -55,10 +58,14 @@ function keysOf(r: PreparedRecord, years: (d: BirthDateParts) => number[], forLo
     keys.push(`bd:${formatBirthDate(d)}`);
     if (forLookup && d.day <= 12 && d.day !== d.month)
       keys.push(`bd:${formatBirthDate({ year: d.year, month: d.day, day: d.month })}`);
+    // {month, day} as an unordered pair: a day/month swap on top of a year typo still meets the
+    // record, through the family-name sound or (after a family-name typo) the given-name sound.
+    const monthDay = `${Math.min(d.month, d.day)}-${Math.max(d.month, d.day)}`;
     for (const f of phoneticKeys(familyTokens(r))) {
       for (const year of years(d)) keys.push(`fy:${f}:${year}-${d.month}`);
-      keys.push(`fd:${f}:${d.month}-${d.day}`);
+      keys.push(`fd:${f}:${monthDay}`);
     }
+    for (const g of phoneticKeys([r.given.first])) keys.push(`gd:${g}:${monthDay}`);
     for (const z of r.postalCodes)
       for (const g of phoneticKeys([r.given.first])) keys.push(`gz:${g}:${z}:${d.year}`);
   }
