@@ -78,3 +78,7 @@ export {
   type SyntheticPopulation,
 } from "./synthetic.ts";
 export { type EventOptions, generateEvents, typo } from "./synthetic-events.ts";
+export {
+  HOUSEHOLD_SCENARIOS,
+  type HouseholdScenario,
+} from "./synthetic-households.ts";

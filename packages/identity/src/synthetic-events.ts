@@ -69,8 +69,14 @@ function eventFor(
     else given = typo(random, given);
   }
   let date = parseBirthDate(person.birthDate) ?? { year: 1970, month: 1, day: 1 };
-  if (date.day <= 12 && date.day !== date.month && hit("dayMonthSwap"))
-    date = { year: date.year, month: date.day, day: date.month };
+  const swappable = date.day <= 12 && date.day !== date.month;
+  let withoutPhone = false;
+  if (swappable && hit("dateSwapYearTypo")) {
+    const lastDigit = date.year % 10;
+    const typed = (lastDigit + 1 + random.int(9)) % 10;
+    date = { year: date.year - lastDigit + typed, month: date.day, day: date.month };
+    withoutPhone = true;
+  } else if (swappable && hit("dayMonthSwap")) date = { year: date.year, month: date.day, day: date.month };
   else if (hit("dateOffByOne")) {
     const part = random.int(3);
     const step = random.chance(0.5) ? 1 : -1;
@@ -85,18 +91,24 @@ function eventFor(
     postalCode = String(10001 + random.int(160) * 37).padStart(5, "0");
     phone = `${random.pick(["339", "774", "351"])}${String(2000000 + random.int(7999999))}`;
   }
-  if (hit("missingPhone")) phone = undefined;
+  if (hit("missingPhone") || withoutPhone) phone = undefined;
   if (hit("missingPostalCode")) postalCode = undefined;
   const sex = hit("unknownSex") ? "U" : person.sex;
   const mrn = hit("mrnReuse") ? random.pick(people).mrn : person.mrn;
   const memberId = person.memberId !== undefined && !hit("missingMemberId") ? person.memberId : undefined;
+  // A suffix goes in XPN-4, or after the family name in XPN-1, or is left out.
+  const suffixRoll = person.suffix === undefined ? 1 : random.next();
+  if (suffixRoll < 0.2) family = `${family} ${person.suffix}`;
+  const sendsMiddle =
+    person.middle !== undefined && (person.registeredWithMiddle === true || random.chance(0.5));
   return {
     identifiers: [{ value: mrn, typeCode: "MR", assigningAuthority: SYNTHETIC_MRN_AUTHORITY }],
     name: {
       family: restyle(random, family),
       given: restyle(random, given),
-      ...(person.middle !== undefined && random.chance(0.5)
-        ? { middle: restyle(random, person.middle) }
+      ...(sendsMiddle && person.middle !== undefined ? { middle: restyle(random, person.middle) } : {}),
+      ...(person.suffix !== undefined && suffixRoll >= 0.2 && suffixRoll < 0.8
+        ? { suffix: person.suffix.toUpperCase() }
         : {}),
     },
     birthDate: formatBirthDate(date),
@@ -126,7 +138,12 @@ export function generateEvents(population: SyntheticPopulation, options: EventOp
     const patient = eventFor(random, person, population.people, rates, errors);
     events.push({
       patient,
-      truth: { personId: person.personId, patientId: population.patientIdOf.get(person.personId), errors },
+      truth: {
+        personId: person.personId,
+        patientId: population.patientIdOf.get(person.personId),
+        errors,
+        ...(person.scenario === undefined ? {} : { scenario: person.scenario }),
+      },
     });
   }
   return events;

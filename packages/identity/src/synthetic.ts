@@ -1,12 +1,14 @@
 import type { Candidate, IncomingPatient } from "./identity-record.ts";
+import { areNicknameEquivalent } from "./nicknames.ts";
 import { formatBirthDate } from "./normalize-contact.ts";
 import { normalizeGivenName } from "./normalize-name.ts";
 import { type SeededRandom, seededRandom, zipfCumulative } from "./random.ts";
+import { HOUSEHOLD_SCENARIOS, type HouseholdScenario, lookAlikeHousehold } from "./synthetic-households.ts";
 import { FEMALE_GIVEN, inventedName, MALE_GIVEN, SURNAMES } from "./synthetic-names.ts";
 
 /**
  * A seeded synthetic population (households with shared addresses and phones, twins, juniors,
- * shared birthdays), the roster that holds part of it, and ADT patients derived from it with
+ * shared birthdays, and look-alike households: see synthetic-households.ts), the roster that holds part of it, and ADT patients derived from it with
  * registration errors at configurable rates, each with its ground truth. Synthetic: no PHI.
  */
 
@@ -20,6 +22,11 @@ export interface ErrorRates {
   readonly dayMonthSwap: number;
   /** One birth-date part off by one. */
   readonly dateOffByOne: number;
+  /**
+   * Two date errors at once, as seen in the field: day and month swapped (when the day is 12 or
+   * less) and the year's last digit mistyped, on an event sent without a phone.
+   */
+  readonly dateSwapYearTypo: number;
   /** The member id the person has is not sent. */
   readonly missingMemberId: number;
   /** A woman registered under her maiden (or previous) family name. */
@@ -41,6 +48,7 @@ export const DEFAULT_ERROR_RATES: ErrorRates = {
   nickname: 0.1,
   dayMonthSwap: 0.02,
   dateOffByOne: 0.02,
+  dateSwapYearTypo: 0.005,
   missingMemberId: 0.5,
   maidenName: 0.03,
   moved: 0.1,
@@ -57,6 +65,8 @@ export interface SyntheticPerson {
   readonly family: string;
   readonly given: string;
   readonly middle?: string | undefined;
+  /** Generational suffix (`Jr`, `Sr`, `II`, `III`), for people of a look-alike household. */
+  readonly suffix?: string | undefined;
   readonly sex: "F" | "M";
   readonly birthDate: string;
   readonly postalCode: string;
@@ -66,6 +76,10 @@ export interface SyntheticPerson {
   readonly memberId?: string | undefined;
   /** Family name before marriage, for maiden-name errors. */
   readonly previousFamily?: string | undefined;
+  /** The hospital records the middle name every time (twins or siblings of one given name). */
+  readonly registeredWithMiddle?: boolean | undefined;
+  /** The look-alike household the person belongs to, if any. */
+  readonly scenario?: HouseholdScenario | undefined;
 }
 
 export interface SyntheticPopulation {
@@ -84,6 +98,8 @@ export interface SyntheticEvent {
     readonly patientId: string | undefined;
     /** Which errors were applied (names of `ErrorRates` fields). */
     readonly errors: readonly (keyof ErrorRates)[];
+    /** The look-alike household of the person, if any. */
+    readonly scenario?: HouseholdScenario | undefined;
   };
 }
 
@@ -97,6 +113,8 @@ export interface PopulationOptions {
   readonly rosterShare?: number;
   /** Share of roster people whose hospital MRN the roster already knows. */
   readonly knownMrnShare?: number;
+  /** Share of households that are look-alike households (one of `HOUSEHOLD_SCENARIOS` each). */
+  readonly lookAlikeShare?: number;
 }
 
 const ZIPS = Array.from({ length: 160 }, (_, i) => String(10001 + i * 37).padStart(5, "0"));
@@ -139,12 +157,20 @@ export function generatePopulation(options: PopulationOptions): SyntheticPopulat
     people.push(person);
     return person;
   };
+  const lookAlikeShare = options.lookAlikeShare ?? 0.04;
   while (people.length < options.people) {
     household++;
     const family = surname(random);
     const postalCode = random.pickWeighted(ZIPS, ZIP_WEIGHTS);
     const sharedPhone = phoneNumber(random);
     const phone = () => (random.chance(0.6) ? sharedPhone : phoneNumber(random));
+    if (random.chance(lookAlikeShare)) {
+      const scenario = random.pick(HOUSEHOLD_SCENARIOS);
+      const base = { family, postalCode, sharedPhone, ownPhone: () => phoneNumber(random) };
+      for (const member of lookAlikeHousehold(random, scenario, base))
+        if (people.length < options.people) add(member);
+      continue;
+    }
     const size = random.pickWeighted([1, 2, 3, 4, 5], [35, 65, 80, 92, 100]);
     const parentYear = 1935 + random.int(70);
     const first = random.chance(0.5) ? "F" : "M";
@@ -170,16 +196,29 @@ export function generatePopulation(options: PopulationOptions): SyntheticPopulat
         previousFamily: sex === "F" && random.chance(0.6) ? surname(random) : undefined,
       });
     }
+    // Children's given names differ, also as nicknames (no Katherine and Catherine), and at most
+    // one son is a junior named after his father: siblings of one given name are the look-alike
+    // households' business.
+    const taken = [normalizeGivenName(parent.given).first];
+    const isTaken = (name: string) => taken.some((t) => t === name || areNicknameEquivalent(t, name));
+    let juniorBorn = false;
+    const childName = (sex: "F" | "M") => {
+      let given = givenName(random, sex);
+      while (isTaken(normalizeGivenName(given).first)) given = givenName(random, sex);
+      taken.push(normalizeGivenName(given).first);
+      return given;
+    };
     for (let c = 2; c < size && people.length < options.people; c++) {
       const sex = random.chance(0.5) ? "F" : "M";
       const year = Math.min(2024, parentYear + 20 + random.int(20));
       // Shared birthdays in one household: a child born on a parent's month and day.
       const shared = random.chance(0.05) ? /-(\d\d)-(\d\d)$/.exec(parent.birthDate) : null;
       const monthDay = shared !== null ? { month: Number(shared[1]), day: Number(shared[2]) } : undefined;
-      const junior = sex === "M" && parent.sex === "M" && random.chance(0.15);
+      const junior: boolean = !juniorBorn && sex === "M" && parent.sex === "M" && random.chance(0.15);
+      juniorBorn ||= junior;
       const child = add({
         family,
-        given: junior ? parent.given : givenName(random, sex),
+        given: junior ? parent.given : childName(sex),
         sex,
         birthDate: birthDate(random, year, monthDay),
         postalCode,
@@ -187,9 +226,7 @@ export function generatePopulation(options: PopulationOptions): SyntheticPopulat
       });
       if (random.chance(0.04) && people.length < options.people) {
         const twinSex = random.chance(0.5) ? sex : sex === "F" ? "M" : "F";
-        let given = givenName(random, twinSex);
-        while (normalizeGivenName(given).first === normalizeGivenName(child.given).first)
-          given = givenName(random, twinSex);
+        const given = childName(twinSex);
         add({ family, given, sex: twinSex, birthDate: child.birthDate, postalCode, phone: phone() });
       }
     }
@@ -202,12 +239,14 @@ export function generatePopulation(options: PopulationOptions): SyntheticPopulat
     if (!random.chance(rosterShare)) continue;
     const patientId = `P${p.personId.slice(1)}`;
     patientIdOf.set(p.personId, patientId);
+    // Rosters without a suffix column write it after the family name ("Okonkwo Jr"), when at all.
+    const suffixed = p.suffix !== undefined && random.chance(0.7);
     roster.push({
       patientId,
       identifiers: random.chance(knownMrn)
         ? [{ value: p.mrn, typeCode: "MR", assigningAuthority: SYNTHETIC_MRN_AUTHORITY }]
         : [],
-      family: p.family,
+      family: suffixed ? `${p.family} ${p.suffix}` : p.family,
       given: p.given,
       middle: p.middle,
       birthDate: p.birthDate,
