@@ -60,8 +60,18 @@ beforeAll(async () => {
   ids.practice = await one(
     "INSERT INTO organizations (kind, code, name, time_zone) VALUES ('practice', 'SFM', 'Springvale Family Medicine', 'America/New_York') RETURNING id",
   );
+  // Two care managers; the patient's is Casey. A care_manager rule means the patient's own care
+  // manager: Alex (first by id) is neither alerted nor assigned.
+  ids.otherCm = await one(
+    "INSERT INTO recipients (organization_id, role, display_name, email, time_zone) VALUES ($1, 'care_manager', 'Alex Other', 'alex@springvale.example', 'America/New_York') RETURNING id",
+    [ids.practice],
+  );
   ids.cm = await one(
     "INSERT INTO recipients (organization_id, role, display_name, email, time_zone) VALUES ($1, 'care_manager', 'Casey Morgan', 'cm@springvale.example', 'America/New_York') RETURNING id",
+    [ids.practice],
+  );
+  await pool.query(
+    "INSERT INTO notification_rules (organization_id, recipient_role, channel, active_from) VALUES ($1, 'care_manager', 'email', '2020-01-01')",
     [ids.practice],
   );
   ids.patient = await one(
@@ -155,6 +165,7 @@ describe("ADT over MLLP to an alert and a task", () => {
     expect(rows.map((r) => [r.step_id, r.status, String(r.assignee_recipient_id)])).toEqual([
       ["follow-up-call", "open", ids.cm],
     ]);
+    expect(smtp.received.filter((m) => m.to.includes("alex@springvale.example"))).toEqual([]);
     // The mail links to the task in Homeward.
     const taskId = (
       await pool.query<{ id: string }>("SELECT id FROM tasks WHERE patient_id = $1", [ids.patient])
