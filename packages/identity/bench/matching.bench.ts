@@ -261,8 +261,12 @@ const thresholdReason =
   firstClean === undefined
     ? "no row of the sweep is free of false matches: the defaults must be revisited."
     : `${firstClean.upper} is the lowest upper bound of the sweep from which no row has a false match in any measure
-(with identifiers, demographics only, leave-one-out). The default upper bound ${DEFAULT_THRESHOLDS.upper} ${margin}. Demographics-only recall is ${recallAt(firstClean)} at ${firstClean.upper} and ${recallAt(DEFAULT_THRESHOLDS)} at
-${DEFAULT_THRESHOLDS.upper}; the rows below ${firstClean.upper} auto-match more (for example the "moved" household, where names, birth date
+(with identifiers, demographics only, leave-one-out). The default upper bound ${DEFAULT_THRESHOLDS.upper} ${margin}. Demographics-only recall is ${recallAt(firstClean)} at ${firstClean.upper}${
+        gap === 0
+          ? ""
+          : ` and ${recallAt(DEFAULT_THRESHOLDS)} at
+${DEFAULT_THRESHOLDS.upper}`
+      }; the rows below ${firstClean.upper} auto-match more (for example the "moved" household, where names, birth date
 and sex agree but postal code and phone do not, scores ${movedScore.toFixed(2)}) but are where look-alikes start to match.
 The lower bound ${DEFAULT_THRESHOLDS.lower} keeps the right candidate in the review list for ${pct(main.reviewWithTruth + main.correct, main.memberEvents)} of member
 events at a review rate of ${pct(main.review, EVENTS)}.`;
