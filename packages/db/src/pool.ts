@@ -9,6 +9,11 @@ export interface DbSettings {
   /** Every query runs with this schema first on the search_path; tests use one schema per run. */
   schema: string;
   max?: number;
+  /**
+   * How long `migrate` waits for another process migrating the same schema before it fails
+   * (MIGRATION_LOCK_TIMEOUT_SECONDS; default DEFAULT_MIGRATION_LOCK_TIMEOUT_SECONDS, 60).
+   */
+  migrationLockTimeoutSeconds?: number;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
