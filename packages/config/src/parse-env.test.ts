@@ -18,6 +18,15 @@ describe("parseEnv", () => {
     expect(stackSettingsFromEnv(env).sqs).toEqual({ region: "us-east-1", queuePrefix: "" });
   });
 
+  it("gives migrate the wait for another process's migration: 60 s unless MIGRATION_LOCK_TIMEOUT_SECONDS says", () => {
+    expect(stackSettingsFromEnv(parseEnv(StackEnv, {})).postgres.migrationLockTimeoutSeconds).toBe(60);
+    const env = parseEnv(StackEnv, { MIGRATION_LOCK_TIMEOUT_SECONDS: "300" });
+    expect(stackSettingsFromEnv(env).postgres.migrationLockTimeoutSeconds).toBe(300);
+    expect(() => parseEnv(StackEnv, { MIGRATION_LOCK_TIMEOUT_SECONDS: "0" })).toThrow(
+      /MIGRATION_LOCK_TIMEOUT_SECONDS/,
+    );
+  });
+
   it("lists every bad variable in one error", () => {
     let caught: unknown;
     try {

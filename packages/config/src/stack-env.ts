@@ -34,6 +34,8 @@ export const StackEnv = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default("homeward"),
+  /** How long a service's start waits for another process migrating the same schema, then fails. */
+  MIGRATION_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(3600).default(60),
   SMTP_URL: url(["smtp:", "smtps:"]).default("smtp://127.0.0.1:1025"),
 });
 
@@ -42,7 +44,7 @@ export interface StackSettings {
   kafka: { brokers: string[]; topicPrefix: string };
   sqs: { endpoint?: string; region: string; queuePrefix: string };
   redis: { url: string; keyPrefix: string };
-  postgres: { url: string; schema: string };
+  postgres: { url: string; schema: string; migrationLockTimeoutSeconds?: number };
   smtp: { url: string };
 }
 
@@ -55,7 +57,11 @@ export function stackSettingsFromEnv(env: z.output<typeof StackEnv>): StackSetti
       queuePrefix: env.SQS_QUEUE_PREFIX,
     },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
-    postgres: { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA },
+    postgres: {
+      url: env.DATABASE_URL,
+      schema: env.DATABASE_SCHEMA,
+      migrationLockTimeoutSeconds: env.MIGRATION_LOCK_TIMEOUT_SECONDS,
+    },
     smtp: { url: env.SMTP_URL },
   };
 }

@@ -240,7 +240,7 @@ export interface RunningApi {
  * those in flight finish, then close the pool.
  */
 export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
-  await migrate(config.stack.postgres);
+  await migrate(config.stack.postgres, (line) => logger.info(line));
   const pool = createPool(config.stack.postgres);
   const app = await buildApi(config, { pool, logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -30,7 +30,7 @@ export interface RunningMatcher {
  */
 export async function startMatcher(config: MatcherConfig, logger: Logger): Promise<RunningMatcher> {
   const { stack } = config;
-  await migrate(stack.postgres);
+  await migrate(stack.postgres, (line) => logger.info(line));
   const pool = createPool(stack.postgres);
   let current: { data: ReferenceData; index: IdentityIndex };
   const loadOnce = async () => {

@@ -41,7 +41,7 @@ export async function protocolsFrom(config: NotifierConfig): Promise<ProtocolsFi
 export async function startNotifier(config: NotifierConfig, logger: Logger): Promise<RunningNotifier> {
   const { stack } = config;
   const protocols = await protocolsFrom(config);
-  await migrate(stack.postgres);
+  await migrate(stack.postgres, (line) => logger.info(line));
   const pool = createPool(stack.postgres);
   const redis = createRedis(stack.redis);
   const sqs = createSqsClient(stack.sqs);
