@@ -1,9 +1,11 @@
 import type { Consumer, Kafka, KafkaMessage } from "kafkajs";
 import type { BatchRecord } from "./batch-consumer.ts";
+import { FETCH_LIMITS } from "./record-limits.ts";
 
 /**
  * A connected consumer-group member subscribed to `topics`, as every Homeward consumer runs:
- * no topic auto-creation, a 30 s session with 3 s heartbeats, from the beginning by default.
+ * no topic auto-creation, a 30 s session with 3 s heartbeats, from the beginning by default, and
+ * fetches large enough for the largest record batch a topic takes (`FETCH_LIMITS`).
  */
 export async function subscribedConsumer(options: {
   kafka: Kafka;
@@ -16,6 +18,7 @@ export async function subscribedConsumer(options: {
     allowAutoTopicCreation: false,
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
+    ...FETCH_LIMITS,
   });
   await consumer.connect();
   await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });

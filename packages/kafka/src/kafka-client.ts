@@ -2,6 +2,7 @@ import { isIP, connect as tcpConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import type { Logger } from "@homeward/logger";
 import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
+import { registerZstdCodec } from "./compression.ts";
 
 export interface KafkaSettings {
   brokers: string[];
@@ -41,8 +42,10 @@ const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
 /**
  * A kafkajs client whose own logs go through our (PHI-redacting) pino logger.
  * kafkajs logs broker and group state, never record values, but it goes through redaction anyway.
+ * Registers the ZSTD codec, which Homeward's producers use and so every reader needs.
  */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  registerZstdCodec();
   const log = logger.child({ component: "kafkajs" });
   return new Kafka({
     clientId: settings.clientId,

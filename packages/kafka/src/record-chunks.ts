@@ -1,9 +1,10 @@
 import type { OutgoingRecord } from "./event-log.ts";
+import { recordBytes } from "./record-limits.ts";
 
 /**
- * Half of Kafka's default `max.message.bytes` (1 MiB), which caps each record batch: one
- * `EventLog.publish` sends one record batch per partition, so a publish of at most this many bytes
- * can never be refused as too large, whatever the partitioner does with its keys.
+ * A run's size: one `EventLog.publish` sends one record batch per partition, and a run this small
+ * fits any topic's `max.message.bytes` (Homeward's are `MAX_RECORD_BATCH_BYTES`; Kafka's default is
+ * 1 MiB) whatever the partitioner does with its keys, while still sharing one acks=all round trip.
  */
 export const MAX_PUBLISH_BYTES = 512 * 1024;
 
@@ -21,7 +22,7 @@ export function chunkRecords(
   let chunk: OutgoingRecord[] = [];
   let bytes = 0;
   for (const record of records) {
-    const size = sizeOf(record);
+    const size = recordBytes(record);
     if (chunk.length > 0 && bytes + size > maxBytes) {
       chunks.push(chunk);
       chunk = [];
@@ -32,12 +33,4 @@ export function chunkRecords(
   }
   if (chunk.length > 0) chunks.push(chunk);
   return chunks;
-}
-
-/** A record's bytes on the wire, give or take the few bytes of framing per record. */
-function sizeOf(record: OutgoingRecord): number {
-  let size = Buffer.byteLength(record.key) + Buffer.byteLength(record.value) + 32;
-  for (const [k, v] of Object.entries(record.headers ?? {}))
-    size += Buffer.byteLength(k) + Buffer.byteLength(v);
-  return size;
 }

@@ -1,4 +1,5 @@
-import type { Kafka } from "kafkajs";
+import kafkajs, { type Admin, type Kafka } from "kafkajs";
+import { MAX_RECORD_BATCH_BYTES } from "./record-limits.ts";
 
 export interface TopicSpec {
   /** Base name, without any environment or test prefix. */
@@ -9,7 +10,19 @@ export interface TopicSpec {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const keep = (days: number) => ({ "cleanup.policy": "delete", "retention.ms": String(days * DAY_MS) });
+// kafkajs is CommonJS and Node's named-export detection misses these two.
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
+
+const MAX_MESSAGE_BYTES = "max.message.bytes";
+/**
+ * Deleted after `days`; batches up to `MAX_RECORD_BATCH_BYTES` (Kafka's default, 1 MiB, refused a
+ * well-formed 800 KB message with an embedded document: the listener answered "resend" forever).
+ */
+const keep = (days: number) => ({
+  "cleanup.policy": "delete",
+  "retention.ms": String(days * DAY_MS),
+  [MAX_MESSAGE_BYTES]: String(MAX_RECORD_BATCH_BYTES),
+});
 
 /**
  * Every topic Homeward uses. Keys are sending facility + patient identifier, so one patient's
@@ -30,7 +43,9 @@ export function topicName(prefix: string, base: string): string {
 
 /**
  * Creates the missing topics with their partitions and configs (the broker's auto-create is off).
- * Existing topics are left as they are. Safe to call from several processes at once.
+ * Existing topics keep their configs, except that a `max.message.bytes` below the spec's is raised
+ * to it (topics made before the limit was set; a cluster's smaller default): a record the listener
+ * has sized for the topic must never be refused. Safe to call from several processes at once.
  */
 export async function ensureTopics(
   kafka: Kafka,
@@ -41,9 +56,12 @@ export async function ensureTopics(
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = specs
-      .map((s) => ({ ...s, name: topicName(options.prefix ?? "", s.name) }))
-      .filter((s) => !existing.has(s.name));
+    const named = specs.map((s) => ({ ...s, name: topicName(options.prefix ?? "", s.name) }));
+    const missing = named.filter((s) => !existing.has(s.name));
+    await raiseMessageLimits(
+      admin,
+      named.filter((s) => existing.has(s.name)),
+    );
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
@@ -56,6 +74,60 @@ export async function ensureTopics(
       });
     }
     return missing.map((s) => s.name);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Raises `max.message.bytes` of existing topics whose value is below their spec's. */
+async function raiseMessageLimits(admin: Admin, specs: readonly TopicSpec[]): Promise<void> {
+  const wanted = specs.filter((s) => s.configs[MAX_MESSAGE_BYTES] !== undefined);
+  if (wanted.length === 0) return;
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: wanted.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name })),
+  });
+  const resources = [];
+  for (const spec of wanted) {
+    const entries = described.resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
+    const limit = Number(spec.configs[MAX_MESSAGE_BYTES]);
+    const current = Number(entries.find((e) => e.configName === MAX_MESSAGE_BYTES)?.configValue);
+    if (current >= limit) continue;
+    // AlterConfigs (the API kafkajs speaks) replaces all of a topic's own settings: send them all.
+    const own = entries
+      .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configName !== MAX_MESSAGE_BYTES)
+      .map((e) => ({ name: e.configName, value: e.configValue }));
+    resources.push({
+      type: ConfigResourceTypes.TOPIC,
+      name: spec.name,
+      configEntries: [...own, { name: MAX_MESSAGE_BYTES, value: String(limit) }],
+    });
+  }
+  if (resources.length > 0) await admin.alterConfigs({ validateOnly: false, resources });
+}
+
+/** Each topic's `max.message.bytes` as the broker applies it (its own setting or the broker default). */
+export async function topicMaxMessageBytes(
+  kafka: Kafka,
+  topics: readonly string[],
+): Promise<Map<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name,
+        configNames: [MAX_MESSAGE_BYTES],
+      })),
+    });
+    return new Map(
+      described.resources.map((r) => [
+        r.resourceName,
+        Number(r.configEntries.find((e) => e.configName === MAX_MESSAGE_BYTES)?.configValue),
+      ]),
+    );
   } finally {
     await admin.disconnect();
   }
