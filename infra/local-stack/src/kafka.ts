@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createKafka, ensureTopics, HOMEWARD_TOPICS } from "@homeward/kafka";
+import { createKafka, ensureTopics, HOMEWARD_TOPICS, MAX_RECORD_BATCH_BYTES } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { ensureJars } from "./jars.ts";
 import { HOST, PORTS, stackPath } from "./paths.ts";
@@ -44,6 +44,10 @@ function serverProperties(node: KafkaNode, dataDir: string): string {
     "min.insync.replicas=1",
     "group.initial.rebalance.delay.ms=0",
     "log.retention.check.interval.ms=60000",
+    // Homeward's topics set max.message.bytes themselves; the broker's default and its replication
+    // fetches match, so a topic made by hand (or by a tool) takes the listener's largest message too.
+    `message.max.bytes=${MAX_RECORD_BATCH_BYTES}`,
+    `replica.fetch.max.bytes=${MAX_RECORD_BATCH_BYTES}`,
   ].join("\n")}\n`;
 }
 
