@@ -50,4 +50,10 @@ describe("RejectedAdtRecord", () => {
     ).toBe(false);
     expect(RejectedAdtRecord.safeParse({ ...rejected, ackCode: "AA" }).success).toBe(false);
   });
+
+  it("says the full size of a message it keeps only the start of", () => {
+    const truncated = { ...rejected, truncatedFrom: 9_437_184 };
+    expect(RejectedAdtRecord.parse(truncated)).toEqual(truncated);
+    expect(RejectedAdtRecord.safeParse({ ...rejected, truncatedFrom: 0 }).success).toBe(false);
+  });
 });

@@ -87,6 +87,11 @@ export const RejectedAdtRecord = ReceivedMessage.extend({
   reason: z.string().min(1),
   /** The ERR content sent back: table 0357 code, text, location. */
   error: Hl7ErrorDetail,
+  /**
+   * The message's full size in bytes, set when `message` keeps only its first bytes: a message too
+   * large to store whole (its control id and header are still here).
+   */
+  truncatedFrom: z.number().int().positive().optional(),
 }).meta({
   title: "RejectedAdtRecord v1",
   description: "An HL7 v2 message the listener refused, with the reason, on the Kafka topic adt.rejected.v1.",
