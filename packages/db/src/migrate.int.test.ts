@@ -84,6 +84,8 @@ describe("migrate, started by every service at once", () => {
       await expect(waiting).resolves.toEqual(ALL_MIGRATIONS);
       expect(lines[0]).toMatch(/^waiting up to 30s for the migration lock of schema/);
       expect(lines[1]).toMatch(/^took the migration lock of schema .* after \d+\.\ds$/);
+      expect(lines).toContain("> Migrating files:");
+      expect(lines.join("\n")).not.toMatch(/Can't determine timestamp/);
     } finally {
       await holder.end();
     }

@@ -49,7 +49,11 @@ export async function migrate(
       migrationsTable: "schema_migrations",
       checkOrder: true,
       singleTransaction: true,
-      log,
+      // node-pg-migrate says "Can't determine timestamp for 0001" of every file on every run: our
+      // NNNN_ prefixes are not timestamps, and need not be (they order the files, as intended).
+      log: (line) => {
+        if (!line.startsWith("Can't determine timestamp for ")) log(line);
+      },
     });
     return applied.map((m) => m.name);
   } finally {
