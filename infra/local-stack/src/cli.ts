@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createLogger } from "@homeward/logger";
 import { REPO_ROOT, STACK_DIR, stackPath } from "./paths.ts";
+import { superviseServices } from "./run-services.ts";
+import { readyzProbe, spawnService } from "./service-process.ts";
 import { type EnvSources, SERVICES, serviceEnv } from "./services.ts";
 import { stackEnv, startStack, stopStack } from "./stack.ts";
 
@@ -75,7 +77,13 @@ function runOnce(entry: string, sources: EnvSources): Promise<number> {
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
 }
 
-/** Loads the demo data, then runs the services until Ctrl-C (the stack keeps running; `npm stop` stops it). */
+/** How long `npm start` gives every service to be ready: a migration lock wait (60 s by default) and more. */
+const SERVICES_READY_TIMEOUT_MS = 120_000;
+
+/**
+ * Loads the demo data, then runs the services until Ctrl-C (the stack keeps running; `npm stop`
+ * stops it), or until one of them fails to come up or stops: then all stop and npm start fails.
+ */
 async function runServices(stackSettings: Record<string, string>): Promise<number> {
   const sources: EnvSources = {
     inherited: process.env,
@@ -101,22 +109,31 @@ Where to look:
    \`npm run demo:seed -- --reset-demo-passwords\` gives them new ones)
 Ctrl-C stops the services; \`npm stop\` stops the stack.
 `);
-  const children = SERVICES.map((s) =>
-    spawn(
-      process.execPath,
-      ["--conditions=source", "--import", "tsx", join(REPO_ROOT, s.entry), ...(s.args ?? [])],
-      { env: serviceEnv(s, sources), stdio: "inherit" },
-    ),
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  // All or none: a service that exits, or has no ready /readyz within the bound (which covers a
+  // migration lock wait, MIGRATION_LOCK_TIMEOUT_SECONDS), stops the rest and fails npm start.
+  return superviseServices(
+    SERVICES.map((s) => {
+      const readyAt = s.env.OPS_PORT === undefined ? undefined : `http://127.0.0.1:${s.env.OPS_PORT}/readyz`;
+      return { ...s, ...(readyAt === undefined ? {} : { readyAt, ready: readyzProbe(readyAt) }) };
+    }),
+    {
+      start: (s) =>
+        spawnService(
+          process.execPath,
+          ["--conditions=source", "--import", "tsx", join(REPO_ROOT, s.entry), ...(s.args ?? [])],
+          serviceEnv(s, sources),
+        ),
+      readyTimeoutMs: SERVICES_READY_TIMEOUT_MS,
+      pollMs: 500,
+      stopGraceMs: 15_000,
+      stopRequested,
+      log: { info: (text) => console.log(text), error: (text) => console.error(text) },
+    },
   );
-  const stop = () => {
-    for (const c of children) c.kill("SIGTERM");
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  const codes = await Promise.all(
-    children.map((c) => new Promise<number>((r) => c.on("exit", (code) => r(code ?? 0)))),
-  );
-  return codes.find((c) => c !== 0) ?? 0;
 }
 
 main(process.argv.slice(2)).then(
