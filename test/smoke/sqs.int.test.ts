@@ -1,3 +1,4 @@
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient, ensureQueue, openWorkQueue } from "@homeward/sqs";
 import { isolation } from "@homeward/testing";
 import { describe, expect, it } from "vitest";
@@ -34,5 +35,17 @@ describe("SQS (real ElasticMQ)", () => {
     const [dead] = await dlq.receive({ waitSeconds: 5 });
     expect(dead?.body).toBe('{"delivery":"always fails"}');
     client.destroy();
+  });
+
+  it("ensureQueue converges a queue that exists with other attributes instead of failing the service's start", async () => {
+    const iso = isolation("sqsconverge");
+    const client = createSqsClient(iso.settings.sqs);
+    const spec = { name: "alerts", visibilityTimeoutSeconds: 30, maxReceiveCount: 2, retentionSeconds: 3600 };
+    await ensureQueue(client, { ...spec, visibilityTimeoutSeconds: 5 }, iso.queuePrefix);
+    const { url } = await ensureQueue(client, spec, iso.queuePrefix);
+    const { Attributes } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["VisibilityTimeout"] }),
+    );
+    expect(Attributes?.VisibilityTimeout).toBe("30");
   });
 });

@@ -1,4 +1,10 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 
 export interface QueueSpec {
   name: string;
@@ -43,16 +49,31 @@ export async function ensureQueue(
   );
   const dlqArn = attrs.Attributes?.QueueArn;
   if (dlqArn === undefined) throw new Error(`SQS returned no ARN for ${name}-dlq`);
-  const queue = await client.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: {
-        VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
-        MessageRetentionPeriod: String(spec.retentionSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: spec.maxReceiveCount }),
-      },
-    }),
-  );
-  if (queue.QueueUrl === undefined) throw new Error(`SQS returned no URL for ${name}`);
-  return { url: queue.QueueUrl, dlqUrl };
+  const attributes = {
+    VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(spec.retentionSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: spec.maxReceiveCount }),
+  };
+  const url = await createOrConverge(client, name, attributes);
+  return { url, dlqUrl };
+}
+
+/**
+ * CreateQueue, or, when the queue exists with other attributes (SQS then answers
+ * QueueNameExists / QueueAlreadyExists; an endpoint may also store an attribute in another
+ * spelling), sets this code's attributes on it: a deploy converges the queue to what it says.
+ */
+async function createOrConverge(client: SQSClient, name: string, attributes: Record<string, string>) {
+  try {
+    const queue = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    if (queue.QueueUrl === undefined) throw new Error(`SQS returned no URL for ${name}`);
+    return queue.QueueUrl;
+  } catch (err) {
+    const code = (err as { name?: string }).name ?? "";
+    if (code !== "QueueNameExists" && code !== "QueueAlreadyExists") throw err;
+    const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name }));
+    if (QueueUrl === undefined) throw new Error(`SQS returned no URL for ${name}`);
+    await client.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
+    return QueueUrl;
+  }
 }
