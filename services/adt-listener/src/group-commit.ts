@@ -1,4 +1,4 @@
-import type { EventLog, OutgoingRecord } from "@homeward/kafka";
+import { type EventLog, MAX_RECORD_BYTES, type OutgoingRecord, recordBytes } from "@homeward/kafka";
 import type { DuplicateStore } from "./duplicates.ts";
 
 /** Records to write together; with a `dedupeKey`, skipped when that key was already written. */
@@ -10,6 +10,7 @@ export interface CommitRequest {
 export type CommitOutcome = "written" | "duplicate";
 
 interface Pending extends CommitRequest {
+  bytes: number;
   resolve: (outcome: CommitOutcome) => void;
   reject: (err: unknown) => void;
 }
@@ -19,6 +20,10 @@ interface Pending extends CommitRequest {
  * next one, so many connections share one duplicate lookup (one Redis round trip) and one acks=all
  * Kafka write, and durability does not cap throughput. Requests are written in the order they
  * were submitted, which keeps each connection's (and so each patient's) messages in order.
+ *
+ * A write holds at most `maxBytesPerWrite` (keys, values, headers), so that however the records
+ * share partitions no partition's batch is over what a topic takes (`MAX_RECORD_BYTES`): a large
+ * message's request goes alone, and small ones are never written with it, nor refused with it.
  */
 export class GroupCommitter {
   #pending: Pending[] = [];
@@ -29,12 +34,14 @@ export class GroupCommitter {
     private readonly duplicates: DuplicateStore,
     private readonly onDuplicateStoreError: (err: unknown) => void,
     private readonly maxRecordsPerWrite = 2_000,
+    private readonly maxBytesPerWrite = MAX_RECORD_BYTES,
   ) {}
 
   /** Resolves once the records are durable on Kafka (or known to be there already); rejects if the write failed. */
   submit(request: CommitRequest): Promise<CommitOutcome> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ ...request, resolve, reject });
+      const bytes = request.records.reduce((n, r) => n + recordBytes(r), 0);
+      this.#pending.push({ ...request, bytes, resolve, reject });
       if (!this.#flushing) void this.#flush();
     });
   }
@@ -51,11 +58,15 @@ export class GroupCommitter {
   #takeGroup(): Pending[] {
     const group: Pending[] = [];
     let count = 0;
-    while (this.#pending.length > 0 && (group.length === 0 || count < this.maxRecordsPerWrite)) {
-      const next = this.#pending.shift() as Pending;
+    let bytes = 0;
+    for (const next of this.#pending) {
+      const fits = count < this.maxRecordsPerWrite && bytes + next.bytes <= this.maxBytesPerWrite;
+      if (group.length > 0 && !fits) break;
       group.push(next);
       count += next.records.length;
+      bytes += next.bytes;
     }
+    this.#pending.splice(0, group.length);
     return group;
   }
 

@@ -23,6 +23,7 @@ import {
   parseHl7,
   type RawHeader,
 } from "@homeward/hl7";
+import { MAX_RECORD_BYTES, recordBytes } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { controlKey } from "./duplicates.ts";
 import type { CommitOutcome, CommitRequest } from "./group-commit.ts";
@@ -50,6 +51,20 @@ const CHARSET_OF_0211: Record<string, Hl7Charset> = {
   ASCII: "ASCII",
 };
 
+/** Of a message too large to store, adt.rejected.v1 keeps this many first bytes (header, control id). */
+export const KEPT_BYTES_OF_TOO_LARGE = 64 * 1024;
+
+/** Room in a raw record for everything beside the message's base64: JSON fields, key, headers. */
+const RAW_RECORD_OVERHEAD = 4 * 1024;
+
+/**
+ * The largest message whose raw record (base64 in JSON) fits `maxRecordBytes`: with Homeward's
+ * 8 MiB record batches, 6,239,232 bytes, above the default MLLP_MAX_FRAME_BYTES (4 MiB).
+ */
+export function maxStorableMessageBytes(maxRecordBytes: number = MAX_RECORD_BYTES): number {
+  return Math.floor((maxRecordBytes - RAW_RECORD_OVERHEAD) / 4) * 3;
+}
+
 export type MessageOutcome = "accepted" | "duplicate" | "error" | "rejected" | "unavailable";
 
 export interface IngestContext {
@@ -66,6 +81,11 @@ export interface IngestContext {
   submit: (request: CommitRequest) => Promise<CommitOutcome>;
   /** Longest wait for Kafka before answering AR (the sender resends later). */
   holdMs: number;
+  /**
+   * Largest record Kafka takes (default `MAX_RECORD_BYTES`). A message whose raw record or event
+   * would be bigger is never sent to Kafka: it gets a final AE and is kept, truncated, on adt.rejected.v1.
+   */
+  maxRecordBytes?: number;
   /** MSH-3/MSH-4 of our ACKs. */
   identity?: { app: string; facility: string };
   now: () => Date;
@@ -117,7 +137,11 @@ export class Ingest {
    */
   readonly #inFlight = new Map<string, Promise<boolean>>();
 
-  constructor(private readonly ctx: IngestContext) {}
+  readonly #maxRecordBytes: number;
+
+  constructor(private readonly ctx: IngestContext) {
+    this.#maxRecordBytes = ctx.maxRecordBytes ?? MAX_RECORD_BYTES;
+  }
 
   /** Handles one message to its answer (stage, then wait until durable). */
   async handle(msg: IncomingMessage): Promise<MessageResult> {
@@ -131,6 +155,8 @@ export class Ingest {
       peek === undefined
         ? undefined
         : this.ctx.lookupMapping(hd(peek.sendingFacility, peek), hd(peek.sendingApplication, peek));
+    // Too large for Kafka whatever it says: answered before any parsing.
+    if (msg.bytes.length > maxStorableMessageBytes(this.#maxRecordBytes)) return this.#tooLarge(msg, peek);
     const charset = detectHl7Charset(msg.bytes, CHARSET_OF_0211[mapping?.defaultCharset ?? ""] ?? "UTF-8");
     const text = msg.bytes.toString(bufferEncodingOf(charset.charset));
 
@@ -214,13 +240,14 @@ export class Ingest {
     };
     const partitionKey = adtEventPartitionKey(event);
     const headers = { "content-type": "application/json", "event-id": event.eventId };
-    const committing = this.ctx.submit({
-      dedupeKey: key,
-      records: [
-        { topic: this.ctx.topics.raw, key: partitionKey, value: recordJson(raw), headers },
-        { topic: this.ctx.topics.events, key: partitionKey, value: JSON.stringify(event), headers },
-      ],
-    });
+    const records = [
+      { topic: this.ctx.topics.raw, key: partitionKey, value: recordJson(raw), headers },
+      { topic: this.ctx.topics.events, key: partitionKey, value: JSON.stringify(event), headers },
+    ];
+    // Kafka would refuse it (and a refused record fails every message written with it): refuse it here.
+    if (records.some((r) => recordBytes(r) > this.#maxRecordBytes))
+      return this.#tooLarge(msg, header, declaredCharset);
+    const committing = this.ctx.submit({ dedupeKey: key, records });
     // Until the write settles (even after the sender was told AR), a resend waits for it rather
     // than writing a second copy; true once it is on Kafka.
     const landed = committing.then(
@@ -267,18 +294,22 @@ export class Ingest {
     };
     const facility = header === undefined ? "" : hd(header.sendingFacility, header);
     const trigger = header?.triggerEvent || "unknown";
-    const written = this.#durably(
-      this.ctx.submit({
-        records: [
-          {
-            topic: this.ctx.topics.rejected,
-            key: JSON.stringify([facility, header?.controlId ?? ""]),
-            value: recordJson(record),
-            headers: { "content-type": "application/json" },
-          },
-        ],
-      }),
-    );
+    const kept = {
+      topic: this.ctx.topics.rejected,
+      key: JSON.stringify([facility, header?.controlId ?? ""]),
+      value: recordJson(record),
+      headers: { "content-type": "application/json" },
+    };
+    // Whole when it fits, else its first bytes and its size: a refusal must never fail for size.
+    if (recordBytes(kept) > this.#maxRecordBytes) {
+      const start = { ...msg, bytes: msg.bytes.subarray(0, KEPT_BYTES_OF_TOO_LARGE) };
+      kept.value = recordJson({
+        ...record,
+        message: rawMessage(start, declaredCharset),
+        truncatedFrom: msg.bytes.length,
+      });
+    }
+    const written = this.#durably(this.ctx.submit({ records: [kept] }));
     const result = written.then(
       (): MessageResult => ({
         outcome,
@@ -298,6 +329,26 @@ export class Ingest {
       },
     );
     return { result };
+  }
+
+  /**
+   * A message Kafka can never take: a final AE (CE) with ERR 207 that says not to resend it, and its
+   * first bytes kept on adt.rejected.v1 (see `refuse`). Never AR: the sender would resend it forever
+   * and its feed would stop behind it.
+   */
+  #tooLarge(msg: IncomingMessage, header: RawHeader | undefined, declaredCharset = ""): Staged {
+    const bytes = msg.bytes.length;
+    const limit = maxStorableMessageBytes(this.#maxRecordBytes);
+    this.ctx.logger.warn(
+      { controlId: header?.controlId, bytes, limit },
+      "message too large to store; answering AE (do not resend) and keeping its start on adt.rejected.v1",
+    );
+    const start = msg.bytes.toString("latin1", 0, KEPT_BYTES_OF_TOO_LARGE);
+    const text =
+      bytes > limit
+        ? `Message too large to store: ${bytes} bytes, over the ${limit} this listener can store; do not resend it`
+        : `Message too large to store: its normalized event is over the ${this.#maxRecordBytes} bytes Kafka takes; do not resend it`;
+    return this.refuse(msg, start, header, declaredCharset, "error", { code: "207", text });
   }
 
   /** The write's outcome once durable; rejects when it failed or took longer than the hold. */
