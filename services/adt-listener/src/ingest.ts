@@ -54,6 +54,12 @@ const CHARSET_OF_0211: Record<string, Hl7Charset> = {
 /** Of a message too large to store, adt.rejected.v1 keeps this many first bytes (header, control id). */
 export const KEPT_BYTES_OF_TOO_LARGE = 64 * 1024;
 
+/**
+ * Room an event leaves under the record limit: the matcher writes it again inside a larger record
+ * (adt.matched.v1, adt.unmatched.v1), which must fit too, or that consumer would retry it for ever.
+ */
+const EVENT_HEADROOM_BYTES = 64 * 1024;
+
 /** Room in a raw record for everything beside the message's base64: JSON fields, key, headers. */
 const RAW_RECORD_OVERHEAD = 4 * 1024;
 
@@ -240,13 +246,20 @@ export class Ingest {
     };
     const partitionKey = adtEventPartitionKey(event);
     const headers = { "content-type": "application/json", "event-id": event.eventId };
-    const records = [
-      { topic: this.ctx.topics.raw, key: partitionKey, value: recordJson(raw), headers },
-      { topic: this.ctx.topics.events, key: partitionKey, value: JSON.stringify(event), headers },
-    ];
+    const rawRecord = { topic: this.ctx.topics.raw, key: partitionKey, value: recordJson(raw), headers };
+    const eventRecord = {
+      topic: this.ctx.topics.events,
+      key: partitionKey,
+      value: JSON.stringify(event),
+      headers,
+    };
     // Kafka would refuse it (and a refused record fails every message written with it): refuse it here.
-    if (records.some((r) => recordBytes(r) > this.#maxRecordBytes))
+    if (
+      recordBytes(rawRecord) > this.#maxRecordBytes ||
+      recordBytes(eventRecord) > this.#maxRecordBytes - EVENT_HEADROOM_BYTES
+    )
       return this.#tooLarge(msg, header, declaredCharset);
+    const records = [rawRecord, eventRecord];
     const committing = this.ctx.submit({ dedupeKey: key, records });
     // Until the write settles (even after the sender was told AR), a resend waits for it rather
     // than writing a second copy; true once it is on Kafka.
@@ -347,7 +360,7 @@ export class Ingest {
     const text =
       bytes > limit
         ? `Message too large to store: ${bytes} bytes, over the ${limit} this listener can store; do not resend it`
-        : `Message too large to store: its normalized event is over the ${this.#maxRecordBytes} bytes Kafka takes; do not resend it`;
+        : `Message too large to store: its normalized event is over the ${this.#maxRecordBytes - EVENT_HEADROOM_BYTES} bytes an event may take; do not resend it`;
     return this.refuse(msg, start, header, declaredCharset, "error", { code: "207", text });
   }
 
