@@ -83,6 +83,7 @@ export async function freshSqs(logger: Logger): Promise<Engine & { endpoint: str
 
 async function redisAnswers(url: string): Promise<boolean> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on("error", () => undefined);
   try {
     await redis.connect();
     await redis.ping();
@@ -102,12 +103,24 @@ export function redisEngine(): Engine & { url: string } {
     name: "redis",
     url,
     async start() {
+      // A server left on the port by an interrupted run would stand in for this one (with its
+      // keys): shut it down first, so the soak's Redis always starts as a fresh one would.
+      if (await redisAnswers(url)) {
+        const old = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        old.on("error", () => undefined);
+        await old.connect();
+        await old.call("SHUTDOWN", "NOSAVE").catch(() => undefined);
+        old.disconnect();
+        for (let i = 0; i < 50 && (await redisAnswers(url)); i++)
+          await new Promise((r) => setTimeout(r, 100));
+      }
       child = spawn(
         "redis-server",
         ["--port", String(SOAK_REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         { stdio: "ignore" },
       );
       for (let i = 0; i < 100; i++) {
+        if (child.exitCode !== null) throw new Error("the soak's redis-server exited (is its port taken?)");
         if (await redisAnswers(url)) return;
         await new Promise((r) => setTimeout(r, 100));
       }

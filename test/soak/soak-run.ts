@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPool, migrate } from "@homeward/db";
+import { createKafka } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { checkSoak, type SoakFindings } from "./soak-checks.ts";
 import { type Engine, freshKafka, freshSqs, redisEngine } from "./soak-engines.ts";
@@ -121,6 +122,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   );
   const services = [listener, ...matchers, ...notifiers];
   await Promise.all(services.map((s) => s.start()));
+  // The feed starts once both consumer groups have settled with every instance in them, so what
+  // the run measures is the pipeline, not its first rebalance.
+  await groupsStable(kafka.brokers, logger, {
+    "homeward-matcher": matchers.length,
+    "homeward-notifier": notifiers.length,
+  });
 
   const engines: Record<string, Engine | Sink> = { kafka, sqs, redis, smtp };
   const faultsDone: SoakResult["faultsDone"] = [];
@@ -150,7 +157,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     windows.push([from, Date.now() + 5_000]);
   };
 
-  const patientOf = (controlId: string) => Number(controlId.slice("SOAK".length)) % patients.length;
+  // Control ids of this run only (MSH-10, at most 20 characters), so no run meets another's in a
+  // duplicate-detection store.
+  const tag = Date.now().toString(36).slice(-6).toUpperCase();
+  const patientOf = (controlId: string) => Number(controlId.split("-")[1]) % patients.length;
   const feedStart = Date.now();
   const [sent] = await Promise.all([
     runFeed({
@@ -159,7 +169,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       rate: options.rate,
       count: options.messages,
       message: (index) => {
-        const controlId = `SOAK${String(index).padStart(8, "0")}`;
+        const controlId = `SOAK${tag}-${String(index).padStart(8, "0")}`;
         const patient = patients[index % patients.length];
         if (patient === undefined) throw new Error("no patients");
         return { controlId, text: (at) => soakMessage(controlId, patient, at) };
@@ -171,7 +181,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
   // Let every effect land: tasks and deliveries, and every delivery sent.
   const settleUntil = Date.now() + (options.settleMs ?? 120_000);
-  const expectedArrivals = sent.length * 2 + sent.filter((m) => patientOf(m.controlId) % 3 === 0).length;
+  const expectedArrivals =
+    sent.length * 2 + sent.filter((m) => patients[patientOf(m.controlId)]?.tier === "I").length;
   while (Date.now() < settleUntil) {
     const { rows } = await pool.query<{ pending: number }>(
       "SELECT count(*)::int AS pending FROM deliveries WHERE status NOT IN ('sent', 'skipped', 'dead')",
@@ -208,3 +219,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 }
 
 export const SOAK_LOG_DIR = join(REPO_ROOT, ".stack", "logs", "soak");
+
+/** Waits (up to 120 s) until each group is Stable with the given number of members. */
+async function groupsStable(brokers: string[], logger: Logger, want: Record<string, number>): Promise<void> {
+  const admin = createKafka(
+    { brokers, clientId: "soak-admin" },
+    logger.child({}, { level: "fatal" }),
+  ).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const { groups } = await admin.describeGroups(Object.keys(want));
+      if (groups.every((g) => g.state === "Stable" && g.members.length === want[g.groupId])) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error(`consumer groups not stable: ${JSON.stringify(want)}`);
+  } finally {
+    await admin.disconnect();
+  }
+}
