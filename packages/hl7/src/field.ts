@@ -106,13 +106,13 @@ export class Hl7Repetition {
     const { text, component, subcomponent, escape: escapeChar } = this.#src;
     const end = this.#end;
     if (this.#src.isPlain(this.#start, end)) {
-      // Only component separators to find: indexOf, looking at the next character first for the
-      // empty components (`^^^`) that XCN, XAD and PL are full of.
-      const sep = this.#src.delimiters.component;
-      let at = text.indexOf(sep, this.#start);
-      while (at !== -1 && at < end) {
+      // Only component separators to find (`componentIn`, never past the range), looking at the
+      // next character first for the empty components (`^^^`) that XCN, XAD and PL are full of.
+      let at = this.#src.componentIn(this.#start, end);
+      while (at !== -1) {
         bounds.push(at);
-        at = text.charCodeAt(at + 1) === component ? at + 1 : text.indexOf(sep, at + 1);
+        at =
+          at + 1 < end && text.charCodeAt(at + 1) === component ? at + 1 : this.#src.componentIn(at + 1, end);
       }
     } else {
       for (let i = this.#start; i < end; i++) {

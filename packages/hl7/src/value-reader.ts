@@ -83,6 +83,36 @@ export class SourceText {
   /** Where `isPlain` last looked from, and the first of the three it found there (text length: none). */
   #rareFrom = -1;
   #rareAt = -1;
+
+  /**
+   * The first component separator in `[from, end)`, or -1.
+   *
+   * `indexOf` cannot be told where to stop, so asking it about a range with no separator in it reads
+   * on to the next one in the message: harmless in real messages, where the next `^` is a few
+   * characters on, but a field of a million repetitions with no `^` (`A~A~A…`) made each repetition
+   * read to the end of the field, which was quadratic. So what lookups read past their ranges is
+   * counted, and once it reaches the length of the message every separator is indexed (one sweep)
+   * and lookups after that are binary searches: linear in all, and real messages never index.
+   */
+  componentIn(from: number, end: number): number {
+    const positions = this.#components;
+    if (positions === undefined) {
+      if (from >= end) return -1;
+      const at = this.text.indexOf(this.delimiters.component, from);
+      if (at !== -1 && at < end) return at;
+      this.#readPast += (at === -1 ? this.text.length : at) - end;
+      if (this.#readPast > this.text.length)
+        this.#components = positionsOf(this.text, this.delimiters.component);
+      return -1;
+    }
+    const at = positions[firstAtOrAfter(positions, from)];
+    return at !== undefined && at < end ? at : -1;
+  }
+
+  /** How far `componentIn` lookups have read past their ranges, until `#components` is made. */
+  #readPast = 0;
+  /** Every position of the component separator, once lookups have read far enough past their ranges. */
+  #components: number[] | undefined;
 }
 
 /** The sorted union of two sorted lists of positions. */
@@ -206,17 +236,16 @@ export function narrowPlainField(
 ): boolean {
   if (r > 1 || s > 1) return false;
   const text = src.text;
-  const sep = src.delimiters.component;
   const code = src.component;
   let from = start;
   for (let k = 1; k < c; k++) {
-    const at = text.charCodeAt(from) === code ? from : text.indexOf(sep, from);
-    if (at === -1 || at >= end) return false;
+    const at = from < end && text.charCodeAt(from) === code ? from : src.componentIn(from, end);
+    if (at === -1) return false;
     from = at + 1;
   }
-  const at = from >= end ? -1 : text.charCodeAt(from) === code ? from : text.indexOf(sep, from);
+  const at = from >= end ? -1 : text.charCodeAt(from) === code ? from : src.componentIn(from, end);
   span.start = from;
-  span.end = at === -1 || at > end ? end : at;
+  span.end = at === -1 ? end : at;
   span.escaped = false;
   return true;
 }

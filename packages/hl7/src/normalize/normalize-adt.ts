@@ -1,4 +1,10 @@
-import { type AdtEvent, adtEventId, type FacilityMapping, type MergeInfo } from "@homeward/contracts";
+import {
+  type AdtEvent,
+  adtEventId,
+  type FacilityMapping,
+  type Identifier,
+  type MergeInfo,
+} from "@homeward/contracts";
 import type { Hl7Error } from "../errors.ts";
 import type { Hl7Message, Hl7Segment } from "../message.ts";
 import { hdField, readIdentifiers, readName } from "./data-types.ts";
@@ -37,11 +43,14 @@ function missingHeaderField(msh: Hl7Segment, i: 0 | 1 | 2): Hl7Error {
 
 function readMerge(mrg: Hl7Segment): MergeInfo | Hl7Error {
   const priorIdentifiers = readIdentifiers(mrg.field(1));
-  // MRG-4 prior patient id (deprecated since 2.3.1) is still what some feeds fill.
+  // MRG-4 prior patient id (deprecated since 2.3.1) is still what some feeds fill. A set of keys, not
+  // a search of the list per id: both fields may repeat, and that search was quadratic.
+  const keyOf = (id: Identifier) => JSON.stringify([id.value, id.assigningAuthority ?? null]);
+  const seen = new Set(priorIdentifiers.map(keyOf));
   for (const id of readIdentifiers(mrg.field(4))) {
-    if (
-      !priorIdentifiers.some((p) => p.value === id.value && p.assigningAuthority === id.assigningAuthority)
-    ) {
+    const key = keyOf(id);
+    if (!seen.has(key)) {
+      seen.add(key);
       priorIdentifiers.push(id);
     }
   }
