@@ -99,9 +99,16 @@ function errSegment(error: Hl7Error, h: RawHeader, legacy: boolean): string {
   const loc = error.location;
   const erl: string[] = [];
   if (loc !== undefined) {
+    // ERL: segment ^ sequence ^ field ^ repetition ^ component ^ subcomponent, each only when the
+    // ones before it are there; a component without a repetition is in the first repetition.
     erl.push(esc(loc.segment), String(loc.sequence));
-    if (loc.field !== undefined) erl.push(String(loc.field));
-    if (loc.field !== undefined && loc.component !== undefined) erl.push("1", String(loc.component));
+    if (loc.field !== undefined) {
+      erl.push(String(loc.field));
+      const inner = loc.component !== undefined || loc.subcomponent !== undefined;
+      if (loc.repetition !== undefined || inner) erl.push(String(loc.repetition ?? 1));
+      if (inner) erl.push(String(loc.component ?? 1));
+      if (loc.subcomponent !== undefined) erl.push(String(loc.subcomponent));
+    }
   }
   let eld = "";
   if (legacy) {

@@ -14,13 +14,15 @@ export type { Hl7ErrorCode };
 /**
  * Where an error sits, as ERR-2 (ERL) counts it: segment id; segment sequence, which is the
  * occurrence of that id (1 = the first DG1, 2 = the second), not the position in the message;
- * field; component.
+ * field; field repetition; component; subcomponent. All 1-based.
  */
 export interface Hl7ErrorLocation {
   readonly segment: string;
   readonly sequence: number;
   readonly field?: number;
+  readonly repetition?: number;
   readonly component?: number;
+  readonly subcomponent?: number;
 }
 
 /**

@@ -10,6 +10,7 @@ export * from "./charset.ts";
 export * from "./delimiters.ts";
 export * from "./errors.ts";
 export * from "./escape.ts";
+export * from "./limits.ts";
 export * from "./message.ts";
 export * from "./mllp-decoder.ts";
 export * from "./mllp-encoder.ts";

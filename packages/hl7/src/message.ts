@@ -1,5 +1,7 @@
 import type { Hl7Delimiters } from "./delimiters.ts";
+import type { Hl7Error, Hl7ErrorLocation } from "./errors.ts";
 import { Hl7Field } from "./field.ts";
+import { fieldBreach, type Hl7Limits, smallestCount } from "./limits.ts";
 import { parseHl7FieldPath, parseHl7Path } from "./path.ts";
 import { narrowField, narrowPlainField, SourceText, spanText, spanValue } from "./value-reader.ts";
 
@@ -106,7 +108,9 @@ export class Hl7Segment {
     // indexOf rather than a loop over characters: it is several times faster per character. But
     // half the fields of a typical ADT message are empty (`||||`), and looking at the next character
     // first saves those an indexOf call each.
-    let at = text.indexOf(sep, this.#start + 3);
+    // A bare id (`DG1`, three characters) has no fields: looking for a separator after it would read
+    // on into the segments that follow, once for every such segment.
+    let at = end - this.#start > 3 ? text.indexOf(sep, this.#start + 3) : -1;
     while (at !== -1 && at < end) {
       bounds.push(at);
       at = text.charCodeAt(at + 1) === sepCode ? at + 1 : text.indexOf(sep, at + 1);
@@ -186,6 +190,39 @@ export class Hl7Segment {
       : narrowField(this.#src, start, end, r, c, s);
   }
 
+  /**
+   * The first of `limits` this segment breaks (how many fields; a field's length, repetitions,
+   * components, subcomponents) as a located 102, or undefined. Uses the field positions that reads
+   * use, so a segment the normalizer reads is scanned once for both; only fields long enough to
+   * break a limit are walked.
+   */
+  limitBreach(limits: Hl7Limits): Hl7Error | undefined {
+    const length = this.#end - this.#start;
+    const parts = smallestCount(limits);
+    if (length < parts && length * 3 <= limits.maxFieldBytes) return undefined;
+    const bounds = this.#bounds ?? this.#fieldBounds();
+    if (this.fieldCount > limits.maxFieldsPerSegment) {
+      const field = limits.maxFieldsPerSegment + 1;
+      const text = `Segment has more than ${limits.maxFieldsPerSegment} fields`;
+      return { code: "102", text, location: this.#at({ field }) };
+    }
+    // MSH-2 holds the separators themselves.
+    for (let k = this.#isHeader ? 2 : 1; k < bounds.length; k++) {
+      const start = (bounds[k - 1] as number) + 1;
+      const end = bounds[k] as number;
+      if (end - start < parts && (end - start) * 3 <= limits.maxFieldBytes) continue;
+      const breach = fieldBreach(this.#src.text, start, end, this.#src, limits);
+      if (breach === undefined) continue;
+      const { text, ...where } = breach;
+      return { code: "102", text, location: this.#at({ field: this.#isHeader ? k + 1 : k, ...where }) };
+    }
+    return undefined;
+  }
+
+  #at(where: Omit<Hl7ErrorLocation, "segment" | "sequence">): Hl7ErrorLocation {
+    return { segment: this.name, sequence: this.sequence, ...where };
+  }
+
   toString(): string {
     return this.raw;
   }
@@ -226,6 +263,15 @@ export class Hl7Message {
     let seen = 0;
     for (const s of this.#segments) {
       if (s.name === name && ++seen === occurrence) return s;
+    }
+    return undefined;
+  }
+
+  /** The first of `limits` a segment breaks, in message order (see `Hl7Segment.limitBreach`). */
+  limitBreach(limits: Hl7Limits): Hl7Error | undefined {
+    for (const segment of this.#segments) {
+      const breach = segment.limitBreach(limits);
+      if (breach !== undefined) return breach;
     }
     return undefined;
   }

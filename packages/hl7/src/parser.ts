@@ -13,6 +13,7 @@
  */
 import { type Hl7Delimiters, readDelimiters } from "./delimiters.ts";
 import type { Hl7Error } from "./errors.ts";
+import { DEFAULT_HL7_LIMITS, type Hl7Limits, segmentCountBreach } from "./limits.ts";
 import { Hl7Message } from "./message.ts";
 
 /** The outcome of `parseHl7`: a message, or the one error that stopped parsing (table 0357 coded). */
@@ -24,6 +25,8 @@ export interface ParseOptions {
    * 11 (processing id) and 12 (version id), all required by the standard and all needed to ACK.
    */
   readonly requiredHeaderFields?: readonly number[];
+  /** How much of a message to take (`DEFAULT_HL7_LIMITS` unless given); see limits.ts. */
+  readonly limits?: Hl7Limits;
 }
 
 const DEFAULT_REQUIRED = [9, 10, 11, 12] as const;
@@ -102,7 +105,9 @@ function delimitersOf(fieldSeparator: string, encoding: string): ReturnType<type
  * Parses one HL7 v2 message (already decoded to text, MLLP framing removed).
  * Returns errors as values so the caller can NAK with a proper ERR segment:
  * 100 when the first segment is not MSH or a segment id is malformed, 102 for unusable
- * delimiters, 101 for a missing required MSH field (with its location).
+ * delimiters, 101 for a missing required MSH field (with its location), and 207 or 102 for a
+ * message over `options.limits` (see limits.ts). Time and memory are linear in the text's
+ * length, whatever it holds.
  */
 export function parseHl7(text: string, options: ParseOptions = {}): ParseResult {
   const bounds = segmentBounds(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
@@ -135,7 +140,12 @@ export function parseHl7(text: string, options: ParseOptions = {}): ParseResult 
       return fail(malformedSegment(text, bounds, i));
     }
   }
+  const limits = options.limits ?? DEFAULT_HL7_LIMITS;
+  const tooMany = segmentCountBreach(text, bounds, limits);
+  if (tooMany !== undefined) return fail(tooMany);
   const message = new Hl7Message(text, bounds, d);
+  const breach = message.limitBreach(limits);
+  if (breach !== undefined) return fail(breach);
   const missing = missingHeaderField(message, options.requiredHeaderFields ?? DEFAULT_REQUIRED);
   return missing === undefined ? { ok: true, message } : fail(missing);
 }
