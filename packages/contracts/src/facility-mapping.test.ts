@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   FacilityMapping,
+  type FacilityMappingInput,
   indexFacilityMappings,
   isIanaTimeZone,
   loadFacilityMappings,
+  sendingApplicationAllowed,
 } from "./facility-mapping.ts";
 
 const file = (facilities: unknown[]) => JSON.stringify({ schemaVersion: 1, facilities });
@@ -118,5 +120,39 @@ describe("indexFacilityMappings", () => {
     expect(lookup("EAST", "EPIC")?.displayName).toBe("EPIC");
     expect(lookup("EAST", "OTHER")).toBeUndefined();
     expect(lookup("NOWHERE", "LAB")).toBeUndefined();
+  });
+});
+
+describe("allowed sending applications (MSH-3)", () => {
+  const facility = (extra: Partial<FacilityMappingInput> = {}) =>
+    FacilityMapping.parse({ sendingFacility: "GEN", timeZone: "UTC", ...extra });
+  const none = new Set<string>();
+
+  it("lets any application send when neither the facility nor the listener lists any", () => {
+    expect(sendingApplicationAllowed(facility(), "ANYTHING", none)).toBe(true);
+  });
+
+  it("uses the facility's list before the listener's", () => {
+    const gen = facility({ allowedApplications: ["EPIC"] });
+    expect(sendingApplicationAllowed(gen, "EPIC", none)).toBe(true);
+    expect(sendingApplicationAllowed(gen, "ROGUE", none)).toBe(false);
+    expect(sendingApplicationAllowed(gen, "LAB", new Set(["LAB"]))).toBe(false);
+    expect(sendingApplicationAllowed(facility(), "LAB", new Set(["LAB"]))).toBe(true);
+    expect(sendingApplicationAllowed(facility(), "ROGUE", new Set(["LAB"]))).toBe(false);
+  });
+
+  it("allows the application an entry names, and refuses a list on such an entry", () => {
+    const lab = facility({ sendingApplication: "LAB" });
+    expect(sendingApplicationAllowed(lab, "LAB", new Set(["EPIC"]))).toBe(true);
+    const file = {
+      schemaVersion: 1,
+      facilities: [
+        { sendingFacility: "GEN", sendingApplication: "LAB", timeZone: "UTC", allowedApplications: ["X"] },
+      ],
+    };
+    expect(loadFacilityMappings(JSON.stringify(file))).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^facilities\[0\]\.allowedApplications: /)],
+    });
   });
 });

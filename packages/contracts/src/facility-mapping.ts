@@ -45,6 +45,13 @@ export const FacilityMapping = z.strictObject({
   sendingFacility: Text,
   /** MSH-3 too, when one facility sends from several systems that need different settings. */
   sendingApplication: Text.optional(),
+  /**
+   * MSH-3 values (HD-1, or HD-2 when HD-1 is empty) allowed to send for this facility; a message
+   * from any other application is refused (AR, ERR 204 at MSH-3). Absent: the listener's
+   * MLLP_ALLOWED_APPLICATIONS, or any application when that is empty too. Only on an entry without
+   * `sendingApplication` (an entry that names one already applies to that application alone).
+   */
+  allowedApplications: z.array(Text).min(1).optional(),
   /** Name people know the facility by, for alerts and the dashboard. */
   displayName: Text.optional(),
   /** IANA zone applied to HL7 times sent without an offset. Required: there is no safe default. */
@@ -90,6 +97,14 @@ export const FacilityMappingsFile = z
   .superRefine((file, ctx) => {
     const seen = new Map<string, number>();
     file.facilities.forEach((mapping, index) => {
+      if (mapping.sendingApplication !== undefined && mapping.allowedApplications !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["facilities", index, "allowedApplications"],
+          message:
+            "only for an entry without sendingApplication (this entry applies to that application alone)",
+        });
+      }
       const key = mappingKey(mapping);
       const first = seen.get(key);
       if (first === undefined) {
@@ -159,4 +174,21 @@ export function indexFacilityMappings(mappings: readonly FacilityMapping[]): Fac
   return (sendingFacility, sendingApplication) =>
     byKey.get(mappingKey({ sendingFacility, sendingApplication })) ??
     byKey.get(mappingKey({ sendingFacility }));
+}
+
+/**
+ * Whether `sendingApplication` (MSH-3 as HD-1, or HD-2 when HD-1 is empty) may send for the facility
+ * whose mapping the lookup found. An entry that names the application allows it; otherwise the
+ * entry's `allowedApplications`, else `listenerDefault` (MLLP_ALLOWED_APPLICATIONS), decides, and
+ * when both are empty any application may send.
+ */
+export function sendingApplicationAllowed(
+  mapping: FacilityMapping,
+  sendingApplication: string,
+  listenerDefault: ReadonlySet<string>,
+): boolean {
+  if (mapping.sendingApplication !== undefined) return mapping.sendingApplication === sendingApplication;
+  if (mapping.allowedApplications !== undefined)
+    return mapping.allowedApplications.includes(sendingApplication);
+  return listenerDefault.size === 0 || listenerDefault.has(sendingApplication);
 }

@@ -37,6 +37,7 @@ export {
   type LoadFacilityMappingsResult,
   loadFacilityMappings,
   MemberIdSource,
+  sendingApplicationAllowed,
 } from "./facility-mapping.ts";
 export { Hl7ErrorCode, Hl7ErrorDetail, Hl7ErrorLocation, hl7ErrorCodeText } from "./hl7-error.ts";
 export { renderJsonSchemas } from "./json-schemas.ts";
