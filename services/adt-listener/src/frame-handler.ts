@@ -1,6 +1,7 @@
 import type { ConnectionInfo } from "@homeward/contracts";
 import { bufferEncodingOf, detectHl7Charset, hl7Timestamp, splitBatch } from "@homeward/hl7";
-import type { Ingest, MessageResult } from "./ingest.ts";
+import type { IncomingMessage, Ingest, MessageResult, Staged } from "./ingest.ts";
+import type { AdmissionCheck } from "./sending-application.ts";
 
 export interface FrameResult {
   /** Bytes to send back in one MLLP frame, or undefined when no answer is due. */
@@ -16,18 +17,33 @@ export interface StagedFrame {
 const BATCH_START = /^\uFEFF?(FHS|BHS)/;
 
 /**
+ * One message: refused at once when `admit` says so (kept on adt.rejected.v1 all the same), else
+ * handed to Ingest, which parses, checks and stores it.
+ */
+async function stageMessage(ingest: Ingest, msg: IncomingMessage, admit?: AdmissionCheck): Promise<Staged> {
+  const refusal = admit?.(msg.bytes);
+  if (refusal !== undefined) {
+    const { header, declaredCharset, error } = refusal;
+    return ingest.refuse(msg, "", header, declaredCharset, "rejected", error);
+  }
+  return ingest.stage(msg);
+}
+
+/**
  * One MLLP frame: usually one message; an HL7 batch (FHS/BHS … BTS/FTS) is split and each message
- * handled as if it had come alone, in order, and answered with a batch of ACKs.
+ * handled as if it had come alone, in order, and answered with a batch of ACKs. `admit` runs on
+ * each message before Ingest does (the listener's MSH-3 check).
  */
 export async function stageFrame(
   ingest: Ingest,
   payload: Buffer,
   connection: ConnectionInfo,
   receivedAt: Date,
+  admit?: AdmissionCheck,
 ): Promise<StagedFrame> {
   const encoding = bufferEncodingOf(detectHl7Charset(payload).charset);
   if (!BATCH_START.test(payload.toString("latin1", 0, 8))) {
-    const staged = await ingest.stage({ bytes: payload, connection, receivedAt });
+    const staged = await stageMessage(ingest, { bytes: payload, connection, receivedAt }, admit);
     return {
       done: staged.result.then((result) => ({
         response: result.ack === undefined ? undefined : Buffer.from(result.ack, encoding),
@@ -39,12 +55,13 @@ export async function stageFrame(
   const batchControlId = batchControlIdOf(batch.header?.batchHeaders[0]);
   const pending: Promise<MessageResult>[] = [];
   for (const text of batch.messages) {
-    const staged = await ingest.stage({
+    const message: IncomingMessage = {
       bytes: Buffer.from(text, encoding),
       connection,
       receivedAt,
       ...(batchControlId === undefined ? {} : { batchControlId }),
-    });
+    };
+    const staged = await stageMessage(ingest, message, admit);
     pending.push(staged.result);
   }
   const done = Promise.all(pending).then((results) => {
