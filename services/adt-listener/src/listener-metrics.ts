@@ -1,6 +1,28 @@
+import { SUPPORTED_TRIGGERS } from "@homeward/hl7";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { MessageOutcome } from "./ingest.ts";
 
-/** What the listener exposes on /metrics. Labels are facilities and trigger events, never patients. */
+/** The label value for anything not on a fixed list. */
+export const UNKNOWN_LABEL = "unknown";
+
+/**
+ * Labels for `homeward_adt_messages_total`. MSH-4 and MSH-9.2 come from unauthenticated input, so a
+ * label value is a configured facility or a trigger Homeward handles, and anything else is
+ * `unknown`: a sender cannot grow the series without bound or write its own text into /metrics.
+ */
+export function messageLabeller(configuredFacilities: Iterable<string>) {
+  const facilities = new Set(configuredFacilities);
+  return (r: { facility: string; trigger: string; outcome: MessageOutcome }) => ({
+    facility: facilities.has(r.facility) ? r.facility : UNKNOWN_LABEL,
+    trigger: Object.hasOwn(SUPPORTED_TRIGGERS, r.trigger) ? r.trigger : UNKNOWN_LABEL,
+    outcome: r.outcome,
+  });
+}
+
+/**
+ * What the listener exposes on /metrics. Labels are facilities and trigger events (bounded, see
+ * `messageLabeller`) and fixed reasons, never patients.
+ */
 export function createListenerMetrics(registry: Registry) {
   return {
     messages: new Counter({
@@ -35,7 +57,13 @@ export function createListenerMetrics(registry: Registry) {
     }),
     refusedConnections: new Counter({
       name: "homeward_mllp_refused_connections_total",
-      help: "Connections refused by the source allowlist or a missing client certificate",
+      help: "Connections refused: source not allowlisted, missing client certificate, per-address or overall limit",
+      labelNames: ["listener", "reason"] as const,
+      registers: [registry],
+    }),
+    closedConnections: new Counter({
+      name: "homeward_mllp_closed_connections_total",
+      help: "Connections the listener closed itself: idle, a frame past its deadline, too many framing errors",
       labelNames: ["listener", "reason"] as const,
       registers: [registry],
     }),
