@@ -10,8 +10,9 @@ import type { loadListenerEnv } from "./env.ts";
 import { stageFrame } from "./frame-handler.ts";
 import { GroupCommitter } from "./group-commit.ts";
 import { Ingest } from "./ingest.ts";
-import { createListenerMetrics } from "./listener-metrics.ts";
+import { createListenerMetrics, messageLabeller } from "./listener-metrics.ts";
 import { type MllpServer, startMllpServer } from "./mllp-server.ts";
+import { sendingApplicationCheck } from "./sending-application.ts";
 
 export type ListenerConfig = ReturnType<typeof loadListenerEnv>;
 
@@ -42,6 +43,10 @@ export interface IngestPipeline {
   topics: { raw: string; events: string; rejected: string };
   redis: ReturnType<typeof createRedis>;
   newControlId: () => string;
+  /** MSH-4 values with a mapping (the only facility values metrics may carry). */
+  facilities: readonly string[];
+  /** The MSH-3 check (facility mappings' allowedApplications, else MLLP_ALLOWED_APPLICATIONS). */
+  admitApplication: ReturnType<typeof sendingApplicationCheck>;
   close(): Promise<void>;
 }
 
@@ -72,9 +77,10 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
     (err) => logger.warn({ err }, "duplicate store unavailable; writing without the check"),
   );
   const newControlId = controlIdGenerator();
+  const lookupMapping = indexFacilityMappings(mappings);
   const ingest = new Ingest({
     topics,
-    lookupMapping: indexFacilityMappings(mappings),
+    lookupMapping,
     allowedFacilities: new Set(config.MLLP_ALLOWED_FACILITIES),
     acceptedProcessingIds: new Set(config.MLLP_ACCEPTED_PROCESSING_IDS),
     submit: (request) => committer.submit(request),
@@ -90,6 +96,8 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
     topics,
     redis,
     newControlId,
+    facilities: [...new Set(mappings.map((m) => m.sendingFacility))],
+    admitApplication: sendingApplicationCheck(lookupMapping, new Set(config.MLLP_ALLOWED_APPLICATIONS)),
     async close() {
       await eventLog.close();
       await closeRedis(redis);
@@ -104,15 +112,21 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
  */
 export async function startAdtListener(config: ListenerConfig, logger: Logger): Promise<RunningListener> {
   const pipeline = await createIngestPipeline(config, logger);
-  const { ingest, kafka, redis, newControlId } = pipeline;
+  const { ingest, kafka, redis, newControlId, admitApplication } = pipeline;
   const registry = new Registry();
   const metrics = createListenerMetrics(registry);
+  const messageLabels = messageLabeller(pipeline.facilities);
   const now = () => new Date();
 
   const serverOptions = {
     host: config.MLLP_HOST,
     maxConnections: config.MLLP_MAX_CONNECTIONS,
+    maxConnectionsPerAddress: config.MLLP_MAX_CONNECTIONS_PER_ADDRESS,
+    reservedConnectionsPerSource: config.MLLP_RESERVED_CONNECTIONS_PER_SOURCE,
     idleTimeoutMs: config.MLLP_IDLE_TIMEOUT_MS,
+    frameDeadlineMs: config.MLLP_FRAME_DEADLINE_MS,
+    maxFramingErrors: config.MLLP_MAX_FRAMING_ERRORS,
+    faultLogIntervalMs: config.MLLP_FAULT_LOG_INTERVAL_MS,
     maxFrameBytes: config.MLLP_MAX_FRAME_BYTES,
     allowedSources: config.MLLP_ALLOWED_SOURCES,
     now,
@@ -120,10 +134,9 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
     logger,
     metrics,
     stageFrame: async (payload: Buffer, connection: Parameters<typeof stageFrame>[2], receivedAt: Date) => {
-      const staged = await stageFrame(ingest, payload, connection, receivedAt);
+      const staged = await stageFrame(ingest, payload, connection, receivedAt, admitApplication);
       void staged.done.then((frame) => {
-        for (const r of frame.results)
-          metrics.messages.inc({ facility: r.facility, trigger: r.trigger, outcome: r.outcome });
+        for (const r of frame.results) metrics.messages.inc(messageLabels(r));
       });
       return staged;
     },

@@ -42,9 +42,24 @@ export const ListenerEnv = StackEnv.extend({
   MLLP_ALLOWED_SOURCES: list(),
   /** MSH-4 values accepted (empty: any facility with a mapping). */
   MLLP_ALLOWED_FACILITIES: list(),
+  /**
+   * MSH-3 values accepted for a facility whose mapping lists no `allowedApplications` of its own
+   * (empty: any). A refused application gets AR with ERR 204 at MSH-3.
+   */
+  MLLP_ALLOWED_APPLICATIONS: list(),
   /** MSH-11 processing ids accepted; training/debug messages must not alert care managers. */
   MLLP_ACCEPTED_PROCESSING_IDS: list("P"),
   MLLP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(200),
+  /** No one remote address holds more connections than this, so one flood cannot take them all. */
+  MLLP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(32),
+  /** Slots of MLLP_MAX_CONNECTIONS kept for each MLLP_ALLOWED_SOURCES entry alone. */
+  MLLP_RESERVED_CONNECTIONS_PER_SOURCE: z.coerce.number().int().min(0).default(2),
+  /** A frame that has started (0x0B) must end within this, however its bytes trickle in. */
+  MLLP_FRAME_DEADLINE_MS: z.coerce.number().int().positive().default(60_000),
+  /** Framing errors in a row (no good frame between them) after which a connection is closed. */
+  MLLP_MAX_FRAMING_ERRORS: z.coerce.number().int().positive().default(10),
+  /** Repeated faults from one source are logged once per interval, with a count. */
+  MLLP_FAULT_LOG_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
   MLLP_IDLE_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -90,7 +105,17 @@ export function loadListenerEnv(env: Readonly<Record<string, string | undefined>
       .refine((e) => !e.MLLP_TLS_REQUIRE_CLIENT_CERT || e.MLLP_TLS_CLIENT_CA_FILE !== undefined, {
         message: "MLLP_TLS_REQUIRE_CLIENT_CERT needs MLLP_TLS_CLIENT_CA_FILE",
         path: ["MLLP_TLS_REQUIRE_CLIENT_CERT"],
-      }),
+      })
+      // Reserved slots come out of MLLP_MAX_CONNECTIONS; some must be left for everyone else.
+      .refine(
+        (e) =>
+          e.MLLP_RESERVED_CONNECTIONS_PER_SOURCE * e.MLLP_ALLOWED_SOURCES.length < e.MLLP_MAX_CONNECTIONS,
+        {
+          message:
+            "MLLP_RESERVED_CONNECTIONS_PER_SOURCE times the MLLP_ALLOWED_SOURCES entries must be below MLLP_MAX_CONNECTIONS",
+          path: ["MLLP_RESERVED_CONNECTIONS_PER_SOURCE"],
+        },
+      ),
     env,
   );
   return { ...parsed, stack: stackSettingsFromEnv(parsed) };
