@@ -13,14 +13,20 @@ export interface ServiceSpec {
   hint: string[];
 }
 
+/**
+ * Where the demo's listener binds: loopback unless `MLLP_HOST` says otherwise, so `npm start` does
+ * not open an MLLP port to the network. The banner prints this same value.
+ */
+export const DEMO_MLLP_HOST = process.env.MLLP_HOST ?? "127.0.0.1";
+
 /** The services `npm start` runs in the foreground, with the stack's settings. */
 export const SERVICES: readonly ServiceSpec[] = [
   {
     name: "adt-listener",
     entry: "services/adt-listener/src/main.ts",
-    env: { MLLP_PORT: "2575", OPS_PORT: "9464" },
+    env: { MLLP_HOST: DEMO_MLLP_HOST, MLLP_PORT: "2575", OPS_PORT: "9464" },
     hint: [
-      "adt-listener: MLLP on 127.0.0.1:2575, health and metrics on http://127.0.0.1:9464/readyz and /metrics",
+      `adt-listener: MLLP on ${DEMO_MLLP_HOST}:2575, health and metrics on http://127.0.0.1:9464/readyz and /metrics`,
     ],
   },
   {
