@@ -6,12 +6,13 @@ import type { Logger } from "@homeward/logger";
 import { closeRedis, createRedis } from "@homeward/redis";
 import { controlIdGenerator } from "./control-ids.ts";
 import { redisDuplicateStore } from "./duplicates.ts";
-import type { loadListenerEnv } from "./env.ts";
+import { type loadListenerEnv, messageLimits } from "./env.ts";
 import { stageFrame } from "./frame-handler.ts";
 import { GroupCommitter } from "./group-commit.ts";
 import { Ingest } from "./ingest.ts";
 import { createListenerMetrics, messageLabeller } from "./listener-metrics.ts";
 import { type MllpServer, startMllpServer } from "./mllp-server.ts";
+import { ParsePool } from "./parse-pool.ts";
 import { sendingApplicationCheck } from "./sending-application.ts";
 
 export type ListenerConfig = ReturnType<typeof loadListenerEnv>;
@@ -78,11 +79,23 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
   );
   const newControlId = controlIdGenerator();
   const lookupMapping = indexFacilityMappings(mappings);
+  const limits = messageLimits(config);
+  // Large messages are parsed in worker threads, with the same mappings and limits.
+  const parsePool = new ParsePool({
+    mappings,
+    limits,
+    threads: config.MLLP_PARSE_THREADS,
+    maxQueue: config.MLLP_PARSE_QUEUE,
+    minBytes: config.MLLP_PARSE_OFFTHREAD_BYTES,
+    timeoutMs: config.MLLP_PARSE_TIMEOUT_MS,
+  });
   const ingest = new Ingest({
     topics,
     lookupMapping,
     allowedFacilities: new Set(config.MLLP_ALLOWED_FACILITIES),
     acceptedProcessingIds: new Set(config.MLLP_ACCEPTED_PROCESSING_IDS),
+    limits,
+    parsePool,
     submit: (request) => committer.submit(request),
     holdMs: config.KAFKA_HOLD_MS,
     identity: { app: config.ACK_SENDING_APPLICATION, facility: config.ACK_SENDING_FACILITY },
@@ -101,6 +114,7 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
     async close() {
       await eventLog.close();
       await closeRedis(redis);
+      await parsePool.close();
     },
   };
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
+import { DEFAULT_HL7_LIMITS, type Hl7Limits } from "@homeward/hl7";
 import { z } from "zod";
 
 /** A comma-separated list (empty entries dropped). */
@@ -14,6 +16,8 @@ const list = (fallback = "") =>
         .map((s) => s.trim())
         .filter((s) => s !== ""),
     );
+/** A positive whole number with a default. */
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 const file = z.string().refine(
   (p) => {
@@ -70,6 +74,25 @@ export const ListenerEnv = StackEnv.extend({
     .int()
     .positive()
     .default(4 * 1024 * 1024),
+  /**
+   * Limits on one message (README "adt-listener"): over one, AE with ERR 207 (segments) or 102 (the
+   * rest) at the first part over. Defaults from @homeward/hl7's DEFAULT_HL7_LIMITS.
+   */
+  MLLP_MAX_SEGMENTS: count(DEFAULT_HL7_LIMITS.maxSegments),
+  MLLP_MAX_FIELDS: count(DEFAULT_HL7_LIMITS.maxFieldsPerSegment),
+  MLLP_MAX_REPETITIONS: count(DEFAULT_HL7_LIMITS.maxRepetitions),
+  MLLP_MAX_COMPONENTS: count(DEFAULT_HL7_LIMITS.maxComponents),
+  MLLP_MAX_SUBCOMPONENTS: count(DEFAULT_HL7_LIMITS.maxSubcomponents),
+  /** Bytes (UTF-8) of one field; unset: MLLP_MAX_FRAME_BYTES, i.e. only the frame bounds it. */
+  MLLP_MAX_FIELD_BYTES: z.coerce.number().int().positive().optional(),
+  /** Messages of at least this many bytes are parsed in a worker thread, never on the event loop. */
+  MLLP_PARSE_OFFTHREAD_BYTES: count(64 * 1024),
+  /** Worker threads for those (default: one fewer than the cores, at least 1, at most 4). */
+  MLLP_PARSE_THREADS: count(Math.max(1, Math.min(4, availableParallelism() - 1))),
+  /** Large messages waiting for a worker beyond this are answered AR (resend later). */
+  MLLP_PARSE_QUEUE: count(16),
+  /** A message not parsed within this gets a final AE (ERR 207) and its worker is replaced. */
+  MLLP_PARSE_TIMEOUT_MS: count(10_000),
   /** How long a message may wait for Kafka before the sender is told AR (resend later). */
   KAFKA_HOLD_MS: z.coerce.number().int().positive().default(5_000),
   /** How long a control id is remembered to recognize a resend. */
@@ -91,6 +114,18 @@ export const ListenerEnv = StackEnv.extend({
 });
 
 export type ListenerEnv = z.output<typeof ListenerEnv>;
+
+/** The message limits the MLLP_MAX_* settings give (see `MLLP_MAX_SEGMENTS`). */
+export function messageLimits(env: ListenerEnv): Hl7Limits {
+  return {
+    maxSegments: env.MLLP_MAX_SEGMENTS,
+    maxFieldsPerSegment: env.MLLP_MAX_FIELDS,
+    maxRepetitions: env.MLLP_MAX_REPETITIONS,
+    maxComponents: env.MLLP_MAX_COMPONENTS,
+    maxSubcomponents: env.MLLP_MAX_SUBCOMPONENTS,
+    maxFieldBytes: env.MLLP_MAX_FIELD_BYTES ?? env.MLLP_MAX_FRAME_BYTES,
+  };
+}
 
 export function loadListenerEnv(env: Readonly<Record<string, string | undefined>>) {
   const parsed = parseEnv(

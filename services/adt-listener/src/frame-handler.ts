@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import type { ConnectionInfo } from "@homeward/contracts";
 import { bufferEncodingOf, detectHl7Charset, hl7Timestamp, splitBatch } from "@homeward/hl7";
 import type { IncomingMessage, Ingest, MessageResult, Staged } from "./ingest.ts";
@@ -15,6 +16,8 @@ export interface StagedFrame {
 }
 
 const BATCH_START = /^\uFEFF?(FHS|BHS)/;
+/** Messages of a batch read between two turns of the event loop (a few ms of work at most). */
+const BATCH_YIELD_EVERY = 32;
 
 /**
  * One message: refused at once when `admit` says so (kept on adt.rejected.v1 all the same), else
@@ -54,7 +57,10 @@ export async function stageFrame(
   const batch = splitBatch(payload.toString(encoding));
   const batchControlId = batchControlIdOf(batch.header?.batchHeaders[0]);
   const pending: Promise<MessageResult>[] = [];
-  for (const text of batch.messages) {
+  for (const [i, text] of batch.messages.entries()) {
+    // Each message is read on this thread (unless large): a batch of thousands would hold the
+    // event loop, and every other connection, until its last one; let them in between.
+    if (i > 0 && i % BATCH_YIELD_EVERY === 0) await setImmediate();
     const message: IncomingMessage = {
       bytes: Buffer.from(text, encoding),
       connection,

@@ -10,23 +10,20 @@ import {
   ackCodeFor,
   ackModeOf,
   ackWanted,
-  bufferEncodingOf,
   buildAck,
   buildNak,
-  detectHl7Charset,
+  DEFAULT_HL7_LIMITS,
   extractRawHeader,
-  type Hl7Charset,
   type Hl7Error,
-  type Hl7Message,
-  headerOf,
-  normalizeAdt,
-  parseHl7,
+  type Hl7Limits,
+  type NormalizeResult,
   type RawHeader,
 } from "@homeward/hl7";
 import { MAX_RECORD_BYTES, recordBytes } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { controlKey } from "./duplicates.ts";
 import type { CommitOutcome, CommitRequest } from "./group-commit.ts";
+import { type MessageRead, type ParsePool, readMessage } from "./parse-pool.ts";
 import { recordJson } from "./record-json.ts";
 
 /** HL7 versions whose ADT messages we read (v2.3 to v2.8). */
@@ -43,13 +40,6 @@ const SUPPORTED_VERSIONS = new Set([
   "2.8.1",
   "2.8.2",
 ]);
-
-/** The facility mapping spells charsets as HL7 table 0211 does; the decoder by their common names. */
-const CHARSET_OF_0211: Record<string, Hl7Charset> = {
-  "UNICODE UTF-8": "UTF-8",
-  "8859/1": "ISO-8859-1",
-  ASCII: "ASCII",
-};
 
 /** Of a message too large to store, adt.rejected.v1 keeps this many first bytes (header, control id). */
 export const KEPT_BYTES_OF_TOO_LARGE = 64 * 1024;
@@ -80,6 +70,10 @@ export interface IngestContext {
   allowedFacilities: ReadonlySet<string>;
   /** MSH-11 processing ids accepted (production only, by default). */
   acceptedProcessingIds: ReadonlySet<string>;
+  /** How much of a message to take (segments, fields, repetitions…); the hl7 defaults when absent. */
+  limits?: Hl7Limits;
+  /** Reads large messages off this thread (`parsePool.wants`); absent: every message read here. */
+  parsePool?: ParsePool;
   /**
    * Durable write to Kafka, skipped when `dedupeKey` was written before: resolves once the records
    * are on all in-sync replicas (or already were). Queues synchronously, so call order is write order.
@@ -157,27 +151,30 @@ export class Ingest {
   async stage(msg: IncomingMessage): Promise<Staged> {
     const latin = msg.bytes.toString("latin1");
     const peek = extractRawHeader(latin);
-    const mapping =
-      peek === undefined
-        ? undefined
-        : this.ctx.lookupMapping(hd(peek.sendingFacility, peek), hd(peek.sendingApplication, peek));
     // Too large for Kafka whatever it says: answered before any parsing.
     if (msg.bytes.length > maxStorableMessageBytes(this.#maxRecordBytes)) return this.#tooLarge(msg, peek);
-    const charset = detectHl7Charset(msg.bytes, CHARSET_OF_0211[mapping?.defaultCharset ?? ""] ?? "UTF-8");
-    const text = msg.bytes.toString(bufferEncodingOf(charset.charset));
-
-    const parsed = parseHl7(text);
-    if (!parsed.ok) {
-      const header = extractRawHeader(text);
-      const code = isRejection(parsed.error) ? "rejected" : "error";
-      return this.refuse(msg, text, header, charset.declared, code, parsed.error);
+    // Decoding, parsing and normalizing (parse-pool.ts); large messages in a worker thread.
+    const pool = this.ctx.parsePool;
+    const read: MessageRead =
+      pool?.wants(msg.bytes) === true
+        ? await pool.read(msg.bytes, msg.receivedAt)
+        : readMessage(msg.bytes, {
+            lookupMapping: this.ctx.lookupMapping,
+            limits: this.ctx.limits ?? DEFAULT_HL7_LIMITS,
+            receivedAt: msg.receivedAt,
+          });
+    const charset = { declared: read.declaredCharset };
+    const text = read.text ?? "";
+    if (!read.ok) {
+      if (read.transient) return settled(this.#busy(read.header, read.error));
+      const code = isRejection(read.error) ? "rejected" : "error";
+      return this.refuse(msg, text, read.header, charset.declared, code, read.error);
     }
-    const message = parsed.message;
-    const header = headerOf(message);
+    const header = read.header;
     const facility = hd(header.sendingFacility, header);
     const application = hd(header.sendingApplication, header);
 
-    const version = message.get("MSH-12.1");
+    const version = read.version;
     if (!SUPPORTED_VERSIONS.has(version)) {
       return this.refuse(msg, text, header, charset.declared, "rejected", {
         code: "203",
@@ -185,7 +182,7 @@ export class Ingest {
         location: { segment: "MSH", sequence: 1, field: 12 },
       });
     }
-    const processingId = message.get("MSH-11.1");
+    const processingId = read.processingId;
     if (!this.ctx.acceptedProcessingIds.has(processingId)) {
       return this.refuse(msg, text, header, charset.declared, "rejected", {
         code: "202",
@@ -210,7 +207,7 @@ export class Ingest {
       });
     }
 
-    const key = controlKey(application, facility, message.controlId);
+    const key = controlKey(application, facility, read.controlId);
     const running = this.#inFlight.get(key);
     if (running !== undefined) {
       const stored = await withTimeout(running, this.ctx.holdMs);
@@ -219,21 +216,26 @@ export class Ingest {
         return settled(this.result("unavailable", header, this.unavailableAck(header)));
       // The first attempt failed: store this copy.
     }
-    return this.#store(msg, message, header, charset.declared, key, facilityMapping);
+    // Normalized with the mapping the same lookup found; a pool given other mappings than this
+    // Ingest's would leave it unread, which is a wiring fault: AR, so nothing is lost.
+    if (read.normalized === undefined)
+      return settled(
+        this.#busy(header, { code: "207", text: "Facility mapping unavailable; please resend" }),
+      );
+    return this.#store(msg, read.normalized, header, charset.declared, key, text);
   }
 
   #store(
     msg: IncomingMessage,
-    message: Hl7Message,
+    normalized: NormalizeResult,
     header: RawHeader,
     declaredCharset: string,
     key: string,
-    mapping: NonNullable<ReturnType<FacilityMappingLookup>>,
+    text: string,
   ): Staged {
-    const normalized = normalizeAdt(message, mapping, { receivedAt: msg.receivedAt.toISOString() });
     if (!normalized.ok) {
       const outcome = isRejection(normalized.error) ? "rejected" : "error";
-      return this.refuse(msg, message.toString(), header, declaredCharset, outcome, normalized.error);
+      return this.refuse(msg, text, header, declaredCharset, outcome, normalized.error);
     }
     const event = normalized.event;
     const raw: RawAdtRecord = {
@@ -362,6 +364,17 @@ export class Ingest {
         ? `Message too large to store: ${bytes} bytes, over the ${limit} this listener can store; do not resend it`
         : `Message too large to store: its normalized event is over the ${this.#maxRecordBytes - EVENT_HEADROOM_BYTES} bytes an event may take; do not resend it`;
     return this.refuse(msg, start, header, declaredCharset, "error", { code: "207", text });
+  }
+
+  /** AR (resend later) for a message not read for reasons of ours, not its own; nothing is kept. */
+  #busy(header: RawHeader | undefined, error: Hl7Error): MessageResult {
+    const mode: AckMode = header === undefined ? { mode: "original" } : ackModeOf(header);
+    return {
+      outcome: "unavailable",
+      ack: ackWanted(mode, "rejected") ? this.nak("", header, "rejected", mode, [error]) : undefined,
+      facility: header === undefined ? "" : hd(header.sendingFacility, header),
+      trigger: header?.triggerEvent || "unknown",
+    };
   }
 
   /** The write's outcome once durable; rejects when it failed or took longer than the hold. */
