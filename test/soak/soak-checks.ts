@@ -65,6 +65,8 @@ export interface SoakFindings {
     wrongAssignee: number;
   };
   alerts: { expected: number; exactlyOnce: number; lost: number; duplicated: number; unexpected: number };
+  /** For each alert delivered more than once: its delivery id and every arrival time (ms). */
+  duplicates: { deliveryIds: string[]; arrivals: number[] }[];
   stuck: { deliveriesNotSent: number; queued: number; inFlight: number; deadLettered: number };
   /** ADT first sent → alert received at the sink, ms. */
   latency: { calm: number[]; faulted: number[] };
@@ -172,7 +174,10 @@ export async function checkSoak(input: {
     arrivalsByDelivery.set(a.deliveryId, list);
   }
   const controlOf = new Map(accepted.map((m) => [soakEventId(m.controlId), m]));
-  const received = new Map<string, { count: number; firstAt: number }>();
+  const received = new Map<
+    string,
+    { count: number; firstAt: number; deliveryIds: Set<string>; arrivals: number[] }
+  >();
   let unexpected = 0;
   for (const [deliveryId, list] of arrivalsByDelivery) {
     const d = byDelivery.get(deliveryId);
@@ -186,19 +191,24 @@ export async function checkSoak(input: {
     received.set(key, {
       count: (seen?.count ?? 0) + list.length,
       firstAt: Math.min(seen?.firstAt ?? Number.POSITIVE_INFINITY, ...list.map((a) => a.at)),
+      deliveryIds: new Set([...(seen?.deliveryIds ?? []), deliveryId]),
+      arrivals: [...(seen?.arrivals ?? []), ...list.map((a) => a.at)],
     });
   }
   const expected = expectedAlerts(world, accepted, input.patientOf);
   const alerts = { expected: expected.length, exactlyOnce: 0, lost: 0, duplicated: 0, unexpected };
   const latency = { calm: [] as number[], faulted: [] as number[] };
+  const duplicates: SoakFindings["duplicates"] = [];
   const expectedKeys = new Set<string>();
   for (const e of expected) {
     const key = `${e.controlId}|${e.recipientId}|${e.channel}`;
     expectedKeys.add(key);
     const r = received.get(key);
     if (r === undefined) alerts.lost++;
-    else if (r.count > 1) alerts.duplicated++;
-    else alerts.exactlyOnce++;
+    else if (r.count > 1) {
+      alerts.duplicated++;
+      duplicates.push({ deliveryIds: [...r.deliveryIds], arrivals: r.arrivals.sort((a, b) => a - b) });
+    } else alerts.exactlyOnce++;
     const m = accepted.find((x) => x.controlId === e.controlId);
     if (r !== undefined && m !== undefined) {
       const ms = r.firstAt - m.firstSentAt;
@@ -223,6 +233,7 @@ export async function checkSoak(input: {
     eventsOnTopic: { distinct: copies.size, missing: missingEvents, extraCopies },
     tasks,
     alerts,
+    duplicates,
     stuck: {
       deliveriesNotSent: deliveries.filter((d) => d.status !== "sent").length,
       queued: alertsQueue.visible,

@@ -92,6 +92,8 @@ export interface FeedOptions {
   retryDelayMs?: number;
   /** Gives up on a message after this many tries (it then counts as not accepted). */
   maxAttempts?: number;
+  /** Stops trying anything after this instant (epoch ms): a broken pipeline fails the run, not hangs it. */
+  deadline?: number;
 }
 
 /** Feeds `count` messages at `rate`; resolves when every one has been answered AA. */
@@ -125,7 +127,8 @@ export async function runFeed(options: FeedOptions): Promise<SentMessage[]> {
             break;
           }
           record.refusals[code] = (record.refusals[code] ?? 0) + 1;
-          if (record.attempts >= maxAttempts) break;
+          if (record.attempts >= maxAttempts || Date.now() > (options.deadline ?? Number.POSITIVE_INFINITY))
+            break;
           await new Promise((r) => setTimeout(r, retryDelay));
         }
       }

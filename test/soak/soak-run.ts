@@ -121,101 +121,102 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     service(`notifier-${i + 1}`, "services/notifier/src/main.ts", notifierEnv, port),
   );
   const services = [listener, ...matchers, ...notifiers];
-  await Promise.all(services.map((s) => s.start()));
-  // The feed starts once both consumer groups have settled with every instance in them, so what
-  // the run measures is the pipeline, not its first rebalance.
-  await groupsStable(kafka.brokers, logger, {
-    "homeward-matcher": matchers.length,
-    "homeward-notifier": notifiers.length,
-  });
+  try {
+    await Promise.all(services.map((s) => s.start()));
+    // The feed starts once both consumer groups have settled with every instance in them, so what
+    // the run measures is the pipeline, not its first rebalance.
+    await groupsStable(kafka.brokers, logger, {
+      "homeward-matcher": matchers.length,
+      "homeward-notifier": notifiers.length,
+    });
 
-  const engines: Record<string, Engine | Sink> = { kafka, sqs, redis, smtp };
-  const faultsDone: SoakResult["faultsDone"] = [];
-  const windows: [number, number][] = [];
-  const durationMs = (options.messages / options.rate) * 1000;
-  let kills = 0;
-  const inject = async (fault: Fault) => {
-    await new Promise((r) => setTimeout(r, fault.at * durationMs));
-    const from = Date.now();
-    logger.info({ fault: fault.kind }, "fault");
-    if (fault.kind.startsWith("kill-")) {
-      const pool =
-        fault.kind === "kill-listener" ? [listener] : fault.kind === "kill-matcher" ? matchers : notifiers;
-      const target = pool[kills++ % pool.length] ?? listener;
-      await target.kill9();
-      await new Promise((r) => setTimeout(r, fault.downMs));
-      await target.start();
-    } else {
-      const engine = engines[fault.kind.slice("restart-".length)];
-      if (engine === undefined) throw new Error(`no engine for ${fault.kind}`);
-      await engine.stop();
-      await new Promise((r) => setTimeout(r, fault.downMs));
-      await engine.start();
+    const engines: Record<string, Engine | Sink> = { kafka, sqs, redis, smtp };
+    const faultsDone: SoakResult["faultsDone"] = [];
+    const windows: [number, number][] = [];
+    const durationMs = (options.messages / options.rate) * 1000;
+    let kills = 0;
+    const inject = async (fault: Fault) => {
+      await new Promise((r) => setTimeout(r, fault.at * durationMs));
+      const from = Date.now();
+      logger.info({ fault: fault.kind }, "fault");
+      if (fault.kind.startsWith("kill-")) {
+        const pool =
+          fault.kind === "kill-listener" ? [listener] : fault.kind === "kill-matcher" ? matchers : notifiers;
+        const target = pool[kills++ % pool.length] ?? listener;
+        await target.kill9();
+        await new Promise((r) => setTimeout(r, fault.downMs));
+        await target.start();
+      } else {
+        const engine = engines[fault.kind.slice("restart-".length)];
+        if (engine === undefined) throw new Error(`no engine for ${fault.kind}`);
+        await engine.stop();
+        await new Promise((r) => setTimeout(r, fault.downMs));
+        await engine.start();
+      }
+      faultsDone.push({ kind: fault.kind, at: from, downMs: Date.now() - from });
+      // Effects delayed by a fault show up to a few seconds after it ends.
+      windows.push([from, Date.now() + 5_000]);
+    };
+
+    // Control ids of this run only (MSH-10, at most 20 characters), so no run meets another's in a
+    // duplicate-detection store.
+    const tag = Date.now().toString(36).slice(-6).toUpperCase();
+    const patientOf = (controlId: string) => Number(controlId.split("-")[1]) % patients.length;
+    const feedStart = Date.now();
+    const [sent] = await Promise.all([
+      runFeed({
+        port: MLLP_PORT,
+        connections: options.connections,
+        rate: options.rate,
+        count: options.messages,
+        deadline: Date.now() + durationMs + 180_000,
+        message: (index) => {
+          const controlId = `SOAK${tag}-${String(index).padStart(8, "0")}`;
+          const patient = patients[index % patients.length];
+          if (patient === undefined) throw new Error("no patients");
+          return { controlId, text: (at) => soakMessage(controlId, patient, at) };
+        },
+      }),
+      Promise.all(options.faults.map(inject)),
+    ]);
+    const feedSeconds = (Date.now() - feedStart) / 1000;
+
+    // Let every effect land: tasks and deliveries, and every delivery sent.
+    const settleUntil = Date.now() + (options.settleMs ?? 120_000);
+    const expectedArrivals =
+      sent.length * 2 + sent.filter((m) => patients[patientOf(m.controlId)]?.tier === "I").length;
+    while (Date.now() < settleUntil) {
+      const { rows } = await pool.query<{ pending: number }>(
+        "SELECT count(*)::int AS pending FROM deliveries WHERE status NOT IN ('sent', 'skipped', 'dead')",
+      );
+      const arrived = smtp.arrivals.length + wctp.arrivals.length;
+      if ((rows[0]?.pending ?? 1) === 0 && arrived >= expectedArrivals) break;
+      await new Promise((r) => setTimeout(r, 1000));
     }
-    faultsDone.push({ kind: fault.kind, at: from, downMs: Date.now() - from });
-    // Effects delayed by a fault show up to a few seconds after it ends.
-    windows.push([from, Date.now() + 5_000]);
-  };
+    // A last few seconds for late duplicates to show themselves.
+    await new Promise((r) => setTimeout(r, 3000));
 
-  // Control ids of this run only (MSH-10, at most 20 characters), so no run meets another's in a
-  // duplicate-detection store.
-  const tag = Date.now().toString(36).slice(-6).toUpperCase();
-  const patientOf = (controlId: string) => Number(controlId.split("-")[1]) % patients.length;
-  const feedStart = Date.now();
-  const [sent] = await Promise.all([
-    runFeed({
-      port: MLLP_PORT,
-      connections: options.connections,
-      rate: options.rate,
-      count: options.messages,
-      message: (index) => {
-        const controlId = `SOAK${tag}-${String(index).padStart(8, "0")}`;
-        const patient = patients[index % patients.length];
-        if (patient === undefined) throw new Error("no patients");
-        return { controlId, text: (at) => soakMessage(controlId, patient, at) };
-      },
-    }),
-    Promise.all(options.faults.map(inject)),
-  ]);
-  const feedSeconds = (Date.now() - feedStart) / 1000;
-
-  // Let every effect land: tasks and deliveries, and every delivery sent.
-  const settleUntil = Date.now() + (options.settleMs ?? 120_000);
-  const expectedArrivals =
-    sent.length * 2 + sent.filter((m) => patients[patientOf(m.controlId)]?.tier === "I").length;
-  while (Date.now() < settleUntil) {
-    const { rows } = await pool.query<{ pending: number }>(
-      "SELECT count(*)::int AS pending FROM deliveries WHERE status NOT IN ('sent', 'skipped', 'dead')",
-    );
-    const arrived = smtp.arrivals.length + wctp.arrivals.length;
-    if ((rows[0]?.pending ?? 1) === 0 && arrived >= expectedArrivals) break;
-    await new Promise((r) => setTimeout(r, 1000));
+    const findings = await checkSoak({
+      pool,
+      brokers: kafka.brokers,
+      sqsEndpoint: sqs.endpoint,
+      logger,
+      world,
+      sent,
+      patientOf,
+      arrivals: [...smtp.arrivals, ...wctp.arrivals],
+      faultWindows: windows,
+    });
+    return { findings, faultsDone, feedSeconds, sent };
+  } finally {
+    // Whatever happened, nothing of the run is left running (a failed run must not leave
+    // processes or engines on the soak's ports for the next one to meet).
+    await Promise.allSettled(services.map((s) => s.stop()));
+    for (const s of services) s.close();
+    await Promise.allSettled([smtp.stop(), wctp.stop(), redis.stop(), sqs.stop(), kafka.stop()]);
+    await pool.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+    await pool.end();
   }
-  // A last few seconds for late duplicates to show themselves.
-  await new Promise((r) => setTimeout(r, 3000));
-
-  const findings = await checkSoak({
-    pool,
-    brokers: kafka.brokers,
-    sqsEndpoint: sqs.endpoint,
-    logger,
-    world,
-    sent,
-    patientOf,
-    arrivals: [...smtp.arrivals, ...wctp.arrivals],
-    faultWindows: windows,
-  });
-
-  await Promise.all(services.map((s) => s.stop()));
-  for (const s of services) s.close();
-  await smtp.stop();
-  await wctp.stop();
-  await redis.stop();
-  await sqs.stop();
-  await kafka.stop();
-  await pool.query(`DROP SCHEMA ${schema} CASCADE`);
-  await pool.end();
-  return { findings, faultsDone, feedSeconds, sent };
 }
 
 export const SOAK_LOG_DIR = join(REPO_ROOT, ".stack", "logs", "soak");
