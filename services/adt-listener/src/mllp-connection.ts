@@ -140,7 +140,16 @@ export class MllpConnection {
     this.#faultsInRow++;
     if (event.reason === "frame-too-large") {
       this.#runAnswered = true;
-      this.#answer(async () => this.#nak(`Message exceeds ${maxFrameBytes} bytes`), startedAt);
+      // Final: this listener will never take it, so the sender must not resend it (AR would make
+      // the interface engine retry it for ever and hold up the feed behind it).
+      this.#answer(
+        async () =>
+          this.#nak(
+            `Message exceeds ${maxFrameBytes} bytes, the most this listener takes; do not resend it`,
+            "AE",
+          ),
+        startedAt,
+      );
     } else if (
       !this.#runAnswered &&
       (event.reason === "missing-start-block" || event.reason === "invalid-end-block")
@@ -243,10 +252,11 @@ export class MllpConnection {
     });
   }
 
-  #nak(text: string): Buffer {
+  /** A NAK for what has no readable header: AR (resend) unless the fault is final (AE). */
+  #nak(text: string, code: "AR" | "AE" = "AR"): Buffer {
     return Buffer.from(
       buildNak("", {
-        code: "AR",
+        code,
         controlId: this.options.newControlId(),
         now: this.options.now(),
         errors: [{ code: "207", text }],

@@ -116,7 +116,7 @@ describe("malformed input over a real socket", () => {
     expect(recordsWithControlId(t, "adt.rejected.v1", id)).toEqual([]);
   });
 
-  it("answers a 10 MB frame with AR and still takes the next frame on the same connection", async () => {
+  it("answers a 10 MB frame with a final AE (do not resend) and still takes the next frame on the same connection", async () => {
     const c = await open();
     const [huge, next] = [nextId(), nextId()];
     // A well-formed message made huge by a Z-segment: 10 MB, over the default 4 MiB limit.
@@ -125,8 +125,8 @@ describe("malformed input over a real socket", () => {
     await c.write(mllpFrame(admit(next)));
 
     const [nak = "", ack = ""] = await c.waitForFrames(2, 20_000);
-    expect(msaOf(nak).code).toBe("AR");
-    expect(msaOf(nak).text).toMatch(/exceeds/);
+    expect(msaOf(nak).code).toBe("AE");
+    expect(msaOf(nak).text).toMatch(/exceeds .* do not resend it/);
     expect(errsOf(nak)).toHaveLength(1);
     expect(msaOf(ack)).toMatchObject({ code: "AA", controlId: next });
     expect(c.closed).toBe(false);
