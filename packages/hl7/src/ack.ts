@@ -1,9 +1,9 @@
 import { DateTime } from "luxon";
 import type { AckCode } from "./ack-mode.ts";
-import { DEFAULT_DELIMITERS, encodingCharacters } from "./delimiters.ts";
+import { DEFAULT_DELIMITERS, encodingCharacters, type Hl7Delimiters } from "./delimiters.ts";
 import { HL7_ERROR_CODE_TEXT, type Hl7Error } from "./errors.ts";
 import { escapeHl7 } from "./escape.ts";
-import { Hl7Message } from "./message.ts";
+import { Hl7Field, Hl7Message } from "./message.ts";
 import { extractRawHeader, headerOf, type RawHeader } from "./raw-header.ts";
 
 export interface AckOptions {
@@ -25,6 +25,9 @@ export interface AckOptions {
 
 const FALLBACK_VERSION = "2.5.1";
 
+/** Whether a raw header value reads as something, as the parser reads it (`""`, `~P`, `\H\` do not). */
+const valued = (raw: string, d: Hl7Delimiters): boolean => raw !== "" && new Hl7Field(raw, d).value !== "";
+
 /**
  * Builds the acknowledgment for a message as a complete HL7 message (segments joined by CR,
  * no MLLP framing). It answers in the sender's own dialect: same encoding characters, version
@@ -36,7 +39,9 @@ export function buildAck(original: Hl7Message | RawHeader, opts: AckOptions): st
   const d = h.delimiters;
   const c = d.component;
   const esc = (value: string): string => escapeHl7(value, d);
-  const version = h.version === "" ? FALLBACK_VERSION : h.version;
+  // MSH-11 and MSH-12 are required: one the sender left empty or sent as the HL7 null `""` (which
+  // reads as empty) is not echoed, or the ACK would be a message its own receiver must refuse.
+  const version = valued(h.version, d) ? h.version : FALLBACK_VERSION;
   const msh = [
     "MSH",
     encodingCharacters(d),
@@ -48,7 +53,7 @@ export function buildAck(original: Hl7Message | RawHeader, opts: AckOptions): st
     "",
     h.triggerEvent === "" ? "ACK" : `ACK${c}${h.triggerEvent}${c}ACK`,
     esc(opts.controlId),
-    h.processingId === "" ? "P" : h.processingId,
+    valued(h.processingId, d) ? h.processingId : "P",
     version,
   ];
   if (h.charset !== "") msh.push("", "", "", "", "", h.charset);

@@ -114,10 +114,12 @@ export function parseHl7(text: string, options: ParseOptions = {}): ParseResult 
   const mshStart = bounds[0] ?? 0;
   const mshEnd = bounds[1] ?? 0;
   if (bounds.length === 0 || !text.startsWith("MSH", mshStart)) {
+    // Located at the first segment only when it has an id to name (ERL-1 is a segment id).
+    const first = isSegmentId(text, mshStart, mshEnd) ? text.slice(mshStart, mshStart + 3) : "";
     return fail({
       code: "100",
       text: "Message must start with an MSH segment",
-      location: { segment: text.slice(mshStart, Math.min(mshStart + 3, mshEnd)), sequence: 1 },
+      ...(first === "" ? {} : { location: { segment: first, sequence: 1 } }),
     });
   }
   const fieldSeparator = mshEnd > mshStart + 3 ? text.charAt(mshStart + 3) : "";
@@ -152,8 +154,8 @@ export function parseHl7(text: string, options: ParseOptions = {}): ParseResult 
 
 /**
  * The 100 for the segment line at `bounds[i]`: located by its id and which occurrence of that id
- * it is (ERL-2 counts per segment id). A line with no usable id has no name to count by, so it is
- * sequence 1 of the nameless; its position in the message is in the text.
+ * it is (ERL-2 counts per segment id). A line with no usable id is not located; its position in the
+ * message is in the text.
  */
 function malformedSegment(text: string, bounds: readonly number[], i: number): Hl7Error {
   const start = bounds[i] ?? 0;
@@ -161,10 +163,11 @@ function malformedSegment(text: string, bounds: readonly number[], i: number): H
   const id = isSegmentId(text, start, end) ? text.slice(start, start + 3) : "";
   let sequence = 1;
   if (id !== "") for (let j = 0; j < i; j += 2) if (text.startsWith(id, bounds[j] ?? 0)) sequence++;
+  // A line with no id cannot be named in ERR-2 (ERL-1 is a segment id): its position is in the text.
   return {
     code: "100",
     text: `Segment ${i / 2 + 1} does not start with a segment id`,
-    location: { segment: id, sequence },
+    ...(id === "" ? {} : { location: { segment: id, sequence } }),
   };
 }
 
