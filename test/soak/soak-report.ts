@@ -10,8 +10,8 @@ const seconds = (ms: number) => (Number.isNaN(ms) ? "–" : `${(ms / 1000).toFix
 /** A soak run as a Markdown table: what was done to it, and what it proves. */
 export function soakTable(runs: readonly SoakResult[]): string {
   const lines = [
-    "| run | messages | rate | faults injected | AA | on topic (extra copies) | tasks once / expected | alerts once / expected | lost | duplicated | stuck | ADT→alert p50 / p99 / max, calm | during faults |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| run | messages | rate | faults injected | AA | on topic (extra copies) | tasks once / expected | alerts once / expected | lost | duplicated | resent after a kill (same key) | stuck | ADT→alert p50 / p99 / max, calm | during faults |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   runs.forEach((r, i) => {
     const f = r.findings;
@@ -24,7 +24,7 @@ export function soakTable(runs: readonly SoakResult[]): string {
     const lat = (v: number[]) =>
       `${seconds(percentile(v, 50))} / ${seconds(percentile(v, 99))} / ${seconds(Math.max(...v, Number.NaN))}`;
     lines.push(
-      `| ${i + 1} | ${r.sent.length} | ${(r.sent.length / r.feedSeconds).toFixed(1)}/s | ${faults} | ${f.accepted} | ${f.accepted - f.eventsOnTopic.missing} (${f.eventsOnTopic.extraCopies}) | ${f.tasks.exactlyOnce} / ${f.tasks.expected} | ${f.alerts.exactlyOnce} / ${f.alerts.expected} | ${lost} | ${duplicated} | ${stuck} | ${lat(f.latency.calm)} | ${lat(f.latency.faulted)} |`,
+      `| ${i + 1} | ${r.sent.length} | ${(r.sent.length / r.feedSeconds).toFixed(1)}/s | ${faults} | ${f.accepted} | ${f.accepted - f.eventsOnTopic.missing} (${f.eventsOnTopic.extraCopies}) | ${f.tasks.exactlyOnce} / ${f.tasks.expected} | ${f.alerts.exactlyOnce} / ${f.alerts.expected} | ${lost} | ${duplicated} | ${f.alerts.resentAfterCrash} | ${stuck} | ${lat(f.latency.calm)} | ${lat(f.latency.faulted)} |`,
     );
   });
   return lines.join("\n");

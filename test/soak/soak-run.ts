@@ -133,6 +133,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const engines: Record<string, Engine | Sink> = { kafka, sqs, redis, smtp };
     const faultsDone: SoakResult["faultsDone"] = [];
     const windows: [number, number][] = [];
+    const senderKills: number[] = [];
     const durationMs = (options.messages / options.rate) * 1000;
     let kills = 0;
     const inject = async (fault: Fault) => {
@@ -143,6 +144,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         const pool =
           fault.kind === "kill-listener" ? [listener] : fault.kind === "kill-matcher" ? matchers : notifiers;
         const target = pool[kills++ % pool.length] ?? listener;
+        if (pool === notifiers) senderKills.push(Date.now());
         await target.kill9();
         await new Promise((r) => setTimeout(r, fault.downMs));
         await target.start();
@@ -206,6 +208,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       patientOf,
       arrivals: [...smtp.arrivals, ...wctp.arrivals],
       faultWindows: windows,
+      senderKills,
     });
     return { findings, faultsDone, feedSeconds, sent };
   } finally {
