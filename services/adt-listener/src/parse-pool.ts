@@ -124,6 +124,9 @@ export interface ParsePoolOptions {
   readonly timeoutMs: number;
 }
 
+/** How long a slot whose worker died while idle waits before starting another. */
+const RESTART_PAUSE_MS = 1_000;
+
 /** What the pool sends a worker at start (`workerData`). */
 export interface ParseWorkerData {
   readonly mappings: readonly FacilityMapping[];
@@ -140,6 +143,8 @@ interface Slot {
   worker: Worker;
   task: Task | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Its worker died while idle and a new one starts after a pause (a worker that cannot even start must not be restarted in a tight loop). */
+  down: boolean;
 }
 
 /**
@@ -200,7 +205,7 @@ export class ParsePool {
 
   #next(): void {
     for (const slot of this.#slots) {
-      if (slot.task !== undefined) continue;
+      if (slot.task !== undefined || slot.down) continue;
       const task = this.#queue.shift();
       if (task === undefined) return;
       slot.task = task;
@@ -226,13 +231,25 @@ export class ParsePool {
     const old = slot.worker;
     old.removeAllListeners();
     void old.terminate();
-    if (!this.#closed) this.#spawn(slot);
-    task?.resolve(failed(task.bytes, { code: "207", text: reason }));
+    if (task !== undefined) {
+      if (!this.#closed) this.#spawn(slot);
+      task.resolve(failed(task.bytes, { code: "207", text: reason }));
+    } else if (!this.#closed) {
+      slot.down = true;
+      setTimeout(() => {
+        if (this.#closed) return;
+        this.#spawn(slot);
+        slot.down = false;
+        this.#next();
+      }, RESTART_PAUSE_MS).unref();
+    }
     this.#next();
   }
 
   /** A slot with a fresh worker (`slot`'s worker replaced, when given). */
-  #spawn(slot: Slot = { worker: undefined as unknown as Worker, task: undefined, timer: undefined }): Slot {
+  #spawn(
+    slot: Slot = { worker: undefined as unknown as Worker, task: undefined, timer: undefined, down: false },
+  ): Slot {
     const worker = startWorker({
       mappings: this.#options.mappings,
       limits: this.#options.limits ?? DEFAULT_HL7_LIMITS,
