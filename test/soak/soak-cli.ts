@@ -3,7 +3,7 @@ import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
 import { createLogger } from "@homeward/logger";
 import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
 import { soakFailures } from "./soak-checks.ts";
-import { soakTable } from "./soak-report.ts";
+import { capacityTable, soakTable } from "./soak-report.ts";
 import { type Fault, type FaultKind, runSoak, SOAK_LOG_DIR, type SoakResult } from "./soak-run.ts";
 
 /**
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "4" },
     /** `all` (every kind, services twice), or `none`: the same pipeline as a capacity run. */
     faults: { type: "string", default: "all" },
+    /** With --faults none: one capacity run per rate (comma-separated), instead of --runs at --rate. */
+    rates: { type: "string" },
   },
 });
 
@@ -57,15 +59,17 @@ function faultPlan(seed: number): Fault[] {
 // The stack's PostgreSQL (DATABASE_URL, as every service reads it); the engines are the soak's own.
 const stack = stackSettingsFromEnv(parseEnv(StackEnv, process.env));
 const logger = createLogger({ service: "soak", level: "info" });
+const capacity = values.faults === "none";
+const rates = capacity && values.rates !== undefined ? values.rates.split(",").map(Number) : undefined;
+const plan = rates ?? Array.from({ length: Number(values.runs) }, () => Number(values.rate));
 const results: SoakResult[] = [];
-const runs = Number(values.runs);
-for (let i = 0; i < runs; i++) {
+for (const [i, rate] of plan.entries()) {
   const result = await runSoak({
     messages: Number(values.messages),
-    rate: Number(values.rate),
+    rate,
     patients: Number(values.patients),
     connections: Number(values.connections),
-    faults: values.faults === "none" ? [] : faultPlan(i + 1),
+    faults: capacity ? [] : faultPlan(i + 1),
     databaseUrl: stack.postgres.url,
     logger,
     logDir: SOAK_LOG_DIR,
@@ -76,12 +80,28 @@ for (let i = 0; i < runs; i++) {
     `run ${i + 1}: ${problems.length === 0 ? "nothing lost, nothing doubled" : problems.join("; ")}`,
   );
 }
-const table = soakTable(results);
-console.log(`\n${table}`);
 const failed = results.some((r) => soakFailures(r.findings).length > 0);
-writeBenchmarkSection(
-  "soak",
-  `## Soak: faults injected while the whole pipeline runs (\`npm run soak\`)
+if (capacity) {
+  const table = capacityTable(results);
+  console.log(`\n${table}`);
+  writeBenchmarkSection(
+    "soak-capacity",
+    `## Pipeline capacity (\`npm run soak -- --faults none --rates …\`)
+
+${machineLine()}. The soak's pipeline without faults (listener, two matchers, two notifiers as separate
+processes, the soak's own Kafka, ElasticMQ and Redis, all on this machine's 2 cores), ${values.messages}
+ED arrivals per rate, about 2.3 alerts each (care manager and PCP emails, a page for Priority I).
+Latency is from the message's first send to the alert's arrival at the SMTP/WCTP sink; CPU is each
+process's user + system time over the run, per message.
+${failed ? "\n**A run lost or doubled something: see the row.**\n" : ""}
+${table}`,
+  );
+} else {
+  const table = soakTable(results);
+  console.log(`\n${table}`);
+  writeBenchmarkSection(
+    "soak",
+    `## Soak: faults injected while the whole pipeline runs (\`npm run soak\`)
 
 ${machineLine()}. Each run: ${values.messages} ED arrivals of enrolled patients at ${values.rate}/s over
 ${values.connections} MLLP connections, every one expected to open one follow-up call for the
@@ -95,5 +115,6 @@ delivery of one alert, or a delivery nobody expected. Extra copies on the topic 
 after the write, before its ACK: the engine resends) are consumed once by event id.
 ${failed ? "\n**A run lost or doubled something: see the row.**\n" : ""}
 ${table}`,
-);
+  );
+}
 process.exit(failed ? 1 : 0);

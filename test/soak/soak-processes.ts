@@ -24,6 +24,11 @@ export class ServiceProcess {
     this.#log = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
   }
 
+  /** The current process's pid (for CPU accounting), while it runs. */
+  get pid(): number | undefined {
+    return this.running ? this.#child?.pid : undefined;
+  }
+
   get running(): boolean {
     return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
   }

@@ -29,3 +29,24 @@ export function soakTable(runs: readonly SoakResult[]): string {
   });
   return lines.join("\n");
 }
+
+/** Capacity runs (no faults) as a table: rate, latency, and CPU per message of each process. */
+export function capacityTable(runs: readonly SoakResult[]): string {
+  const names = Object.keys(runs[0]?.cpuSeconds ?? {});
+  const lines = [
+    `| offered rate | achieved | messages | alerts | ADT→alert p50 / p99 / max | ${names.map((n) => `${n} CPU ms/msg`).join(" | ")} | lost / duplicated |`,
+    `| --- | --- | --- | --- | --- | ${names.map(() => "---").join(" | ")} | --- |`,
+  ];
+  for (const r of runs) {
+    const f = r.findings;
+    const n = r.sent.length;
+    const v = f.latency.calm;
+    const cpu = names.map((name) => ((r.cpuSeconds[name] ?? Number.NaN) * 1000) / n).map((x) => x.toFixed(2));
+    const lost = f.eventsOnTopic.missing + f.tasks.missing + f.alerts.lost + f.notAccepted;
+    const dup = f.tasks.duplicated + f.alerts.duplicated + f.alerts.unexpected;
+    lines.push(
+      `| ${r.offeredRate}/s | ${(n / r.feedSeconds).toFixed(1)}/s | ${n} | ${f.alerts.exactlyOnce} | ${seconds(percentile(v, 50))} / ${seconds(percentile(v, 99))} / ${seconds(Math.max(...v, Number.NaN))} | ${cpu.join(" | ")} | ${lost} / ${dup} |`,
+    );
+  }
+  return lines.join("\n");
+}

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { createPool, migrate } from "@homeward/db";
 import { createKafka } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
+import { processCpuSeconds } from "@homeward/testing/bench";
 import { checkSoak, type SoakFindings } from "./soak-checks.ts";
 import { type Engine, freshKafka, freshSqs, redisEngine } from "./soak-engines.ts";
 import { runFeed, type SentMessage } from "./soak-feed.ts";
@@ -55,7 +56,11 @@ export interface SoakOptions {
 }
 
 export interface SoakResult {
+  /** The rate the feed was asked for (messages per second). */
+  offeredRate: number;
   findings: SoakFindings;
+  /** CPU seconds each service process used during the feed and settling (one process each: meaningful without kills). */
+  cpuSeconds: Record<string, number>;
   faultsDone: { kind: FaultKind; at: number; downMs: number }[];
   feedSeconds: number;
   sent: SentMessage[];
@@ -164,6 +169,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // duplicate-detection store.
     const tag = Date.now().toString(36).slice(-6).toUpperCase();
     const patientOf = (controlId: string) => Number(controlId.split("-")[1]) % patients.length;
+    const cpuAt = () =>
+      Object.fromEntries(services.map((p) => [p.name, processCpuSeconds(p.pid) ?? Number.NaN]));
+    const cpuBefore = cpuAt();
     const feedStart = Date.now();
     const [sent] = await Promise.all([
       runFeed({
@@ -197,6 +205,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     // A last few seconds for late duplicates to show themselves.
     await new Promise((r) => setTimeout(r, 3000));
+    const cpuAfter = cpuAt();
+    const cpuSeconds = Object.fromEntries(
+      services.map((p) => [p.name, (cpuAfter[p.name] ?? Number.NaN) - (cpuBefore[p.name] ?? Number.NaN)]),
+    );
 
     const findings = await checkSoak({
       pool,
@@ -210,7 +222,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       faultWindows: windows,
       senderKills,
     });
-    return { findings, faultsDone, feedSeconds, sent };
+    return { offeredRate: options.rate, findings, cpuSeconds, faultsDone, feedSeconds, sent };
   } finally {
     // Whatever happened, nothing of the run is left running (a failed run must not leave
     // processes or engines on the soak's ports for the next one to meet).
