@@ -28,6 +28,8 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "15" },
     rate: { type: "string", default: "200" },
     connections: { type: "string", default: "4" },
+    /** Run only these rows (1-based, comma-separated): for profiling one case. */
+    only: { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -173,7 +175,13 @@ async function withListener<T>(
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--conditions=source", "--import", "tsx", fileURLToPath(new URL("../src/main.ts", import.meta.url))],
+    [
+      ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+      "--conditions=source",
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("../src/main.ts", import.meta.url)),
+    ],
     {
       env: {
         ...process.env,
@@ -218,7 +226,9 @@ async function main() {
   const logger = createLogger({ service: "bench", level: "warn" });
   const stack = stackEnv(await startStack(logger));
   const rows: string[] = [];
-  for (const r of RUNS) {
+  const only = values.only?.split(",").map(Number);
+  for (const [i, r] of RUNS.entries()) {
+    if (only !== undefined && !only.includes(i + 1)) continue;
     const result = await withListener(stack, r.env, (port) => drive(port, r.hostile));
     const l = result.latencies;
     const answers = [...result.hostileAnswers.entries()].map(([c, n]) => `${n} ${c}`).join(", ") || "–";

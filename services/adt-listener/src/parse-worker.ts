@@ -3,9 +3,19 @@
  * mappings from `workerData`) and posts the `MessageRead` back. Nothing else runs here, so a slow
  * message slows only this thread, and the pool can terminate it if it is stuck.
  */
+import { constants, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { indexFacilityMappings } from "@homeward/contracts";
 import { type ParseWorkerData, readMessage } from "./parse-pool.ts";
+
+// Below the event loop's priority: on Linux this sets the nice value of this thread only, so on a
+// busy machine the thread that answers every connection gets the CPU first and a large message
+// waits, rather than the other way round.
+try {
+  setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  // Not permitted here: the pool still keeps parsing off the event loop.
+}
 
 const data = workerData as ParseWorkerData;
 const options = { lookupMapping: indexFacilityMappings(data.mappings), limits: data.limits };

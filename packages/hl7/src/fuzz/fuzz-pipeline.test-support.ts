@@ -7,6 +7,7 @@
  * echo the control id, an error the rejected-record contract would refuse, an event that does not
  * match the AdtEvent schema.
  */
+import { performance } from "node:perf_hooks";
 import { AdtEvent, Hl7ErrorDetail, indexFacilityMappings } from "@homeward/contracts";
 import { buildAck, buildNak } from "../ack.ts";
 import { ackCodeFor, ackModeOf, ackWanted } from "../ack-mode.ts";
@@ -40,14 +41,18 @@ const UNLIMITED: Hl7Limits = {
 export interface CaseResult {
   readonly outcomes: string[];
   readonly violations: string[];
+  /** Time the listener's side took (decoding both ways, answering), without making the case. */
+  readonly ms: number;
 }
 
 /** Runs one case; never throws (an exception is a violation). */
 export function runCase(c: FuzzCase): CaseResult {
   const outcomes: string[] = [];
   const violations: string[] = [];
+  let started = performance.now();
   try {
     const { stream, chunks } = streamOf(c, GOOD);
+    started = performance.now();
     const chunked = new MllpDecoder({ maxFrameBytes: 4 * 1024 * 1024 });
     const events = chunks.flatMap((chunk) => chunked.push(chunk));
     events.push(...chunked.end());
@@ -66,7 +71,7 @@ export function runCase(c: FuzzCase): CaseResult {
   } catch (err) {
     violations.push(`exception: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
-  return { outcomes, violations };
+  return { outcomes, violations, ms: performance.now() - started };
 }
 
 function describe(events: readonly MllpDecodeEvent[]): string {
