@@ -7,7 +7,7 @@ import { JAR_CACHE, REPO_ROOT } from "./paths.ts";
 const POM = join(REPO_ROOT, "infra", "jvm", "pom.xml");
 
 /** The version pinned in infra/jvm/pom.xml for `<profile>.version`. */
-function pinnedVersion(profile: "kafka" | "elasticmq"): string {
+export function pinnedVersion(profile: "kafka" | "elasticmq"): string {
   const match = readFileSync(POM, "utf8").match(new RegExp(`<${profile}\\.version>([^<]+)<`));
   if (match?.[1] === undefined) throw new Error(`no ${profile}.version in ${POM}`);
   return match[1];

@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createEventLog, createKafka, MAX_RECORD_BATCH_BYTES, runConsumer } from "@homeward/kafka";
 import { createLogger } from "@homeward/logger";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type KafkaNode, resetKafkaNode, startKafkaNode } from "./kafka.ts";
+import { stackPath } from "./paths.ts";
 
 /**
- * A broker of its own, started from the same server config as the stack's: the shared broker
- * picks up a changed config only when it next starts, and other tests are using it.
+ * A broker of its own, started from the same server config and the same Kafka version
+ * (infra/jvm/pom.xml) as the stack's: the shared broker picks up a changed config or version only
+ * when it next starts, and other tests are using it.
  */
 const NODE: KafkaNode = { name: "kafka-limits", port: 19192, controllerPort: 19193 };
 const logger = createLogger({ service: "kafka-limits-test", level: "warn" });
@@ -21,6 +25,29 @@ afterAll(async () => {
 });
 
 describe("the local stack's broker", () => {
+  it("knows every setting the stack writes into server.properties, and applies it", async () => {
+    // A setting the broker does not know (Kafka 4 dropped the ZooKeeper-era and some deprecated
+    // ones) is only a warning in its log; here it fails.
+    const written = readFileSync(join(stackPath("conf", NODE.name), "server.properties"), "utf8")
+      .split("\n")
+      .filter((line) => line.includes("="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)] as const);
+    const admin = createKafka({ brokers, clientId: "kafka-limits-test" }, logger).admin();
+    await admin.connect();
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 4, name: "1" }],
+    });
+    await admin.disconnect();
+    const known = new Map(
+      (described.resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]),
+    );
+    expect(written.length).toBeGreaterThan(10);
+    expect(Object.fromEntries(written.map(([name]) => [name, known.get(name)]))).toEqual(
+      Object.fromEntries(written),
+    );
+  });
+
   it("takes and serves batches up to MAX_RECORD_BATCH_BYTES on a topic with no limit of its own", async () => {
     const kafka = createKafka({ brokers, clientId: "kafka-limits-test" }, logger);
     const admin = kafka.admin();

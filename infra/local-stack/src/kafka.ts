@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { createKafka, ensureTopics, HOMEWARD_TOPICS, MAX_RECORD_BATCH_BYTES } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
-import { ensureJars } from "./jars.ts";
+import { ensureJars, pinnedVersion } from "./jars.ts";
 import { HOST, PORTS, stackPath } from "./paths.ts";
 import { runningPid, spawnDetached, stopProcess } from "./processes.ts";
 import { answers, waitUntil } from "./wait.ts";
@@ -23,7 +23,10 @@ export const STACK_KAFKA: KafkaNode = {
   controllerPort: PORTS.kafkaController,
 };
 
-/** A single KRaft node acting as broker and controller, on loopback only. */
+/**
+ * A single KRaft node acting as broker and controller, on loopback only. Every line is a setting
+ * Kafka 4 knows and applies (kafka-limits.int.test.ts checks them against the broker).
+ */
 function serverProperties(node: KafkaNode, dataDir: string): string {
   return `${[
     "process.roles=broker,controller",
@@ -51,16 +54,74 @@ function serverProperties(node: KafkaNode, dataDir: string): string {
   ].join("\n")}\n`;
 }
 
-const LOG4J = `log4j.rootLogger=INFO, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.org.apache.kafka=WARN
-log4j.logger.kafka.log=WARN
-log4j.logger.state.change.logger=WARN
+/**
+ * Kafka 4 logs through log4j2 (kafka.Kafka → slf4j → log4j-slf4j-impl): the broker's own logs at
+ * WARN, startup and shutdown lines from the rest at INFO, as the log4j 1 properties of 3.x did.
+ */
+const LOG4J2 = `status = warn
+# Kafka's own shutdown hook logs as it closes; log4j2's would stop logging first.
+shutdownHook = disable
+appender.stdout.type = Console
+appender.stdout.name = STDOUT
+appender.stdout.layout.type = PatternLayout
+appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.kafka.name = org.apache.kafka
+logger.kafka.level = warn
+logger.log.name = kafka.log
+logger.log.level = warn
+logger.stateChange.name = state.change.logger
+logger.stateChange.level = warn
 `;
 
 const brokersOf = (node: KafkaNode) => [`${HOST}:${node.port}`];
+
+/**
+ * Formats a node's storage on first use, and says so when a different Kafka version last ran its
+ * data. Kafka 4 takes over a KRaft directory that 3.x formatted as a rolling upgrade does: it reads
+ * any metadata.version from 3.3-IV3 on (Homeward's stack formatted 3.9-IV0) and keeps it until an
+ * operator raises it, so topics, records and group offsets carry over and nothing is formatted anew.
+ * The version is recorded beside the config (`kafka-version`), which tells a 3.9.1 directory (none
+ * recorded) from one this version formatted.
+ */
+async function prepareStorage(
+  node: KafkaNode,
+  paths: { conf: string; data: string; log4j: string; classpath: string },
+  logger: Logger,
+): Promise<void> {
+  const version = pinnedVersion("kafka");
+  const versionFile = join(paths.conf, "kafka-version");
+  if (existsSync(join(paths.data, "meta.properties"))) {
+    const last = existsSync(versionFile) ? readFileSync(versionFile, "utf8").trim() : "3.9.1 or earlier";
+    if (last !== version) {
+      logger.warn(
+        `${node.name}: data in ${paths.data} was last run by Kafka ${last}; Kafka ${version} takes it over ` +
+          "as it is (its metadata.version stays the one it was formatted with). Delete that directory " +
+          "to start empty at the new version.",
+      );
+    }
+  } else {
+    const idFile = join(paths.conf, "cluster-id");
+    if (!existsSync(idFile)) writeFileSync(idFile, randomBytes(16).toString("base64url"));
+    const clusterId = readFileSync(idFile, "utf8").trim();
+    // A static single-voter quorum (controller.quorum.voters), so -t and no --standalone: a
+    // directory formatted this way by 3.x stays valid, and the node needs no dynamic-quorum setup.
+    await promisify(execFile)("java", [
+      paths.log4j,
+      "-cp",
+      paths.classpath,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId,
+      "-c",
+      join(paths.conf, "server.properties"),
+      "--ignore-formatted",
+    ]);
+  }
+  writeFileSync(versionFile, version);
+}
 
 async function brokerAnswers(node: KafkaNode, logger: Logger): Promise<void> {
   const admin = createKafka(
@@ -95,26 +156,11 @@ export async function startKafkaNode(
     mkdirSync(conf, { recursive: true });
     mkdirSync(data, { recursive: true });
     writeFileSync(join(conf, "server.properties"), serverProperties(node, data));
-    writeFileSync(join(conf, "log4j.properties"), LOG4J);
-    const log4j = `-Dlog4j.configuration=file:${join(conf, "log4j.properties")}`;
+    rmSync(join(conf, "log4j.properties"), { force: true }); // Kafka 3.x's, read by nothing now
+    writeFileSync(join(conf, "log4j2.properties"), LOG4J2);
+    const log4j = `-Dlog4j2.configurationFile=${join(conf, "log4j2.properties")}`;
     const classpath = `${jars}/*`;
-    if (!existsSync(join(data, "meta.properties"))) {
-      const idFile = join(conf, "cluster-id");
-      if (!existsSync(idFile)) writeFileSync(idFile, randomBytes(16).toString("base64url"));
-      const clusterId = readFileSync(idFile, "utf8").trim();
-      await promisify(execFile)("java", [
-        log4j,
-        "-cp",
-        classpath,
-        "kafka.tools.StorageTool",
-        "format",
-        "-t",
-        clusterId,
-        "-c",
-        join(conf, "server.properties"),
-        "--ignore-formatted",
-      ]);
-    }
+    await prepareStorage(node, { conf, data, log4j, classpath }, logger);
     spawnDetached(node.name, "java", [
       "-Xms256m",
       "-Xmx1g",
