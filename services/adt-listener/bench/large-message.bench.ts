@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { connect, createServer, type Socket } from "node:net";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -226,6 +227,9 @@ async function main() {
   const logger = createLogger({ service: "bench", level: "warn" });
   const stack = stackEnv(await startStack(logger));
   const rows: string[] = [];
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
   const only = values.only?.split(",").map(Number);
   for (const [i, r] of RUNS.entries()) {
     if (only !== undefined && !only.includes(i + 1)) continue;
@@ -241,7 +245,8 @@ async function main() {
   const markdown = `
 ## large-message
 
-${machineLine()} Kafka (local JVM) and Redis on the same 2 cores as the listener and the senders.
+${machineLine()} Kafka (local JVM) and Redis on the same 2 cores as the listener and the senders;
+load average ${loadBefore} when the run started (other work on the machine shows in the p99s).
 Run: \`node --conditions=source --import tsx services/adt-listener/bench/large-message.bench.ts --seconds ${SECONDS} --rate ${RATE}\`.
 ${CONNECTIONS} connections send the A01 fixture one at a time, ${RATE} messages/s in all, for ${SECONDS} s after a warm-up; the
 latency is the sender's, frame written → ACK read. Where marked, another connection sends a 4 MB

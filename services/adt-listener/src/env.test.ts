@@ -1,5 +1,6 @@
+import { DEFAULT_HL7_LIMITS } from "@homeward/hl7";
 import { describe, expect, it } from "vitest";
-import { loadListenerEnv } from "./env.ts";
+import { loadListenerEnv, messageLimits } from "./env.ts";
 
 const certs = new URL("../test/certs/", import.meta.url).pathname;
 
@@ -9,6 +10,30 @@ describe("listener settings", () => {
     expect(config.MLLP_PORT).toBe(2575);
     expect(config.MLLP_ACCEPTED_PROCESSING_IDS).toEqual(["P"]);
     expect(config.FACILITY_MAPPINGS_FILE).toMatch(/config\/facilities\.example\.json$/);
+  });
+
+  it("turns MLLP_MAX_* into message limits, a field bounded by the frame unless told otherwise", () => {
+    expect(messageLimits(loadListenerEnv({}))).toEqual(DEFAULT_HL7_LIMITS);
+    const config = loadListenerEnv({
+      MLLP_MAX_SEGMENTS: "500",
+      MLLP_MAX_FIELDS: "80",
+      MLLP_MAX_REPETITIONS: "20",
+      MLLP_MAX_COMPONENTS: "30",
+      MLLP_MAX_SUBCOMPONENTS: "10",
+      MLLP_MAX_FRAME_BYTES: "1048576",
+    });
+    expect(messageLimits(config)).toEqual({
+      maxSegments: 500,
+      maxFieldsPerSegment: 80,
+      maxRepetitions: 20,
+      maxComponents: 30,
+      maxSubcomponents: 10,
+      maxFieldBytes: 1048576,
+    });
+    expect(messageLimits(loadListenerEnv({ MLLP_MAX_FIELD_BYTES: "65536" })).maxFieldBytes).toBe(65536);
+    expect(() => loadListenerEnv({ MLLP_MAX_REPETITIONS: "0", MLLP_PARSE_THREADS: "x" })).toThrow(
+      /MLLP_MAX_REPETITIONS[\s\S]*MLLP_PARSE_THREADS/,
+    );
   });
 
   it("lists every bad setting, including TLS combinations that could never work", () => {
