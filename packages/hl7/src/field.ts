@@ -6,9 +6,7 @@ import {
   firstAtOrAfter,
   HL7_NULL,
   narrowField,
-  narrowPiece,
   SourceText,
-  span,
   spanText,
   spanValue,
   textAt,
@@ -138,9 +136,12 @@ export class Hl7Repetition {
     const d = this.#src.delimiters;
     let comp: string;
     if (this.#literal) comp = c <= 1 ? this.raw : "";
-    else if (narrowPiece(this.#src.text, this.#start, this.#end, this.#src.component, c))
-      comp = this.#src.text.slice(span.start, span.end);
-    else comp = "";
+    else {
+      // Through the component index, as `component` does: a walk from the start for each `c` made
+      // reading every component of a long repetition quadratic.
+      const k = this.#componentIndex(c);
+      comp = k === -1 ? "" : this.#src.text.slice(this.#componentStart(k), this.#componentEnd(k));
+    }
     if (comp === "") return [];
     if (this.#literal) return [comp === HL7_NULL ? "" : comp];
     return comp.split(d.subcomponent).map((s) => (s === HL7_NULL ? "" : unescapeHl7(s, d)));

@@ -250,29 +250,6 @@ export function narrowPlainField(
   return true;
 }
 
-/**
- * Narrows `[start, end)` to its `n`-th (1-based, below 1 reads as 1) piece between `sep` characters
- * and leaves it in `span` (`escaped` not set). Returns false when there is no such piece.
- */
-export function narrowPiece(text: string, start: number, end: number, sep: number, n: number): boolean {
-  let piece = 1;
-  let from = start;
-  let to = end;
-  for (let i = start; i < end; i++) {
-    if (text.charCodeAt(i) !== sep) continue;
-    if (piece >= n) {
-      to = i;
-      break;
-    }
-    piece++;
-    from = i + 1;
-  }
-  if (piece < n) return false;
-  span.start = from;
-  span.end = to;
-  return true;
-}
-
 /** How many pieces `[start, end)` has between `sep` characters (0 when empty, trailing empty ones counted). */
 export function countScan(text: string, start: number, end: number, sep: number): number {
   if (start >= end) return 0;
