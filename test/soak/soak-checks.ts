@@ -77,8 +77,8 @@ export interface SoakFindings {
     resentAfterCrash: number;
     unexpected: number;
   };
-  /** For each alert delivered more than once: its delivery id and every arrival time (ms). */
-  duplicates: { deliveryIds: string[]; arrivals: number[] }[];
+  /** For each alert delivered more than once: its delivery id, every arrival time (ms), the notifier's attempts. */
+  duplicates: { deliveryIds: string[]; arrivals: number[]; attempts?: unknown[] }[];
   stuck: { deliveriesNotSent: number; queued: number; inFlight: number; deadLettered: number };
   /** ADT first sent → alert received at the sink, ms. */
   latency: { calm: number[]; faulted: number[] };
@@ -245,6 +245,14 @@ export async function checkSoak(input: {
   }
   for (const [key, r] of received) if (!expectedKeys.has(key)) alerts.unexpected += r.count;
 
+  for (const d of duplicates) {
+    const { rows } = await pool.query(
+      `SELECT extract(epoch FROM at) * 1000 AS at, receive_count, outcome, error_code
+         FROM delivery_attempts WHERE delivery_id = ANY($1::text[]) ORDER BY at`,
+      [d.deliveryIds],
+    );
+    d.attempts = rows;
+  }
   const sqs = new SQSClient({
     endpoint: input.sqsEndpoint,
     region: "us-east-1",

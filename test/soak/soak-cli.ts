@@ -23,6 +23,8 @@ const { values } = parseArgs({
     faults: { type: "string", default: "all" },
     /** With --faults none: one capacity run per rate (comma-separated), instead of --runs at --rate. */
     rates: { type: "string" },
+    /** The first run's fault-plan seed (run i uses seed + i). */
+    seed: { type: "string", default: "1" },
   },
 });
 
@@ -69,13 +71,21 @@ for (const [i, rate] of plan.entries()) {
     rate,
     patients: Number(values.patients),
     connections: Number(values.connections),
-    faults: capacity ? [] : faultPlan(i + 1),
+    faults: capacity ? [] : faultPlan(Number(values.seed) + i),
     databaseUrl: stack.postgres.url,
     logger,
     logDir: SOAK_LOG_DIR,
   });
   results.push(result);
   const problems = soakFailures(result.findings);
+  if (result.findings.duplicates.length > 0)
+    console.log(
+      JSON.stringify({
+        run: i + 1,
+        duplicates: result.findings.duplicates,
+        faults: result.faultsDone,
+      }),
+    );
   console.log(
     `run ${i + 1}: ${problems.length === 0 ? "nothing lost, nothing doubled" : problems.join("; ")}`,
   );

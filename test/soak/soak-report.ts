@@ -5,6 +5,7 @@ const percentile = (values: readonly number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 };
+const maxOf = (values: readonly number[]) => (values.length === 0 ? Number.NaN : Math.max(...values));
 const seconds = (ms: number) => (Number.isNaN(ms) ? "–" : `${(ms / 1000).toFixed(2)} s`);
 
 /** A soak run as a Markdown table: what was done to it, and what it proves. */
@@ -22,7 +23,7 @@ export function soakTable(runs: readonly SoakResult[]): string {
     const duplicated = f.tasks.duplicated + f.alerts.duplicated + f.alerts.unexpected;
     const stuck = f.stuck.deliveriesNotSent + f.stuck.queued + f.stuck.inFlight + f.stuck.deadLettered;
     const lat = (v: number[]) =>
-      `${seconds(percentile(v, 50))} / ${seconds(percentile(v, 99))} / ${seconds(Math.max(...v, Number.NaN))}`;
+      `${seconds(percentile(v, 50))} / ${seconds(percentile(v, 99))} / ${seconds(maxOf(v))}`;
     lines.push(
       `| ${i + 1} | ${r.sent.length} | ${(r.sent.length / r.feedSeconds).toFixed(1)}/s | ${faults} | ${f.accepted} | ${f.accepted - f.eventsOnTopic.missing} (${f.eventsOnTopic.extraCopies}) | ${f.tasks.exactlyOnce} / ${f.tasks.expected} | ${f.alerts.exactlyOnce} / ${f.alerts.expected} | ${lost} | ${duplicated} | ${f.alerts.resentAfterCrash} | ${stuck} | ${lat(f.latency.calm)} | ${lat(f.latency.faulted)} |`,
     );
@@ -45,7 +46,7 @@ export function capacityTable(runs: readonly SoakResult[]): string {
     const lost = f.eventsOnTopic.missing + f.tasks.missing + f.alerts.lost + f.notAccepted;
     const dup = f.tasks.duplicated + f.alerts.duplicated + f.alerts.unexpected;
     lines.push(
-      `| ${r.offeredRate}/s | ${(n / r.feedSeconds).toFixed(1)}/s | ${n} | ${f.alerts.exactlyOnce} | ${seconds(percentile(v, 50))} / ${seconds(percentile(v, 99))} / ${seconds(Math.max(...v, Number.NaN))} | ${cpu.join(" | ")} | ${lost} / ${dup} |`,
+      `| ${r.offeredRate}/s | ${(n / r.feedSeconds).toFixed(1)}/s | ${n} | ${f.alerts.exactlyOnce} | ${seconds(percentile(v, 50))} / ${seconds(percentile(v, 99))} / ${seconds(maxOf(v))} | ${cpu.join(" | ")} | ${lost} / ${dup} |`,
     );
   }
   return lines.join("\n");
