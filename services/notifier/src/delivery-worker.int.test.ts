@@ -143,4 +143,71 @@ describe("delivery worker", () => {
     expect(mails).toHaveLength(2);
     expect(mails[1]?.text).toMatch(/cancel/i);
   });
+
+  it("sends once when a second copy of the job comes while the first is on the wire and Redis has forgotten its keys", async () => {
+    const id = deliveryId("m-lease", String(ids.pcp), "email", "alert");
+    await pool.query(
+      `INSERT INTO deliveries (id, purpose, channel, recipient_id, organization_id, match_id, event_id, content, status)
+       VALUES ($1, 'alert', 'email', $2, $3, 'm-lease', 'e-lease', $4, 'queued')`,
+      [id, ids.pcp, ids.practice, JSON.stringify(content)],
+    );
+    const job = JSON.stringify({
+      schemaVersion: 1,
+      deliveryId: id,
+      channel: "email",
+      purpose: "alert",
+      recipientId: String(ids.pcp),
+      enqueuedAt: new Date().toISOString(),
+    } satisfies DeliveryJob);
+    // The outbox put it on the queue twice (the notifier died between the send and marking it queued).
+    await queue.send(job);
+    await queue.send(job);
+    const copies: Awaited<ReturnType<WorkQueue["receive"]>> = [];
+    while (copies.length < 2) copies.push(...(await queue.receive({ waitSeconds: 5, max: 10 })));
+    const [first, second] = copies;
+    if (first === undefined || second === undefined) throw new Error("two copies expected");
+
+    let entered: () => void = () => {};
+    const inSend = new Promise<void>((r) => {
+      entered = r;
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const deps: DeliveryWorkerDeps = {
+      queue,
+      deadLetterQueue: queue,
+      pool,
+      redis,
+      email: smtpProvider,
+      pager: undefined,
+      maxAttempts: 3,
+      backoff: { baseSeconds: 1, maxSeconds: 1 },
+      visibilityTimeoutSeconds: 30,
+      pagerMaxLength: 160,
+      idempotencyTtlMs: 60_000,
+      logger: createLogger({ service: "worker-test", level: "warn" }),
+      now: () => new Date(),
+    };
+    const slow: EmailProvider = {
+      name: "smtp",
+      async send(email) {
+        entered();
+        await gate;
+        return smtpProvider.send(email);
+      },
+      close: async () => {},
+    };
+    const before = smtp.received.length;
+    const handling = handleDeliveryJob(first, { ...deps, email: slow });
+    await inSend;
+    // Redis restarts (it keeps nothing on disk): every lease and "sent" key is gone.
+    await redis.del(`delivery:lock:${id}`, `delivery:sent:${id}`);
+    expect(await handleDeliveryJob(second, deps)).toBe("busy");
+    release();
+    expect(await handling).toBe("sent");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.received.length - before).toBe(1);
+  });
 });

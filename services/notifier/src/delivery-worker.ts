@@ -1,9 +1,17 @@
 import { AlertContent, DeliveryJob, parseContract } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
-import { claimOnce, type Redis } from "@homeward/redis";
+import type { Redis } from "@homeward/redis";
 import type { ReceivedMessage, WorkQueue } from "@homeward/sqs";
 import { deliveryId } from "./delivery-ids.ts";
+import {
+  type DeliveryRow,
+  leaseDelivery,
+  loadDeliveryForSend,
+  loadSentDelivery,
+  recordAttempt,
+  releaseDelivery,
+} from "./delivery-store.ts";
 import { insertDeliveries, type NewDelivery, pendingJobs } from "./notifier-store.ts";
 import { enqueueJobs } from "./outbox.ts";
 import type { DeliveryResult, EmailProvider, PagerProvider } from "./providers/provider.ts";
@@ -31,31 +39,17 @@ export interface DeliveryWorkerDeps {
 export type DeliveryOutcome = "sent" | "failed" | "dead" | "skipped" | "duplicate" | "busy" | "invalid";
 
 const sentKey = (id: string) => `delivery:sent:${id}`;
-const lockKey = (id: string) => `delivery:lock:${id}`;
 
 /** Retry delay for the attempt that just failed: base × 2^(n−1), capped. */
 export function backoffSeconds(receiveCount: number, backoff: { baseSeconds: number; maxSeconds: number }) {
   return Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** Math.max(0, receiveCount - 1));
 }
 
-interface DeliveryRow {
-  status: string;
-  purpose: string;
-  channel: "email" | "pager";
-  content: unknown;
-  not_after: Date | null;
-  retracted_at: Date | null;
-  email: string | null;
-  pager_id: string | null;
-  time_zone: string;
-  active: boolean;
-  task_status: string | null;
-}
-
 /**
  * Handles one job from the alerts queue. Exactly one send per delivery id however often SQS hands
- * the job out: a "sent" key in Redis and the delivery row are checked first, a short Redis lease
- * keeps two workers from sending at once, and every try is recorded as an attempt. A failure hides
+ * the job out: a "sent" key in Redis (a cache) and the delivery row are checked first, a lease on
+ * the row in PostgreSQL keeps two workers from sending at once (Redis may forget), and every try
+ * is recorded as an attempt, which releases the lease. A failure hides
  * the job for a growing backoff; after `maxAttempts` SQS moves it to the dead-letter queue.
  */
 export async function handleDeliveryJob(
@@ -73,14 +67,7 @@ export async function handleDeliveryJob(
     await deps.queue.delete(message.receiptHandle);
     return "duplicate";
   }
-  const { rows } = await deps.pool.query<DeliveryRow>(
-    `SELECT d.status, d.purpose, d.channel, d.content, d.not_after, d.retracted_at, r.email, r.pager_id,
-            r.time_zone, r.active, t.status AS task_status
-       FROM deliveries d JOIN recipients r ON r.id = d.recipient_id LEFT JOIN tasks t ON t.id = d.task_id
-      WHERE d.id = $1`,
-    [job.deliveryId],
-  );
-  const row = rows[0];
+  const row = await loadDeliveryForSend(deps.pool, job.deliveryId);
   if (row === undefined || row.status === "sent" || row.status === "dead" || row.status === "skipped") {
     if (row?.status === "sent") await markSentKey(deps, job.deliveryId);
     await deps.queue.delete(message.receiptHandle);
@@ -88,18 +75,21 @@ export async function handleDeliveryJob(
   }
   const stale = staleReason(row, deps.now());
   if (stale !== undefined) {
-    await record(deps, job.deliveryId, message.receiveCount, { outcome: "skipped", code: stale });
+    await recordAttempt(deps.pool, job.deliveryId, message.receiveCount, { outcome: "skipped", code: stale });
     await deps.queue.delete(message.receiptHandle);
     return "skipped";
   }
-  if (!(await claimOnce(deps.redis, lockKey(job.deliveryId), deps.visibilityTimeoutSeconds * 1000))) {
-    // Another worker holds it right now; the job comes back after its visibility timeout.
+  if (!(await leaseDelivery(deps.pool, job.deliveryId, deps.visibilityTimeoutSeconds * 1000))) {
+    // Another worker holds it right now (or just sent it); the job comes back after its
+    // visibility timeout and then finds it sent, or takes it if that worker died.
     return "busy";
   }
+  let recorded = false;
   try {
     const result = await send(row, job.deliveryId, deps);
     if (result.status === "sent") {
-      const recorded = await record(deps, job.deliveryId, message.receiveCount, {
+      recorded = true;
+      const done = await recordAttempt(deps.pool, job.deliveryId, message.receiveCount, {
         outcome: "sent",
         provider: result.provider,
         ...(result.providerMessageId === undefined ? {} : { providerMessageId: result.providerMessageId }),
@@ -107,11 +97,12 @@ export async function handleDeliveryJob(
       await markSentKey(deps, job.deliveryId);
       await deps.queue.delete(message.receiptHandle);
       // Retracted while it was on the wire: the retraction only corrected what was sent before it.
-      if (recorded.retractedAlert) await correctLateSend(deps, job.deliveryId);
+      if (done.retractedAlert) await correctLateSend(deps, job.deliveryId);
       return "sent";
     }
     const final = !result.retryable || message.receiveCount >= deps.maxAttempts;
-    await record(deps, job.deliveryId, message.receiveCount, {
+    recorded = true;
+    await recordAttempt(deps.pool, job.deliveryId, message.receiveCount, {
       outcome: final ? "dead" : "failed",
       provider: result.provider,
       code: result.code,
@@ -131,7 +122,9 @@ export async function handleDeliveryJob(
     }
     return final ? "dead" : "failed";
   } finally {
-    await deps.redis.del(lockKey(job.deliveryId));
+    // An unexpected error before the attempt was recorded: the lease goes back, and the job comes
+    // back after its visibility timeout for another try.
+    if (!recorded) await releaseDelivery(deps.pool, job.deliveryId).catch(() => undefined);
   }
 }
 
@@ -177,18 +170,7 @@ async function send(row: DeliveryRow, id: string, deps: DeliveryWorkerDeps): Pro
  * had been sent before it, so this send gets its own short correction to the same person.
  */
 async function correctLateSend(deps: DeliveryWorkerDeps, id: string): Promise<void> {
-  const { rows } = await deps.pool.query<{
-    channel: "email" | "pager";
-    recipient_id: string;
-    organization_id: string;
-    match_id: string | null;
-    event_id: string | null;
-    content: unknown;
-  }>(
-    "SELECT channel, recipient_id, organization_id, match_id, event_id, content FROM deliveries WHERE id = $1",
-    [id],
-  );
-  const row = rows[0];
+  const row = await loadSentDelivery(deps.pool, id);
   if (row === undefined) return;
   const content = AlertContent.parse(row.content);
   const correction: NewDelivery = {
@@ -213,43 +195,6 @@ async function correctLateSend(deps: DeliveryWorkerDeps, id: string): Promise<vo
 
 async function markSentKey(deps: DeliveryWorkerDeps, id: string) {
   await deps.redis.set(sentKey(id), "1", "PX", deps.idempotencyTtlMs);
-}
-
-/** Records an attempt and moves the delivery to its new state, in one transaction. */
-async function record(
-  deps: DeliveryWorkerDeps,
-  id: string,
-  receiveCount: number,
-  a: {
-    outcome: "sent" | "failed" | "dead" | "skipped";
-    provider?: string;
-    providerMessageId?: string;
-    code?: string;
-    message?: string;
-  },
-): Promise<{ retractedAlert: boolean }> {
-  const tried = a.outcome !== "skipped";
-  const { rows } = await deps.pool.query<{ retracted_alert: boolean }>(
-    `WITH attempt AS (
-       INSERT INTO delivery_attempts (delivery_id, receive_count, outcome, provider, provider_message_id, error_code, error_message)
-       VALUES ($1, $2, $3, $4, $5, $6, $7))
-     UPDATE deliveries SET status = $3, attempts = attempts + $8, provider = coalesce($4, provider),
-            provider_message_id = coalesce($5, provider_message_id), last_error = $6,
-            sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END, updated_at = now()
-      WHERE id = $1
-      RETURNING purpose = 'alert' AND retracted_at IS NOT NULL AS retracted_alert`,
-    [
-      id,
-      receiveCount,
-      a.outcome,
-      a.provider ?? null,
-      a.providerMessageId ?? null,
-      a.code ?? null,
-      a.message ?? null,
-      tried ? 1 : 0,
-    ],
-  );
-  return { retractedAlert: rows[0]?.retracted_alert ?? false };
 }
 
 /** Runs `concurrency` long-polling loops over the alerts queue until stopped. */
