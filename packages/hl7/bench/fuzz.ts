@@ -84,7 +84,9 @@ a batch of n messages, 3 meaning 3 or more):
 | --- | ---: |
 ${table}
 
-Found and fixed by the fuzzing: an error located at a line with no segment id (ERR-2 with an empty
+Found and fixed by the fuzzing: the MLLP decoder looked up the next start and end block afresh for
+every block character, so a frame full of stray 0x1C or 0x0B bytes took seconds per MB (quadratic);
+an error located at a line with no segment id (ERR-2 with an empty
 segment, which the rejected record's contract refuses); an ACK that echoed an MSH-11 or MSH-12 that reads as
 empty (the HL7 null \`""\`, \`~P\`), making the answer itself an invalid message.
 `;

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type MllpDecodeEvent, MllpDecoder } from "./mllp-decoder.ts";
@@ -94,6 +95,24 @@ describe("MllpDecoder", () => {
     expect(decodeAll([`${SB}123456\x1c`, "\r"], new MllpDecoder({ maxFrameBytes: 4 }))).toEqual([
       { type: "error", reason: "frame-too-large", discardedBytes: 9 },
     ]);
+  });
+
+  it("reads a chunk full of block characters in one pass (each looked up once, not once per turn)", () => {
+    // A million stray end blocks between frames, then a good frame: looking the start block up afresh
+    // after each of them read the rest of the chunk every time, seconds for a few MB.
+    const strays = Buffer.alloc(2_000_000, 0x1c);
+    for (let i = 1; i < strays.length; i += 2) strays[i] = 0x41;
+    const good = encodeMllp("MSH|^~\\&|A|B|||||ADT^A01|1|P|2.5");
+    const decoder = new MllpDecoder();
+    const started = performance.now();
+    const events = decoder.push(Buffer.concat([strays, good]));
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(events.at(-1)).toMatchObject({ type: "frame" });
+    expect(events.filter((e) => e.type === "error")).toHaveLength(1);
+    const inFrame = new MllpDecoder().push(
+      Buffer.concat([Buffer.from([0x0b]), Buffer.alloc(200_000, 0x0b), good]),
+    );
+    expect(inFrame.at(-1)).toMatchObject({ type: "frame" });
   });
 
   it("reports what is left when the connection ends", () => {

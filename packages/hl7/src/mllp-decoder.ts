@@ -77,11 +77,24 @@ export class MllpDecoder {
     const events: MllpDecodeEvent[] = [];
     const n = chunk.length;
     let i = 0;
+    // The next block characters at or after `i`, each looked up again only once `i` has passed it:
+    // looking both up afresh on every turn read the rest of the chunk once per block character, so
+    // a payload full of 0x1C (or 0x0B) bytes was quadratic (the fuzzing found it).
+    let sbAt = -2;
+    let ebAt = -2;
+    const nextSb = (): number => {
+      if (sbAt === -2 || (sbAt !== -1 && sbAt < i)) sbAt = chunk.indexOf(SB, i);
+      return sbAt;
+    };
+    const nextEb = (): number => {
+      if (ebAt === -2 || (ebAt !== -1 && ebAt < i)) ebAt = chunk.indexOf(EB, i);
+      return ebAt;
+    };
     while (i < n) {
       switch (this.#state) {
         case "outside": {
-          const sb = chunk.indexOf(SB, i);
-          const eb = chunk.indexOf(EB, i);
+          const sb = nextSb();
+          const eb = nextEb();
           const stop = sb === -1 ? (eb === -1 ? n : eb) : eb === -1 ? sb : Math.min(sb, eb);
           this.#skip(chunk, i, stop);
           i = stop;
@@ -107,9 +120,9 @@ export class MllpDecoder {
           break;
         }
         case "frame": {
-          const eb = chunk.indexOf(EB, i);
+          const eb = nextEb();
           const stop = eb === -1 ? n : eb;
-          const sb = chunk.indexOf(SB, i);
+          const sb = nextSb();
           if (sb !== -1 && sb < stop) {
             const size = this.#size + (sb - i);
             const reason = size > this.#max ? "frame-too-large" : "unterminated-frame";
@@ -147,9 +160,9 @@ export class MllpDecoder {
           break;
         }
         case "oversize": {
-          const eb = chunk.indexOf(EB, i);
+          const eb = nextEb();
           const stop = eb === -1 ? n : eb;
-          const sb = chunk.indexOf(SB, i);
+          const sb = nextSb();
           if (sb !== -1 && sb < stop) {
             events.push({
               type: "error",
