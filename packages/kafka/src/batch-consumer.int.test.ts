@@ -59,6 +59,38 @@ async function consume(
 
 const values = (batches: ConsumedBatch[]) => batches.flatMap((b) => b.records.map((r) => String(r.value)));
 
+/** A one-partition topic of its own, with `count` records on it: offsets 0 … count-1. */
+async function onePartitionTopic(name: string, count: number): Promise<string> {
+  const topic = `${id}.${name}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+  await admin.disconnect();
+  await log.publish(Array.from({ length: count }, (_, i) => ({ topic, key: "k", value: `r${i}` })));
+  return topic;
+}
+
+/** The offset `group` has committed on partition 0 of `topic` (-1: none yet). */
+async function committed(group: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId: groupId(group), topics: [topic] });
+    return Number(offsets?.partitions[0]?.offset ?? -1);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A promise and the function that settles it. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
 describe("runBatchConsumer (real broker)", () => {
   it("hands over each partition's records in offset order, in batches of at most the maximum", async () => {
     await publish("patient-a", ["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"]);
@@ -97,4 +129,67 @@ describe("runBatchConsumer (real broker)", () => {
     const after = await consume("commit", (b) => values(b).includes("a10"));
     expect(values(after)).toEqual(["a10"]);
   }, 90_000);
+
+  it("never commits past a batch whose handler has not resolved, even committing as often as it can", async () => {
+    const topic = await onePartitionTopic("durable", 10);
+    const second = gate();
+    const secondStarted = gate();
+    const handled: string[][] = [];
+    const consumer = await runBatchConsumer({
+      kafka,
+      groupId: groupId("durable"),
+      topics: [topic],
+      maxRecordsPerBatch: 4,
+      commitIntervalMs: 0, // a commit after every batch: the strictest test of what is committed
+      logger,
+      handle: async ({ records }) => {
+        if (handled.length === 1) {
+          secondStarted.open();
+          await second.opened; // the batch's effects are not durable yet
+        }
+        handled.push(records.map((r) => String(r.value)));
+      },
+    });
+    try {
+      await secondStarted.opened;
+      await vi.waitFor(async () => expect(await committed("durable", topic)).toBe(4), { timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 500)); // time for a wrong commit (or an idle one) to land
+      expect(await committed("durable", topic)).toBe(4); // r0…r3 done; r4…r7 in hand
+      second.open();
+      await vi.waitFor(async () => expect(await committed("durable", topic)).toBe(10), { timeout: 10_000 });
+    } finally {
+      second.open();
+      await consumer.stop();
+    }
+    expect(handled).toEqual([
+      ["r0", "r1", "r2", "r3"],
+      ["r4", "r5", "r6", "r7"],
+      ["r8", "r9"],
+    ]);
+  }, 30_000);
+
+  it("commits on stop the batch that was in hand when stop was called", async () => {
+    const topic = await onePartitionTopic("stop", 6);
+    const inHand = gate();
+    const release = gate();
+    const consumer = await runBatchConsumer({
+      kafka,
+      groupId: groupId("stop"),
+      topics: [topic],
+      maxRecordsPerBatch: 3,
+      commitIntervalMs: 600_000, // never on the interval: only the stop (or a pause) commits
+      logger,
+      handle: async ({ records }) => {
+        if (records[0]?.value?.toString() === "r3") {
+          inHand.open();
+          await release.opened;
+        }
+      },
+    });
+    await inHand.opened;
+    const stopped = consumer.stop(); // r3…r5 still in hand
+    release.open();
+    await stopped;
+    expect(await committed("stop", topic)).toBe(6);
+  }, 30_000);
 });

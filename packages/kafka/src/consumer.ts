@@ -1,6 +1,6 @@
 import type { Logger } from "@homeward/logger";
 import type { Kafka } from "kafkajs";
-import { recordOf, subscribedConsumer } from "./consumer-setup.ts";
+import { DEFAULT_COMMIT_INTERVAL_MS, recordOf, runInChunks, subscribedConsumer } from "./consumer-setup.ts";
 
 export interface ConsumedRecord {
   topic: string;
@@ -12,14 +12,19 @@ export interface ConsumedRecord {
 }
 
 export interface ConsumerHandle {
-  /** Stops fetching, lets the record in hand finish, commits its offset, and disconnects. */
+  /**
+   * Stops fetching, lets the records in hand finish, commits what is done, leaves the group, and
+   * disconnects.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * Runs a consumer-group member that hands records to `handle` one at a time per partition.
- * Offsets are committed only after `handle` resolves, so delivery is at-least-once and
- * handlers must be idempotent. A handler that throws makes kafkajs retry the record.
+ * A record's offset is marked done only after `handle` resolves, and only offsets marked done are
+ * committed (every `commitIntervalMs` while busy, in any pause between records, on stop and on a
+ * rebalance: `runInChunks`), so delivery is at-least-once and handlers must be idempotent. A
+ * handler that throws makes kafkajs retry the record.
  */
 export async function runConsumer(options: {
   kafka: Kafka;
@@ -31,13 +36,19 @@ export async function runConsumer(options: {
    * time and in order, so per-key ordering holds; handlers that wait on I/O gain the most.
    */
   partitionsConcurrently?: number;
+  /** How often a busy consumer commits what is done (default 1,000 ms; 0 commits after every record). */
+  commitIntervalMs?: number;
   logger: Logger;
   handle: (record: ConsumedRecord) => Promise<void>;
 }): Promise<ConsumerHandle> {
   const consumer = await subscribedConsumer(options);
-  await consumer.run({
-    partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
-    eachMessage: async ({ topic, partition, message }) => {
+  return runInChunks(consumer, {
+    partitionsConcurrently: options.partitionsConcurrently ?? 1,
+    chunkSize: 1,
+    commitIntervalMs: options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
+    logger: options.logger,
+    handle: async (topic, partition, [message]) => {
+      if (message === undefined) return;
       try {
         await options.handle(recordOf(topic, partition, message));
       } catch (err) {
@@ -49,13 +60,4 @@ export async function runConsumer(options: {
       }
     },
   });
-  let stopped = false;
-  return {
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await consumer.stop();
-      await consumer.disconnect();
-    },
-  };
 }
