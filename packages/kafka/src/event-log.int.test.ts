@@ -82,7 +82,15 @@ describe("EventLog and Homeward's topics", () => {
     await admin.createTopics({
       waitForLeaders: true,
       topics: [
-        { topic: old, numPartitions: 1, configEntries: [{ name: "retention.ms", value: "12345678" }] },
+        {
+          topic: old,
+          numPartitions: 1,
+          // As Kafka's own default made it (1 MiB), whatever this broker's default now is.
+          configEntries: [
+            { name: "retention.ms", value: "12345678" },
+            { name: "max.message.bytes", value: "1048588" },
+          ],
+        },
       ],
     });
     const before = await topicMaxMessageBytes(kafka, [old]);

@@ -22,7 +22,7 @@ export async function startDockerStack(): Promise<{
   stop: () => Promise<void>;
 }> {
   const [kafka, sqs, redis, postgres, mail] = await Promise.all([
-    new GenericContainer("apache/kafka:3.9.1")
+    new GenericContainer("apache/kafka:4.4.0")
       .withExposedPorts({ container: 9092, host: 9092 })
       .withEnvironment({
         KAFKA_NODE_ID: "1",
