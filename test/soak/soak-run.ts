@@ -4,7 +4,7 @@ import { createPool, migrate } from "@homeward/db";
 import { createKafka } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { processCpuSeconds } from "@homeward/testing/bench";
-import { checkSoak, type SoakFindings } from "./soak-checks.ts";
+import { checkSoak, type SoakFindings, soakFailures } from "./soak-checks.ts";
 import { type Engine, freshKafka, freshSqs, redisEngine } from "./soak-engines.ts";
 import { runFeed, type SentMessage } from "./soak-feed.ts";
 import { ServiceProcess } from "./soak-processes.ts";
@@ -126,6 +126,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     service(`notifier-${i + 1}`, "services/notifier/src/main.ts", notifierEnv, port),
   );
   const services = [listener, ...matchers, ...notifiers];
+  let keepEvidence = true;
   try {
     await Promise.all(services.map((s) => s.start()));
     // The feed starts once both consumer groups have settled with every instance in them, so what
@@ -222,6 +223,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       faultWindows: windows,
       senderKills,
     });
+    keepEvidence = soakFailures(findings).length > 0;
     return { offeredRate: options.rate, findings, cpuSeconds, faultsDone, feedSeconds, sent };
   } finally {
     // Whatever happened, nothing of the run is left running (a failed run must not leave
@@ -229,7 +231,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await Promise.allSettled(services.map((s) => s.stop()));
     for (const s of services) s.close();
     await Promise.allSettled([smtp.stop(), wctp.stop(), redis.stop(), sqs.stop(), kafka.stop()]);
-    await pool.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
+    // A run that found something keeps its schema (tasks, deliveries, attempts) to look into.
+    if (keepEvidence) logger.warn({ schema }, "soak found a problem; its schema is kept for inspection");
+    else await pool.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
     await pool.end();
   }
 }
