@@ -61,7 +61,7 @@ const table = top
 const markdown = `
 ## fuzz
 
-${machineLine()} Run: \`npm run fuzz -w @homeward/hl7 -- --frames ${FRAMES} --seed ${SEED}\`.
+${machineLine()}. Run: \`npm run fuzz -w @homeward/hl7 -- --frames ${FRAMES} --seed ${SEED}\`.
 Each frame: a sample ADT message with up to four mutations (truncation, delimiter swaps, MSH-2
 changes, escape abuse, up to 20,000 repeated separators or segments, inserted NULs, block bytes,
 BOMs, lone surrogates, nested or broken FHS/BHS batches), encoded as UTF-8 or Latin-1 with invalid

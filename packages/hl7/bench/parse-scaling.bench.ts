@@ -92,7 +92,7 @@ console.log(sink > 0 ? "" : "(nothing read)");
 const markdown = `
 ## parse-scaling
 
-${machineLine()} Run: \`node --conditions=source --import tsx packages/hl7/bench/parse-scaling.bench.ts\`.
+${machineLine()}. Run: \`node --conditions=source --import tsx packages/hl7/bench/parse-scaling.bench.ts\`.
 The hostile shapes of \`src/fixtures/hostile-messages.ts\` (the A01 fixture with one part grown to the
 size shown), parsed with the limits off so every byte is read, then either every value read
 component by component (subcomponents split, nothing kept) or normalizeAdt (the event keeps what it
@@ -105,10 +105,12 @@ ${rows.join("\n")}
 
 Worst "every value" row: ${worstRatio.toFixed(2)}×. Where a normalize row climbs more, it is the
 event's millions of kept objects (garbage collection over a heap of hundreds of MB), not the
-reading; with the default limits such a message is refused at its first part over a limit. Before the fix (9877668, same shapes, measured with the
-\`_repro\` loop of issue 12): repeated-name 734 ns/byte at 200 KB, 1,038 at 400 KB, 1,757 at 800 KB
-(1.38 s); repeated-phone 412 → 2,050 ns/byte from 200 KB to 1.6 MB (3.3 s): each repetition read on
-to the next \`^\` of the message, so time grew with the square of the field. With the default limits
-(\`DEFAULT_HL7_LIMITS\`) every shape above 1 MB is refused at its first part over a limit instead.
+reading; with the default limits such a message is refused at its first part over a limit.
+
+Before (9877668, parse + normalize, best of 3, same machine): repeated-name 698 ns/byte at 128 KB and
+5,830 at 1 MB (6.1 s for 1 MB), repeated-phone 1,022 and 5,495: each repetition's component lookup
+read on to the next \`^\` of the message, so time grew with the square of the field (a 2 MB frame of
+PID-5 repetitions held the listener for 10.9 s in issue 12). The MLLP decoder had the same fault for
+stray block characters: 2 MB of \`0x1C A\` pairs took 8.7 s, now milliseconds.
 `;
 writeBenchmarkSection("parse-scaling", markdown);

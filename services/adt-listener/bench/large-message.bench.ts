@@ -245,7 +245,7 @@ async function main() {
   const markdown = `
 ## large-message
 
-${machineLine()} Kafka (local JVM) and Redis on the same 2 cores as the listener and the senders;
+${machineLine()}. Kafka (local JVM) and Redis on the same 2 cores as the listener and the senders;
 load average ${loadBefore} when the run started (other work on the machine shows in the p99s).
 Run: \`node --conditions=source --import tsx services/adt-listener/bench/large-message.bench.ts --seconds ${SECONDS} --rate ${RATE}\`.
 ${CONNECTIONS} connections send the A01 fixture one at a time, ${RATE} messages/s in all, for ${SECONDS} s after a warm-up; the
