@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { splitBatch } from "./batch.ts";
 import { ADT_A01_ADMIT, ADT_A03_DISCHARGE, ADT_A08_UPDATE } from "./fixtures/adt-messages.ts";
@@ -45,6 +46,24 @@ describe("splitBatch", () => {
     expect(batch.messages).toEqual([ADT_A01_ADMIT, ADT_A03_DISCHARGE]);
     expect(batch.warnings).toEqual(["1 segment(s) outside any message were dropped"]);
     expect(batch.header).toBeUndefined();
+  });
+
+  it("gives each message its segments joined by CR, whatever terminators and blank lines came (property)", () => {
+    const messages = [ADT_A01_ADMIT, ADT_A03_DISCHARGE, ADT_A08_UPDATE.replaceAll("\n", "\r")];
+    const lines = ["BHS|^~\\&|A|B", ...messages.flatMap((m) => m.split("\r")), "BTS|3"];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom("\r", "\n", "\r\n", "\r\r", "\n\n"), {
+          minLength: lines.length,
+          maxLength: lines.length,
+        }),
+        (terminators) => {
+          const text = lines.map((line, i) => line + terminators[i]).join("");
+          expect(splitBatch(text).messages).toEqual(messages);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("returns no messages for empty input", () => {

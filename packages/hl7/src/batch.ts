@@ -1,4 +1,4 @@
-import { splitSegmentLines } from "./parser.ts";
+import { segmentBounds } from "./parser.ts";
 
 /** The envelope of an HL7 batch file (FHS/BHS … BTS/FTS), kept raw for logging and replies. */
 export interface Hl7BatchHeader {
@@ -28,7 +28,8 @@ const ENVELOPE = new Set(["FHS", "BHS", "BTS", "FTS"]);
  * Segments before the first MSH that are not envelope segments are reported and dropped.
  */
 export function splitBatch(text: string): Hl7Batch {
-  const messages: string[][] = [];
+  /** Each message as the indexes into `bounds` of its first and last segment line. */
+  const messages: [number, number][] = [];
   const batchHeaders: string[] = [];
   const warnings: string[] = [];
   let fileHeader: string | undefined;
@@ -37,11 +38,16 @@ export function splitBatch(text: string): Hl7Batch {
   let btsUnusable = false;
   let sawEnvelope = false;
   let orphans = 0;
-  let current: string[] | undefined;
+  let current: [number, number] | undefined;
 
-  for (const line of splitSegmentLines(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)) {
-    const id = line.slice(0, 3);
+  // Lines as offsets, not strings: a 4 MB batch is tens of thousands of lines, and most messages
+  // come out as one slice of the text (see `messageText`).
+  const bounds = segmentBounds(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+  for (let i = 0; i < bounds.length; i += 2) {
+    const start = bounds[i] as number;
+    const id = text.slice(start, start + 3);
     if (ENVELOPE.has(id)) {
+      const line = text.slice(start, bounds[i + 1]);
       sawEnvelope = true;
       current = undefined;
       if (id === "FHS") fileHeader = line;
@@ -53,16 +59,16 @@ export function splitBatch(text: string): Hl7Batch {
         else declaredSum += count;
       }
     } else if (id === "MSH") {
-      current = [line];
+      current = [i, i];
       messages.push(current);
     } else if (current !== undefined) {
-      current.push(line);
+      current[1] = i;
     } else {
       orphans++;
     }
   }
+  const out = messages.map(([first, last]) => messageText(text, bounds, first, last));
   if (orphans > 0) warnings.push(`${orphans} segment(s) outside any message were dropped`);
-  const out = messages.map((m) => m.join("\r"));
   if (!sawEnvelope) return { messages: out, warnings };
   const declared = btsSeen && !btsUnusable ? declaredSum : undefined;
   if (declared !== undefined && declared !== out.length) {
@@ -74,6 +80,22 @@ export function splitBatch(text: string): Hl7Batch {
     ...(declared === undefined ? {} : { declaredMessageCount: declared }),
   };
   return { messages: out, header, warnings };
+}
+
+/**
+ * The segment lines `first` to `last` (indexes into `bounds`) joined by CR: one slice of the text
+ * when they are already CR-terminated with nothing between them (nearly always), else joined.
+ */
+function messageText(text: string, bounds: readonly number[], first: number, last: number): string {
+  let contiguous = true;
+  for (let i = first; i < last && contiguous; i += 2) {
+    const end = bounds[i + 1] as number;
+    contiguous = text.charCodeAt(end) === 0x0d && bounds[i + 2] === end + 1;
+  }
+  if (contiguous) return text.slice(bounds[first], bounds[last + 1]);
+  const lines: string[] = [];
+  for (let i = first; i <= last; i += 2) lines.push(text.slice(bounds[i], bounds[i + 1]));
+  return lines.join("\r");
 }
 
 /** BTS-1, the batch message count, or undefined when it is not a number. */

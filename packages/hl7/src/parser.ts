@@ -55,9 +55,10 @@ export function splitSegmentLines(text: string): string[] {
 
 /**
  * The segment lines of `text` from `from` on, as start and end offsets (what `splitSegmentLines`
- * would cut, without cutting): the parser keeps the message as one string.
+ * would cut, without cutting): the parser keeps the message as one string, and batches are split
+ * by these too.
  */
-function segmentBounds(text: string, from: number): number[] {
+export function segmentBounds(text: string, from = 0): number[] {
   const out: number[] = [];
   const length = text.length;
   // indexOf finds terminators much faster than a loop over every character.
