@@ -11,6 +11,8 @@ export class ServiceProcess {
   #log: WriteStream;
   kills = 0;
   starts = 0;
+  /** Times it exited before it was ready (and was started again). */
+  exitsWhileStarting = 0;
 
   constructor(
     readonly name: string,
@@ -33,8 +35,28 @@ export class ServiceProcess {
     return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
   }
 
-  /** Starts the process and waits until its /readyz answers 200. */
-  async start(timeoutMs = 90_000): Promise<void> {
+  /**
+   * Starts the process and waits until its /readyz answers 200. A process that exits while
+   * starting (a dependency it needs at start, such as SQS, is down) is started again after a
+   * pause, as a supervisor (systemd, Kubernetes) would, until `timeoutMs`.
+   */
+  async start(timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      this.#spawn();
+      while (Date.now() < deadline && this.running) {
+        if (await this.ready()) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      if (!this.running) {
+        this.exitsWhileStarting++;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+    throw new Error(`${this.name} not ready within ${timeoutMs} ms (see its log)`);
+  }
+
+  #spawn(): void {
     const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", this.entry], {
       cwd: this.repoRoot,
       env: { ...this.env, OPS_PORT: String(this.opsPort), PATH: process.env.PATH ?? "" },
@@ -44,13 +66,6 @@ export class ServiceProcess {
     child.stderr?.pipe(this.#log, { end: false });
     this.#child = child;
     this.starts++;
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`${this.name} exited while starting (see its log)`);
-      if (await this.ready()) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`${this.name} not ready within ${timeoutMs} ms`);
   }
 
   async ready(): Promise<boolean> {
