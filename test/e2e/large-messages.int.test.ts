@@ -1,16 +1,12 @@
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
-import { type Isolation, isolation, type SmtpSink, startSmtpSink } from "@homeward/testing";
+import { type Isolation, isolation, type SmtpSink } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type RunningListener, startAdtListener } from "../../services/adt-listener/src/app.ts";
-import { loadListenerEnv } from "../../services/adt-listener/src/env.ts";
+import type { RunningListener } from "../../services/adt-listener/src/app.ts";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
 import { largeAdt } from "../../services/adt-listener/src/large-message.test-support.ts";
-import { type RunningMatcher, startMatcher } from "../../services/matcher/src/app.ts";
-import { loadMatcherEnv } from "../../services/matcher/src/env.ts";
-import { type RunningNotifier, startNotifier } from "../../services/notifier/src/app.ts";
-import { loadNotifierEnv } from "../../services/notifier/src/env.ts";
+import { hl7Time, type Pipeline, startPipeline } from "./pipeline.test-support.ts";
 
 /**
  * ED arrivals of 1 MB and 4 MiB (an embedded document and a thousand-odd diagnoses, which the
@@ -19,19 +15,13 @@ import { loadNotifierEnv } from "../../services/notifier/src/env.ts";
  * record limit made the listener answer "resend" for ever, and consumers fetched 1 MiB per partition.
  */
 
-const FACILITIES = new URL("../../services/adt-listener/config/facilities.example.json", import.meta.url)
-  .pathname;
 const MiB = 1024 * 1024;
-
-/** HL7 DTM for an instant, in UTC. */
-const hl7Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, "").slice(0, 14)}+0000`;
 
 let iso: Isolation;
 let pool: Pool;
 let smtp: SmtpSink;
 let listener: RunningListener;
-let matcher: RunningMatcher;
-let notifier: RunningNotifier;
+let pipeline: Pipeline | undefined;
 let patientId = "";
 
 beforeAll(async () => {
@@ -69,42 +59,13 @@ beforeAll(async () => {
     [patientId, practice, cm],
   );
 
-  smtp = await startSmtpSink();
   const logger = createLogger({ service: "e2e-large", level: process.env.LOG_LEVEL ?? "warn" });
-  const s = iso.settings;
-  const env = {
-    KAFKA_BROKERS: s.kafka.brokers.join(","),
-    KAFKA_TOPIC_PREFIX: iso.topicPrefix,
-    REDIS_URL: s.redis.url,
-    REDIS_KEY_PREFIX: iso.redisPrefix,
-    DATABASE_URL: s.postgres.url,
-    DATABASE_SCHEMA: iso.schema,
-    ...(s.sqs.endpoint === undefined ? {} : { SQS_ENDPOINT: s.sqs.endpoint }),
-    SQS_QUEUE_PREFIX: iso.queuePrefix,
-    OPS_PORT: "0",
-  };
-  notifier = await startNotifier(
-    loadNotifierEnv({
-      ...env,
-      SMTP_URL: smtp.url,
-      NOTIFIER_GROUP_ID: iso.groupId("notifier"),
-      DELIVERY_POLL_SECONDS: "1",
-      SWEEP_INTERVAL_SECONDS: "3600",
-    }),
-    logger,
-  );
-  matcher = await startMatcher(loadMatcherEnv({ ...env, MATCHER_GROUP_ID: iso.groupId("matcher") }), logger);
-  listener = await startAdtListener(
-    loadListenerEnv({ ...env, MLLP_HOST: "127.0.0.1", MLLP_PORT: "0", FACILITY_MAPPINGS_FILE: FACILITIES }),
-    logger,
-  );
+  pipeline = await startPipeline(iso, logger);
+  ({ smtp, listener } = pipeline);
 });
 
 afterAll(async () => {
-  await listener?.stop();
-  await matcher?.stop();
-  await notifier?.stop();
-  await smtp?.close();
+  await pipeline?.stop();
   await pool?.end();
 });
 

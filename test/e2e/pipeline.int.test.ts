@@ -1,18 +1,14 @@
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
-import { type Isolation, isolation, type SmtpSink, startSmtpSink } from "@homeward/testing";
+import { type Isolation, isolation, type SmtpSink } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type RunningListener, startAdtListener } from "../../services/adt-listener/src/app.ts";
-import { loadListenerEnv } from "../../services/adt-listener/src/env.ts";
+import type { RunningListener } from "../../services/adt-listener/src/app.ts";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
 import { createUser } from "../../services/api/src/auth/users.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
-import { type RunningMatcher, startMatcher } from "../../services/matcher/src/app.ts";
-import { loadMatcherEnv } from "../../services/matcher/src/env.ts";
-import { type RunningNotifier, startNotifier } from "../../services/notifier/src/app.ts";
-import { loadNotifierEnv } from "../../services/notifier/src/env.ts";
+import { hl7Time, type Pipeline, stackEnv, startPipeline } from "./pipeline.test-support.ts";
 
 /**
  * The whole pipeline, headless, as `npm start` runs it: an ED arrival over MLLP (node-hl7-client)
@@ -21,35 +17,15 @@ import { loadNotifierEnv } from "../../services/notifier/src/env.ts";
  * numerator moves.
  */
 
-const FACILITIES = new URL("../../services/adt-listener/config/facilities.example.json", import.meta.url)
-  .pathname;
-
 /** HL7 DTM for an instant, in UTC. */
-const hl7Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, "").slice(0, 14)}+0000`;
 
 let iso: Isolation;
 let pool: Pool;
 let smtp: SmtpSink;
 let listener: RunningListener;
-let matcher: RunningMatcher;
-let notifier: RunningNotifier;
+let pipeline: Pipeline | undefined;
 let api: RunningApi;
 const ids: Record<string, string> = {};
-
-function stackEnv(iso: Isolation): Record<string, string> {
-  const s = iso.settings;
-  return {
-    KAFKA_BROKERS: s.kafka.brokers.join(","),
-    KAFKA_TOPIC_PREFIX: iso.topicPrefix,
-    REDIS_URL: s.redis.url,
-    REDIS_KEY_PREFIX: iso.redisPrefix,
-    DATABASE_URL: s.postgres.url,
-    DATABASE_SCHEMA: iso.schema,
-    ...(s.sqs.endpoint === undefined ? {} : { SQS_ENDPOINT: s.sqs.endpoint }),
-    SQS_QUEUE_PREFIX: iso.queuePrefix,
-    OPS_PORT: "0",
-  };
-}
 
 beforeAll(async () => {
   iso = isolation("e2e");
@@ -106,24 +82,10 @@ beforeAll(async () => {
     organizationCodes: ["SFM"],
   });
 
-  smtp = await startSmtpSink();
   const logger = createLogger({ service: "e2e", level: process.env.LOG_LEVEL ?? "warn" });
+  pipeline = await startPipeline(iso, logger);
+  ({ smtp, listener } = pipeline);
   const env = stackEnv(iso);
-  notifier = await startNotifier(
-    loadNotifierEnv({
-      ...env,
-      SMTP_URL: smtp.url,
-      NOTIFIER_GROUP_ID: iso.groupId("notifier"),
-      DELIVERY_POLL_SECONDS: "1",
-      SWEEP_INTERVAL_SECONDS: "3600",
-    }),
-    logger,
-  );
-  matcher = await startMatcher(loadMatcherEnv({ ...env, MATCHER_GROUP_ID: iso.groupId("matcher") }), logger);
-  listener = await startAdtListener(
-    loadListenerEnv({ ...env, MLLP_HOST: "127.0.0.1", MLLP_PORT: "0", FACILITY_MAPPINGS_FILE: FACILITIES }),
-    logger,
-  );
   api = await startApi(
     loadApiEnv({ ...env, API_PORT: "0", API_TOKEN_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e" }),
     logger,
@@ -132,10 +94,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.stop();
-  await listener?.stop();
-  await matcher?.stop();
-  await notifier?.stop();
-  await smtp?.close();
+  await pipeline?.stop();
   await pool?.end();
 });
 
