@@ -21,15 +21,8 @@ export interface Recipient {
   npi: string | null;
 }
 
-export interface RecipientFields {
-  role: RecipientRole;
-  displayName: string;
-  email: string | null;
-  pagerId: string | null;
-  timeZone: string;
-  active: boolean;
-  npi: string | null;
-}
+/** What an admin sets on a recipient: all of it but its id and organization. */
+export type RecipientFields = Omit<Recipient, "id" | "organizationId">;
 
 /** Why a write was refused: the e-mail is taken in the organization, or the NPI is another's. */
 export type RecipientConflict = "email-taken" | "npi-taken";
