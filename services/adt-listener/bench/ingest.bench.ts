@@ -7,7 +7,7 @@
  *   node --conditions=source --import tsx services/adt-listener/bench/ingest.bench.ts [--connections 8] [--seconds 10]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { connect, createServer, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { indexFacilityMappings } from "@homeward/contracts";
@@ -25,6 +25,7 @@ import {
 import { readFacilityMappings } from "../src/app.ts";
 import { controlIdGenerator } from "../src/control-ids.ts";
 import { Ingest } from "../src/ingest.ts";
+import { freePort, waitForPort } from "./bench-ports.ts";
 
 const { values } = parseArgs({
   options: {
@@ -51,30 +52,6 @@ function nextFrame(): Buffer {
   const t = TEMPLATES[seq % TEMPLATES.length] ?? TEMPLATES[0];
   if (t === undefined) throw new Error("no templates");
   return encodeMllp(t.text.replace(t.id, `B${run}${(seq++).toString(36)}`));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listening on ${port}`);
 }
 
 interface Load {

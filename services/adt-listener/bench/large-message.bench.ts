@@ -12,7 +12,7 @@
  * (`BENCH_NO_WRITE=1` to skip).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { connect, createServer, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,7 @@ import { hostileMessage } from "@homeward/hl7/fixtures/hostile";
 import { stackEnv, startStack } from "@homeward/local-stack";
 import { createLogger } from "@homeward/logger";
 import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
+import { freePort, waitForPort } from "./bench-ports.ts";
 
 const { values } = parseArgs({
   options: {
@@ -142,30 +143,6 @@ async function drive(port: number, withHostile: boolean): Promise<RunResult> {
   await Promise.race([Promise.all(pending), sleep(30_000)]);
   for (const s of [...senders, ...big]) s.close();
   return result;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing listening on ${port}`);
 }
 
 async function withListener<T>(
