@@ -64,6 +64,47 @@ afterAll(async () => {
   await pool?.end();
 });
 
+/** The worker's dependencies on this file's queue, database and Redis, sending through `email`. */
+function workerDeps(email: EmailProvider): DeliveryWorkerDeps {
+  return {
+    queue,
+    deadLetterQueue: queue,
+    pool,
+    redis,
+    email,
+    pager: undefined,
+    maxAttempts: 3,
+    backoff: { baseSeconds: 1, maxSeconds: 1 },
+    visibilityTimeoutSeconds: 30,
+    pagerMaxLength: 160,
+    idempotencyTtlMs: 60_000,
+    logger: createLogger({ service: "worker-test", level: "warn" }),
+    now: () => new Date(),
+  };
+}
+
+/** A slow SMTP day: the send waits at the door until released (`inSend` says it got there). */
+function heldProvider(): { provider: EmailProvider; inSend: Promise<void>; release: () => void } {
+  let entered: () => void = () => {};
+  const inSend = new Promise<void>((r) => {
+    entered = r;
+  });
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const provider: EmailProvider = {
+    name: "smtp",
+    async send(email) {
+      entered();
+      await gate;
+      return smtpProvider.send(email);
+    },
+    close: async () => {},
+  };
+  return { provider, inSend, release };
+}
+
 describe("delivery worker", () => {
   it("corrects an alert that was being sent while its event was retracted", async () => {
     const id = deliveryId("m-race", String(ids.pcp), "email", "alert");
@@ -85,38 +126,8 @@ describe("delivery worker", () => {
     if (message === undefined) throw new Error("no job received");
 
     // SMTP is slow today: the retraction commits while the alert is on the wire.
-    let entered: () => void = () => {};
-    const inSend = new Promise<void>((r) => {
-      entered = r;
-    });
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    const slowEmail: EmailProvider = {
-      name: "smtp",
-      async send(email) {
-        entered();
-        await gate;
-        return smtpProvider.send(email);
-      },
-      close: async () => {},
-    };
-    const deps: DeliveryWorkerDeps = {
-      queue,
-      deadLetterQueue: queue,
-      pool,
-      redis,
-      email: slowEmail,
-      pager: undefined,
-      maxAttempts: 3,
-      backoff: { baseSeconds: 1, maxSeconds: 1 },
-      visibilityTimeoutSeconds: 30,
-      pagerMaxLength: 160,
-      idempotencyTtlMs: 60_000,
-      logger: createLogger({ service: "worker-test", level: "warn" }),
-      now: () => new Date(),
-    };
+    const { provider: slowEmail, inSend, release } = heldProvider();
+    const deps = workerDeps(slowEmail);
     const handling = handleDeliveryJob(message, deps);
     await inSend;
     // What the retraction handler does to an alert it finds not yet sent.
@@ -167,38 +178,8 @@ describe("delivery worker", () => {
     const [first, second] = copies;
     if (first === undefined || second === undefined) throw new Error("two copies expected");
 
-    let entered: () => void = () => {};
-    const inSend = new Promise<void>((r) => {
-      entered = r;
-    });
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    const deps: DeliveryWorkerDeps = {
-      queue,
-      deadLetterQueue: queue,
-      pool,
-      redis,
-      email: smtpProvider,
-      pager: undefined,
-      maxAttempts: 3,
-      backoff: { baseSeconds: 1, maxSeconds: 1 },
-      visibilityTimeoutSeconds: 30,
-      pagerMaxLength: 160,
-      idempotencyTtlMs: 60_000,
-      logger: createLogger({ service: "worker-test", level: "warn" }),
-      now: () => new Date(),
-    };
-    const slow: EmailProvider = {
-      name: "smtp",
-      async send(email) {
-        entered();
-        await gate;
-        return smtpProvider.send(email);
-      },
-      close: async () => {},
-    };
+    const { provider: slow, inSend, release } = heldProvider();
+    const deps = workerDeps(smtpProvider);
     const before = smtp.received.length;
     const handling = handleDeliveryJob(first, { ...deps, email: slow });
     await inSend;
