@@ -1,5 +1,5 @@
 import { ADT_A01_ADMIT } from "@homeward/hl7/fixtures";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { msaOf, startTestListener, type TestListener } from "./harness.test-support.ts";
 import {
   connectRaw,
@@ -9,6 +9,7 @@ import {
   type RawMllpClient,
   recordsWithControlId,
   sleep,
+  waitForNoOpenConnections,
   withMshField,
 } from "./raw-mllp-client.test-support.ts";
 
@@ -38,13 +39,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(opened.map((c) => c.destroy()));
   opened = [];
-  await vi.waitFor(
-    async () => {
-      const open = await metricValue(t.listener.opsPort, 'homeward_mllp_open_connections{listener="mllp"}');
-      if (open !== 0) throw new Error(`${open} connections still open`);
-    },
-    { timeout: 5_000, interval: 20 },
-  );
+  await waitForNoOpenConnections(t.listener.opsPort);
 });
 afterAll(async () => {
   await t?.stop();

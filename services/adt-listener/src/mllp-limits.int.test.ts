@@ -12,6 +12,7 @@ import {
   recordsWithControlId,
   sleep,
   waitForControlIds,
+  waitForNoOpenConnections,
   withMshField,
 } from "./raw-mllp-client.test-support.ts";
 
@@ -34,13 +35,7 @@ afterEach(async () => {
   await Promise.all(opened.map((c) => c.destroy()));
   opened = [];
   // Let the listener see those closes before the next test counts connections.
-  await vi.waitFor(
-    async () => {
-      const open = await metricValue(t.listener.opsPort, 'homeward_mllp_open_connections{listener="mllp"}');
-      if (open !== 0) throw new Error(`${open} connections still open`);
-    },
-    { timeout: 5_000, interval: 20 },
-  );
+  await waitForNoOpenConnections(t.listener.opsPort);
 });
 afterAll(async () => {
   await t?.stop();

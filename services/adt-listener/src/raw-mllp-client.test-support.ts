@@ -241,3 +241,17 @@ export async function metricValue(opsPort: number, sample: string): Promise<numb
   const line = text.split("\n").find((l) => l.startsWith(`${sample} `));
   return line === undefined ? 0 : Number(line.slice(sample.length + 1));
 }
+
+/**
+ * Waits (up to 5 s) until the listener counts no open MLLP connection: after a test closes its
+ * clients, so that the next test starts from zero.
+ */
+export async function waitForNoOpenConnections(opsPort: number): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const open = await metricValue(opsPort, 'homeward_mllp_open_connections{listener="mllp"}');
+      if (open !== 0) throw new Error(`${open} connections still open`);
+    },
+    { timeout: 5_000, interval: 20 },
+  );
+}
