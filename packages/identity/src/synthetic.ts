@@ -3,7 +3,12 @@ import { areNicknameEquivalent } from "./nicknames.ts";
 import { formatBirthDate } from "./normalize-contact.ts";
 import { normalizeGivenName } from "./normalize-name.ts";
 import { type SeededRandom, seededRandom, zipfCumulative } from "./random.ts";
-import { HOUSEHOLD_SCENARIOS, type HouseholdScenario, lookAlikeHousehold } from "./synthetic-households.ts";
+import {
+  HOUSEHOLD_SCENARIOS,
+  type HouseholdMember,
+  type HouseholdScenario,
+  lookAlikeHousehold,
+} from "./synthetic-households.ts";
 import { FEMALE_GIVEN, inventedName, MALE_GIVEN, SURNAMES } from "./synthetic-names.ts";
 
 /**
@@ -59,25 +64,15 @@ export const DEFAULT_ERROR_RATES: ErrorRates = {
   nonMember: 0.3,
 };
 
-export interface SyntheticPerson {
+/** A person of the population: what a look-alike household gives its members, and ids and history. */
+export interface SyntheticPerson extends Omit<HouseholdMember, "scenario"> {
   readonly personId: string;
   readonly householdId: number;
-  readonly family: string;
-  readonly given: string;
-  readonly middle?: string | undefined;
-  /** Generational suffix (`Jr`, `Sr`, `II`, `III`), for people of a look-alike household. */
-  readonly suffix?: string | undefined;
-  readonly sex: "F" | "M";
-  readonly birthDate: string;
-  readonly postalCode: string;
-  readonly phone: string;
   /** The hospital's MRN (every person has one); the roster knows it only after a past visit. */
   readonly mrn: string;
   readonly memberId?: string | undefined;
   /** Family name before marriage, for maiden-name errors. */
   readonly previousFamily?: string | undefined;
-  /** The hospital records the middle name every time (twins or siblings of one given name). */
-  readonly registeredWithMiddle?: boolean | undefined;
   /** The look-alike household the person belongs to, if any. */
   readonly scenario?: HouseholdScenario | undefined;
 }
