@@ -410,6 +410,7 @@ describe("dashboard in headless Chromium", () => {
     expect(token).toBeTruthy();
     await page.getByRole("button", { name: "Sign out" }).click();
     await eventually(() => page.getByText("You have signed out.").isVisible()).toBe(true);
+    await page.screenshot({ path: "/tmp/homeward-signed-out.png" });
     const afterSignOut = await fetch(`${baseUrl}/api/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(afterSignOut.status).toBe(401);
 
