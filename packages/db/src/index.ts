@@ -7,3 +7,10 @@ export {
   referenceChangedChannel,
 } from "./reference-channel.ts";
 export { inTransaction } from "./transaction.ts";
+/** An organization's alerts or tasks changed: open inboxes and censuses refresh (server-sent events). */
+export {
+  listenWorkspaceChanged,
+  notifyWorkspaceChanged,
+  type WorkspaceChange,
+  workspaceChangedChannel,
+} from "./workspace-channel.ts";

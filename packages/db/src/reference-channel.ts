@@ -1,9 +1,25 @@
 import { createHash } from "node:crypto";
 import type { PoolClient } from "./pool.ts";
 
-const PREFIX = "homeward_reference_";
 /** PostgreSQL cuts identifiers, channel names included, at 63 bytes (NAMEDATALEN - 1). */
 const MAX_CHANNEL = 63;
+
+/** `<prefix><schema>` for a plain schema name that fits; otherwise a cleaned, shortened name plus a hash of the real one. */
+export function schemaChannel(prefix: string, schema: string): string {
+  const plain = `${prefix}${schema}`;
+  if (/^[a-z_][a-z0-9_]*$/.test(schema) && plain.length <= MAX_CHANNEL) return plain;
+  const hash = createHash("sha256").update(schema).digest("hex").slice(0, 12);
+  const cleaned = schema.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  return `${prefix}${cleaned.slice(0, MAX_CHANNEL - prefix.length - hash.length - 1)}_${hash}`;
+}
+
+/** The connection's schema (its `current_schema()`, the first of its search_path). */
+export async function currentSchema(client: Pick<PoolClient, "query">): Promise<string> {
+  const { rows } = await client.query<{ schema: string | null }>("SELECT current_schema() AS schema");
+  const schema = rows[0]?.schema;
+  if (schema == null) throw new Error("no current schema to notify: the search_path names none that exists");
+  return schema;
+}
 
 /**
  * The NOTIFY channel that says "reference data (rosters, enrollments, consents, sensitive
@@ -13,11 +29,7 @@ const MAX_CHANNEL = 63;
  * for a plain schema name that fits; otherwise a cleaned, shortened name plus a hash of the real one.
  */
 export function referenceChangedChannel(schema: string): string {
-  const plain = `${PREFIX}${schema}`;
-  if (/^[a-z_][a-z0-9_]*$/.test(schema) && plain.length <= MAX_CHANNEL) return plain;
-  const hash = createHash("sha256").update(schema).digest("hex").slice(0, 12);
-  const cleaned = schema.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-  return `${PREFIX}${cleaned.slice(0, MAX_CHANNEL - PREFIX.length - hash.length - 1)}_${hash}`;
+  return schemaChannel("homeward_reference_", schema);
 }
 
 /**
@@ -26,10 +38,7 @@ export function referenceChangedChannel(schema: string): string {
  * drops it on ROLLBACK.
  */
 export async function notifyReferenceChanged(client: Pick<PoolClient, "query">): Promise<void> {
-  const { rows } = await client.query<{ schema: string | null }>("SELECT current_schema() AS schema");
-  const schema = rows[0]?.schema;
-  if (schema == null) throw new Error("no current schema to notify: the search_path names none that exists");
-  await client.query("SELECT pg_notify($1, '')", [referenceChangedChannel(schema)]);
+  await client.query("SELECT pg_notify($1, '')", [referenceChangedChannel(await currentSchema(client))]);
 }
 
 /**

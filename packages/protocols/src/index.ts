@@ -34,3 +34,4 @@ export {
 } from "./protocol-step.ts";
 export { type TaskKey, taskIdFor } from "./task-id.ts";
 export { escalationAt, reminderTimes } from "./task-timing.ts";
+export { NO_TASK_REASON_TEXT, type NoTaskReason, noTaskReason } from "./no-task-reason.ts";

@@ -1,11 +1,12 @@
 import type { MatchedEvent } from "@homeward/contracts";
-import { inTransaction, type Pool } from "@homeward/db";
+import { inTransaction, notifyWorkspaceChanged, type Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
-import { cancellationsFor, type ProtocolsFile, planTasks } from "@homeward/protocols";
+import { cancellationsFor, noTaskReason, type ProtocolsFile, planTasks } from "@homeward/protocols";
 import type { WorkQueue } from "@homeward/sqs";
 import { buildAlertContent } from "./alert-content.ts";
 import { deliveryId } from "./delivery-ids.ts";
 import { planSends } from "./delivery-plan.ts";
+import { markRetracted, recordMatchedEvent } from "./matched-event-store.ts";
 import {
   insertDeliveries,
   loadOrganizationContext,
@@ -88,6 +89,12 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
       matchId: matched.matchId,
       alertContent: baseContent,
     });
+    await recordMatchedEvent(
+      tx,
+      matched,
+      planned.length > 0 ? undefined : noTaskReason(matched, deps.protocols),
+    );
+    await notifyWorkspaceChanged(tx, { organizationId: orgId, kind: "event" });
     const deliveries: NewDelivery[] = [];
     for (const r of matched.recipients) {
       const profile = recipients.find((p) => p.recipientId === r.recipientId);
@@ -151,6 +158,8 @@ async function retract(tx: Tx, matched: MatchedEvent, deps: MatchedHandlerDeps):
     reason,
     "notifier",
   );
+  await markRetracted(tx, retracted.matchId, reason);
+  await notifyWorkspaceChanged(tx, { organizationId: orgId, kind: "event" });
   await tx.query(
     `UPDATE deliveries SET retracted_at = coalesce(retracted_at, now()), updated_at = now(),
             status = CASE WHEN status IN ('held', 'scheduled', 'queued', 'failed') THEN 'skipped' ELSE status END,

@@ -193,6 +193,15 @@ describe("notifier", () => {
       "SELECT count(*) AS n FROM task_history h JOIN tasks t ON t.id = h.task_id WHERE t.visit_number = 'V-ED-1'",
     );
     expect(Number(history[0]?.n)).toBe(tasks.length);
+    // Kept once for the event page, with no "why no task" since it opened one.
+    const kept = await rows<{
+      organization_id: string;
+      no_task_reason: string | null;
+      record: { matchId: string };
+    }>("SELECT organization_id, no_task_reason, record FROM matched_events WHERE match_id = $1", [m.matchId]);
+    expect(kept.map((k) => [String(k.organization_id), k.no_task_reason, k.record.matchId])).toEqual([
+      [m.practice.organizationId, null, m.matchId],
+    ]);
     const deliveries = await rows<{ id: string; status: string; attempts: number }>(
       "SELECT id, status, attempts FROM deliveries WHERE match_id = $1 ORDER BY id",
       [m.matchId],
@@ -340,6 +349,11 @@ describe("notifier", () => {
     );
     expect(tasks.length).toBeGreaterThan(0);
     expect(tasks.every((t) => t.status === "cancelled" && /A11/.test(t.cancel_reason))).toBe(true);
+    const kept = await rows<{ retraction_reason: string | null }>(
+      "SELECT retraction_reason FROM matched_events WHERE match_id = $1 AND retracted_at IS NOT NULL",
+      [announced.matchId],
+    );
+    expect(kept.map((k) => k.retraction_reason)).toEqual([expect.stringMatching(/A11/)]);
   });
 
   it("fires each reminder and escalation once, however many sweepers run", async () => {

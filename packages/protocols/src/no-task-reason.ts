@@ -1,0 +1,50 @@
+import type { MatchedEvent } from "@homeward/contracts";
+import type { ProtocolsFile } from "./protocol.ts";
+import { protocolApplies, stepApplies } from "./protocol-match.ts";
+
+/**
+ * Why a matched event opened no follow-up task, for the event page and the alert: the care team
+ * must see that nothing was opened on purpose, and can then open one by hand.
+ */
+export type NoTaskReason =
+  | "retraction"
+  | "monitor-copy"
+  | "deceased"
+  | "not-enrolled"
+  | "enrollment-status"
+  | "no-protocol-for-event"
+  | "no-step-for-tier";
+
+export const NO_TASK_REASON_TEXT: Record<NoTaskReason, string> = {
+  retraction: "the hospital took this event back",
+  "monitor-copy": "your organization has the monitor copy: the lead organization's care team follows up",
+  deceased: "the hospital reports the patient as deceased",
+  "not-enrolled":
+    "the patient is not enrolled in a care-management program, and no protocol covers this event for them",
+  "enrollment-status": "no protocol opens tasks for the patient's enrollment status",
+  "no-protocol-for-event": "no protocol opens a task for this kind of event",
+  "no-step-for-tier": "the protocol has no step for the patient's risk tier",
+};
+
+/**
+ * The reason `planTasks` returns nothing for this event, checked in the order the planner decides;
+ * undefined when it would open at least one task.
+ */
+export function noTaskReason(matched: MatchedEvent, protocols: ProtocolsFile): NoTaskReason | undefined {
+  if (matched.kind !== "announcement") return "retraction";
+  if (matched.enrollment?.copy === "monitor") return "monitor-copy";
+  if (matched.event.patient.deceased === true) return "deceased";
+  const applying = protocols.protocols.filter((p) => protocolApplies(p, matched));
+  if (applying.some((p) => p.steps.some((s) => stepApplies(s, matched)))) return undefined;
+  if (applying.length > 0) return "no-step-for-tier";
+  const enrolledOnly = protocols.protocols.filter(
+    (p) => p.enabled && p.population === "enrolled" && p.trigger.eventKinds.includes(matched.event.kind),
+  );
+  if (matched.enrollment === undefined && enrolledOnly.length > 0) return "not-enrolled";
+  if (
+    matched.enrollment !== undefined &&
+    enrolledOnly.some((p) => p.enrollmentStatuses?.includes(matched.enrollment?.status ?? "active") === false)
+  )
+    return "enrollment-status";
+  return "no-protocol-for-event";
+}

@@ -1,0 +1,43 @@
+import type { MatchedEvent } from "@homeward/contracts";
+import type { NoTaskReason } from "@homeward/protocols";
+import type { Tx } from "./notifier-store.ts";
+
+/**
+ * Keeps an announcement as the organization's care team will read it on the event page: the whole
+ * record, and why it opened no task when it opened none. The same record handled twice keeps the
+ * first row (the match id is derived from the event and the practice).
+ */
+export async function recordMatchedEvent(
+  tx: Tx,
+  matched: MatchedEvent,
+  noTaskReason: NoTaskReason | undefined,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO matched_events (match_id, organization_id, patient_id, event_id, event_kind, facility,
+                                 visit_number, occurred_at, copy, record, no_task_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (match_id) DO NOTHING`,
+    [
+      matched.matchId,
+      matched.practice.organizationId,
+      matched.patientId,
+      matched.event.eventId,
+      matched.event.kind,
+      matched.encounter.facility,
+      matched.encounter.visitNumber,
+      matched.event.occurredAt,
+      matched.enrollment?.copy ?? "lead",
+      JSON.stringify(matched),
+      noTaskReason ?? null,
+    ],
+  );
+}
+
+/** Marks the announcement a retraction takes back, with the hospital's reason. */
+export async function markRetracted(tx: Tx, matchId: string, reason: string): Promise<void> {
+  await tx.query(
+    `UPDATE matched_events SET retracted_at = coalesce(retracted_at, now()), retraction_reason = $2
+      WHERE match_id = $1`,
+    [matchId, reason],
+  );
+}
