@@ -13,20 +13,61 @@ const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 const userBox = document.getElementById("user");
 
-/** What each role finds in the top bar; the first entry is where it lands. */
-const NAV = {
-  // Reports are for quality staff and admins; a care manager works tasks.
-  care_manager: [{ path: "/tasks", label: "My tasks" }],
-  practice_admin: [
-    { path: "/tasks", label: "Tasks" },
-    { path: "/quality", label: "Quality" },
-  ],
-  quality: [{ path: "/quality", label: "Quality" }],
-  system_admin: [
-    { path: "/tasks", label: "Tasks" },
-    { path: "/quality", label: "Quality" },
-  ],
-};
+const CARE = ["care_manager", "practice_admin", "system_admin"];
+const REPORTS = ["practice_admin", "quality", "system_admin"];
+
+/**
+ * Every screen: its address pattern (capture groups become `params`), the roles that may open it,
+ * its entry in the top bar (`nav`, in this order; a role lands on its first one), and how it is
+ * built once per session (`create(context)` answers `{ element, heading, show(params) }`, where
+ * `show` loads what the address names and answers the page title). Screens reached only by link
+ * (an event, a patient) have no `nav`.
+ */
+const SCREENS = [
+  {
+    id: "tasks",
+    pattern: /^\/tasks(?:\/([^/]+))?$/,
+    roles: CARE,
+    nav: { path: "/tasks", label: (role) => (role === "care_manager" ? "My tasks" : "Tasks") },
+    create: ({ session, drawer }) => {
+      const inbox = createInbox({ session, drawer });
+      return {
+        element: inbox.element,
+        heading: inbox.heading,
+        refresh: () => inbox.refresh(),
+        show([taskId]) {
+          inbox.refresh();
+          if (taskId) drawer.open(decodeURIComponent(taskId));
+          return session.role === "care_manager" ? "My tasks" : "Tasks";
+        },
+      };
+    },
+  },
+  {
+    id: "quality",
+    pattern: /^\/quality$/,
+    roles: REPORTS,
+    nav: { path: "/quality", label: () => "Quality" },
+    create: ({ session, drawer }) => {
+      const quality = createQuality({ drawer, canOpenTasks: session.role !== "quality" });
+      return {
+        element: quality.element,
+        heading: quality.heading,
+        reload: () => quality.reload(),
+        show() {
+          quality.refresh();
+          return "Quality";
+        },
+      };
+    },
+  },
+];
+
+const screensFor = (role) => SCREENS.filter((s) => s.roles.includes(role));
+const navFor = (role) =>
+  screensFor(role)
+    .filter((s) => s.nav)
+    .map((s) => ({ path: s.nav.path, label: s.nav.label(role) }));
 
 let session = null;
 let views = null;
@@ -34,7 +75,7 @@ let expiryTimer;
 
 function sessionFromToken(token) {
   const claims = decodeToken(token);
-  if (!claims || !NAV[claims.role] || isExpired(token)) return null;
+  if (!claims || navFor(claims.role).length === 0 || isExpired(token)) return null;
   return {
     token,
     role: claims.role,
@@ -59,17 +100,13 @@ function start(token) {
   }
   const drawer = createTaskDrawer({
     onChange: () => {
-      views.inbox?.refresh();
-      if (currentPath().startsWith("/quality")) views.quality?.reload();
+      for (const view of views.screens.values()) view.refresh?.();
+      if (currentPath().startsWith("/quality")) views.screens.get("quality")?.reload?.();
     },
   });
-  views = {
-    drawer,
-    inbox: NAV[session.role].some((n) => n.path === "/tasks") ? createInbox({ session, drawer }) : null,
-    quality: NAV[session.role].some((n) => n.path === "/quality")
-      ? createQuality({ drawer, canOpenTasks: session.role !== "quality" })
-      : null,
-  };
+  views = { drawer, screens: new Map() };
+  for (const screen of screensFor(session.role))
+    views.screens.set(screen.id, screen.create({ session, drawer, navigate }));
   renderTopBar();
   // The organizations the user works for, to show beside their e-mail.
   api("/api/me")
@@ -123,7 +160,7 @@ function renderTopBar() {
     h(
       "ul",
       {},
-      NAV[session.role].map((item) =>
+      navFor(session.role).map((item) =>
         h(
           "li",
           {},
@@ -221,45 +258,29 @@ function navigate(path) {
   route();
 }
 
-/** Shows the view for the address bar. */
+/** Shows the screen for the address bar; an address the role may not open lands on its first screen. */
 function route() {
   if (!session) {
     showSignIn();
     return;
   }
   const path = currentPath();
-  const allowed = NAV[session.role];
-  const home = allowed[0].path;
-  const taskMatch = /^\/tasks\/([^/]+)$/.exec(path);
-  if (path.startsWith("/events/")) {
-    // An alert's event link: the tasks it opened are in the inbox.
-    history.replaceState(null, "", home);
-    return route();
-  }
-  if (path.startsWith("/quality") && views.quality) {
-    show(views.quality, "Quality");
-    views.quality.refresh();
-  } else if ((path === "/tasks" || taskMatch) && views.inbox) {
-    show(views.inbox, session.role === "care_manager" ? "My tasks" : "Tasks");
-    views.inbox.refresh();
-    if (taskMatch) views.drawer.open(decodeURIComponent(taskMatch[1]));
-  } else if (taskMatch) {
-    // Roles without an inbox still open a task from a link.
-    history.replaceState(null, "", home);
-    route();
-    views.drawer.open(decodeURIComponent(taskMatch[1]));
+  for (const screen of screensFor(session.role)) {
+    const found = screen.pattern.exec(path);
+    if (!found) continue;
+    const view = views.screens.get(screen.id);
+    if (main.firstElementChild !== view.element) replace(main, view.element);
+    const title = view.show(found.slice(1).filter((p) => p !== undefined));
+    document.title = `${title} · Homeward`;
+    view.heading.focus({ preventScroll: true });
+    renderTopBar();
     return;
-  } else {
-    history.replaceState(null, "", home);
-    return route();
   }
-  renderTopBar();
-}
-
-function show(view, title) {
-  document.title = `${title} · Homeward`;
-  if (main.firstElementChild !== view.element) replace(main, view.element);
-  view.heading.focus({ preventScroll: true });
+  const taskMatch = /^\/tasks\/([^/]+)$/.exec(path);
+  history.replaceState(null, "", navFor(session.role)[0].path);
+  route();
+  // Roles without an inbox still open a task from a link.
+  if (taskMatch) views.drawer.open(decodeURIComponent(taskMatch[1]));
 }
 
 document.addEventListener("click", (event) => {
