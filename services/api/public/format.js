@@ -129,3 +129,54 @@ export function formatMonth(value) {
     new Date(Number(match[1]), Number(match[2]) - 1, 1),
   );
 }
+
+const zoned = new Map();
+/** An Intl formatter per (zone, options), kept: pages format hundreds of rows. */
+function zonedFormat(timeZone, options) {
+  const key = `${timeZone}|${JSON.stringify(options)}`;
+  let format = zoned.get(key);
+  if (!format) {
+    try {
+      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone });
+    } catch {
+      // An unknown zone name: the viewer's own zone, still named by the short zone name.
+      format = new Intl.DateTimeFormat("en-US", options);
+    }
+    zoned.set(key, format);
+  }
+  return format;
+}
+
+const DAY = { weekday: "short", month: "short", day: "numeric" };
+const CLOCK = { hour: "numeric", minute: "2-digit", timeZoneName: "short" };
+
+/** "Tue Dec 8" in `timeZone` (the year only when it is not this year). */
+export function formatDayIn(value, timeZone, now = new Date()) {
+  const date = toDate(value);
+  if (!date) return "—";
+  const year = zonedFormat(timeZone, { year: "numeric" });
+  const options = year.format(date) === year.format(now) ? DAY : { ...DAY, year: "numeric" };
+  return zonedFormat(timeZone, options).format(date).replace(",", "");
+}
+
+/**
+ * A moment as people at `timeZone` read it, with the zone named: "Sat Dec 5, 7:30 PM CST". Event
+ * times use the facility's zone, due times the practice's; never a bare UTC clock time.
+ */
+export function formatInZone(value, timeZone, now = new Date()) {
+  const date = toDate(value);
+  if (!date) return "—";
+  return `${formatDayIn(date, timeZone, now)}, ${zonedFormat(timeZone, CLOCK).format(date)}`;
+}
+
+/**
+ * A due moment in the practice's zone: "due Tue Dec 8 (end of day)" when it is the end of that day
+ * there (how protocols set deadlines), else "due Tue Dec 8, 5:00 PM EST".
+ */
+export function formatDueIn(value, timeZone, now = new Date()) {
+  const date = toDate(value);
+  if (!date) return "—";
+  const clock = zonedFormat(timeZone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date);
+  if (clock === "23:59") return `due ${formatDayIn(date, timeZone, now)} (end of day)`;
+  return `due ${formatInZone(date, timeZone, now)}`;
+}
