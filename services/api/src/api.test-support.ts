@@ -1,3 +1,4 @@
+import { adtEventId, type MatchedEvent } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { createLogger } from "@homeward/logger";
 import { isolation } from "@homeward/testing";
@@ -90,6 +91,125 @@ export async function startTestApi(label: string, env: Record<string, string> = 
       await pool.end();
     },
   };
+}
+
+/**
+ * A matched announcement as the notifier keeps it (matched_events, match id `match-<visit>`), with
+ * its encounter when the seed has none yet: what the event page, patient history and census read.
+ */
+async function matchedEventRow(
+  pool: Pool,
+  m: {
+    visit: string;
+    org: { id: string; code: string; name: string };
+    patientId: string;
+    patient: { family: string; given: string; birthDate: string; mrn: string };
+    kind: "ed-discharge" | "inpatient-admit";
+    at: string;
+    status: "active" | "discharged";
+    noTaskReason: string | null;
+    recipients: MatchedEvent["recipients"];
+  },
+): Promise<void> {
+  const ed = m.kind === "ed-discharge";
+  const eventId = adtEventId("EPIC", "MERCYGEN", `ctl-${m.visit}`);
+  const mrn = { value: m.patient.mrn, typeCode: "MR", assigningAuthority: m.org.code };
+  const record: MatchedEvent = {
+    schemaVersion: 1,
+    matchId: `match-${m.visit}`,
+    kind: "announcement",
+    event: {
+      schemaVersion: 1,
+      eventId,
+      kind: m.kind,
+      messageType: "ADT",
+      trigger: ed ? "A03" : "A01",
+      hl7Version: "2.5.1",
+      processingId: "P",
+      controlId: `ctl-${m.visit}`,
+      occurredAt: m.at,
+      occurredAtSource: "EVN-6",
+      recordedAt: m.at,
+      facility: {
+        sendingApplication: "EPIC",
+        sendingFacility: "MERCYGEN",
+        displayName: "Mercy General",
+        timeZone: "America/Chicago",
+      },
+      patient: {
+        identifiers: [mrn],
+        primaryIdentifier: mrn,
+        name: { family: m.patient.family, given: m.patient.given },
+        birthDate: m.patient.birthDate,
+        sex: "F",
+        addresses: [],
+        telecoms: [],
+      },
+      visit: {
+        visitNumber: m.visit,
+        patientClass: ed ? "E" : "I",
+        location: { pointOfCare: ed ? "ED" : "4W", room: "12", bed: "A" },
+        admitReason: { code: "R07.9", text: "Chest pain", system: "I10" },
+        attendingProvider: {
+          identifiers: [{ value: "1234567893", typeCode: "NPI" }],
+          npi: "1234567893",
+          name: { family: "HALVORSEN", given: "INGRID" },
+        },
+        ...(ed ? { dischargeDisposition: "01", dischargedAt: m.at } : { admittedAt: m.at }),
+      },
+      diagnoses: [{ code: "R07.9", system: "I10", description: "Chest pain, unspecified", type: "A" }],
+      insurances: [],
+      flags: { sensitiveFacility: false, isEdVisit: ed, isObservation: false, patientProtected: false },
+    },
+    patientId: m.patientId,
+    practice: { organizationId: m.org.id, code: m.org.code, name: m.org.name, timeZone: "America/New_York" },
+    enrollment: {
+      program: "complex-care",
+      riskTier: "I",
+      status: "active",
+      leadOrganization: "practice",
+      copy: "lead",
+    },
+    recipients: m.recipients,
+    flags: {},
+    encounter: {
+      facility: "MERCYGEN",
+      visitNumber: m.visit,
+      setting: ed ? "ed" : "inpatient",
+      status: m.status,
+    },
+    match: { method: "identifier", fields: [{ field: "identifier:MR", agreement: "exact" }] },
+    matchedAt: m.at,
+  };
+  await pool.query(
+    `INSERT INTO matched_events (match_id, organization_id, patient_id, event_id, event_kind, facility, visit_number,
+            occurred_at, copy, record, no_task_reason)
+     VALUES ($1, $2, $3, $4, $5, 'MERCYGEN', $6, $7, 'lead', $8, $9)`,
+    [
+      record.matchId,
+      m.org.id,
+      m.patientId,
+      eventId,
+      m.kind,
+      m.visit,
+      m.at,
+      JSON.stringify(record),
+      m.noTaskReason,
+    ],
+  );
+  await pool.query(
+    `INSERT INTO encounters (facility, visit_number, patient_id, setting, status, started_at, discharged_at, entries)
+     VALUES ('MERCYGEN', $1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+    [
+      m.visit,
+      m.patientId,
+      ed ? "ed" : "inpatient",
+      m.status,
+      m.at,
+      m.status === "discharged" ? m.at : null,
+      JSON.stringify([{ eventId, kind: m.kind, occurredAt: m.at, announced: true }]),
+    ],
+  );
 }
 
 async function seed(pool: Pool) {
@@ -231,6 +351,86 @@ async function seed(pool: Pool) {
   await task({ id: "task-a2", org: practiceA, patient: pA2, visit: "V-A2", due: hours(3), assignee: null });
   await task({ id: "task-a3", org: practiceA, patient: pA1, visit: "V-A1b", due: hours(72), assignee: cmA });
   await task({ id: "task-b1", org: practiceB, patient: pB1, visit: "V-B1", due: hours(-1), assignee: cmB });
+  const matched = (m: {
+    visit: string;
+    org: { id: string; code: string; name: string };
+    patientId: string;
+    patient: { family: string; given: string; birthDate: string; mrn: string };
+    kind: "ed-discharge" | "inpatient-admit";
+    at: string;
+    status: "active" | "discharged";
+    noTaskReason: string | null;
+    recipients: MatchedEvent["recipients"];
+  }) => matchedEventRow(pool, m);
+  const patientA1 = { family: "QUILLFEATHER", given: "MARISOL", birthDate: "1958-04-12", mrn: "SFM-1001" };
+  const patientA2 = { family: "ABERNATHY", given: "OTIS", birthDate: "1949-11-02", mrn: "SFM-1002" };
+  const patientB1 = { family: "VANTERPOOL", given: "HENRIETTA", birthDate: "1961-07-30", mrn: "RVP-2001" };
+  const orgA = { id: practiceA, code: "SFM", name: "Springvale Family Medicine" };
+  const orgB = { id: practiceB, code: "RVP", name: "Riverside Primary Care" };
+  const cmOf = (recipientId: string) => [
+    {
+      recipientId,
+      role: "care-manager" as const,
+      copy: "lead" as const,
+      basis: "care-manager-of-record" as const,
+    },
+  ];
+  // The alerts behind the seeded tasks (match-<visit>), and an admission in progress that opened none.
+  await matched({
+    visit: "V-A1",
+    org: orgA,
+    patientId: pA1,
+    patient: patientA1,
+    kind: "ed-discharge",
+    at: hours(-26),
+    status: "discharged",
+    noTaskReason: null,
+    recipients: cmOf(cmA),
+  });
+  await matched({
+    visit: "V-A2",
+    org: orgA,
+    patientId: pA2,
+    patient: patientA2,
+    kind: "ed-discharge",
+    at: hours(-26),
+    status: "discharged",
+    noTaskReason: null,
+    recipients: cmOf(cmA2),
+  });
+  await matched({
+    visit: "V-A4",
+    org: orgA,
+    patientId: pA2,
+    patient: patientA2,
+    kind: "inpatient-admit",
+    at: hours(-5),
+    status: "active",
+    noTaskReason: "no-protocol-for-event",
+    recipients: cmOf(cmA2),
+  });
+  await matched({
+    visit: "V-B1",
+    org: orgB,
+    patientId: pB1,
+    patient: patientB1,
+    kind: "ed-discharge",
+    at: hours(-26),
+    status: "discharged",
+    noTaskReason: null,
+    recipients: cmOf(cmB),
+  });
+  await matched({
+    visit: "V-B2",
+    org: orgB,
+    patientId: pB1,
+    patient: patientB1,
+    kind: "inpatient-admit",
+    at: hours(-4),
+    status: "active",
+    noTaskReason: "no-protocol-for-event",
+    recipients: cmOf(cmB),
+  });
   await pool.query(
     `INSERT INTO match_reviews (event_id, facility, reason, candidates, event_patient, event_kind, event_occurred_at)
      VALUES ('evt-review-1', 'MERCYGEN', 'review', $1, $2, 'ed-arrival', $3)`,
