@@ -47,7 +47,6 @@ export const label = (table, value) => (value == null ? "" : (table[value] ?? St
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
-const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
 
 const toDate = (value) => {
   if (value == null || value === "") return null;
@@ -69,20 +68,6 @@ export const formatDate = (value) => {
   const date = toDate(value);
   return date ? dateOnly.format(date) : "—";
 };
-
-const sameDay = (a, b) =>
-  a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
-
-/** "Today 3:00 PM", "Tomorrow 9:00 AM", or the date and time. */
-export function formatDue(value, now = new Date()) {
-  const date = toDate(value);
-  if (!date) return "—";
-  if (sameDay(date, now)) return `Today ${timeOnly.format(date)}`;
-  const tomorrow = new Date(now);
-  tomorrow.setDate(now.getDate() + 1);
-  if (sameDay(date, tomorrow)) return `Tomorrow ${timeOnly.format(date)}`;
-  return dateTime.format(date);
-}
 
 /** "2 days overdue", "5 hours overdue"; empty when not overdue. */
 export function overdueBy(value, now = new Date()) {

@@ -1,7 +1,7 @@
 // The care manager's inbox: overdue, due today, upcoming, completed — each a tab with a count.
 import { api, query } from "./api.js";
 import { h, notice, replace, table } from "./dom.js";
-import { EVENT_KINDS, formatDateTime, formatDue, isOpen, label, OUTCOMES, overdueBy } from "./format.js";
+import { EVENT_KINDS, formatDueIn, formatInZone, isOpen, label, OUTCOMES, overdueBy } from "./format.js";
 import { messageOf, statusBadges } from "./task-drawer.js";
 import { listOf, readTask } from "./task-model.js";
 
@@ -123,7 +123,9 @@ export function createInbox({ session, drawer }) {
         h(
           "td",
           { class: "nowrap" },
-          completed ? formatDateTime(task.completedAt) : formatDue(task.dueAt),
+          completed
+            ? formatInZone(task.completedAt, task.practiceTimeZone)
+            : formatDueIn(task.dueAt, task.practiceTimeZone),
           late ? h("div", { class: "overdue-text" }, late) : null,
         ),
         h("td", {}, h("strong", {}, task.patientName)),
@@ -135,7 +137,9 @@ export function createInbox({ session, drawer }) {
           h(
             "div",
             { class: "muted" },
-            [task.facility, formatDateTime(task.triggeredAt)].filter(Boolean).join(" · "),
+            [task.facility, formatInZone(task.triggeredAt, task.facilityTimeZone)]
+              .filter(Boolean)
+              .join(" · "),
           ),
         ),
         h(

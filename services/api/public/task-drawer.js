@@ -6,8 +6,9 @@ import {
   EVENT_KINDS,
   formatDate,
   formatDateTime,
-  formatDue,
+  formatDueIn,
   formatHours,
+  formatInZone,
   isOpen,
   label,
   OUTCOMES,
@@ -98,8 +99,8 @@ export function createTaskDrawer({ onChange }) {
         task.birthDate ? fact("Date of birth", formatDate(task.birthDate)) : null,
         task.patientIdentifier ? fact("Practice ID", task.patientIdentifier) : null,
         fact("Event", [label(EVENT_KINDS, task.eventKind), task.facility].filter(Boolean).join(" · ") || "—"),
-        fact("Event time", formatDateTime(task.triggeredAt)),
-        fact("Due", formatDue(task.dueAt)),
+        fact("Event time", formatInZone(task.triggeredAt, task.facilityTimeZone)),
+        fact("Due", formatDueIn(task.dueAt, task.practiceTimeZone)),
         task.practice ? fact("Practice", task.practice) : null,
         task.assignee ? fact("Assigned to", task.assignee) : null,
         task.program || task.tier
@@ -108,14 +109,14 @@ export function createTaskDrawer({ onChange }) {
               [task.program, task.tier ? `Priority ${task.tier}` : ""].filter(Boolean).join(" · "),
             )
           : null,
-        task.completedAt ? fact("Completed", formatDateTime(task.completedAt)) : null,
+        task.completedAt ? fact("Completed", formatInZone(task.completedAt, task.practiceTimeZone)) : null,
         task.outcome ? fact("Outcome", label(OUTCOMES, task.outcome)) : null,
         task.cancelReason ? fact("Cancelled because", task.cancelReason) : null,
       ),
       isOpen(task) ? actions(task) : null,
       section("Encounter timeline", timelineList(timeline, task)),
-      section("Alerts sent", alertsList(alerts)),
-      section("History", historyList(history)),
+      section("Alerts sent", alertsList(alerts, task.practiceTimeZone)),
+      section("History", historyList(history, task.practiceTimeZone)),
       noteForm(task),
     ];
   }
@@ -328,7 +329,15 @@ function timelineList(events, task) {
       h(
         "li",
         {},
-        h("time", { datetime: e.at ?? "" }, formatDateTime(e.at)),
+        // The facility's zone for this encounter's events; another facility's are shown in the practice's.
+        h(
+          "time",
+          { datetime: e.at ?? "" },
+          formatInZone(
+            e.at,
+            e.facility === task.facilityCode ? task.facilityTimeZone : task.practiceTimeZone,
+          ),
+        ),
         h(
           "span",
           { class: e.retracted ? "timeline-what retracted" : "timeline-what" },
@@ -344,7 +353,7 @@ function timelineList(events, task) {
   );
 }
 
-function alertsList(alerts) {
+function alertsList(alerts, timeZone) {
   if (alerts.length === 0) return h("p", { class: "muted" }, "No alerts sent for this task.");
   return h(
     "ul",
@@ -353,7 +362,7 @@ function alertsList(alerts) {
       h(
         "li",
         {},
-        h("time", { datetime: a.at ?? "" }, formatDateTime(a.at)),
+        h("time", { datetime: a.at ?? "" }, formatInZone(a.at, timeZone)),
         " ",
         [
           humanize(a.purpose || "alert"),
@@ -368,7 +377,7 @@ function alertsList(alerts) {
   );
 }
 
-function historyList(history) {
+function historyList(history, timeZone) {
   if (history.length === 0) return h("p", { class: "muted" }, "No history yet.");
   return h(
     "ol",
@@ -385,7 +394,7 @@ function historyList(history) {
       return h(
         "li",
         {},
-        h("time", { datetime: entry.at ?? "" }, formatDateTime(entry.at)),
+        h("time", { datetime: entry.at ?? "" }, formatInZone(entry.at, timeZone)),
         " ",
         h("strong", {}, HISTORY_ACTIONS[entry.action] ?? humanize(entry.action)),
         parts.length ? ` — ${parts.join(", ")}` : "",

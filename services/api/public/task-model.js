@@ -24,6 +24,9 @@ export function readTask(t) {
     patientIdentifier: t.patient?.practiceIdentifier,
     facility: t.facility?.name ?? t.facility?.code,
     facilityCode: t.facility?.code,
+    // Event times are read in the facility's zone, due dates on the practice's calendar.
+    facilityTimeZone: t.facility?.timeZone,
+    practiceTimeZone: t.organization?.timeZone,
     visitNumber: t.visitNumber,
     eventKind: t.eventKind,
     program: t.program,
@@ -37,6 +40,7 @@ export function readTask(t) {
 export function readTaskDetail(body) {
   return {
     task: readTask(body.task),
+    timeZone: body.task?.organization?.timeZone,
     timeline: (body.timeline ?? []).map((e) => ({
       at: e.occurredAt,
       kind: e.kind,

@@ -6,12 +6,14 @@ import type { TaskSummary } from "./task-schemas.ts";
 const TASK_SELECT = `
   SELECT t.id, t.title, t.task_type, t.protocol_id, t.step_id, t.status, t.due_at, t.opened_at, t.triggered_at,
          t.completed_at, t.outcome, t.completed_by, t.cancel_reason, t.facility, t.visit_number, t.program, t.trigger_match_id,
-         t.risk_tier, t.organization_id::text, o.code AS org_code, o.name AS org_name, t.patient_id::text,
+         t.risk_tier, t.organization_id::text, o.code AS org_code, o.name AS org_name, o.time_zone AS org_time_zone, t.patient_id::text,
          p.given_name, p.family_name, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date,
          (SELECT pi.value FROM patient_identifiers pi
            WHERE pi.patient_id = t.patient_id AND pi.assigning_authority = o.code
            ORDER BY (pi.type_code = 'MR') DESC, pi.id LIMIT 1) AS practice_identifier,
          t.alert_content #>> '{facility,name}' AS facility_name, t.alert_content ->> 'eventKind' AS event_kind,
+         (SELECT me.record #>> '{event,facility,timeZone}' FROM matched_events me
+           WHERE me.match_id = t.trigger_match_id) AS facility_time_zone,
          t.assignee_recipient_id::text AS assignee_id, r.display_name AS assignee_name,
          (t.status IN ('open', 'in_progress') AND t.due_at < $1::timestamptz) AS overdue
     FROM tasks t
@@ -42,12 +44,14 @@ export interface TaskRow {
   organization_id: string;
   org_code: string;
   org_name: string;
+  org_time_zone: string;
   patient_id: string;
   given_name: string | null;
   family_name: string | null;
   birth_date: string | null;
   practice_identifier: string | null;
   facility_name: string | null;
+  facility_time_zone: string | null;
   event_kind: TaskSummary["eventKind"];
   assignee_id: string | null;
   assignee_name: string | null;
@@ -76,14 +80,14 @@ export function toTaskSummary(r: TaskRow): TaskSummary {
     outcome: r.outcome,
     completedBy: r.completed_by,
     cancelReason: r.cancel_reason,
-    organization: { id: r.organization_id, code: r.org_code, name: r.org_name },
+    organization: { id: r.organization_id, code: r.org_code, name: r.org_name, timeZone: r.org_time_zone },
     patient: {
       id: r.patient_id,
       displayName: displayName(r.given_name, r.family_name),
       birthDate: r.birth_date,
       practiceIdentifier: r.practice_identifier,
     },
-    facility: { code: r.facility, name: r.facility_name },
+    facility: { code: r.facility, name: r.facility_name, timeZone: r.facility_time_zone ?? r.org_time_zone },
     visitNumber: r.visit_number,
     eventKind: r.event_kind,
     program: r.program,

@@ -27,7 +27,8 @@ export const TaskSummary = z
     outcome: TaskOutcome.nullable(),
     completedBy: z.string().nullable(),
     cancelReason: z.string().nullable(),
-    organization: OrganizationRef,
+    /** With the practice's IANA zone: due dates are read on its calendar. */
+    organization: OrganizationRef.extend({ timeZone: z.string() }),
     patient: z.object({
       id: DbId,
       /** Shown because the patient is the signed-in organization's own. */
@@ -36,7 +37,8 @@ export const TaskSummary = z
       /** The organization's own identifier for the patient (its MRN), when it has one. */
       practiceIdentifier: z.string().nullable(),
     }),
-    facility: z.object({ code: z.string(), name: z.string().nullable() }),
+    /** `timeZone`: the facility's IANA zone (event times are read there); the practice's when unknown. */
+    facility: z.object({ code: z.string(), name: z.string().nullable(), timeZone: z.string() }),
     visitNumber: z.string(),
     eventKind: AdtEventKind.nullable(),
     program: z.string().nullable(),
