@@ -25,6 +25,7 @@ export {
   Telecom,
 } from "./common.ts";
 export { ADT_EVENT_ID_PATTERN, adtEventId } from "./event-id.ts";
+export { EVENT_KIND_LABELS } from "./event-kind-labels.ts";
 export {
   FacilityMapping,
   type FacilityMappingInput,

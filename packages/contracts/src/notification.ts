@@ -72,6 +72,11 @@ export const AlertContent = z.object({
   ),
   /** For retractions: what is taken back and why. */
   correction: z.object({ reason: Text }).optional(),
+  /**
+   * For an alert that opened no follow-up task: why, in the words the event page uses (protocols
+   * `NO_TASK_REASON_TEXT`, e.g. "no protocol opens a task for this kind of event"). No patient data.
+   */
+  noTaskReason: Text.optional(),
   /** For digests: the alerts it gathers (each without patient detail beyond the level). */
   items: z
     .array(z.object({ eventKind: AdtEventKind, occurredAt: IsoDateTime, facility: Text, url: z.url() }))

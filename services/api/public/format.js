@@ -1,24 +1,26 @@
 // Words and numbers as care managers and quality staff say them.
 
+// The contracts' EVENT_KIND_LABELS (packages/contracts/src/event-kind-labels.ts), which the alert
+// emails use: copied here because the dashboard has no build step; a test holds the two equal.
 export const EVENT_KINDS = {
   "ed-arrival": "ED arrival",
   "ed-discharge": "ED discharge",
   "inpatient-admit": "Inpatient admission",
-  "ed-to-inpatient": "Admitted from the ED",
-  "outpatient-to-inpatient": "Admitted from outpatient",
-  "inpatient-to-outpatient": "Changed to outpatient",
+  "ed-to-inpatient": "Admission from the ED",
+  "outpatient-to-inpatient": "Admission from outpatient or observation",
+  "inpatient-to-outpatient": "Change from inpatient to outpatient",
   transfer: "Transfer",
   discharge: "Inpatient discharge",
-  update: "Update",
-  registration: "Registration",
+  update: "Visit or patient update",
+  registration: "Outpatient registration",
   "pre-admit": "Pre-admission",
-  "cancel-admit": "Admission cancelled",
-  "cancel-transfer": "Transfer cancelled",
-  "cancel-discharge": "Discharge cancelled",
-  "cancel-pre-admit": "Pre-admission cancelled",
+  "cancel-admit": "Cancelled admission or visit",
+  "cancel-transfer": "Cancelled transfer",
+  "cancel-discharge": "Cancelled discharge",
+  "cancel-pre-admit": "Cancelled pre-admission",
   "leave-of-absence-out": "Leave of absence",
-  "leave-of-absence-return": "Back from leave",
-  merge: "Records merged",
+  "leave-of-absence-return": "Return from leave of absence",
+  merge: "Patient records merged",
 };
 
 export const OUTCOMES = {

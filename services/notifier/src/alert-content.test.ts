@@ -53,6 +53,21 @@ describe("buildAlertContent", () => {
     expect(content.url).toBe("https://hw.test/events/m-1");
   });
 
+  it("carries why no task was opened, when the caller says so, and nothing otherwise", () => {
+    const reason = "no protocol opens a task for this kind of event";
+    const content = buildAlertContent({
+      matched,
+      purpose: "alert",
+      copy: "lead",
+      tasks: [],
+      detailLevel: "minimal",
+      baseUrl: "https://hw.test",
+      noTaskReason: reason,
+    });
+    expect(AlertContent.parse(content).noTaskReason).toBe(reason);
+    expect(build("minimal")).not.toHaveProperty("noTaskReason");
+  });
+
   it("gives initials at the limited level and the name and birth date at the full level", () => {
     expect(build("limited").patient).toEqual({ displayName: "MQ" });
     expect(build("full").patient).toEqual({ displayName: "MARISOL QUILLFEATHER", birthDate: "1958-04-12" });

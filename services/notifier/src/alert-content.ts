@@ -25,6 +25,8 @@ export function buildAlertContent(input: {
   detailLevel: AlertDetailLevel;
   baseUrl: string;
   correctionReason?: string;
+  /** Why the event opened no follow-up task, in words (protocols NO_TASK_REASON_TEXT), when it opened none. */
+  noTaskReason?: string | undefined;
 }): AlertContent {
   const { matched, baseUrl } = input;
   const event = matched.event;
@@ -55,6 +57,7 @@ export function buildAlertContent(input: {
       ...(t.status === undefined ? {} : { status: t.status }),
     })),
     ...(input.correctionReason === undefined ? {} : { correction: { reason: input.correctionReason } }),
+    ...(input.noTaskReason === undefined ? {} : { noTaskReason: input.noTaskReason }),
     url: eventUrl(baseUrl, matched.retracts?.matchId ?? matched.matchId),
   };
 }

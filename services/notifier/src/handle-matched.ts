@@ -1,7 +1,13 @@
 import type { MatchedEvent } from "@homeward/contracts";
 import { inTransaction, notifyWorkspaceChanged, type Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
-import { cancellationsFor, noTaskReason, type ProtocolsFile, planTasks } from "@homeward/protocols";
+import {
+  cancellationsFor,
+  NO_TASK_REASON_TEXT,
+  noTaskReason,
+  type ProtocolsFile,
+  planTasks,
+} from "@homeward/protocols";
 import type { WorkQueue } from "@homeward/sqs";
 import { buildAlertContent } from "./alert-content.ts";
 import { deliveryId } from "./delivery-ids.ts";
@@ -58,6 +64,7 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
   const org = await loadOrganizationContext(deps.pool, orgId);
   const calendar = { timeZone: matched.practice.timeZone, holidays: org.holidays, closures: org.closures };
   const planned = planTasks(matched, deps.protocols, calendar);
+  const whyNoTask = planned.length > 0 ? undefined : noTaskReason(matched, deps.protocols);
   const recipients = await loadRecipients(deps.pool, { ids: matched.recipients.map((r) => r.recipientId) });
   const now = deps.now();
   const baseContent = buildAlertContent({
@@ -89,11 +96,7 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
       matchId: matched.matchId,
       alertContent: baseContent,
     });
-    await recordMatchedEvent(
-      tx,
-      matched,
-      planned.length > 0 ? undefined : noTaskReason(matched, deps.protocols),
-    );
+    await recordMatchedEvent(tx, matched, whyNoTask);
     await notifyWorkspaceChanged(tx, { organizationId: orgId, kind: "event" });
     const deliveries: NewDelivery[] = [];
     for (const r of matched.recipients) {
@@ -109,6 +112,8 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
             : [],
         detailLevel: org.detailLevel,
         baseUrl: deps.baseUrl,
+        // The email then says why, as the event page does.
+        noTaskReason: whyNoTask === undefined ? undefined : NO_TASK_REASON_TEXT[whyNoTask],
       });
       const riskTier = matched.enrollment?.riskTier;
       for (const send of planSends(profile, { eventKind: matched.event.kind, riskTier, copy: r.copy }, now)) {

@@ -1,4 +1,5 @@
-import { ADT_EVENT_KINDS, type DeliveryPurpose } from "@homeward/contracts";
+import { ADT_EVENT_KINDS, type DeliveryPurpose, EVENT_KIND_LABELS } from "@homeward/contracts";
+import { NO_TASK_REASON_TEXT } from "@homeward/protocols";
 import { describe, expect, it } from "vitest";
 import { alertContent, PATIENT_SECRETS } from "./alert-content.test-support.ts";
 import { renderAlertEmail } from "./alert-email.ts";
@@ -62,7 +63,7 @@ describe("renderAlertEmail body", () => {
     expect(text).toContain(
       "Your follow-up tasks:\n- Follow-up call, due Wed Nov 25, 5:00 PM EST\n  https://homeward.example/tasks/t1",
     );
-    expect(text).toContain("Open in Homeward: https://homeward.example/events/e1");
+    expect(text).toContain("Open the event in Homeward: https://homeward.example/events/e1");
     expect(html).toContain(
       '<a href="https://homeward.example/tasks/t1" style="color:#0b5cad">Follow-up call</a>, due Wed Nov 25, 5:00 PM EST',
     );
@@ -89,6 +90,37 @@ describe("renderAlertEmail body", () => {
     const limited = renderAlertEmail(alertContent({ patient: { displayName: "JD" } }), NY).text;
     expect(limited).toMatch(/Patient: +JD/);
     expect(limited).not.toContain("Birth date");
+  });
+
+  it("says why no follow-up task was opened, in the event page's words", () => {
+    const reason = NO_TASK_REASON_TEXT["no-protocol-for-event"];
+    const content = alertContent({ eventKind: "inpatient-admit", tasks: [], noTaskReason: reason });
+    const { subject, text, html } = renderAlertEmail(content, NY);
+    expect(subject).toBe("[Homeward] Inpatient admission — Mercy General");
+    expect(text).toContain(
+      "No follow-up task was opened because no protocol opens a task for this kind of event.",
+    );
+    expect(text).toContain("You can open a follow-up task on the event page.");
+    expect(html).toContain(
+      "No follow-up task was opened because no protocol opens a task for this kind of event.",
+    );
+    expect(text).toContain("Open the event in Homeward: https://homeward.example/events/e1");
+    expect(text).toContain(
+      "Sign in to see the details: who, where and why, the care team and the follow-up.",
+    );
+    // The reason is about routing, not the patient: the subject stays without it.
+    expect(subject).not.toContain("protocol");
+  });
+
+  it("says nothing about a missing task when tasks were opened, or to a monitor copy", () => {
+    const opened = renderAlertEmail(alertContent({ noTaskReason: "ignored" }), NY).text;
+    expect(opened).not.toContain("No follow-up task was opened");
+    const monitor = renderAlertEmail(
+      alertContent({ copy: "monitor", tasks: [], noTaskReason: NO_TASK_REASON_TEXT["monitor-copy"] }),
+      NY,
+    ).text;
+    expect(monitor).not.toContain("No follow-up task was opened");
+    expect(monitor).toContain("For your information: the lead organization is following up.");
   });
 
   it("tells a monitor copy that the lead organization is following up", () => {
@@ -188,5 +220,12 @@ describe("event labels", () => {
     );
     expect(new Set(headlines).size).toBe(ADT_EVENT_KINDS.length);
     for (const h of headlines) expect(h).toMatch(/^[A-Z][A-Za-z ,/-]+ — Mercy General$/);
+  });
+
+  it("names each kind with the contracts' table, which the dashboard's event page shows too", () => {
+    for (const eventKind of ADT_EVENT_KINDS) {
+      const { text } = renderAlertEmail(alertContent({ eventKind }), NY);
+      expect(text.split("\n")[0]).toBe(`${EVENT_KIND_LABELS[eventKind]} — Mercy General`);
+    }
   });
 });

@@ -47,8 +47,9 @@ function buildModel(content: AlertContent, timeZone: string, product: string): E
   const tag = `[${product}]`;
   const footer =
     `Sent by ${product} to ${content.practice.name}. This message may contain protected health information: ` +
-    "do not forward it outside your organization. Sign in to see the details.";
-  const link = { label: `Open in ${product}`, url: content.url };
+    "do not forward it outside your organization. Sign in to see the details: who, where and why, " +
+    "the care team and the follow-up.";
+  const link = { label: `Open the event in ${product}`, url: content.url };
   const tasks = content.tasks.map((t) => ({
     title: t.title,
     detail: `due ${formatWhen(t.dueAt, timeZone)}${t.status === undefined ? "" : ` (${t.status.replace(/_/g, " ")})`}`,
@@ -72,6 +73,9 @@ function buildModel(content: AlertContent, timeZone: string, product: string): E
           lead
             ? `Your organization leads follow-up for this patient.${content.tasks.length > 0 ? " The tasks below are open." : ""}`
             : "For your information: the lead organization is following up. No action is needed from you.",
+          ...(lead && content.tasks.length === 0 && content.noTaskReason !== undefined
+            ? [noTaskSentence(content.noTaskReason), "You can open a follow-up task on the event page."]
+            : []),
         ],
       };
     }
@@ -129,6 +133,12 @@ function buildModel(content: AlertContent, timeZone: string, product: string): E
     }
   }
 }
+
+/**
+ * "No follow-up task was opened because …": the event page says the same sentence under its tasks,
+ * with the same reason words (protocols NO_TASK_REASON_TEXT, carried in the content).
+ */
+export const noTaskSentence = (reason: string) => `No follow-up task was opened because ${reason}.`;
 
 function details(content: AlertContent, when: string): [string, string][] {
   const rows: [string, string][] = [

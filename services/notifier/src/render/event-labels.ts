@@ -1,30 +1,12 @@
-import type { AdtEventKind, AlertContent } from "@homeward/contracts";
+import { type AdtEventKind, type AlertContent, EVENT_KIND_LABELS } from "@homeward/contracts";
 import { DateTime, IANAZone } from "luxon";
 
 /**
- * Words for every event kind, in care-transition language rather than HL7 trigger codes. A Record
- * over the enum, so adding a kind to the contract fails the build here until it has its words.
+ * Words for every event kind: the contracts' one table, which the dashboard's event page also shows
+ * (its copy in services/api/public/format.js is held equal to it by a test), so an alert and the
+ * page its link opens name the event alike.
  */
-export const EVENT_LABELS: Readonly<Record<AdtEventKind, string>> = {
-  "ed-arrival": "ED arrival",
-  "ed-discharge": "ED discharge",
-  "inpatient-admit": "Inpatient admission",
-  "ed-to-inpatient": "Admission from the ED",
-  "outpatient-to-inpatient": "Admission from outpatient or observation",
-  "inpatient-to-outpatient": "Change from inpatient to outpatient",
-  transfer: "Transfer",
-  discharge: "Inpatient discharge",
-  update: "Visit or patient update",
-  registration: "Outpatient registration",
-  "pre-admit": "Pre-admission",
-  "cancel-admit": "Cancelled admission or visit",
-  "cancel-transfer": "Cancelled transfer",
-  "cancel-discharge": "Cancelled discharge",
-  "cancel-pre-admit": "Cancelled pre-admission",
-  "leave-of-absence-out": "Leave of absence",
-  "leave-of-absence-return": "Return from leave of absence",
-  merge: "Patient records merged",
-};
+export const EVENT_LABELS: Readonly<Record<AdtEventKind, string>> = EVENT_KIND_LABELS;
 
 /** Pager words: capitals, ASCII, short, so the page keeps room for the facility, time and link. */
 export const PAGER_LABELS: Readonly<Record<AdtEventKind, string>> = {
