@@ -29,6 +29,29 @@ describe("cancellationsFor", () => {
     ]);
   });
 
+  it("cancels the tracking-list in-hospital visit on discharge with its own reason", () => {
+    const tracking = {
+      program: "complex-care",
+      riskTier: "II",
+      status: "tracking_list",
+      leadOrganization: "practice",
+      copy: "lead",
+    } as const;
+    const admitted = planTasks(
+      matchedEvent({ kind: "inpatient-admit", enrollment: tracking }),
+      DEFAULT_PROTOCOLS,
+      CHICAGO_PRACTICE,
+    );
+    expect(admitted.map((t) => t.stepId)).toEqual(["in-hospital-visit"]);
+    const discharged = matchedEvent({ kind: "discharge", controlId: "2", enrollment: tracking });
+    expect(cancellationsFor(discharged, DEFAULT_PROTOCOLS)).toContainEqual({
+      taskId: admitted[0]?.taskId,
+      protocolId: "tracking-list-admission",
+      stepId: "in-hospital-visit",
+      reason: "discharged before the visit (A03)",
+    });
+  });
+
   it("cancels the in-hospital touch on discharge, for the lead and monitor copies alike", () => {
     const monitor = {
       program: "complex-care",
@@ -41,6 +64,7 @@ describe("cancellationsFor", () => {
       const discharged = matchedEvent({ kind: "discharge", ...(enrollment ? { enrollment } : {}) });
       expect(cancellationsFor(discharged, DEFAULT_PROTOCOLS).map((c) => c.stepId)).toEqual([
         "in-hospital-touch",
+        "in-hospital-visit",
       ]);
     }
   });

@@ -12,7 +12,8 @@ export interface TaskCancellation {
 
 /**
  * The tasks of this encounter and practice that the event cancels by the protocols' `cancelledBy`
- * (the ED follow-up call once the ED visit became an admission). Every step is listed, disabled
+ * (the ED follow-up call once the ED visit became an admission; the in-hospital visit once the
+ * patient went home), with the protocol's `cancelReason` when it has one. Every step is listed, disabled
  * protocols and monitor copies included, since tasks opened earlier may exist either way: the caller
  * cancels those that exist and are still open, and records the reason. Retractions are not handled
  * here: the caller cancels the tasks their retracted event opened.
@@ -20,11 +21,12 @@ export interface TaskCancellation {
 export function cancellationsFor(matched: MatchedEvent, protocols: ProtocolsFile): TaskCancellation[] {
   if (matched.kind !== "announcement") return [];
   const { kind, trigger } = matched.event;
-  const reason = `${kind} (${trigger}) on the same encounter`;
+  const generic = `${kind} (${trigger}) on the same encounter`;
   return protocols.protocols
     .filter((protocol) => protocol.cancelledBy.includes(kind))
-    .flatMap((protocol) =>
-      protocol.steps.map((step) => ({
+    .flatMap((protocol) => {
+      const reason = protocol.cancelReason === undefined ? generic : `${protocol.cancelReason} (${trigger})`;
+      return protocol.steps.map((step) => ({
         taskId: taskIdFor({
           facility: matched.encounter.facility,
           visitNumber: matched.encounter.visitNumber,
@@ -35,6 +37,6 @@ export function cancellationsFor(matched: MatchedEvent, protocols: ProtocolsFile
         protocolId: protocol.protocolId,
         stepId: step.stepId,
         reason,
-      })),
-    );
+      }));
+    });
 }

@@ -60,12 +60,47 @@ describe("DEFAULT_PROTOCOLS", () => {
         kinds: ["inpatient-admit", "ed-to-inpatient", "outpatient-to-inpatient"],
         steps: [["in-hospital-touch", { type: "next-business-day" }, "any"]],
       },
+      {
+        id: "tracking-list-admission",
+        enabled: true,
+        population: "enrolled",
+        kinds: ["inpatient-admit", "ed-to-inpatient", "outpatient-to-inpatient"],
+        steps: [["in-hospital-visit", { type: "next-business-day" }, "any"]],
+      },
     ]);
     expect(protocol("inpatient-admission-priority-i").trigger.riskTiers).toEqual(["I"]);
     expect(protocol("inpatient-discharge").trigger.dischargeDispositions).toEqual(
       COMMUNITY_DISCHARGE_DISPOSITIONS,
     );
     expect(protocol("ed-follow-up").cancelledBy).toContain("ed-to-inpatient");
+  });
+
+  it("gives tracking-list patients the guideline's in-hospital visit and six-month review, and nothing else", () => {
+    const tracking = DEFAULT_PROTOCOLS.protocols.filter(
+      (p) => p.enrollmentStatuses === undefined || p.enrollmentStatuses.includes("tracking_list"),
+    );
+    // The attributed-only discharge protocol applies to every patient of the practice.
+    expect(tracking.map((p) => p.protocolId)).toEqual(["inpatient-discharge", "tracking-list-admission"]);
+    expect(protocol("tracking-list-admission")).toMatchObject({
+      enrollmentStatuses: ["tracking_list"],
+      cancelledBy: ["discharge"],
+      cancelReason: "discharged before the visit",
+    });
+    // Any patient class, so an observation stay admitted with A01/A06 is a chance to visit too.
+    expect(protocol("tracking-list-admission").trigger.patientClasses).toBeUndefined();
+    expect(DEFAULT_PROTOCOLS.reviews).toEqual([
+      expect.objectContaining({
+        protocolId: "tracking-list-review",
+        enabled: true,
+        enrollmentStatuses: ["tracking_list"],
+        step: expect.objectContaining({
+          taskType: "tracking-list-review",
+          title: "Tracking-list review: engage or remove",
+          due: { type: "calendar-months", months: 6 },
+          opensDaysBeforeDue: 14,
+        }),
+      }),
+    ]);
   });
 
   it("gives every step a reminder and an escalation to the supervisor", () => {

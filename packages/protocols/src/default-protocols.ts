@@ -17,6 +17,9 @@ const SUPERVISOR_NEXT_MORNING: Escalation = {
   channel: "email",
 };
 
+/** The kinds that start an inpatient stay (observation stays included: see tracking-list-admission). */
+const ADMISSION_KINDS = ["inpatient-admit", "ed-to-inpatient", "outpatient-to-inpatient"] as const;
+
 /** An ED visit that turns into an admission on the same encounter no longer needs the ED follow-up. */
 const ED_VISIT_BECAME_ADMISSION = ["ed-to-inpatient", "inpatient-admit"] as const;
 
@@ -150,7 +153,7 @@ export const DEFAULT_PROTOCOLS: ProtocolsFile = {
       population: "enrolled",
       enrollmentStatuses: ["active", "monitor"],
       trigger: {
-        eventKinds: ["inpatient-admit", "ed-to-inpatient", "outpatient-to-inpatient"],
+        eventKinds: [...ADMISSION_KINDS],
         includeObservationStays: false,
         whenDispositionMissing: "match",
         riskTiers: ["I"],
@@ -168,6 +171,62 @@ export const DEFAULT_PROTOCOLS: ProtocolsFile = {
       ],
       // Discharged before anyone visited: the discharge protocol's tasks take over.
       cancelledBy: ["discharge"],
+    },
+    {
+      // The coordination guideline: a patient who declined engagement goes on the tracking list after
+      // "one more" face-to-face attempt, which may be in the hospital, and the plan tells the practice
+      // when the member is admitted so it can make it. Any tier (a tracking-list patient has no Priority
+      // I in-hospital touch: that protocol is for active and monitor enrollments). Due the next business
+      // day, as the Priority I touch: half of inpatient stays are over in 3-4 days, and a visit can
+      // only be made while the patient is there. No patient class is required, so an observation stay
+      // admitted with A01/A06 counts too: the patient is in a bed, which is the chance this task is
+      // for, and a short stay costs nothing since the discharge closes the task.
+      protocolId: "tracking-list-admission",
+      title: "Tracking-list patient admitted: in-hospital face-to-face visit",
+      enabled: true,
+      programs: "all",
+      population: "enrolled",
+      enrollmentStatuses: ["tracking_list"],
+      trigger: {
+        eventKinds: [...ADMISSION_KINDS],
+        includeObservationStays: false,
+        whenDispositionMissing: "match",
+      },
+      steps: [
+        {
+          stepId: "in-hospital-visit",
+          taskType: "in-hospital-visit",
+          title: "In-hospital face-to-face visit attempt",
+          due: { type: "next-business-day" },
+          reminders: [MORNING_OF_DUE_DAY],
+          escalation: SUPERVISOR_NEXT_MORNING,
+        },
+      ],
+      // A visit in hospital cannot be made once the patient has gone home: left open it would become
+      // a miss nobody could have avoided. The discharge opens the transitional-care tasks, whose
+      // face-to-face visit (7 or 14 days) is the next chance to meet the patient.
+      cancelledBy: ["discharge"],
+      cancelReason: "discharged before the visit",
+    },
+  ],
+  reviews: [
+    {
+      // The coordination guideline: the tracking list is reported on every six months. Each review
+      // decides "engage or remove"; a completed review starts the next six months, and a patient who
+      // leaves the tracking list takes their open review with them (cancelled, not deleted).
+      protocolId: "tracking-list-review",
+      title: "Tracking list: six-month review",
+      enabled: true,
+      programs: "all",
+      enrollmentStatuses: ["tracking_list"],
+      step: {
+        stepId: "six-month-review",
+        taskType: "tracking-list-review",
+        title: "Tracking-list review: engage or remove",
+        due: { type: "calendar-months", months: 6 },
+        // Two weeks ahead: time to look at six months of claims and events before the plan-practice call.
+        opensDaysBeforeDue: 14,
+      },
     },
   ],
 };

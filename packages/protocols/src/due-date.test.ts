@@ -100,6 +100,23 @@ describe("computeDueAt, calendar days", () => {
   });
 });
 
+describe("computeDueAt, calendar months", () => {
+  const sixMonths: DueRule = { type: "calendar-months", months: 6 };
+
+  it("falls on the same day of the month, at the end of the day in the practice's zone, across DST", () => {
+    expect(due("2026-06-05T00:00:00-04:00", sixMonths, NEW_YORK)).toBe("2026-12-05T23:59:59.999-05:00");
+    // 11:30 pm in Chicago on May 31 is June 1 in UTC: counted from the practice's May 31.
+    expect(due("2026-05-31T23:30:00-05:00", sixMonths, CHICAGO)).toBe("2026-11-30T23:59:59.999-06:00");
+  });
+
+  it("takes the month's last day when it is shorter, and may fall on a weekend or holiday", () => {
+    expect(due("2026-08-31T10:00:00-04:00", sixMonths, NEW_YORK)).toBe("2027-02-28T23:59:59.999-05:00");
+    expect(due("2027-08-31T10:00:00-04:00", sixMonths, NEW_YORK)).toBe("2028-02-29T23:59:59.999-05:00");
+    // Christmas Day 2026 is a Friday holiday; a review is due on it all the same.
+    expect(due("2026-06-25T10:00:00-04:00", sixMonths, NEW_YORK)).toBe("2026-12-25T23:59:59.999-05:00");
+  });
+});
+
 describe("computeDueAt across DST changes", () => {
   // 2026: clocks go forward on Sunday March 8 and back on Sunday November 1 in the US zones.
   const zones = [

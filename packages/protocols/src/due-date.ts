@@ -27,6 +27,8 @@ export function dueDay(
   switch (rule.type) {
     case "calendar-days":
       return indexDay.plus({ days: rule.indexDayCounts ? rule.days - 1 : rule.days }).startOf("day");
+    case "calendar-months":
+      return indexDay.plus({ months: rule.months }).startOf("day");
     case "next-business-day":
       return stepBusinessDays(indexDay, 1, 1, calendar);
     case "business-days": {

@@ -7,6 +7,7 @@ describe("DueRule", () => {
       { type: "business-days", days: 2, indexDayCounts: false },
       { type: "calendar-days", days: 30, indexDayCounts: true },
       { type: "next-business-day" },
+      { type: "calendar-months", months: 6 },
       { type: "hours", hours: 1.5 },
     ]) {
       expect(DueRule.parse(rule)).toEqual(rule);
@@ -24,6 +25,8 @@ describe("DueRule", () => {
       { type: "hours", hours: -4 },
       { type: "next-business-day", days: 1 },
       { type: "weeks", weeks: 1 },
+      { type: "calendar-months", months: 0 },
+      { type: "calendar-months", months: 6, indexDayCounts: false },
     ]) {
       expect(DueRule.safeParse(rule).success, JSON.stringify(rule)).toBe(false);
     }

@@ -22,6 +22,14 @@ export const DueRule = z.discriminatedUnion("type", [
     indexDayCounts: z.boolean(),
   }),
   z.strictObject({
+    /**
+     * The same day of the month, `months` later (the month's last day when it is shorter: Aug 31 + 6
+     * months is Feb 28), for periodic work such as the six-month tracking-list review.
+     */
+    type: z.literal("calendar-months"),
+    months: z.int().min(1).max(24),
+  }),
+  z.strictObject({
     /** The end of the first business day after the event day (same as 1 business day, index day not counted). */
     type: z.literal("next-business-day"),
   }),

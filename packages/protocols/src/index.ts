@@ -12,6 +12,14 @@ export { computeDueAt, dueDay, endOfLocalDay } from "./due-date.ts";
 export { DueRule } from "./due-rule.ts";
 export { type HolidaySet, isKnownHolidaySet, publicHolidayDates } from "./holiday-dates.ts";
 export { type LoadProtocolsResult, loadProtocols, type ProtocolsFileError } from "./load-protocols.ts";
+export { NO_TASK_REASON_TEXT, type NoTaskReason, noTaskReason } from "./no-task-reason.ts";
+export {
+  nextReview,
+  type PlannedReviewTask,
+  planReviewTask,
+  type ReviewCandidate,
+  reviewApplies,
+} from "./plan-review.ts";
 export { type PlannedTask, planTasks } from "./plan-tasks.ts";
 export {
   EnrollmentStatus,
@@ -19,6 +27,8 @@ export {
   ProtocolsFile,
   type ProtocolsFileInput,
   ProtocolTrigger,
+  ReviewProtocol,
+  ReviewStep,
 } from "./protocol.ts";
 export { protocolApplies, riskTierOf, stepApplies } from "./protocol-match.ts";
 export {
@@ -32,6 +42,5 @@ export {
   RiskTierCondition,
   TaskType,
 } from "./protocol-step.ts";
-export { type TaskKey, taskIdFor } from "./task-id.ts";
+export { type ReviewTaskKey, reviewTaskIdFor, type TaskKey, taskIdFor } from "./task-id.ts";
 export { escalationAt, reminderTimes } from "./task-timing.ts";
-export { NO_TASK_REASON_TEXT, type NoTaskReason, noTaskReason } from "./no-task-reason.ts";

@@ -23,6 +23,16 @@ describe("noTaskReason", () => {
       { kind: "inpatient-admit", enrollment: { ...enrollment, riskTier: "II" } } as const,
       "no-protocol-for-event",
     ],
+    [
+      "a tracking-list patient's ED arrival",
+      { enrollment: { ...enrollment, status: "tracking_list" } } as const,
+      "enrollment-status",
+    ],
+    [
+      "a Priority II admission of a monitor-status patient",
+      { kind: "inpatient-admit", enrollment: { ...enrollment, status: "monitor" } } as const,
+      "no-protocol-for-event",
+    ],
   ])("names why %s opens no task, and planTasks agrees", (_name, options, reason) => {
     const matched = matchedEvent(options);
     expect(planTasks(matched, DEFAULT_PROTOCOLS, CHICAGO_PRACTICE)).toEqual([]);
@@ -30,8 +40,12 @@ describe("noTaskReason", () => {
   });
 
   it("is undefined exactly when planTasks opens a task", () => {
-    const matched = matchedEvent({ enrollment });
-    expect(planTasks(matched, DEFAULT_PROTOCOLS, CHICAGO_PRACTICE)).not.toEqual([]);
-    expect(noTaskReason(matched, DEFAULT_PROTOCOLS)).toBeUndefined();
+    for (const matched of [
+      matchedEvent({ enrollment }),
+      matchedEvent({ kind: "inpatient-admit", enrollment: { ...enrollment, status: "tracking_list" } }),
+    ]) {
+      expect(planTasks(matched, DEFAULT_PROTOCOLS, CHICAGO_PRACTICE)).not.toEqual([]);
+      expect(noTaskReason(matched, DEFAULT_PROTOCOLS)).toBeUndefined();
+    }
   });
 });

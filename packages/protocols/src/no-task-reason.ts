@@ -1,5 +1,5 @@
 import type { MatchedEvent } from "@homeward/contracts";
-import type { ProtocolsFile } from "./protocol.ts";
+import type { Protocol, ProtocolsFile } from "./protocol.ts";
 import { protocolApplies, stepApplies } from "./protocol-match.ts";
 
 /**
@@ -41,10 +41,21 @@ export function noTaskReason(matched: MatchedEvent, protocols: ProtocolsFile): N
     (p) => p.enabled && p.population === "enrolled" && p.trigger.eventKinds.includes(matched.event.kind),
   );
   if (matched.enrollment === undefined && enrolledOnly.length > 0) return "not-enrolled";
-  if (
-    matched.enrollment !== undefined &&
-    enrolledOnly.some((p) => p.enrollmentStatuses?.includes(matched.enrollment?.status ?? "active") === false)
-  )
-    return "enrollment-status";
+  if (enrolledOnly.some((p) => excludedByStatusAlone(p, matched))) return "enrollment-status";
   return "no-protocol-for-event";
+}
+
+/**
+ * Whether a protocol for active patients would open a task for this event but for the patient's
+ * enrollment status: a tracking-list patient's ED visit (the ED call is for active and monitor
+ * patients). A protocol only for another status (the tracking list's in-hospital visit) is not why
+ * an active or monitor patient's Priority II admission opens nothing.
+ */
+function excludedByStatusAlone(protocol: Protocol, matched: MatchedEvent): boolean {
+  const status = matched.enrollment?.status;
+  const statuses = protocol.enrollmentStatuses;
+  if (status === undefined || statuses === undefined) return false;
+  if (!statuses.includes("active") || statuses.includes(status)) return false;
+  const anyStatus: Protocol = { ...protocol, enrollmentStatuses: undefined };
+  return protocolApplies(anyStatus, matched) && protocol.steps.some((s) => stepApplies(s, matched));
 }

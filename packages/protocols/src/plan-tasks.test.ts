@@ -231,4 +231,36 @@ describe("planTasks: admissions", () => {
     expect(touch?.escalation?.channel).toBe("pager");
     expect(plan(admission("II"))).toEqual([]);
   });
+
+  it("opens the in-hospital visit attempt for a tracking-list patient of any tier, instead of the touch", () => {
+    const tracking = (riskTier: "I" | "III", extra: object = {}) => ({
+      ...admission("I"),
+      ...extra,
+      enrollment: { ...admission("I").enrollment, riskTier, status: "tracking_list" as const },
+    });
+    for (const riskTier of ["I", "III"] as const) {
+      const [visit, ...rest] = plan(tracking(riskTier));
+      expect(rest).toEqual([]);
+      expect(visit).toMatchObject({
+        protocolId: "tracking-list-admission",
+        stepId: "in-hospital-visit",
+        taskType: "in-hospital-visit",
+        title: "In-hospital face-to-face visit attempt",
+        assigneeRecipientId: "r-cm",
+        riskTier,
+      });
+      expect(chicago(visit?.dueAt)).toBe("2026-07-06T23:59:59.999-05:00");
+      expect(visit?.escalation).toMatchObject({ role: "supervisor", channel: "email" });
+    }
+    for (const kind of ["ed-to-inpatient", "outpatient-to-inpatient"] as const)
+      expect(steps(plan(tracking("III", { kind })))).toEqual(["tracking-list-admission/in-hospital-visit"]);
+    // An observation stay admitted as such, whatever its class: the patient is in a bed to visit.
+    expect(
+      steps(plan(tracking("III", { isObservation: true, visit: { visitNumber: "V1", patientClass: "O" } }))),
+    ).toEqual(["tracking-list-admission/in-hospital-visit"]);
+    // Nothing for an ED visit that ends at the ED, nor for the monitor copy.
+    expect(plan(tracking("III", { kind: "ed-arrival" }))).toEqual([]);
+    const monitor = tracking("III");
+    expect(plan({ ...monitor, enrollment: { ...monitor.enrollment, copy: "monitor" } })).toEqual([]);
+  });
 });

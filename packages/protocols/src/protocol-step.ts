@@ -16,6 +16,10 @@ export const TaskType = z.enum([
   "face-to-face-visit",
   "medication-reconciliation",
   "in-hospital-touch",
+  /** A tracking-list patient admitted: the practice's one more face-to-face attempt, at the bedside. */
+  "in-hospital-visit",
+  /** The six-monthly look at a tracking-list patient: engage them, or take them off the list. */
+  "tracking-list-review",
 ]);
 export type TaskType = z.infer<typeof TaskType>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Protocol, ProtocolsFile, ProtocolTrigger } from "./protocol.ts";
+import { Protocol, ProtocolsFile, ProtocolTrigger, ReviewProtocol } from "./protocol.ts";
 
 const minimal = {
   protocolId: "ed-follow-up",
@@ -17,7 +17,21 @@ const minimal = {
   ],
 };
 
-const issues = (schema: typeof Protocol | typeof ProtocolsFile, input: unknown) =>
+const review = {
+  protocolId: "tracking-list-review",
+  title: "Tracking-list review",
+  programs: "all",
+  enrollmentStatuses: ["tracking_list"],
+  step: {
+    stepId: "review",
+    taskType: "tracking-list-review",
+    title: "Review",
+    due: { type: "calendar-months", months: 6 },
+    opensDaysBeforeDue: 14,
+  },
+};
+
+const issues = (schema: typeof Protocol | typeof ProtocolsFile | typeof ReviewProtocol, input: unknown) =>
   schema.safeParse(input).error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
 
 describe("ProtocolTrigger", () => {
@@ -71,7 +85,43 @@ describe("Protocol", () => {
   });
 });
 
+describe("ReviewProtocol", () => {
+  it("is enabled by default and needs the statuses it reviews", () => {
+    expect(ReviewProtocol.parse(review).enabled).toBe(true);
+    expect(issues(ReviewProtocol, { ...review, enrollmentStatuses: [] })?.[0]).toMatch(/enrollmentStatuses/);
+    expect(
+      issues(ReviewProtocol, { ...review, enrollmentStatuses: ["tracking_list", "tracking_list"] }),
+    ).toEqual(['enrollmentStatuses.1: duplicate status "tracking_list" (first at index 0)']);
+  });
+
+  it("takes no reminders or escalation: there is no event to put in them", () => {
+    expect(issues(ReviewProtocol, { ...review, step: { ...review.step, reminders: [] } })?.[0]).toMatch(
+      /reminders/,
+    );
+    expect(
+      issues(ReviewProtocol, { ...review, step: { ...review.step, opensDaysBeforeDue: 91 } }),
+    ).toHaveLength(1);
+  });
+});
+
 describe("ProtocolsFile", () => {
+  it("reads a file without reviews as having none, and keeps review ids apart from event protocols'", () => {
+    expect(ProtocolsFile.parse({ schemaVersion: 1, protocols: [minimal] }).reviews).toEqual([]);
+    expect(ProtocolsFile.parse({ schemaVersion: 1, protocols: [], reviews: [review] }).reviews).toHaveLength(
+      1,
+    );
+    expect(
+      issues(ProtocolsFile, {
+        schemaVersion: 1,
+        protocols: [minimal],
+        reviews: [{ ...review, protocolId: "ed-follow-up" }],
+      }),
+    ).toEqual(['reviews.0.protocolId: protocolId "ed-follow-up" is also an event protocol\'s']);
+    expect(issues(ProtocolsFile, { schemaVersion: 1, protocols: [], reviews: [review, review] })).toEqual([
+      'reviews.1: duplicate protocolId "tracking-list-review" (first at index 0)',
+    ]);
+  });
+
   it("needs schemaVersion 1 and unique protocol ids", () => {
     expect(ProtocolsFile.safeParse({ schemaVersion: 1, protocols: [minimal] }).success).toBe(true);
     expect(ProtocolsFile.safeParse({ schemaVersion: 2, protocols: [minimal] }).success).toBe(false);

@@ -1,6 +1,7 @@
 import { AdtEventKind } from "@homeward/contracts";
 import { z } from "zod";
-import { ProtocolId, ProtocolStep, RiskTierCondition } from "./protocol-step.ts";
+import { DueRule } from "./due-rule.ts";
+import { ProtocolId, ProtocolStep, RiskTierCondition, TaskType } from "./protocol-step.ts";
 import { reportDuplicates } from "./unique.ts";
 
 const Code = z.string().min(1);
@@ -67,6 +68,11 @@ export const Protocol = z
      * visit that becomes an admission no longer needs the ED follow-up call).
      */
     cancelledBy: z.array(AdtEventKind).default([]),
+    /**
+     * What a task closed by a `cancelledBy` event says, e.g. "discharged before the visit"; absent:
+     * the event kind and trigger ("discharge (A03) on the same encounter").
+     */
+    cancelReason: z.string().min(1).max(200).optional(),
   })
   .superRefine((protocol, ctx) => {
     reportDuplicates(ctx, protocol.steps, (s) => s.stepId, ["steps"], "stepId");
@@ -101,6 +107,48 @@ export const Protocol = z
   });
 export type Protocol = z.infer<typeof Protocol>;
 
+/**
+ * The task a review protocol opens. Its deadline counts from when the patient went on the list,
+ * then from each completed review; it opens `opensDaysBeforeDue` days ahead, which is its reminder:
+ * reviews have no event to put in an alert, so they carry no email reminders or escalations and an
+ * overdue review shows as overdue in the task list and the caseload.
+ */
+export const ReviewStep = z.strictObject({
+  /** Part of the task id, so never rename a step in use. */
+  stepId: ProtocolId,
+  taskType: TaskType,
+  title: z.string().min(1).max(120),
+  due: DueRule,
+  /** The task appears in the assignee's list this many days (in the practice's zone) before it is due. */
+  opensDaysBeforeDue: z.int().min(0).max(90),
+});
+export type ReviewStep = z.infer<typeof ReviewStep>;
+
+/**
+ * A periodic review of every patient on a list with one of `enrollmentStatuses` (the tracking list):
+ * opened by the calendar, not by an ADT event. The organization whose list it is does the review.
+ */
+export const ReviewProtocol = z
+  .strictObject({
+    /** Stable id, part of every task id; unique across event and review protocols. */
+    protocolId: ProtocolId,
+    title: z.string().min(1).max(120),
+    /** A disabled review opens nothing more; the reviews it opened stay as they are. */
+    enabled: z.boolean().default(true),
+    /** The care-management programs it applies to (by enrollment program), or `all`. */
+    programs: z.union([z.literal("all"), z.array(z.string().min(1)).min(1)]),
+    /** The enrollment statuses whose patients are reviewed; leaving them closes the open review. */
+    enrollmentStatuses: z.array(EnrollmentStatus).min(1),
+    step: ReviewStep,
+  })
+  .superRefine((protocol, ctx) => {
+    reportDuplicates(ctx, protocol.enrollmentStatuses, String, ["enrollmentStatuses"], "status");
+    if (protocol.programs !== "all") {
+      reportDuplicates(ctx, protocol.programs, String, ["programs"], "program");
+    }
+  });
+export type ReviewProtocol = z.infer<typeof ReviewProtocol>;
+
 /** The protocols configuration file (JSON). */
 export const ProtocolsFile = z
   .strictObject({
@@ -108,13 +156,27 @@ export const ProtocolsFile = z
     $schema: z.string().optional(),
     schemaVersion: z.literal(1),
     protocols: z.array(Protocol),
+    /** Periodic reviews (the six-month tracking-list review); a file without them has none. */
+    reviews: z.array(ReviewProtocol).default([]),
   })
   .superRefine((file, ctx) => {
     reportDuplicates(ctx, file.protocols, (p) => p.protocolId, ["protocols"], "protocolId");
+    reportDuplicates(ctx, file.reviews, (p) => p.protocolId, ["reviews"], "protocolId");
+    const eventIds = new Set(file.protocols.map((p) => p.protocolId));
+    file.reviews.forEach((review, index) => {
+      if (eventIds.has(review.protocolId)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["reviews", index, "protocolId"],
+          message: `protocolId ${JSON.stringify(review.protocolId)} is also an event protocol's`,
+        });
+      }
+    });
   })
   .meta({
     title: "Transition protocols v1",
-    description: "Which ADT events open which follow-up tasks, due when, reminded and escalated how.",
+    description:
+      "Which ADT events open which follow-up tasks, due when, reminded and escalated how; and which periodic reviews open by the calendar.",
   });
 export type ProtocolsFile = z.infer<typeof ProtocolsFile>;
 /** The file as written, before defaults. */
