@@ -96,6 +96,21 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: `/api/care-management/high-risk-list?organizationId=${t.ids.practiceB}` }),
     expect: [404],
   },
+  "GET /api/care-management/high-risk-list/agenda": {
+    as: "cmA",
+    request: () => ({
+      url: `/api/care-management/high-risk-list/agenda?organizationId=${t.ids.practiceB}&format=csv`,
+    }),
+    expect: [404],
+  },
+  // The plan lists patients of both practices; practice A does not read the plan.
+  "GET /api/care-management/high-risk-list/practices": {
+    as: "adminA",
+    request: () => ({
+      url: `/api/care-management/high-risk-list/practices?planOrganizationId=${t.ids.plan}`,
+    }),
+    expect: [404],
+  },
   "PATCH /api/care-management/enrollments/:id": {
     as: "adminA",
     request: () => ({
@@ -434,6 +449,7 @@ describe("practice A cannot read or change practice B's data", () => {
       "/api/tasks",
       "/api/admin/access-log",
       `/api/care-management/high-risk-list?organizationId=${t.ids.practiceA}`,
+      `/api/care-management/high-risk-list/agenda?organizationId=${t.ids.practiceA}`,
       "/api/admin/import-runs",
     ]) {
       const res = await t.call(url.startsWith("/api/admin") ? "adminA" : "cmA", { url });

@@ -1,5 +1,6 @@
 import { notifyReferenceChanged, type Pool, type PoolClient } from "@homeward/db";
-import type { Enrollment, EnrollmentPatch } from "./enrollment-schemas.ts";
+import type { Enrollment, EnrollmentPatch, GoalVersion } from "./enrollment-schemas.ts";
+import type { ListedPatient } from "./high-risk-ranking.ts";
 
 const ENROLLMENT_SELECT = `
   SELECT e.id::text, e.patient_id::text, e.program, e.listed_by_org_id::text, o.code AS listed_by_code,
@@ -89,7 +90,7 @@ export async function enrollmentOwners(
 }
 
 /**
- * Changes the lead organization, status or goal of an open enrollment the way imports do:
+ * Changes the lead organization, status, tier, goal or care manager of an open enrollment the way imports do:
  * effective-dated, never overwriting history. A row that began before today is ended today and a
  * new row opens today with the change (so the enrollment's id changes: the answer has the new one);
  * a row that began today is changed in place. The matcher is told to reload (lead and status decide
@@ -129,6 +130,9 @@ export async function updateEnrollment(
     if (patch.status !== undefined) set("status", patch.status);
     if (patch.goal !== undefined) set("goal", patch.goal);
     if (patch.goalMet !== undefined) set("goal_met", patch.goalMet);
+    if (patch.riskTier !== undefined) set("risk_tier", patch.riskTier);
+    if (patch.careManagerRecipientId !== undefined)
+      set("care_manager_recipient_id", patch.careManagerRecipientId);
     let currentId = id;
     let replaced: string | null = null;
     if (row.begins_today) {
@@ -171,4 +175,90 @@ export async function updateEnrollment(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Every open enrollment of the combined list of a practice and a plan, grouped by patient: the
+ * practice's own list, and the plan's rows about the practice's population (rows naming the
+ * practice, or patients with an open attribution to it). Ended rows are left out.
+ */
+export async function combinedListEnrollments(
+  pool: Pool,
+  opts: { practiceId: string; planId: string | undefined },
+): Promise<ListedPatient[]> {
+  const { rows } = await pool.query<
+    EnrollmentRow & { family_name: string | null; given_name: string | null; birth_date: string | null }
+  >(
+    `SELECT x.*, p.family_name, p.given_name, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date FROM (
+       ${ENROLLMENT_SELECT}
+        WHERE e.effective_to IS NULL AND e.status <> 'ended'
+          AND (e.listed_by_org_id = $1
+               OR (e.listed_by_org_id = $2::bigint
+                   AND (e.practice_org_id = $1
+                        OR EXISTS (SELECT 1 FROM attributions a WHERE a.patient_id = e.patient_id
+                                      AND a.practice_org_id = $1 AND a.effective_to IS NULL))))) x
+       JOIN patients p ON p.id = x.patient_id::bigint
+      ORDER BY x.patient_id::bigint, x.listed_by_kind = 'practice' DESC, x.program, x.id::bigint`,
+    [opts.practiceId, opts.planId ?? null],
+  );
+  const byPatient = new Map<string, ListedPatient>();
+  for (const r of rows) {
+    let patient = byPatient.get(r.patient_id);
+    if (patient === undefined) {
+      patient = {
+        id: r.patient_id,
+        familyName: r.family_name,
+        givenName: r.given_name,
+        birthDate: r.birth_date,
+        enrollments: [],
+      };
+      byPatient.set(r.patient_id, patient);
+    }
+    patient.enrollments.push(toEnrollment(r));
+  }
+  return [...byPatient.values()];
+}
+
+/**
+ * The goal's versions of each enrollment, newest first: the rows of its chain (same patient,
+ * program, list source and listing organization, begun no later than it) where the goal or whether
+ * it is met changed. An edit made on the day a row began changes that row in place, so a day shows
+ * its last version only.
+ */
+export async function goalHistories(
+  pool: Pool,
+  enrollmentIds: readonly string[],
+): Promise<Map<string, GoalVersion[]>> {
+  const histories = new Map<string, GoalVersion[]>();
+  if (enrollmentIds.length === 0) return histories;
+  const { rows } = await pool.query<{
+    current_id: string;
+    goal: string | null;
+    goal_met: boolean | null;
+    effective_from: string;
+    effective_to: string | null;
+  }>(
+    `SELECT c.id::text AS current_id, h.goal, h.goal_met,
+            to_char(h.effective_from, 'YYYY-MM-DD') AS effective_from, to_char(h.effective_to, 'YYYY-MM-DD') AS effective_to
+       FROM care_management_enrollments c
+       JOIN care_management_enrollments h
+         ON h.patient_id = c.patient_id AND h.program = c.program AND h.source = c.source
+        AND h.listed_by_org_id = c.listed_by_org_id AND h.effective_from <= c.effective_from
+        AND (h.id = c.id OR h.effective_to IS NOT NULL)
+      WHERE c.id = ANY($1::bigint[])
+      ORDER BY c.id, h.effective_from, h.id`,
+    [enrollmentIds],
+  );
+  for (const r of rows) {
+    const versions = histories.get(r.current_id) ?? [];
+    const last = versions.at(-1);
+    if (last !== undefined && last.goal === r.goal && last.goalMet === r.goal_met) last.to = r.effective_to;
+    else {
+      if (last !== undefined) last.to = r.effective_from;
+      versions.push({ goal: r.goal, goalMet: r.goal_met, from: r.effective_from, to: r.effective_to });
+    }
+    histories.set(r.current_id, versions);
+  }
+  for (const versions of histories.values()) versions.reverse();
+  return histories;
 }

@@ -1,16 +1,17 @@
 import type { Pool } from "@homeward/db";
-import { combinedHighRiskList } from "@homeward/rosters";
-import type { z } from "zod";
+import { listRecipients } from "@homeward/directory";
 import { displayName } from "../tasks/task-queries.ts";
-import type { HighRiskList } from "./enrollment-schemas.ts";
-import { openEnrollments } from "./enrollment-store.ts";
+import type { Enrollment, HighRiskEntry, HighRiskList, ListedEnrollment } from "./enrollment-schemas.ts";
+import { combinedListEnrollments, goalHistories } from "./enrollment-store.ts";
+import { type RankedPatient, rankCombined } from "./high-risk-ranking.ts";
+import { NO_UTILIZATION, utilizationOf } from "./utilization-store.ts";
 
-type Org = { id: string; code: string; name: string; kind: string };
+export type Org = { id: string; code: string; name: string; kind: string; timeZone: string };
 
 /** An organization by id, for the list's header and the access check. */
 export async function loadOrganization(pool: Pool, id: string): Promise<Org | undefined> {
   const { rows } = await pool.query<Org>(
-    "SELECT id::text, code, name, kind FROM organizations WHERE id = $1",
+    `SELECT id::text, code, name, kind, time_zone AS "timeZone" FROM organizations WHERE id = $1`,
     [id],
   );
   return rows[0];
@@ -22,7 +23,7 @@ export async function loadOrganization(pool: Pool, id: string): Promise<Org | un
  */
 export async function plansListing(pool: Pool, practiceId: string): Promise<(Org & { patients: number })[]> {
   const { rows } = await pool.query<Org & { patients: string }>(
-    `SELECT o.id::text, o.code, o.name, o.kind, count(DISTINCT e.patient_id)::text AS patients
+    `SELECT o.id::text, o.code, o.name, o.kind, o.time_zone AS "timeZone", count(DISTINCT e.patient_id)::text AS patients
        FROM care_management_enrollments e JOIN organizations o ON o.id = e.listed_by_org_id
       WHERE o.kind IN ('health_plan', 'aco') AND e.effective_to IS NULL AND e.status <> 'ended'
         AND (e.practice_org_id = $1 OR EXISTS (SELECT 1 FROM attributions a
@@ -34,58 +35,114 @@ export async function plansListing(pool: Pool, practiceId: string): Promise<(Org
 }
 
 /**
- * The combined plan + practice high-risk list (ranked by `combinedHighRiskList` from the rosters
- * package, the order the plan–practice guideline discusses patients in) with the open enrollments
- * behind each row, which the teams edit. With `view: "plan"` (the caller reads only the plan) the
- * practice-only patients are left out: the plan sees the patients its own list names.
+ * The practices whose patients a plan's open list names (the row's practice, or the patient's open
+ * attribution), most patients first: where a plan's care manager picks the combined list to open.
  */
-export async function highRiskList(
+export async function practicesListedBy(
   pool: Pool,
-  opts: {
-    practice: Org;
-    plan: Org | undefined;
-    plans: (Org & { patients: number })[];
-    view: "full" | "plan";
-  },
-): Promise<z.infer<typeof HighRiskList>> {
-  const { practice, plan } = opts;
-  // Without a plan the plan side is empty: no organization has id 0 (bigserial starts at 1).
-  const ranked = await combinedHighRiskList(pool, { practiceOrgId: practice.id, planOrgId: plan?.id ?? "0" });
-  const shown = opts.view === "plan" ? ranked.filter((e) => e.onPlanList) : ranked;
-  const listedBy = plan === undefined ? [practice.id] : [practice.id, plan.id];
-  const enrollments = await openEnrollments(
-    pool,
-    shown.map((e) => e.patientId),
-    listedBy,
+  planId: string,
+): Promise<{ id: string; code: string; name: string; patients: number }[]> {
+  const { rows } = await pool.query<{ id: string; code: string; name: string; patients: number }>(
+    `SELECT o.id::text, o.code, o.name, count(DISTINCT e.patient_id)::int AS patients
+       FROM care_management_enrollments e
+       CROSS JOIN LATERAL (SELECT e.practice_org_id AS practice_id
+                           UNION SELECT a.practice_org_id FROM attributions a
+                                  WHERE a.patient_id = e.patient_id AND a.effective_to IS NULL) p
+       JOIN organizations o ON o.id = p.practice_id AND o.kind = 'practice'
+      WHERE e.listed_by_org_id = $1 AND e.effective_to IS NULL AND e.status <> 'ended'
+      GROUP BY o.id ORDER BY count(DISTINCT e.patient_id) DESC, o.code`,
+    [planId],
   );
-  const byPatient = new Map<string, typeof enrollments>();
-  for (const e of enrollments) byPatient.set(e.patientId, [...(byPatient.get(e.patientId) ?? []), e]);
-  const ref = (o: Org) => ({ id: o.id, code: o.code, name: o.name });
+  return rows;
+}
+
+export interface ListContext {
+  practice: Org;
+  plan: Org | undefined;
+  plans: (Org & { patients: number })[];
+  /** `plan`: the caller reads only the plan, and sees only the patients the plan's list names. */
+  view: "full" | "plan";
+  perSide: number;
+  /** The organizations of this list whose data the caller reads (announcements routed to them count). */
+  readable: readonly string[];
+  /** Whether the caller may change an enrollment (either of its two organizations is theirs). */
+  mayEdit: (enrollment: Enrollment) => boolean;
+  now: Date;
+}
+
+const ref = (o: Org) => ({ id: o.id, code: o.code, name: o.name });
+
+/**
+ * The combined plan + practice high-risk list (ranked by `rankCombined`, the order the
+ * coordination guideline discusses patients in) with the open enrollments behind each row, which
+ * the teams edit, each with its goal's history; the tracking list apart; the ED visits and
+ * admissions the caller's organizations were told of; and the care managers an enrollment may name.
+ */
+export async function highRiskList(pool: Pool, ctx: ListContext): Promise<HighRiskList> {
+  const { practice, plan } = ctx;
+  const patients = await combinedListEnrollments(pool, { practiceId: practice.id, planId: plan?.id });
+  const ranking = rankCombined(patients, { perSide: ctx.perSide });
+  const visible = (rows: RankedPatient[]) =>
+    ctx.view === "plan" ? rows.filter((r) => r.patient.enrollments.some((e) => e.side === "plan")) : rows;
+  const entries = visible(ranking.entries);
+  const tracking = visible(ranking.trackingList);
+  const shown = [...entries, ...tracking];
+  const histories = await goalHistories(
+    pool,
+    shown.flatMap((r) => r.patient.enrollments.map((e) => e.id)),
+  );
+  const utilization = await utilizationOf(
+    pool,
+    shown.map((r) => r.patient.id),
+    ctx.readable,
+    ctx.now,
+  );
+  const toEntry = (r: RankedPatient, rank: number): HighRiskEntry => ({
+    rank,
+    patient: {
+      id: r.patient.id,
+      displayName: displayName(r.patient.givenName, r.patient.familyName),
+      birthDate: r.patient.birthDate,
+    },
+    listedBy: r.listedBy,
+    onPlanList: r.onPlanList,
+    onPracticeList: r.onPracticeList,
+    planRank: r.planRank,
+    practiceRank: r.practiceRank,
+    planRiskScore: r.planRiskScore,
+    practiceFlag: r.practiceFlag,
+    planRiskTier: r.planRow?.riskTier ?? null,
+    practiceRiskTier: r.practiceRow?.riskTier ?? null,
+    planLead: r.planRow?.leadOrganization ?? null,
+    practiceLead: r.practiceRow?.leadOrganization ?? null,
+    leadAgreed:
+      r.planRow?.leadOrganization != null && r.planRow.leadOrganization === r.practiceRow?.leadOrganization,
+    planStatus: r.planRow?.status ?? null,
+    practiceStatus: r.practiceRow?.status ?? null,
+    utilization: utilization.get(r.patient.id) ?? NO_UTILIZATION,
+    enrollments: r.patient.enrollments.map(
+      (e): ListedEnrollment => ({ ...e, editable: ctx.mayEdit(e), goalHistory: histories.get(e.id) ?? [] }),
+    ),
+  });
+  const organizations = plan === undefined ? [practice] : [practice, plan];
+  const careManagers = await listRecipients(pool, {
+    organizationIds: organizations.map((o) => o.id),
+    role: "care_manager",
+    active: true,
+  });
   return {
-    practice: ref(practice),
+    practice: { ...ref(practice), timeZone: practice.timeZone },
     plan: plan === undefined ? null : ref(plan),
-    plans: opts.plans.map((p) => ({ ...ref(p), patients: p.patients })),
-    view: opts.view,
-    entries: shown.map((e, index) => ({
-      rank: opts.view === "plan" ? index + 1 : e.rank,
-      patient: {
-        id: e.patientId,
-        displayName: displayName(e.givenName, e.familyName),
-        birthDate: e.birthDate,
-      },
-      listedBy: e.listedBy,
-      onPlanList: e.onPlanList,
-      onPracticeList: e.onPracticeList,
-      planRiskScore: e.planRiskScore,
-      practiceFlag: e.practiceFlag,
-      planRiskTier: e.planRiskTier,
-      practiceRiskTier: e.practiceRiskTier,
-      planLead: e.planLead,
-      practiceLead: e.practiceLead,
-      leadAgreed: e.leadAgreed,
-      planStatus: e.planStatus,
-      practiceStatus: e.practiceStatus,
-      enrollments: byPatient.get(e.patientId) ?? [],
-    })),
+    plans: ctx.plans.map((p) => ({ ...ref(p), patients: p.patients })),
+    view: ctx.view,
+    perSide: ctx.perSide,
+    planListed: ranking.planListed,
+    practiceListed: ranking.practiceListed,
+    entries: entries.map((r, i) => toEntry(r, i + 1)),
+    trackingList: tracking.map((r) => toEntry(r, 0)),
+    careManagers: careManagers.map((c) => {
+      const org = organizations.find((o) => o.id === c.organizationId) ?? practice;
+      return { id: c.id, displayName: c.displayName, organization: ref(org) };
+    }),
   };
 }
