@@ -14,13 +14,19 @@ interface StoredEntry {
 /** How many of the patient's encounters the timeline goes back over. */
 const TIMELINE_ENCOUNTERS = 20;
 
+/** What a task the calendar opened is called where an event would be named. */
+const REVIEW_LABELS: Readonly<Record<string, string>> = {
+  "tracking-list-review": "Six-month tracking-list review",
+};
+
 /**
  * A task with what the care manager needs to act on it: the encounter that opened it and the
  * patient's other encounters this organization was told of (never one it was not: a suppressed
- * sensitive-facility visit stays hidden), the alerts sent about it, and its history.
+ * sensitive-facility visit stays hidden), the alerts sent about it, and its history. A review
+ * (no encounter) comes with the list row it is about instead, and the patient's encounters.
  */
 export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDetail> {
-  const [encounters, alerts, history] = await Promise.all([
+  const [encounters, alerts, history, enrollment] = await Promise.all([
     pool.query<{
       facility: string;
       visit_number: string;
@@ -32,7 +38,7 @@ export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDet
       this_encounter: boolean;
     }>(
       `SELECT e.facility, e.visit_number, e.setting, e.status, e.started_at, e.discharged_at, e.entries,
-              (e.facility = $2 AND e.visit_number = $3) AS this_encounter
+              coalesce(e.facility = $2 AND e.visit_number = $3, false) AS this_encounter
          FROM encounters e
         WHERE (e.facility = $2 AND e.visit_number = $3)
            OR (e.patient_id = $1 AND EXISTS (
@@ -75,6 +81,14 @@ export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDet
         WHERE h.task_id = $1 ORDER BY h.at, h.id`,
       [task.id],
     ),
+    task.enrollment_id === null
+      ? undefined
+      : pool.query<{ id: string; status: string; effective_from: string; effective_to: string | null }>(
+          `SELECT id::text, status, to_char(effective_from, 'YYYY-MM-DD') AS effective_from,
+                  to_char(effective_to, 'YYYY-MM-DD') AS effective_to
+             FROM care_management_enrollments WHERE id = $1`,
+          [task.enrollment_id],
+        ),
   ]);
   const own = encounters.rows.find((e) => e.this_encounter);
   const timeline = encounters.rows
@@ -124,5 +138,27 @@ export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDet
       toStatus: h.to_status,
       detail: h.detail,
     })),
+    review: reviewOf(task, enrollment?.rows[0]),
+  };
+}
+
+function reviewOf(
+  task: TaskRow,
+  row: { id: string; status: string; effective_from: string; effective_to: string | null } | undefined,
+): TaskDetail["review"] {
+  if (task.enrollment_id === null) return null;
+  return {
+    label: REVIEW_LABELS[task.task_type] ?? task.title,
+    program: task.program,
+    enrollment:
+      row === undefined
+        ? null
+        : {
+            id: row.id,
+            status: row.status,
+            effectiveFrom: row.effective_from,
+            effectiveTo: row.effective_to,
+          },
+    countedFrom: task.triggered_at.toISOString(),
   };
 }

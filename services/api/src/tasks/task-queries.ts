@@ -14,7 +14,7 @@ const TASK_SELECT = `
          t.alert_content #>> '{facility,name}' AS facility_name, t.alert_content ->> 'eventKind' AS event_kind,
          (SELECT me.record #>> '{event,facility,timeZone}' FROM matched_events me
            WHERE me.match_id = t.trigger_match_id) AS facility_time_zone,
-         t.assignee_recipient_id::text AS assignee_id, r.display_name AS assignee_name,
+         t.assignee_recipient_id::text AS assignee_id, r.display_name AS assignee_name, t.enrollment_id::text,
          (t.status IN ('open', 'in_progress') AND t.due_at < $1::timestamptz) AS overdue
     FROM tasks t
     JOIN organizations o ON o.id = t.organization_id
@@ -36,10 +36,11 @@ export interface TaskRow {
   outcome: TaskSummary["outcome"];
   completed_by: string | null;
   cancel_reason: string | null;
-  facility: string;
-  visit_number: string;
+  /** Null, with the visit and the trigger, for a task the calendar opened (a tracking-list review). */
+  facility: string | null;
+  visit_number: string | null;
   program: string | null;
-  trigger_match_id: string;
+  trigger_match_id: string | null;
   risk_tier: TaskSummary["riskTier"];
   organization_id: string;
   org_code: string;
@@ -55,6 +56,8 @@ export interface TaskRow {
   event_kind: TaskSummary["eventKind"];
   assignee_id: string | null;
   assignee_name: string | null;
+  /** The list row a review was opened for; null for event tasks. */
+  enrollment_id: string | null;
   overdue: boolean;
 }
 
@@ -87,7 +90,10 @@ export function toTaskSummary(r: TaskRow): TaskSummary {
       birthDate: r.birth_date,
       practiceIdentifier: r.practice_identifier,
     },
-    facility: { code: r.facility, name: r.facility_name, timeZone: r.facility_time_zone ?? r.org_time_zone },
+    facility:
+      r.facility === null
+        ? null
+        : { code: r.facility, name: r.facility_name, timeZone: r.facility_time_zone ?? r.org_time_zone },
     visitNumber: r.visit_number,
     eventKind: r.event_kind,
     program: r.program,

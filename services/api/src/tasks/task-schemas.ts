@@ -37,9 +37,13 @@ export const TaskSummary = z
       /** The organization's own identifier for the patient (its MRN), when it has one. */
       practiceIdentifier: z.string().nullable(),
     }),
-    /** `timeZone`: the facility's IANA zone (event times are read there); the practice's when unknown. */
-    facility: z.object({ code: z.string(), name: z.string().nullable(), timeZone: z.string() }),
-    visitNumber: z.string(),
+    /**
+     * `timeZone`: the facility's IANA zone (event times are read there); the practice's when unknown.
+     * Null, with the visit number and event kind, for a task no event opened: the six-month
+     * tracking-list review (`triggeredAt` is then what its deadline counts from).
+     */
+    facility: z.object({ code: z.string(), name: z.string().nullable(), timeZone: z.string() }).nullable(),
+    visitNumber: z.string().nullable(),
     eventKind: AdtEventKind.nullable(),
     program: z.string().nullable(),
     riskTier: RiskTier.nullable(),
@@ -126,6 +130,25 @@ export const TaskDetail = z
     /** Alerts, reminders and escalations about this task (or the event that opened it) to this organization. */
     alerts: z.array(AlertSent),
     history: z.array(HistoryEntry),
+    /** For a periodic review (no encounter): what it is and the list row it is about; null otherwise. */
+    review: z
+      .object({
+        /** "Six-month tracking-list review". */
+        label: z.string(),
+        program: z.string().nullable(),
+        /** The list row's status now (`ended` once the patient left the list) and its dates. */
+        enrollment: z
+          .object({
+            id: DbId,
+            status: z.string(),
+            effectiveFrom: z.string(),
+            effectiveTo: z.string().nullable(),
+          })
+          .nullable(),
+        /** Going on the list, or the last completed review: what the deadline counts from. */
+        countedFrom: IsoDateTimeString,
+      })
+      .nullable(),
   })
   .meta({ id: "TaskDetail" });
 export type TaskDetail = z.infer<typeof TaskDetail>;
