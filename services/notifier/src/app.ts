@@ -98,7 +98,7 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
     { concurrency: config.DELIVERY_WORKERS, pollSeconds: config.DELIVERY_POLL_SECONDS },
   );
   const sweeper = startSweeper(
-    { pool, queue, baseUrl: config.PUBLIC_BASE_URL, logger, outboxGraceSeconds: 30 },
+    { pool, queue, baseUrl: config.PUBLIC_BASE_URL, logger, outboxGraceSeconds: 30, protocols },
     config.SWEEP_INTERVAL_SECONDS * 1000,
   );
 

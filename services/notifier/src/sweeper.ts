@@ -1,6 +1,7 @@
 import { AlertContent } from "@homeward/contracts";
 import { inTransaction, type Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
+import type { ProtocolsFile } from "@homeward/protocols";
 import type { WorkQueue } from "@homeward/sqs";
 import { taskUrl } from "./alert-content.ts";
 import { deliveryId } from "./delivery-ids.ts";
@@ -12,6 +13,7 @@ import {
   type Tx,
 } from "./notifier-store.ts";
 import { enqueueJobs } from "./outbox.ts";
+import { openDueReviews } from "./review-tasks.ts";
 
 export interface SweeperDeps {
   pool: Pool;
@@ -20,6 +22,10 @@ export interface SweeperDeps {
   logger: Logger;
   /** Queued rows older than this that are still not on SQS are sent again (crash between commit and send). */
   outboxGraceSeconds: number;
+  /** The protocols in force: their periodic reviews (the tracking list's) are opened here; none without. */
+  protocols?: ProtocolsFile;
+  /** The clock reviews open by (default: the system clock). */
+  now?: () => Date;
 }
 
 export interface SweepResult {
@@ -28,6 +34,9 @@ export interface SweepResult {
   released: number;
   digests: number;
   enqueued: number;
+  /** Periodic reviews opened, and open ones cancelled because the patient left the list. */
+  reviewsOpened: number;
+  reviewsCancelled: number;
 }
 
 /**
@@ -52,13 +61,27 @@ export async function sweep(deps: SweeperDeps): Promise<SweepResult> {
   const outbox = await pendingJobs(deps.pool, { olderThanSeconds: deps.outboxGraceSeconds, limit: 500 });
   const jobs = new Map([...fresh, ...outbox].map((j) => [j.id, j]));
   const enqueued = await enqueueJobs(deps.queue, deps.pool, [...jobs.values()], deps.logger);
+  const reviews = await reviewPass(deps);
   return {
     reminders: timers.reminders,
     escalations: timers.escalations,
     released: released.length,
     digests: digests.length,
     enqueued,
+    reviewsOpened: reviews.opened,
+    reviewsCancelled: reviews.cancelled,
   };
+}
+
+/** The periodic reviews, last and on their own: a failure there holds up no alert or reminder. */
+async function reviewPass(deps: SweeperDeps): Promise<{ opened: number; cancelled: number }> {
+  if (deps.protocols === undefined) return { opened: 0, cancelled: 0 };
+  try {
+    return await openDueReviews(deps.pool, deps.protocols, (deps.now ?? (() => new Date()))());
+  } catch (err) {
+    deps.logger.error({ err }, "opening due reviews failed; the next sweep tries again");
+    return { opened: 0, cancelled: 0 };
+  }
 }
 
 async function fireTimers(tx: Tx, baseUrl: string) {
