@@ -1,9 +1,11 @@
 // Homeward dashboard: sign-in, a role-aware top bar, the care manager's inbox and the quality page.
 // Plain ES modules, no build step. Routes are paths (/tasks, /tasks/:id, /quality) so the links in
 // alert emails land here; none of them carries patient data, and neither does the page title.
+import { createAgenda } from "./agenda.js";
 import { ApiError, api, clearToken, decodeToken, getToken, isExpired, setToken } from "./api.js";
 import { h, notice, replace } from "./dom.js";
 import { label, ROLES } from "./format.js";
+import { createHighRiskList } from "./high-risk.js";
 import { createInbox } from "./inbox.js";
 import { createQuality } from "./quality.js";
 import { createTaskDrawer } from "./task-drawer.js";
@@ -60,6 +62,20 @@ const SCREENS = [
         },
       };
     },
+  },
+  {
+    // The combined plan + practice high-risk list, and the agenda of the plan–practice call.
+    id: "high-risk",
+    pattern: /^\/high-risk$/,
+    roles: CARE,
+    nav: { path: "/high-risk", label: () => "High-risk list" },
+    create: () => createHighRiskList(),
+  },
+  {
+    id: "agenda",
+    pattern: /^\/high-risk\/agenda$/,
+    roles: CARE,
+    create: () => createAgenda(),
   },
 ];
 

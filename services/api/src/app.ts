@@ -207,7 +207,15 @@ export async function buildApi(
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: "/", index: ["index.html"] });
   await app.register(fastifyStatic, { root: UPLOT_DIST, prefix: "/vendor/uplot/", decorateReply: false });
   // The dashboard's own paths (alert emails link to /tasks/<id>): the page, which routes on the client.
-  for (const path of ["/tasks", "/tasks/:id", "/events/:id", "/quality", "/inbox"]) {
+  for (const path of [
+    "/tasks",
+    "/tasks/:id",
+    "/events/:id",
+    "/quality",
+    "/inbox",
+    "/high-risk",
+    "/high-risk/agenda",
+  ]) {
     app.get(path, { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
       reply.sendFile("index.html"),
     );
