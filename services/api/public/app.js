@@ -4,9 +4,11 @@
 import { createAgenda } from "./agenda.js";
 import { ApiError, api, clearToken, decodeToken, getToken, isExpired, setToken } from "./api.js";
 import { h, notice, replace } from "./dom.js";
+import { createEventPage } from "./event.js";
 import { label, ROLES } from "./format.js";
 import { createHighRiskList } from "./high-risk.js";
 import { createInbox } from "./inbox.js";
+import { createPatientPage } from "./patient.js";
 import { createQuality } from "./quality.js";
 import { createTaskDrawer } from "./task-drawer.js";
 
@@ -44,6 +46,19 @@ const SCREENS = [
         },
       };
     },
+  },
+  {
+    // Where an alert's link lands: who, where and why, the care team, the follow-up.
+    id: "event",
+    pattern: /^\/events\/([^/]+)$/,
+    roles: CARE,
+    create: ({ drawer }) => createEventPage({ drawer }),
+  },
+  {
+    id: "patient",
+    pattern: /^\/patients\/([^/]+)$/,
+    roles: CARE,
+    create: ({ drawer }) => createPatientPage({ drawer }),
   },
   {
     id: "quality",

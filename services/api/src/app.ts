@@ -38,6 +38,8 @@ import { recipientRoutes } from "./routes/admin-recipients.ts";
 import { reviewRoutes } from "./routes/admin-reviews.ts";
 import { rosterRoutes } from "./routes/admin-rosters.ts";
 import { careManagementRoutes } from "./routes/care-management.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { patientRoutes } from "./routes/patients.ts";
 import { registerReportsScope } from "./routes/reports-scope.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { taskRoutes } from "./routes/tasks.ts";
@@ -194,6 +196,8 @@ export async function buildApi(
     },
   });
   await app.register(taskRoutes, { deps: apiDeps, prefix: "/api/tasks" });
+  await app.register(eventRoutes, { deps: apiDeps, prefix: "/api/events" });
+  await app.register(patientRoutes, { deps: apiDeps, prefix: "/api/patients" });
   await app.register(careManagementRoutes, { deps: apiDeps, prefix: "/api/care-management" });
   await app.register(rosterRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(recipientRoutes, { deps: apiDeps, prefix: "/api/admin" });
@@ -211,6 +215,7 @@ export async function buildApi(
     "/tasks",
     "/tasks/:id",
     "/events/:id",
+    "/patients/:id",
     "/quality",
     "/inbox",
     "/high-risk",

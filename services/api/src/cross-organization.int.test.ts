@@ -91,6 +91,18 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ method: "POST", url: "/api/tasks/task-b1/notes", payload: { text: "hello" } }),
     expect: [404],
   },
+  // The event page an alert links to, and its one-click task: only the organization it was routed to.
+  "GET /api/events/:id": { as: "cmA", request: () => ({ url: "/api/events/match-V-B1" }), expect: [404] },
+  "POST /api/events/:id/tasks": {
+    as: "cmA",
+    request: () => ({ method: "POST", url: "/api/events/match-V-B2/tasks" }),
+    expect: [404],
+  },
+  "GET /api/patients/:id": {
+    as: "cmA",
+    request: () => ({ url: `/api/patients/${t.ids.pB1}` }),
+    expect: [404],
+  },
   "GET /api/care-management/high-risk-list": {
     as: "cmA",
     request: () => ({ url: `/api/care-management/high-risk-list?organizationId=${t.ids.practiceB}` }),
@@ -317,6 +329,7 @@ async function snapshotOfB() {
   const q = async (sql: string, params: unknown[] = []) => (await t.pool.query(sql, params)).rows;
   return {
     task: await q("SELECT * FROM tasks WHERE id = 'task-b1'"),
+    tasksOfB: await q("SELECT id FROM tasks WHERE organization_id = $1 ORDER BY id", [t.ids.practiceB]),
     history: await q("SELECT * FROM task_history WHERE task_id = 'task-b1' ORDER BY id"),
     enrollments: await q(
       "SELECT * FROM care_management_enrollments WHERE listed_by_org_id = $1 OR practice_org_id = $1 ORDER BY id",
@@ -345,6 +358,8 @@ describe("practice A cannot read or change practice B's data", () => {
 
   it("B's own users see B's data through the same routes (the probes aim at something real)", async () => {
     expect((await t.call("cmB", { url: "/api/tasks/task-b1" })).statusCode).toBe(200);
+    expect((await t.call("cmB", { url: "/api/events/match-V-B1" })).body).toContain("VANTERPOOL");
+    expect((await t.call("cmB", { url: `/api/patients/${t.ids.pB1}` })).body).toContain("RVP-2001");
     const list = await t.call("cmB", {
       url: `/api/care-management/high-risk-list?organizationId=${t.ids.practiceB}`,
     });
