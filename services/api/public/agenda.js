@@ -3,7 +3,7 @@
 import { api, download, query } from "./api.js";
 import { h, notice, replace } from "./dom.js";
 import { EVENT_KINDS, formatDate, formatDayIn, formatDueIn, formatInZone, label } from "./format.js";
-import { ENROLLMENT_STATUSES, LEADS, listChoices, listParams, metText } from "./high-risk.js";
+import { ENROLLMENT_STATUSES, LEADS, listChoices, listParams, metText, SIDES } from "./high-risk-model.js";
 import { messageOf } from "./task-drawer.js";
 
 const REASONS = {
@@ -12,7 +12,6 @@ const REASONS = {
   "recent-event": "Event in the last 30 days",
   "goal-not-met": "Goal not met yet",
 };
-const SIDES = { plan: "Plan", practice: "Practice" };
 
 function listsText(entry) {
   const parts = [];

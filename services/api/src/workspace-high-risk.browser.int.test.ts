@@ -303,4 +303,33 @@ describe("high-risk list in headless Chromium", () => {
     expect(problems.get(page)).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it("a plan's care manager picks a practice and sees the patients the plan's list names", async () => {
+    const { context, page } = await newPage();
+    await page.goto("/");
+    await page.getByLabel("Email").fill(USERS.planCm.email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("link", { name: "High-risk list" }).click();
+    const list = page.getByRole("table", { name: "Combined high-risk list" });
+    await eventually(() => list.locator("tbody th.patient-col a").count()).toBeGreaterThan(0);
+    expect(await page.getByLabel("Practice").locator("option").allTextContents()).toEqual([
+      "Springvale Family Medicine",
+      "Riverside Primary Care",
+    ]);
+    expect(await textOf(page.locator(".view-subtitle"))).toContain(
+      "You see the patients your plan's list names.",
+    );
+    const names = await list.locator("tbody th.patient-col a").allTextContents();
+    expect(names).toContain("SAMUEL OKONKWO");
+    expect(names).not.toContain("OTIS ABERNATHY");
+    expect(names).not.toContain("PEGGY HALLORAN");
+    // The other practice: its plan patient only.
+    await page.getByLabel("Practice").selectOption({ label: "Riverside Primary Care" });
+    await eventually(() => list.locator("tbody th.patient-col a").allTextContents()).toEqual([
+      "HENRIETTA VANTERPOOL",
+    ]);
+    expect(problems.get(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
