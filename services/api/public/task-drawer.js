@@ -89,9 +89,10 @@ export function createTaskDrawer({ onChange }) {
     }
   }
 
-  function render({ task, timeline, alerts, history }) {
+  function render({ task, timeline, alerts, history, matchId, patientId }) {
     return [
       h("div", { class: "drawer-status" }, statusBadges(task)),
+      pageLinks(matchId, patientId),
       h(
         "dl",
         { class: "facts" },
@@ -237,6 +238,22 @@ export function createTaskDrawer({ onChange }) {
     });
 
     return h("div", { class: "actions" }, completeForm, attemptForm);
+  }
+
+  /** "Open the event" and "Open the patient": the pages behind the task; following one closes the drawer. */
+  function pageLinks(matchId, patientId) {
+    const link = (href, text) => h("a", { href, "data-route": "", onclick: () => dialog.close() }, text);
+    const links = [
+      matchId ? link(`/events/${encodeURIComponent(matchId)}`, "Open the event") : null,
+      patientId ? link(`/patients/${encodeURIComponent(patientId)}`, "Open the patient") : null,
+    ].filter(Boolean);
+    return links.length === 0
+      ? null
+      : h(
+          "p",
+          { class: "drawer-links" },
+          links.flatMap((l, i) => (i ? [" · ", l] : [l])),
+        );
   }
 
   async function submit(form, status, path, payload, done) {

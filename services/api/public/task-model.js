@@ -41,6 +41,9 @@ export function readTaskDetail(body) {
   return {
     task: readTask(body.task),
     timeZone: body.task?.organization?.timeZone,
+    // The event page of the announcement that opened the task (null when none was kept), and the patient's.
+    matchId: body.matchId ?? null,
+    patientId: body.task?.patient?.id ?? null,
     timeline: (body.timeline ?? []).map((e) => ({
       at: e.occurredAt,
       kind: e.kind,

@@ -283,6 +283,9 @@ describe("POST /api/events/:id/tasks", () => {
     expect(e.noTask).toBeNull();
     const detail = await t.call("cmA", { url: `/api/tasks/${body.task.id}` });
     expect(detail.statusCode).toBe(200);
+    expect(detail.json()).toMatchObject({ matchId: "match-V-A4", task: { patient: { id: t.ids.pA2 } } });
+    // A task whose announcement Homeward did not keep links to no event page.
+    expect((await t.call("cmA", { url: "/api/tasks/task-a3" })).json().matchId).toBeNull();
 
     // A second click answers the same task (200), and nothing more is written.
     const again = await create("match-V-A4");

@@ -109,6 +109,12 @@ describe("the event page an alert links to, in headless Chromium", () => {
     const drawer = page.getByRole("dialog", { name: "Follow-up call after inpatient admission" });
     await eventually(() => drawer.getByText("Opened by hand from the event page").isVisible()).toBe(true);
     expect(await textOf(drawer)).toContain(`by ${USERS.cmA.email}`);
+    expect(await drawer.getByRole("link", { name: "Open the event" }).getAttribute("href")).toBe(
+      "/events/match-V-A4",
+    );
+    expect(await drawer.getByRole("link", { name: "Open the patient" }).getAttribute("href")).toBe(
+      `/patients/${t.ids.pA2}`,
+    );
     await drawer.getByRole("button", { name: "Close" }).click();
 
     await page.evaluate("window.scrollTo({ top: 0, behavior: 'instant' })");
@@ -139,7 +145,19 @@ describe("the event page an alert links to, in headless Chromium", () => {
     expect(await page.locator("main").innerText()).not.toMatch(/Riverside|VANTERPOOL|RVP-/);
     await page.screenshot({ path: PATIENT_SCREENSHOT, fullPage: true });
 
-    // And back to the event from the encounter list.
+    // A task of the patient's opens in the drawer, which leads to the event that opened it.
+    await tasks.getByRole("link", { name: "Follow-up call after ED visit" }).click();
+    const edTask = page.getByRole("dialog", { name: "Follow-up call after ED visit" });
+    await edTask.getByRole("link", { name: "Open the event" }).click();
+    await eventually(() => textOf(heading)).toBe("ED discharge — Mercy General");
+    expect(page.url()).toBe(`${baseUrl}/events/match-V-A2`);
+    expect(await edTask.isVisible()).toBe(false);
+    const edFollowUp = page.getByRole("region", { name: "Follow-up" });
+    expect(await textOf(edFollowUp)).toContain("Follow-up call after ED visit");
+
+    // And back to the admission from the patient's encounter list.
+    await page.goBack();
+    await eventually(() => textOf(heading)).toBe("OTIS ABERNATHY");
     await encounters.getByRole("link", { name: "Inpatient admission" }).click();
     await eventually(() => textOf(heading)).toBe("Inpatient admission — Mercy General");
 

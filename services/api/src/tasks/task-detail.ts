@@ -26,7 +26,7 @@ const REVIEW_LABELS: Readonly<Record<string, string>> = {
  * (no encounter) comes with the list row it is about instead, and the patient's encounters.
  */
 export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDetail> {
-  const [encounters, alerts, history, enrollment] = await Promise.all([
+  const [encounters, alerts, history, enrollment, announcement] = await Promise.all([
     pool.query<{
       facility: string;
       visit_number: string;
@@ -89,6 +89,11 @@ export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDet
              FROM care_management_enrollments WHERE id = $1`,
           [task.enrollment_id],
         ),
+    // The announcement that opened the task, when Homeward kept it: the task links to its event page.
+    pool.query<{ match_id: string }>(
+      "SELECT match_id FROM matched_events WHERE match_id = $1 AND organization_id = $2",
+      [task.trigger_match_id, task.organization_id],
+    ),
   ]);
   const own = encounters.rows.find((e) => e.this_encounter);
   const timeline = encounters.rows
@@ -139,6 +144,7 @@ export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDet
       detail: h.detail,
     })),
     review: reviewOf(task, enrollment?.rows[0]),
+    matchId: announcement.rows[0]?.match_id ?? null,
   };
 }
 

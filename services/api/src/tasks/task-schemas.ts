@@ -149,6 +149,11 @@ export const TaskDetail = z
         countedFrom: IsoDateTimeString,
       })
       .nullable(),
+    /**
+     * The event page of the announcement that opened the task (`/events/<matchId>`); null for a
+     * review, or when Homeward did not keep the announcement. The patient page is `task.patient.id`'s.
+     */
+    matchId: z.string().nullable(),
   })
   .meta({ id: "TaskDetail" });
 export type TaskDetail = z.infer<typeof TaskDetail>;
