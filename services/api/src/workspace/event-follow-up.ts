@@ -2,7 +2,12 @@ import { type AlertContent, EVENT_KIND_LABELS } from "@homeward/contracts";
 import { inTransaction, notifyWorkspaceChanged, type Pool, type PoolClient } from "@homeward/db";
 import { type BusinessCalendar, computeDueAt, type DueRule, taskIdFor } from "@homeward/protocols";
 import type { Principal } from "../auth/principal.ts";
-import { activeRecipientsOf, careManagerOfRecord, type MatchedEventRow } from "./event-store.ts";
+import {
+  activeRecipientsOf,
+  careManagerOfRecord,
+  insertHandOpenedTask,
+  type MatchedEventRow,
+} from "./event-store.ts";
 
 /** A follow-up call opened by hand is due 2 business days after the day it is opened (as the ED follow-up protocol counts). */
 export const HAND_OPENED_DUE_RULE: DueRule = { type: "business-days", days: 2, indexDayCounts: false };
@@ -54,50 +59,34 @@ export async function openFollowUpTask(
   return inTransaction(pool, async (client) => {
     const assignee = await chooseAssignee(client, event, input.principal);
     const dueAt = computeDueAt(now, HAND_OPENED_DUE_RULE, input.calendar);
-    const inserted = await client.query(
-      `INSERT INTO tasks (id, organization_id, patient_id, facility, visit_number, protocol_id, step_id, task_type,
-                          title, program, risk_tier, assignee_recipient_id, trigger_event_id, trigger_match_id,
-                          triggered_at, opened_at, due_at, alert_content, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'follow-up-call', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $15)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [
-        taskId,
-        event.organization_id,
-        event.patient_id,
-        event.facility,
-        event.visit_number,
-        HAND_OPENED_PROTOCOL,
-        HAND_OPENED_STEP,
-        `Follow-up call after ${lowerFirst(EVENT_KIND_LABELS[record.event.kind])}`,
-        record.enrollment?.program ?? null,
-        record.enrollment?.riskTier ?? null,
-        assignee.id,
-        event.event_id,
-        event.match_id,
-        event.occurred_at,
-        now,
-        dueAt,
-        JSON.stringify(alertContentOf(event)),
-      ],
-    );
-    const created = (inserted.rowCount ?? 0) > 0;
+    const created = await insertHandOpenedTask(client, {
+      id: taskId,
+      organizationId: event.organization_id,
+      patientId: event.patient_id,
+      facility: event.facility,
+      visitNumber: event.visit_number,
+      protocolId: HAND_OPENED_PROTOCOL,
+      stepId: HAND_OPENED_STEP,
+      title: `Follow-up call after ${lowerFirst(EVENT_KIND_LABELS[record.event.kind])}`,
+      program: record.enrollment?.program ?? null,
+      riskTier: record.enrollment?.riskTier ?? null,
+      assigneeId: assignee.id,
+      triggerEventId: event.event_id,
+      triggerMatchId: event.match_id,
+      triggeredAt: event.occurred_at,
+      openedAt: now,
+      dueAt,
+      alertContent: alertContentOf(event),
+      actor: input.actor,
+      opened: {
+        note: "Opened by hand from the event page",
+        matchId: event.match_id,
+        dueAt: dueAt.toISOString(),
+        due: HAND_OPENED_DUE_WORDS,
+        assignedBecause: assignee.because,
+      },
+    });
     if (created) {
-      await client.query(
-        `INSERT INTO task_history (task_id, at, actor, action, to_status, detail)
-         VALUES ($1, $2, $3, 'opened', 'open', $4)`,
-        [
-          taskId,
-          now,
-          input.actor,
-          JSON.stringify({
-            note: "Opened by hand from the event page",
-            matchId: event.match_id,
-            dueAt: dueAt.toISOString(),
-            due: HAND_OPENED_DUE_WORDS,
-            assignedBecause: assignee.because,
-          }),
-        ],
-      );
       await notifyWorkspaceChanged(client, { organizationId: event.organization_id, kind: "task" });
     }
     await input.audit(client, { taskId, created });
