@@ -1,5 +1,5 @@
 import { AlertContent } from "@homeward/contracts";
-import { inTransaction, type Pool } from "@homeward/db";
+import { inTransaction, notifyWorkspaceChanged, type Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import type { ProtocolsFile } from "@homeward/protocols";
 import type { WorkQueue } from "@homeward/sqs";
@@ -105,6 +105,8 @@ async function fireTimers(tx: Tx, baseUrl: string) {
       ORDER BY tt.fire_at LIMIT 200 FOR UPDATE OF tt SKIP LOCKED`,
   );
   const deliveries: NewDelivery[] = [];
+  // Organizations whose open tasks were reminded or escalated: their open inboxes reload.
+  const changed = new Set<string>();
   let reminders = 0;
   let escalations = 0;
   for (const t of rows) {
@@ -162,8 +164,10 @@ async function fireTimers(tx: Tx, baseUrl: string) {
     );
     if (t.kind === "reminder") reminders++;
     else escalations++;
+    changed.add(String(t.organization_id));
   }
   await insertDeliveries(tx, deliveries);
+  for (const organizationId of changed) await notifyWorkspaceChanged(tx, { organizationId, kind: "task" });
   return { reminders, escalations, ids: deliveries.map((d) => d.id) };
 }
 

@@ -1,5 +1,5 @@
 import type { TaskOutcome } from "@homeward/contracts";
-import { inTransaction, type Pool, type PoolClient } from "@homeward/db";
+import { inTransaction, notifyWorkspaceChanged, type Pool, type PoolClient } from "@homeward/db";
 import type { PatientAccess } from "../audit.ts";
 import { canReadOrganization, type Principal } from "../auth/principal.ts";
 import { badRequest, conflict, notFound } from "../errors.ts";
@@ -28,6 +28,7 @@ const isClosed = (status: LockedTask["status"]) => status === "completed" || sta
  * - complete: sets completed_at, outcome, completed_by; 409 if already completed or cancelled;
  * - reassign: to an active recipient of the task's own organization (400 otherwise); 409 when closed;
  * - note: allowed in any status.
+ * Open inboxes and censuses of the task's organization hear of it at COMMIT (NOTIFY, no patient data).
  */
 export async function changeTask(
   pool: Pool,
@@ -112,5 +113,6 @@ export async function changeTask(
       patientIds: [task.patient_id],
       detail: { taskId },
     });
+    await notifyWorkspaceChanged(client, { organizationId: task.organization_id, kind: "task" });
   });
 }
