@@ -38,11 +38,16 @@ import { recipientRoutes } from "./routes/admin-recipients.ts";
 import { reviewRoutes } from "./routes/admin-reviews.ts";
 import { rosterRoutes } from "./routes/admin-rosters.ts";
 import { careManagementRoutes } from "./routes/care-management.ts";
+import { caseloadRoutes } from "./routes/caseload.ts";
+import { censusRoutes } from "./routes/census.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { patientRoutes } from "./routes/patients.ts";
 import { registerReportsScope } from "./routes/reports-scope.ts";
 import { sessionRoutes } from "./routes/session.ts";
+import { streamRoutes } from "./routes/stream.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { createStreamHub, endingStreamsOnForget } from "./workspace/stream-hub.ts";
+import { createWorkspaceListener } from "./workspace/stream-listener.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -143,11 +148,26 @@ export async function buildApi(
     ttlMinutes: config.TOKEN_TTL_MINUTES,
     now,
   });
-  const sessions = createSessionCheck({
-    tokens,
-    load: (sessionId, userId) => loadSessionPrincipal(deps.pool, sessionId, userId),
-    cacheSeconds: config.SESSION_CHECK_CACHE_SECONDS,
+  // Live updates: one LISTEN connection (started by the first stream) fanned out to the open streams.
+  const hub = createStreamHub({ maxPerUser: config.STREAM_MAX_PER_USER });
+  const workspaceListener = createWorkspaceListener({
+    settings: config.stack.postgres,
+    logger: deps.logger,
+    onChange: (change) => hub.publish(change),
+    onReconnect: () => hub.resync(),
   });
+  // Open streams would hold the server open: they end first, the LISTEN connection last.
+  app.addHook("preClose", async () => hub.endAll("shutdown"));
+  app.addHook("onClose", async () => workspaceListener.close());
+  // Signing out here ends that session's streams at once, not at their next session check.
+  const sessions = endingStreamsOnForget(
+    createSessionCheck({
+      tokens,
+      load: (sessionId, userId) => loadSessionPrincipal(deps.pool, sessionId, userId),
+      cacheSeconds: config.SESSION_CHECK_CACHE_SECONDS,
+    }),
+    hub,
+  );
   installAccessControl(app, sessions);
   installNulCheck(app);
   await app.register(rateLimit, {
@@ -199,6 +219,18 @@ export async function buildApi(
   await app.register(eventRoutes, { deps: apiDeps, prefix: "/api/events" });
   await app.register(patientRoutes, { deps: apiDeps, prefix: "/api/patients" });
   await app.register(careManagementRoutes, { deps: apiDeps, prefix: "/api/care-management" });
+  await app.register(censusRoutes, { deps: apiDeps, prefix: "/api/census" });
+  await app.register(caseloadRoutes, { deps: apiDeps, prefix: "/api/caseload" });
+  await app.register(streamRoutes, {
+    hub,
+    listener: workspaceListener,
+    sessions,
+    settings: {
+      heartbeatSeconds: config.STREAM_HEARTBEAT_SECONDS,
+      sessionCheckSeconds: config.STREAM_SESSION_CHECK_SECONDS,
+    },
+    prefix: "/api/stream",
+  });
   await app.register(rosterRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(recipientRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(preferenceRoutes, { deps: apiDeps, prefix: "/api/admin" });
@@ -220,6 +252,8 @@ export async function buildApi(
     "/inbox",
     "/high-risk",
     "/high-risk/agenda",
+    "/census",
+    "/caseload",
   ]) {
     app.get(path, { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
       reply.sendFile("index.html"),

@@ -1,3 +1,4 @@
+import { notifyWorkspaceChanged } from "@homeward/db";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts";
@@ -322,6 +323,33 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: `/api/reports/care-management?organizationId=${t.ids.practiceB}` }),
     expect: [403, 404],
   },
+  "GET /api/census": {
+    as: "cmA",
+    request: () => ({ url: `/api/census?scope=practice&organizationId=${t.ids.practiceB}` }),
+    expect: [200],
+    check: (res) =>
+      expect([res.json().inHospital.items, res.json().recentlyDischarged.items]).toEqual([[], []]),
+  },
+  "GET /api/caseload": {
+    as: "adminA",
+    request: () => ({ url: `/api/caseload?organizationId=${t.ids.practiceB}` }),
+    expect: [404],
+  },
+  "PUT /api/caseload/targets": {
+    as: "adminA",
+    request: () => ({
+      method: "PUT",
+      url: "/api/caseload/targets",
+      payload: { organizationId: t.ids.practiceB, targets: { priorityOne: 1, totalMin: 1, totalMax: 2 } },
+    }),
+    expect: [404],
+  },
+  // The stream of B's changes only; that A's own stream carries none of B's is checked below.
+  "GET /api/stream": {
+    as: "cmA",
+    request: () => ({ url: `/api/stream?organizationId=${t.ids.practiceB}` }),
+    expect: [404],
+  },
 };
 
 /** Practice B's rows that a write through any route might touch. */
@@ -345,6 +373,7 @@ async function snapshotOfB() {
       t.ids.practiceB,
     ]),
     sensitive: await q("SELECT * FROM sensitive_facilities ORDER BY id"),
+    settings: await q("SELECT * FROM organization_settings WHERE organization_id = $1", [t.ids.practiceB]),
   };
 }
 
@@ -466,11 +495,36 @@ describe("practice A cannot read or change practice B's data", () => {
       `/api/care-management/high-risk-list?organizationId=${t.ids.practiceA}`,
       `/api/care-management/high-risk-list/agenda?organizationId=${t.ids.practiceA}`,
       "/api/admin/import-runs",
+      "/api/census?scope=practice",
+      "/api/caseload",
     ]) {
       const res = await t.call(url.startsWith("/api/admin") ? "adminA" : "cmA", { url });
       expect(res.statusCode).toBe(200);
       for (const marker of B_MARKERS)
         expect({ url, leaked: res.body.includes(marker) }).toEqual({ url, leaked: false });
     }
+  });
+
+  it("A's live stream carries none of B's changes", async () => {
+    const res = await t.app.inject({
+      url: "/api/stream",
+      headers: { authorization: `Bearer ${t.tokens.cmA}` },
+      payloadAsStream: true,
+    });
+    expect(res.statusCode).toBe(200);
+    let text = "";
+    const stream = res.stream();
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      text += chunk;
+    });
+    await expect.poll(() => text).toContain("event: ready");
+    // What the notifier and B's task changes announce for B, then a change of A's.
+    await notifyWorkspaceChanged(t.pool, { organizationId: t.ids.practiceB, kind: "event" });
+    await notifyWorkspaceChanged(t.pool, { organizationId: t.ids.practiceB, kind: "task" });
+    await notifyWorkspaceChanged(t.pool, { organizationId: t.ids.practiceA, kind: "task" });
+    await expect.poll(() => text).toContain(`"organizationId":"${t.ids.practiceA}"`);
+    expect(text).not.toContain(`"organizationId":"${t.ids.practiceB}"`);
+    stream.destroy();
   });
 });

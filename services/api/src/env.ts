@@ -67,6 +67,12 @@ export const ApiEnv = StackEnv.extend({
    * organizations) is reused; how late sign-out or disabling reaches another api process. 0: no reuse.
    */
   SESSION_CHECK_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  /** Live updates (GET /api/stream): a heartbeat comment this often, so proxies keep the stream open. */
+  STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
+  /** How often an open stream re-checks its session: how late a sign-out in another process, or a disabled user, ends it. */
+  STREAM_SESSION_CHECK_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  /** Open live streams per user (a tab each); one more answers 429. */
+  STREAM_MAX_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
   /** A JSON protocols file (packages/protocols schema), as the notifier uses; the defaults without it. */
   PROTOCOLS_FILE: z.string().min(1).optional(),
   /** The listener's facility mappings, shown to admins read-only. */
