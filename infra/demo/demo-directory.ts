@@ -1,7 +1,8 @@
 /**
  * The demo's organizations and people: Springvale Family Medicine (SFM) and its health plan
- * (HPLAN), their care managers, PCP and supervisor, how each wants to be alerted, and who is told
- * about which events. Upserts only: running it again changes nothing.
+ * (HPLAN), their care managers (three at the practice, each with a caseload), PCP and supervisor,
+ * how each wants to be alerted, and who is told about which events. Upserts only: running it again
+ * changes nothing.
  */
 import type { Pool } from "@homeward/db";
 import { isValidNpi } from "@homeward/rosters";
@@ -28,7 +29,13 @@ type Role = "care_manager" | "pcp" | "supervisor";
 
 /** A recipient of the demo. Pager ids reach MailDev through the email-to-pager gateway `npm start` configures. */
 export interface DemoRecipient {
-  key: "practiceCareManager" | "pcp" | "supervisor" | "planCareManager";
+  key:
+    | "practiceCareManager"
+    | "practiceCareManager2"
+    | "practiceCareManager3"
+    | "pcp"
+    | "supervisor"
+    | "planCareManager";
   organization: "SFM" | "HPLAN";
   role: Role;
   displayName: string;
@@ -57,6 +64,24 @@ export const DEMO_RECIPIENTS: readonly DemoRecipient[] = [
     displayName: "Casey Careway (demo care manager)",
     email: "cm@springvale.example",
     pagerId: "7001",
+    channelRules: [...PAGE_PRIORITY_ONE, ...EMAIL],
+  },
+  {
+    key: "practiceCareManager2",
+    organization: "SFM",
+    role: "care_manager",
+    displayName: "Riley Rounds (demo care manager)",
+    email: "cm2@springvale.example",
+    pagerId: "7003",
+    channelRules: [...PAGE_PRIORITY_ONE, ...EMAIL],
+  },
+  {
+    key: "practiceCareManager3",
+    organization: "SFM",
+    role: "care_manager",
+    displayName: "Avery Bedside (demo care manager)",
+    email: "cm3@springvale.example",
+    pagerId: "7004",
     channelRules: [...PAGE_PRIORITY_ONE, ...EMAIL],
   },
   {
@@ -128,9 +153,10 @@ async function ensureRecipient(pool: Pool, orgId: string, r: DemoRecipient, clin
 /** A notification rule for the patient's care-team member with `role` (care manager or PCP of record), added once. */
 async function ensureRoleRule(pool: Pool, orgId: string, role: Role, kinds: readonly string[]) {
   await pool.query(
-    // In force from last month, like the demo's rosters, so the simulator's earlier stories route too.
+    // In force for the past year, like the demo's rosters, so the feed's replay of the last weeks
+    // (the simulator's scenario) routes to the care team as it would have then.
     `INSERT INTO notification_rules (organization_id, recipient_role, event_kinds, channel, active_from)
-     SELECT $1, $2, $3::text[], 'email', date_trunc('month', now()) - interval '1 month'
+     SELECT $1, $2, $3::text[], 'email', date_trunc('month', now()) - interval '1 year'
       WHERE NOT EXISTS (SELECT 1 FROM notification_rules
                          WHERE organization_id = $1 AND recipient_role = $2 AND event_kinds = $3::text[]
                            AND programs IS NULL AND risk_tiers IS NULL AND facilities IS NULL AND active)`,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { demoPopulation, highestTier } from "./demo-population.ts";
+import {
+  demoPopulation,
+  highestTier,
+  PRACTICE_CARE_MANAGERS,
+  TRACKING_LIST_SIZE,
+} from "./demo-population.ts";
 
 describe("demo population", () => {
   const people = demoPopulation();
@@ -33,5 +38,39 @@ describe("demo population", () => {
     // The plan's list holds the plan-led patients and the jointly managed sickest.
     expect(people.some((p) => p.planList?.lead === "plan")).toBe(true);
     expect(people.some((p) => p.practiceList !== undefined && p.planList?.lead === "joint")).toBe(true);
+  });
+
+  it("gives each of the practice's three care managers a caseload with patients of every tier", () => {
+    for (const cm of PRACTICE_CARE_MANAGERS) {
+      const mine = people.filter((p) => p.practiceList?.careManager === cm);
+      expect(new Set(mine.map((p) => p.practiceList?.tier)), cm).toEqual(new Set(["I", "II", "III"]));
+      expect(mine.filter((p) => p.practiceList?.tier === "I").length, cm).toBeGreaterThanOrEqual(3);
+    }
+    expect(
+      people.every((p) => p.practiceList === undefined || p.practiceList.careManager !== undefined),
+    ).toBe(true);
+  });
+
+  it("keeps a tracking list whose six-month reviews fall due at different times", () => {
+    const tracking = people.filter((p) => p.practiceList?.status === "tracking_list");
+    expect(tracking.length).toBeGreaterThanOrEqual(TRACKING_LIST_SIZE);
+    const days = tracking.map((p) => p.practiceList?.sinceDays ?? 0);
+    // Past due or due within the two weeks a review opens ahead (the roster's date is the 1st of the
+    // month, so this holds whatever day the demo is seeded), and some not due for months.
+    expect(days.filter((d) => d >= 168).length).toBeGreaterThanOrEqual(3);
+    expect(days.some((d) => d < 120)).toBe(true);
+    // Everyone else on a list has been there at least two months: the replayed past routes to them.
+    const others = people.flatMap((p) =>
+      [p.practiceList, p.planList].filter((l) => l !== undefined && l.status !== "tracking_list"),
+    );
+    expect(others.every((l) => (l?.sinceDays ?? 0) >= 60)).toBe(true);
+  });
+
+  it("has patients on both lists, and plan-led patients the practice only monitors", () => {
+    const both = people.filter((p) => p.practiceList !== undefined && p.planList !== undefined);
+    expect(both.length).toBeGreaterThanOrEqual(10);
+    expect(
+      people.filter((p) => p.practiceList === undefined && p.planList?.lead === "plan").length,
+    ).toBeGreaterThan(3);
   });
 });

@@ -10,6 +10,14 @@ export type Tier = "I" | "II" | "III";
 export type Lead = "practice" | "plan" | "joint";
 export type EnrollmentStatus = "active" | "monitor" | "tracking_list";
 
+/** The practice's care managers (demo-directory.ts keys): each carries patients of every tier. */
+export const PRACTICE_CARE_MANAGERS = [
+  "practiceCareManager",
+  "practiceCareManager2",
+  "practiceCareManager3",
+] as const;
+export type PracticeCareManager = (typeof PRACTICE_CARE_MANAGERS)[number];
+
 /** A line on a care-management list. */
 export interface DemoEnrollment {
   tier: Tier;
@@ -17,6 +25,10 @@ export interface DemoEnrollment {
   status: EnrollmentStatus;
   goal: string;
   goalMet: boolean;
+  /** How many days before the roster's date the patient went on the list (its Enrollment Date). */
+  sinceDays: number;
+  /** The practice's care manager of this line (the plan's list names the plan's own). */
+  careManager?: PracticeCareManager;
 }
 
 export interface DemoPerson {
@@ -92,6 +104,7 @@ export function demoPopulation(seed = 20261123, count = 200): DemoPerson[] {
     status: random.chance(0.85) ? "active" : random.chance(0.6) ? "monitor" : "tracking_list",
     goal: random.pick(GOALS),
     goalMet: random.chance(0.3),
+    sinceDays: 0,
   });
   while (people.length < count) {
     const i = people.length;
@@ -138,7 +151,58 @@ export function demoPopulation(seed = 20261123, count = 200): DemoPerson[] {
     }
     people.push(person);
   }
+  arrangeLists(people, seededRandom(seed ^ LIST_STREAM));
   return people;
+}
+
+/**
+ * A second random stream for what the lists say beyond who is on them (dates, tracking list, care
+ * managers), so the people above, drawn from the first, stay the same people as before these were
+ * added: an install seeded earlier keeps its patients.
+ */
+const LIST_STREAM = 0x7ac4_11e5;
+
+/** Practice-list patients on the tracking list (more if the draw above put more there). */
+export const TRACKING_LIST_SIZE = 8;
+
+/**
+ * Days on the tracking list, in the order its patients come: with the six-month review opening two
+ * weeks ahead, some reviews are overdue, some due within days whatever day of the month the demo is
+ * first seeded (the roster date is the first of the month), and some months away.
+ */
+const TRACKING_SINCE_DAYS = [176, 200, 170, 160, 150, 120, 60, 30];
+
+/**
+ * The tracking list (practice-only, tier II and III patients who were active, until it holds
+ * TRACKING_LIST_SIZE), how long everyone has been on their lists (two months to two years; the
+ * tracking list by TRACKING_SINCE_DAYS), and the practice's care managers, dealt round by tier so
+ * each has patients of every tier.
+ */
+function arrangeLists(people: DemoPerson[], random: ReturnType<typeof seededRandom>): void {
+  const onTracking = () => people.filter((p) => p.practiceList?.status === "tracking_list").length;
+  const candidates = people.filter(
+    (p) => p.planList === undefined && p.practiceList?.status === "active" && p.practiceList.tier !== "I",
+  );
+  while (onTracking() < TRACKING_LIST_SIZE && candidates.length > 0) {
+    const [chosen] = candidates.splice(random.int(candidates.length), 1);
+    if (chosen?.practiceList !== undefined) chosen.practiceList.status = "tracking_list";
+  }
+  let tracking = 0;
+  const dealt: Record<Tier, number> = { I: 0, II: 0, III: 0 };
+  for (const p of people) {
+    for (const list of [p.practiceList, p.planList]) {
+      if (list === undefined) continue;
+      list.sinceDays =
+        list === p.practiceList && list.status === "tracking_list"
+          ? (TRACKING_SINCE_DAYS[tracking++ % TRACKING_SINCE_DAYS.length] ?? 180)
+          : 60 + random.int(670);
+    }
+    if (p.practiceList !== undefined) {
+      const tier = p.practiceList.tier;
+      p.practiceList.careManager =
+        PRACTICE_CARE_MANAGERS[dealt[tier]++ % PRACTICE_CARE_MANAGERS.length] ?? "practiceCareManager";
+    }
+  }
 }
 
 /** The highest tier a person has on either list (I is highest), or undefined if on neither. */

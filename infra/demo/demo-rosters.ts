@@ -44,6 +44,13 @@ function csvLine(cells: readonly (string | number | undefined)[]): string {
 /** `YYYY-MM-DD` → `MM/DD/YYYY`, as payers' files usually write dates. */
 const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
 
+/** The calendar day `days` before `day` (both `YYYY-MM-DD`). */
+export function daysBefore(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
 /** The plan's attribution roster: everyone, attributed to `practiceCode` with `pcp`. */
 export function attributionCsv(
   people: readonly DemoPerson[],
@@ -93,12 +100,19 @@ export function attributionCsv(
 
 /**
  * A care-management list in the `cm-enrollment` layout, keyed by the plan's member id (so the
- * practice's list links to the same patients as the plan's roster).
+ * practice's list links to the same patients as the plan's roster). Each line has its care manager
+ * and its own Enrollment Date, `sinceDays` before `from` (it only dates a new row: an import of a
+ * line already on the list changes nothing).
  */
 export function enrollmentCsv(
   people: readonly DemoPerson[],
   list: (p: DemoPerson) => DemoEnrollment | undefined,
-  opts: { practiceCode: string; program: string; careManagerEmail: string; from: string },
+  opts: {
+    practiceCode: string;
+    program: string;
+    careManagerEmail: (e: DemoEnrollment) => string;
+    from: string;
+  },
 ): string {
   const header = [
     "Member ID",
@@ -138,12 +152,12 @@ export function enrollmentCsv(
         opts.practiceCode,
         opts.program,
         e.tier,
-        opts.careManagerEmail,
+        opts.careManagerEmail(e),
         e.lead,
         e.status,
         e.goal,
         e.goalMet ? "Y" : "N",
-        opts.from,
+        daysBefore(opts.from, e.sinceDays),
       ]),
     );
   }

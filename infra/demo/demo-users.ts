@@ -18,6 +18,19 @@ export const DEMO_USERS: readonly Omit<NewUser, "password">[] = [
     organizationCodes: ["SFM"],
     recipientEmail: "cm@springvale.example",
   },
+  // The practice's other care managers: their own caseloads, tasks and census.
+  {
+    email: "cm2@springvale.example",
+    role: "care_manager",
+    organizationCodes: ["SFM"],
+    recipientEmail: "cm2@springvale.example",
+  },
+  {
+    email: "cm3@springvale.example",
+    role: "care_manager",
+    organizationCodes: ["SFM"],
+    recipientEmail: "cm3@springvale.example",
+  },
   { email: "quality@springvale.example", role: "quality", organizationCodes: ["SFM"] },
   { email: "admin@springvale.example", role: "practice_admin", organizationCodes: ["SFM"] },
   {

@@ -66,6 +66,10 @@ describe("demo:seed", () => {
     );
     expect([...printed.keys()]).toEqual(DEMO_USERS.map((u) => u.email));
     expect(first.out).not.toContain("homeward-demo");
+    // What the demo holds for the workspace, in counts (never a patient).
+    expect(first.out).toMatch(/care manager cm3@springvale\.example: Priority I \d+ \/ II \d+ \/ III \d+/);
+    expect(first.out).toMatch(/tracking list: \d+ patients, \d+ six-month reviews/);
+    expect(first.out).toMatch(/replays the demo's recent past \(\d+ patients\)/);
 
     const pool = createPool({ ...iso.settings.postgres, max: 1 });
     try {

@@ -70,6 +70,17 @@ async function main(): Promise<number> {
       `  ${i.source}: ${i.read} rows, ${i.inserted} new, ${i.unchanged} unchanged, ${i.errors} errors`,
     );
   }
+  for (const c of data.caseloads)
+    console.log(`  care manager ${c.email}: Priority I ${c.I} / II ${c.II} / III ${c.III}`);
+  console.log(
+    `  tracking list: ${data.trackingList.patients} patients, ${data.trackingList.reviewsDueSoon} six-month reviews ` +
+      "due within two weeks or overdue (the notifier opens them)",
+  );
+  console.log(
+    `  the feed simulator first replays the demo's recent past (${data.scenario.cast.length} patients): in the ED ` +
+      "and in hospital now, discharges to reach, a frequent ED user, a 30-day readmission, tracking-list " +
+      "admissions, an ED visit that opens no task, a monitor copy",
+  );
   if (data.signIns.length > 0) printSignIns(data.signIns);
   else
     console.log(

@@ -1,18 +1,23 @@
 /**
  * Loads the demo: a synthetic practice (Springvale Family Medicine) and health plan, their people and
  * alert preferences, 200 synthetic patients on the plan's attribution roster and on two
- * care-management lists, imported with the matcher CLI's own import code (`importRoster`), and the
- * api's demo sign-ins. Idempotent: `npm start` runs it every time, and a second run changes nothing.
+ * care-management lists (three practice care managers with patients of every tier, a tracking list
+ * whose six-month reviews fall due at different times), imported with the matcher CLI's own import
+ * code (`importRoster`), the api's demo sign-ins, and the cast of the demo's recent past, which the
+ * feed simulator replays first (patients.json `scenario`). Idempotent: `npm start` runs it every
+ * time, and a second run changes nothing, the scenario included (it is dated from the first run).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createPool, type DbSettings, migrate, type Pool } from "@homeward/db";
 import { type ImportReport, importRoster } from "@homeward/rosters";
+import type { DemoScenario } from "../../services/adt-listener/src/tools/simulator-scenario.ts";
 import {
   DEMO_PCP,
   DEMO_RECIPIENTS,
   type DemoDirectory,
+  type DemoRecipient,
   PLAN,
   PRACTICE,
   upsertDirectory,
@@ -27,10 +32,12 @@ import {
 import {
   ATTRIBUTION_MAPPING,
   attributionCsv,
+  daysBefore,
   enrollmentCsv,
   PLAN_PROGRAM,
   PRACTICE_PROGRAM,
 } from "./demo-rosters.ts";
+import { demoCast } from "./demo-scenario.ts";
 import { type DemoSignIn, ensureDemoUsers } from "./demo-users.ts";
 
 export interface SeedOptions {
@@ -59,6 +66,12 @@ export interface DemoData {
   recipients: { key: string; id: string; email: string; role: string }[];
   /** Import reports' counts, per roster source. */
   imports: { source: string; read: number; inserted: number; unchanged: number; errors: number }[];
+  /** Each practice care manager's caseload on the practice's list, by tier. */
+  caseloads: { email: string; I: number; II: number; III: number }[];
+  /** The practice's tracking list, and how many of its six-month reviews fall due in the next 14 days (or are overdue). */
+  trackingList: { patients: number; reviewsDueSoon: number };
+  /** The demo's recent past, which the feed simulator replays first. */
+  scenario: DemoScenario;
   /** Demo users created by this run (empty on a re-run). */
   usersCreated: string[];
   patients: DemoPatient[];
@@ -77,24 +90,64 @@ const IMPORTS = [
   { source: "hplan-high-risk-demo", kind: "enrollment", org: PLAN.code, file: "hplan-high-risk.csv" },
 ] as const;
 
+const emailOf = (key: DemoRecipient["key"]) => DEMO_RECIPIENTS.find((r) => r.key === key)?.email ?? "";
+
+/**
+ * The roster files as of `from` (the first of the month): the attribution a year back, so the
+ * replayed past of the last weeks is routed as it would have been; each list line dated by its own
+ * `sinceDays` and naming its care manager.
+ */
 function rosterFiles(people: readonly DemoPerson[], from: string): Record<string, string> {
-  const [practiceCm, , , planCm] = DEMO_RECIPIENTS;
   return {
-    "hplan-attribution.csv": attributionCsv(people, PRACTICE.code, DEMO_PCP, from),
+    "hplan-attribution.csv": attributionCsv(people, PRACTICE.code, DEMO_PCP, daysBefore(from, 365)),
     "hplan-attribution.mapping.json": `${JSON.stringify(ATTRIBUTION_MAPPING, null, 2)}\n`,
     "sfm-care-management.csv": enrollmentCsv(people, (p) => p.practiceList, {
       practiceCode: PRACTICE.code,
       program: PRACTICE_PROGRAM,
-      careManagerEmail: practiceCm?.email ?? "",
+      careManagerEmail: (e) => emailOf(e.careManager ?? "practiceCareManager"),
       from,
     }),
     "hplan-high-risk.csv": enrollmentCsv(people, (p) => p.planList, {
       practiceCode: PRACTICE.code,
       program: PLAN_PROGRAM,
-      careManagerEmail: planCm?.email ?? "",
+      careManagerEmail: () => emailOf("planCareManager"),
       from,
     }),
   };
+}
+
+/**
+ * When the demo's past is told from: the start of this database's first demo list import, so every
+ * later run (and `npm start`) replays the same past with the same ids, and the feed's resend of it
+ * is recognized as such.
+ */
+async function scenarioEpoch(pool: Pool): Promise<Date> {
+  const { rows } = await pool.query<{ at: Date | null }>(
+    `SELECT min(started_at) AS at FROM import_runs
+      WHERE source = $1 AND status = 'completed' AND NOT dry_run`,
+    [IMPORTS[1].source],
+  );
+  return rows[0]?.at ?? new Date();
+}
+
+/** The practice's care managers' caseloads by tier, and the tracking list with its reviews due soon. */
+function listSummary(people: readonly DemoPerson[], from: string, asOf: string) {
+  const caseloads = DEMO_RECIPIENTS.filter((r) => r.organization === "SFM" && r.role === "care_manager").map(
+    (r) => {
+      const mine = people.filter((p) => (p.practiceList?.careManager ?? "") === r.key);
+      const count = (tier: Tier) => mine.filter((p) => p.practiceList?.tier === tier).length;
+      return { email: r.email, I: count("I"), II: count("II"), III: count("III") };
+    },
+  );
+  const tracking = people.filter((p) => p.practiceList?.status === "tracking_list");
+  // Due six months after going on the list; "soon" is within the two weeks a review opens ahead.
+  const soon = daysBefore(asOf, -14);
+  const reviewsDueSoon = tracking.filter((p) => {
+    const since = new Date(`${daysBefore(from, p.practiceList?.sinceDays ?? 0)}T00:00:00Z`);
+    since.setUTCMonth(since.getUTCMonth() + 6);
+    return since.toISOString().slice(0, 10) <= soon;
+  }).length;
+  return { caseloads, trackingList: { patients: tracking.length, reviewsDueSoon } };
 }
 
 async function patientIds(pool: Pool, memberIds: string[]): Promise<Map<string, string>> {
@@ -127,8 +180,10 @@ export async function seedDemo(
     const people = demoPopulation(options.seed, options.patients);
     const directory: DemoDirectory = await upsertDirectory(pool);
     mkdirSync(options.outDir, { recursive: true });
-    // Everyone is on the lists since the first of the month, so re-imports within a month are no-ops.
-    const files = rosterFiles(people, `${asOf.slice(0, 8)}01`);
+    // Dated from the first of the month, so re-imports within a month write the same files (and
+    // later ones too: a list line's date only dates a new row).
+    const from = `${asOf.slice(0, 8)}01`;
+    const files = rosterFiles(people, from);
     for (const [name, text] of Object.entries(files)) writeFileSync(join(options.outDir, name), text);
     const imports: DemoData["imports"] = [];
     for (const i of IMPORTS) {
@@ -173,6 +228,10 @@ export async function seedDemo(
     });
     const signIns = await ensureDemoUsers(pool, { resetPasswords: options.resetDemoPasswords === true });
     const usersCreated = signIns.filter((u) => u.created).map((u) => u.email);
+    const scenario: DemoScenario = {
+      epoch: (await scenarioEpoch(pool)).toISOString(),
+      cast: demoCast(people),
+    };
     const data: DemoData = {
       schemaVersion: 1,
       practice: { code: PRACTICE.code, name: PRACTICE.name, organizationId: directory.organizations.SFM },
@@ -184,6 +243,8 @@ export async function seedDemo(
         role: r.role,
       })),
       imports,
+      ...listSummary(people, from, asOf),
+      scenario,
       usersCreated,
       patients,
       files: [...Object.keys(files), "patients.json"].map((f) => join(options.outDir, f)),

@@ -1,6 +1,7 @@
 import { openFeedConnection } from "./feed-connection.ts";
 import { createFeed } from "./simulator-feed.ts";
 import type { SimPatient } from "./simulator-patients.ts";
+import type { DemoScenario } from "./simulator-scenario.ts";
 
 export interface SimulationOptions {
   host: string;
@@ -14,6 +15,8 @@ export interface SimulationOptions {
   strangerShare: number;
   ackTimeoutMs: number;
   connectTimeoutMs: number;
+  /** The demo's recent past, sent first and at once (its messages carry their own past times). */
+  scenario?: DemoScenario | undefined;
 }
 
 /** What a run did, by ACK code (MSA-1: AA, AE, AR, CA…; `none` when no ACK came in time). */
@@ -57,7 +60,8 @@ const bump = (counts: Record<string, number>, key: string) => {
 
 /**
  * Runs the feed: one message every 60/rate seconds (later if an ACK is slow), each sent only after
- * the previous one was answered, as an interface engine in "wait for ACK" mode does.
+ * the previous one was answered, as an interface engine in "wait for ACK" mode does. The replayed
+ * past goes first without waiting between messages, as an engine catching up on a backlog does.
  */
 export async function runSimulation(options: SimulationOptions, io: SimulationIo): Promise<SimulationTotals> {
   const now = io.now ?? (() => new Date());
@@ -66,6 +70,7 @@ export async function runSimulation(options: SimulationOptions, io: SimulationIo
     runTag: options.runTag,
     patients: options.patients,
     strangerShare: options.strangerShare,
+    ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
   });
   const connection = await openFeedConnection({
     host: options.host,
@@ -78,6 +83,8 @@ export async function runSimulation(options: SimulationOptions, io: SimulationIo
   const totals: SimulationTotals = { sent: 0, byAck: {}, byTrigger: {}, elapsedMs: 0 };
   const interval = 60_000 / options.ratePerMinute;
   const started = performance.now();
+  let paced = 0;
+  let pacedFrom = started;
   try {
     while (options.count === undefined || totals.sent < options.count) {
       if (io.signal?.aborted) break;
@@ -93,7 +100,12 @@ export async function runSimulation(options: SimulationOptions, io: SimulationIo
           `${message.facility.padEnd(9)} ${message.about.padEnd(8)} ${code.padEnd(4)} ${Math.round(performance.now() - t0)} ms`,
       );
       if (options.count !== undefined && totals.sent >= options.count) break;
-      await pause(started + totals.sent * interval - performance.now(), io.signal);
+      if (message.replayedAt !== undefined) {
+        pacedFrom = performance.now();
+        continue;
+      }
+      paced++;
+      await pause(pacedFrom + paced * interval - performance.now(), io.signal);
     }
   } finally {
     await connection.close();

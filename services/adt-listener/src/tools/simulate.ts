@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { parseSimulateArgs, runTagFor, SIMULATE_USAGE } from "./simulate-options.ts";
 import { formatTotals, runSimulation } from "./simulate-run.ts";
 import { parsePatientsFile, type SimPatient } from "./simulator-patients.ts";
+import type { DemoScenario } from "./simulator-scenario.ts";
 
 /** Where `infra/demo/seed-cli.ts` writes the demo roster's patients. */
 const DEFAULT_PATIENTS = fileURLToPath(new URL("../../../../.stack/demo/patients.json", import.meta.url));
@@ -30,6 +31,7 @@ const patientsPath =
     ? DEFAULT_PATIENTS
     : resolve(process.env.INIT_CWD ?? process.cwd(), args.patientsFile);
 let patients: SimPatient[] = [];
+let scenario: DemoScenario | undefined;
 if (args.patientsFile !== undefined || existsSync(patientsPath)) {
   let text: string;
   try {
@@ -44,12 +46,14 @@ if (args.patientsFile !== undefined || existsSync(patientsPath)) {
     process.exit(2);
   }
   patients = file.patients;
+  scenario = file.scenario;
 }
 const runTag = args.runTag ?? runTagFor(new Date());
 console.log(
   `simulating a hospital feed to ${args.host}:${args.port} at ${args.ratePerMinute.toFixed(1)} messages/min` +
     `${args.count === undefined ? " until Ctrl-C" : `, ${args.count} messages`}; run ${runTag}, seed ${args.seed}, ` +
-    `${patients.length} roster patients${patients.length === 0 ? " (no patients file: strangers only)" : ""}`,
+    `${patients.length} roster patients${patients.length === 0 ? " (no patients file: strangers only)" : ""}` +
+    (scenario === undefined ? "" : `; first the demo's recent past (${scenario.cast.length} patients)`),
 );
 
 const stop = new AbortController();
@@ -68,6 +72,7 @@ try {
       strangerShare: args.strangerShare,
       ackTimeoutMs: args.ackTimeoutMs,
       connectTimeoutMs: args.connectTimeoutMs,
+      scenario,
     },
     { print: (line) => console.log(line), signal: stop.signal },
   );

@@ -6,6 +6,7 @@
 import type { AdtEventKind } from "@homeward/contracts";
 import { buildAdtMessage, type SimLocation, type SimTrigger, type SimVisit } from "./simulator-messages.ts";
 import { makeStrangers, type SimPatient, seededRandom } from "./simulator-patients.ts";
+import { type DemoScenario, type ScenarioPart, scenarioMessages } from "./simulator-scenario.ts";
 import {
   pickStoryKind,
   planStory,
@@ -27,6 +28,8 @@ export interface FeedOptions {
   maxActiveStories?: number;
   /** Hospitals to send from (default: every vendor style, the sensitive one only for its own story). */
   styles?: readonly VendorStyle[];
+  /** The demo's recent past (from the patients file): its messages come first, each at its own time. */
+  scenario?: DemoScenario;
 }
 
 /** One message and what it is meant to be; nothing here but the text carries PHI. */
@@ -36,13 +39,17 @@ export interface FeedMessage {
   trigger: SimTrigger;
   expectedKind: AdtEventKind;
   facility: string;
-  story: StoryKind;
+  /** The story it belongs to: a live one, or a part of the demo's replayed past. */
+  story: StoryKind | ScenarioPart;
+  /** 0 for the replayed past. */
   storyId: number;
   about: "roster" | "stranger";
+  /** For the replayed past: when it happened (its message times); sent at once, without pacing. */
+  replayedAt?: Date;
 }
 
 export interface Feed {
-  /** The next message, stamped with `now`. */
+  /** The next message, stamped with `now` (the replayed past first, stamped with its own times). */
   next(now: Date): FeedMessage;
 }
 
@@ -79,8 +86,27 @@ export function createFeed(options: FeedOptions): Feed {
   const maxActive = options.maxActiveStories ?? 6;
   const active: ActiveStory[] = [];
   const busy = new Set<string>();
+  // The replayed past's patients live their own stories (some are in hospital now): none of the
+  // live feed's, which would have them arrive in an ED while they lie on a ward.
+  const cast = new Set(options.scenario?.cast.map((c) => c.memberId) ?? []);
+  options.patients.forEach((p, i) => {
+    if (p.memberId !== undefined && cast.has(p.memberId)) busy.add(`r${i}`);
+  });
   let stories = 0;
   let sent = 0;
+  const replay: FeedMessage[] = (
+    options.scenario === undefined ? [] : scenarioMessages(options.scenario, options.patients)
+  ).map((m) => ({
+    text: m.text,
+    controlId: m.controlId,
+    trigger: m.trigger,
+    expectedKind: m.expectedKind,
+    facility: m.facility,
+    story: m.part,
+    storyId: 0,
+    about: "roster",
+    replayedAt: m.at,
+  }));
 
   const pickRoster = (): { patient: SimPatient; index: number } | undefined => {
     const total = weights.reduce((sum, w, i) => sum + (busy.has(`r${i}`) ? 0 : w), 0);
@@ -161,6 +187,8 @@ export function createFeed(options: FeedOptions): Feed {
 
   return {
     next(now) {
+      const past = replay.shift();
+      if (past !== undefined) return past;
       const startNew = active.length === 0 || (active.length < maxActive && random.chance(0.35));
       const story = startNew ? start() : random.pick(active);
       const step = story.plan.steps[story.step];

@@ -4,6 +4,7 @@
  * match nobody. Everyone here is synthetic; the names are obviously invented.
  */
 import { z } from "zod";
+import { DemoScenario } from "./simulator-scenario.ts";
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "YYYY-MM-DD");
 
@@ -40,13 +41,15 @@ export type SimPatient = z.infer<typeof SimPatient>;
 export const PatientsFile = z.object({
   schemaVersion: z.literal(1),
   patients: z.array(SimPatient),
+  /** The demo's recent past, replayed when the feed starts (simulator-scenario.ts). */
+  scenario: DemoScenario.optional(),
 });
 export type PatientsFile = z.infer<typeof PatientsFile>;
 
 /** Reads a patients file's text; every problem is reported, as `path: message`. */
 export function parsePatientsFile(
   text: string,
-): { ok: true; patients: SimPatient[] } | { ok: false; problems: string[] } {
+): { ok: true; patients: SimPatient[]; scenario?: DemoScenario } | { ok: false; problems: string[] } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -54,7 +57,10 @@ export function parsePatientsFile(
     return { ok: false, problems: [`not JSON: ${err instanceof Error ? err.message : String(err)}`] };
   }
   const parsed = PatientsFile.safeParse(json);
-  if (parsed.success) return { ok: true, patients: parsed.data.patients };
+  if (parsed.success) {
+    const { patients, scenario } = parsed.data;
+    return scenario === undefined ? { ok: true, patients } : { ok: true, patients, scenario };
+  }
   return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
 }
 
