@@ -133,7 +133,8 @@ export function createInbox({ session, drawer }) {
         h(
           "td",
           {},
-          label(EVENT_KINDS, task.eventKind) || "—",
+          // A periodic review has no event: it counts from going on the list or the last review.
+          task.facility ? label(EVENT_KINDS, task.eventKind) || "—" : "Periodic review",
           h(
             "div",
             { class: "muted" },

@@ -89,7 +89,7 @@ export function createTaskDrawer({ onChange }) {
     }
   }
 
-  function render({ task, timeline, alerts, history, matchId, patientId }) {
+  function render({ task, timeline, alerts, history, matchId, patientId, review }) {
     return [
       h("div", { class: "drawer-status" }, statusBadges(task)),
       pageLinks(matchId, patientId),
@@ -99,8 +99,18 @@ export function createTaskDrawer({ onChange }) {
         fact("Patient", task.patientName),
         task.birthDate ? fact("Date of birth", formatDate(task.birthDate)) : null,
         task.patientIdentifier ? fact("Practice ID", task.patientIdentifier) : null,
-        fact("Event", [label(EVENT_KINDS, task.eventKind), task.facility].filter(Boolean).join(" · ") || "—"),
-        fact("Event time", formatInZone(task.triggeredAt, task.facilityTimeZone)),
+        ...(review
+          ? [
+              fact("Review", review.label),
+              fact("Counted from", formatInZone(review.countedFrom, task.practiceTimeZone)),
+            ]
+          : [
+              fact(
+                "Event",
+                [label(EVENT_KINDS, task.eventKind), task.facility].filter(Boolean).join(" · ") || "—",
+              ),
+              fact("Event time", formatInZone(task.triggeredAt, task.facilityTimeZone)),
+            ]),
         fact("Due", formatDueIn(task.dueAt, task.practiceTimeZone)),
         task.practice ? fact("Practice", task.practice) : null,
         task.assignee ? fact("Assigned to", task.assignee) : null,
@@ -115,7 +125,7 @@ export function createTaskDrawer({ onChange }) {
         task.cancelReason ? fact("Cancelled because", task.cancelReason) : null,
       ),
       isOpen(task) ? actions(task) : null,
-      section("Encounter timeline", timelineList(timeline, task)),
+      review ? null : section("Encounter timeline", timelineList(timeline, task)),
       section("Alerts sent", alertsList(alerts, task.practiceTimeZone)),
       section("History", historyList(history, task.practiceTimeZone)),
       noteForm(task),

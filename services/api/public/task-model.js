@@ -25,7 +25,7 @@ export function readTask(t) {
     facility: t.facility?.name ?? t.facility?.code,
     facilityCode: t.facility?.code,
     // Event times are read in the facility's zone, due dates on the practice's calendar.
-    facilityTimeZone: t.facility?.timeZone,
+    facilityTimeZone: t.facility?.timeZone ?? t.organization?.timeZone,
     practiceTimeZone: t.organization?.timeZone,
     visitNumber: t.visitNumber,
     eventKind: t.eventKind,
@@ -43,6 +43,8 @@ export function readTaskDetail(body) {
     timeZone: body.task?.organization?.timeZone,
     // The event page of the announcement that opened the task (null when none was kept), and the patient's.
     matchId: body.matchId ?? null,
+    // A periodic review (no encounter): what it is and what its deadline counts from.
+    review: body.review ? { label: body.review.label, countedFrom: body.review.countedFrom } : null,
     patientId: body.task?.patient?.id ?? null,
     timeline: (body.timeline ?? []).map((e) => ({
       at: e.occurredAt,
