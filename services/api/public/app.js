@@ -3,11 +3,14 @@
 // alert emails land here; none of them carries patient data, and neither does the page title.
 import { createAgenda } from "./agenda.js";
 import { ApiError, api, clearToken, decodeToken, getToken, isExpired, setToken } from "./api.js";
+import { createCaseload } from "./caseload.js";
+import { createCensus } from "./census.js";
 import { h, notice, replace } from "./dom.js";
 import { createEventPage } from "./event.js";
 import { label, ROLES } from "./format.js";
 import { createHighRiskList } from "./high-risk.js";
 import { createInbox } from "./inbox.js";
+import { createLive } from "./live.js";
 import { createPatientPage } from "./patient.js";
 import { createQuality } from "./quality.js";
 import { createTaskDrawer } from "./task-drawer.js";
@@ -19,6 +22,7 @@ const userBox = document.getElementById("user");
 
 const CARE = ["care_manager", "practice_admin", "system_admin"];
 const REPORTS = ["practice_admin", "quality", "system_admin"];
+const SUPERVISORS = ["practice_admin", "system_admin"];
 
 /**
  * Every screen: its address pattern (capture groups become `params`), the roles that may open it,
@@ -29,12 +33,25 @@ const REPORTS = ["practice_admin", "quality", "system_admin"];
  */
 const SCREENS = [
   {
+    // The care manager's first screen in the morning: who is in the hospital, who was discharged
+    // and not yet reached.
+    id: "census",
+    pattern: /^\/census$/,
+    roles: CARE,
+    nav: { path: "/census", label: () => "Census" },
+    create: ({ session, live }) => createCensus({ session, live }),
+  },
+  {
     id: "tasks",
     pattern: /^\/tasks(?:\/([^/]+))?$/,
     roles: CARE,
     nav: { path: "/tasks", label: (role) => (role === "care_manager" ? "My tasks" : "Tasks") },
-    create: ({ session, drawer }) => {
+    create: ({ session, drawer, live }) => {
       const inbox = createInbox({ session, drawer });
+      // A new alert or a task change of the user's organizations: reload while on screen.
+      live.onWorkspaceChange(async () => {
+        if (inbox.element.isConnected) live.noteNew(await inbox.refresh());
+      });
       return {
         element: inbox.element,
         heading: inbox.heading,
@@ -92,6 +109,13 @@ const SCREENS = [
     roles: CARE,
     create: () => createAgenda(),
   },
+  {
+    id: "caseload",
+    pattern: /^\/caseload$/,
+    roles: SUPERVISORS,
+    nav: { path: "/caseload", label: () => "Caseload" },
+    create: () => createCaseload(),
+  },
 ];
 
 const screensFor = (role) => SCREENS.filter((s) => s.roles.includes(role));
@@ -102,6 +126,8 @@ const navFor = (role) =>
 
 let session = null;
 let views = null;
+/** The session's live updates (live.js): started at sign-in, stopped at sign-out. */
+let live = null;
 let expiryTimer;
 
 function sessionFromToken(token) {
@@ -136,8 +162,13 @@ function start(token) {
     },
   });
   views = { drawer, screens: new Map() };
+  live?.stop();
+  live = createLive({
+    connect: CARE.includes(session.role),
+    onSessionEnded: () => window.dispatchEvent(new CustomEvent("homeward:signed-out")),
+  });
   for (const screen of screensFor(session.role))
-    views.screens.set(screen.id, screen.create({ session, drawer, navigate }));
+    views.screens.set(screen.id, screen.create({ session, drawer, navigate, live }));
   renderTopBar();
   // The organizations the user works for, to show beside their e-mail.
   api("/api/me")
@@ -160,6 +191,8 @@ function start(token) {
  * not leave the user signed in on a shared workstation.
  */
 async function endSession() {
+  // The stream ends with the session: not a "session has ended" of its own.
+  live?.stop();
   try {
     if (getToken()) await api("/api/logout", { method: "POST" });
   } catch {
@@ -169,6 +202,8 @@ async function endSession() {
 }
 
 function signOut(message) {
+  live?.stop();
+  live = null;
   clearToken();
   clearTimeout(expiryTimer);
   views?.drawer.close();
@@ -302,7 +337,7 @@ function route() {
     const view = views.screens.get(screen.id);
     if (main.firstElementChild !== view.element) replace(main, view.element);
     const title = view.show(found.slice(1).filter((p) => p !== undefined));
-    document.title = `${title} · Homeward`;
+    live.setTitle(`${title} · Homeward`);
     view.heading.focus({ preventScroll: true });
     renderTopBar();
     return;

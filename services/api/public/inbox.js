@@ -28,6 +28,8 @@ export function createInbox({ session, drawer }) {
   const tablist = h("div", { role: "tablist", "aria-label": "Task lists", class: "tabs" });
   let selected = null;
   let loadSeq = 0;
+  // Open tasks of the last load: what a reload finds beyond them is new (the tab title counts it).
+  let seenIds = null;
 
   for (const tab of TABS) {
     const count = h("span", { class: "tab-count" });
@@ -160,6 +162,7 @@ export function createInbox({ session, drawer }) {
     return table({ label: `${tab.label} tasks`, columns, rows, className: "data-table task-table" });
   }
 
+  /** Reloads every list; answers how many open tasks are new since the last load. */
   async function refresh() {
     const seq = ++loadSeq;
     refreshButton.disabled = true;
@@ -183,8 +186,13 @@ export function createInbox({ session, drawer }) {
         }
       }),
     );
-    if (seq !== loadSeq) return;
+    if (seq !== loadSeq) return 0;
     refreshButton.disabled = false;
+    const openIds = results.flatMap(([id, state]) =>
+      id === "completed" ? [] : state.tasks.map((t) => t.id),
+    );
+    const fresh = seenIds === null ? 0 : openIds.filter((id) => !seenIds.has(id)).length;
+    seenIds = new Set(openIds);
     for (const [id, state] of results) {
       lists.set(id, state);
       const n = state.error ? "!" : String(state.tasks.length);
@@ -200,6 +208,7 @@ export function createInbox({ session, drawer }) {
     } else {
       renderPanel();
     }
+    return fresh;
   }
 
   // Back to a tab left open: the lists may have moved (new alerts, the sweeper, a colleague).

@@ -322,10 +322,12 @@ describe("dashboard in headless Chromium", () => {
     await eventually(() => missDialog.getByText("Open, window still running").first().isVisible()).toBe(true);
     await missDialog.getByRole("button", { name: "Close" }).click();
 
-    // The care manager signs in to their inbox and lands on the overdue tab.
+    // The care manager signs in to the census (their first screen), opens their inbox and lands on the overdue tab.
     const cm = await newPage();
     const page = cm.page;
     await signIn(page, CARE_MANAGER);
+    await eventually(() => page.title()).toBe("Census · Homeward");
+    await page.getByRole("link", { name: "My tasks" }).click();
     await eventually(() => page.title()).toBe("My tasks · Homeward");
     expect(await page.getByRole("link", { name: "Quality" }).count()).toBe(0);
     const overdueTab = page.getByRole("tab", { name: /Overdue/ });
