@@ -92,15 +92,15 @@ async function signedIn(who: UserKey): Promise<{ context: BrowserContext; page: 
   return { context, page };
 }
 
-/** As if the user switched to another tab (or back): what the title count follows. */
+/** As if the user switched to another tab (or back): what the title count follows. Run in the page. */
 const setTabHidden = (page: Page, hidden: boolean) =>
-  page.evaluate((hide) => {
-    Object.defineProperty(document, "visibilityState", {
-      configurable: true,
-      get: () => (hide ? "hidden" : "visible"),
-    });
-    document.dispatchEvent(new Event("visibilitychange"));
-  }, hidden);
+  page.evaluate(
+    `Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "${hidden ? "hidden" : "visible"}" });
+     document.dispatchEvent(new Event("visibilitychange"));`,
+  );
+/** A mark on the page's window: still there later means the page was not reloaded. */
+const markPage = (page: Page) => page.evaluate("window.notReloaded = true");
+const stillMarked = (page: Page) => page.evaluate("window.notReloaded === true");
 
 describe("census and caseload in headless Chromium", () => {
   it("a care manager opens the census first, and it follows new alerts and tasks without a reload", async () => {
@@ -143,9 +143,7 @@ describe("census and caseload in headless Chromium", () => {
 
     // The tab goes to the background; MARISOL is admitted at St. Luke's (the notifier records the
     // announcement and NOTIFYs): the census shows her without a reload, and the title counts it.
-    await page.evaluate(() => {
-      (window as unknown as { notReloaded: boolean }).notReloaded = true;
-    });
+    await markPage(page);
     await setTabHidden(page, true);
     await announce(t.pool, {
       visit: "V-A20",
@@ -167,9 +165,7 @@ describe("census and caseload in headless Chromium", () => {
     expect(await textOf(admitted)).toContain("Tue Mar 10, 7:00 AM MDT");
     expect(await admitted.getAttribute("class")).toContain("is-new");
     await eventually(() => page.title()).toBe("(1) Census · Homeward");
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
-      true,
-    );
+    expect(await stillMarked(page)).toBe(true);
     await page.screenshot({ path: CENSUS_SCREENSHOT, fullPage: true });
     // Back to the tab: the count goes.
     await setTabHidden(page, false);
@@ -194,9 +190,7 @@ describe("census and caseload in headless Chromium", () => {
     await eventually(() => page.title()).toBe("(1) My tasks · Homeward");
     await setTabHidden(page, false);
     await eventually(() => page.title()).toBe("My tasks · Homeward");
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
-      true,
-    );
+    expect(await stillMarked(page)).toBe(true);
 
     // The census read is in the access log, under the care manager.
     const logged = await t.pool.query(
