@@ -142,6 +142,43 @@ describe("routing", () => {
     expect(routeEvent(event(), patient(), directory).routes.map((r) => r.copy)).toEqual(["lead"]);
   });
 
+  it("a patient on both lists: each side routes by its own list's row, in either order", () => {
+    const practiceRow = {
+      program: "complex-care",
+      listedByOrgId: "practice",
+      practiceOrgId: "practice",
+      riskTier: "I" as const,
+      leadOrganization: "practice" as const,
+      careManagerRecipientId: "p-cm1",
+      status: "active" as const,
+      effectiveFrom: "2026-01-01",
+    };
+    const planRow = {
+      ...practiceRow,
+      listedByOrgId: "plan",
+      riskTier: "II" as const,
+      careManagerRecipientId: "h-cm",
+      status: "monitor" as const,
+    };
+    for (const enrollments of [
+      [practiceRow, planRow],
+      [planRow, practiceRow],
+    ]) {
+      const routing = routeEvent(event(), patient({ enrollments }), directory);
+      const practice = routing.routes.find((r) => r.organizationId === "practice");
+      expect(practice?.enrollment).toMatchObject({
+        listedByOrgId: "practice",
+        careManagerRecipientId: "p-cm1",
+      });
+      expect(practice?.recipients.map((r) => [r.recipientId, r.basis])).toContainEqual([
+        "p-cm1",
+        "care-manager-of-record",
+      ]);
+      const plan = routing.routes.find((r) => r.organizationId === "plan");
+      expect(plan?.enrollment).toMatchObject({ listedByOrgId: "plan", status: "monitor" });
+    }
+  });
+
   it("rules pick recipients by event kind, program and tier; the enrollment's care manager is always told", () => {
     const practice = (tier: "I" | "II", kind = "ed-arrival") =>
       recipientsOf(routeEvent(event({ kind }), enrolled("practice", tier), directory))?.map(

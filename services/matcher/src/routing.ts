@@ -141,7 +141,17 @@ export function routeEvent(event: AdtEvent, context: PatientContext, directory: 
     const overrides = fromEnrollment && !byEnrollment.has(orgId);
     const merged = existing === undefined || overrides ? copy : existing.copy === "lead" ? "lead" : copy;
     if (fromEnrollment) byEnrollment.add(orgId);
-    involved.set(orgId, { ...existing, ...extra, organizationId: orgId, copy: merged });
+    // A patient on both lists: each side works from its own list's row (its care manager, tier,
+    // status), never from the other side's row about it, whichever row comes first.
+    const keepOwnRow =
+      existing?.enrollment?.listedByOrgId === orgId && extra.enrollment?.listedByOrgId !== orgId;
+    involved.set(orgId, {
+      ...existing,
+      ...extra,
+      ...(keepOwnRow ? { enrollment: existing?.enrollment } : {}),
+      organizationId: orgId,
+      copy: merged,
+    });
   };
   for (const a of patient.attributions) involve(a.practiceOrgId, "lead", { attribution: a }, false);
   for (const e of patient.enrollments) {
