@@ -3,7 +3,7 @@
 // tasks. Counts only. Supervisors change the targets here.
 import { api } from "./api.js";
 import { h, notice, replace } from "./dom.js";
-import { formatCount } from "./format.js";
+import { formatCount, updatedAt } from "./format.js";
 import { messageOf } from "./task-drawer.js";
 
 const TIERS = { I: "Priority I", II: "Priority II", III: "Priority III" };
@@ -316,7 +316,7 @@ export function createCaseload() {
       const caseload = await api("/api/caseload");
       if (seq !== loadSeq) return;
       render(caseload);
-      updated.textContent = `Updated ${new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).format(new Date())}`;
+      updated.textContent = updatedAt();
     } catch (error) {
       if (seq === loadSeq) replace(body, notice(messageOf(error, "Caseloads could not be loaded."), "error"));
     } finally {

@@ -4,7 +4,7 @@
 // itself when an alert or a task of the user's organizations changes (live.js).
 import { api, query } from "./api.js";
 import { h, notice, replace } from "./dom.js";
-import { EVENT_KINDS, formatDate, formatDueIn, formatInZone, label } from "./format.js";
+import { EVENT_KINDS, formatDate, formatDueIn, formatInZone, label, updatedAt } from "./format.js";
 import { messageOf } from "./task-drawer.js";
 
 const SETTINGS = { ed: "ED", inpatient: "Inpatient", observation: "Observation" };
@@ -424,7 +424,7 @@ export function createCensus({ session, live }) {
       seenKeys = new Set(keys);
       replace(status);
       render(census, fresh);
-      updated.textContent = `Updated ${new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).format(new Date())}`;
+      updated.textContent = updatedAt();
       return fresh.size;
     } catch (error) {
       if (seq === loadSeq)

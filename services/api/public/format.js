@@ -167,3 +167,12 @@ export function formatDueIn(value, timeZone, now = new Date()) {
   if (clock === "23:59") return `due ${formatDayIn(date, timeZone, now)} (end of day)`;
   return `due ${formatInZone(date, timeZone, now)}`;
 }
+
+const updatedClock = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
+const updatedZone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" });
+
+/** "Updated 7:12 AM EST": when a list was loaded, on the viewer's own clock, the zone named. */
+export function updatedAt(now = new Date()) {
+  const zone = updatedZone.formatToParts(now).find((p) => p.type === "timeZoneName")?.value;
+  return `Updated ${updatedClock.format(now)}${zone ? ` ${zone}` : ""}`;
+}

@@ -1,7 +1,16 @@
 // The care manager's inbox: overdue, due today, upcoming, completed — each a tab with a count.
 import { api, query } from "./api.js";
 import { h, notice, replace, table } from "./dom.js";
-import { EVENT_KINDS, formatDueIn, formatInZone, isOpen, label, OUTCOMES, overdueBy } from "./format.js";
+import {
+  EVENT_KINDS,
+  formatDueIn,
+  formatInZone,
+  isOpen,
+  label,
+  OUTCOMES,
+  overdueBy,
+  updatedAt,
+} from "./format.js";
 import { messageOf, statusBadges } from "./task-drawer.js";
 import { listOf, readTask } from "./task-model.js";
 
@@ -200,7 +209,7 @@ export function createInbox({ session, drawer }) {
       counts.get(id).hidden = id === "completed";
       counts.get(id).toggleAttribute("data-zero", n === "0");
     }
-    updated.textContent = `Updated ${new Intl.DateTimeFormat(undefined, { timeStyle: "short" }).format(new Date())}`;
+    updated.textContent = updatedAt();
     if (selected === null) {
       const remembered = sessionStorage.getItem("homeward.inbox-tab");
       const overdue = lists.get("overdue")?.tasks.length ?? 0;
