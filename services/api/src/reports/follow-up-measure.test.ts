@@ -21,6 +21,7 @@ function task(overrides: Partial<EvaluatedTask>): EvaluatedTask {
     status: "open",
     outcome: null,
     completedAt: null,
+    contactedAt: null,
     patientId: "9",
     patientName: null,
     facility: "MERCYGEN",

@@ -35,6 +35,11 @@ export interface FollowUpTaskRow {
   status: TaskStatus;
   outcome: TaskOutcome | null;
   completedAt: Date | null;
+  /**
+   * When the patient was reached (`tasks.contacted_at`: entered at completion, or the earliest attempt
+   * recorded as reached); null when nobody entered one. See `contactTimeOf` for the fallback.
+   */
+  contactedAt: Date | null;
   patientId: string;
   /** Only loaded for the misses list (`withPatient`); null otherwise. */
   patientName: string | null;
@@ -65,7 +70,8 @@ export async function loadFollowUpTasks(
             to_char(t.triggered_at AT TIME ZONE o.time_zone, 'YYYY-MM') AS "triggerMonth",
             t.protocol_id AS "protocolId", t.step_id AS "stepId",
             t.triggered_at AS "triggeredAt", t.due_at AS "dueAt", t.status, t.outcome,
-            t.completed_at AS "completedAt", t.patient_id::text AS "patientId",
+            t.completed_at AS "completedAt", t.contacted_at AS "contactedAt",
+            t.patient_id::text AS "patientId",
             ${patientName} AS "patientName", t.facility, t.visit_number AS "visitNumber"
        FROM tasks t
        JOIN organizations o ON o.id = t.organization_id

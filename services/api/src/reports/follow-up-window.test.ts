@@ -1,6 +1,6 @@
 import type { BusinessCalendar } from "@homeward/protocols";
 import { describe, expect, it } from "vitest";
-import { evaluateTask, followUpWindowEnd } from "./follow-up-window.ts";
+import { contactTimeOf, evaluateTask, followUpWindowEnd } from "./follow-up-window.ts";
 
 const newYork: BusinessCalendar = { timeZone: "America/New_York", holidays: { country: "US" }, closures: [] };
 const twoBusinessDays = { x: 2, unit: "business-days" } as const;
@@ -101,5 +101,53 @@ describe("evaluateTask", () => {
     );
     expect(result.met).toBe(false);
     expect(result.windowEndsAt.toISOString()).toBe("2024-09-05T03:59:59.999Z");
+  });
+
+  it("counts the contact time, not the click: reached Tuesday, completed Thursday, is within 2 business days", () => {
+    const tuesday = new Date("2024-09-03T14:00:00Z");
+    const thursday = new Date("2024-09-05T20:00:00Z");
+    const task = { triggeredAt: friday, completedAt: thursday, outcome: "reached_patient" as const };
+    expect(evaluateTask(task, twoBusinessDays, newYork).met).toBe(false);
+    const result = evaluateTask({ ...task, contactedAt: tuesday }, twoBusinessDays, newYork);
+    expect(result.met).toBe(true);
+    // Friday 18:00Z → Tuesday 14:00Z = 3 days + 20 hours.
+    expect(result.hoursToContact).toBe(92);
+  });
+
+  it("counts an attempt that reached the patient even when the task is still open", () => {
+    const saturday = new Date("2024-08-31T15:00:00Z");
+    expect(
+      evaluateTask(
+        { triggeredAt: friday, completedAt: null, outcome: null, contactedAt: saturday },
+        twoBusinessDays,
+        newYork,
+      ),
+    ).toMatchObject({ met: true, hoursToContact: 21 });
+  });
+});
+
+describe("contactTimeOf", () => {
+  const friday = new Date("2024-08-30T18:00:00Z");
+  const monday = new Date("2024-09-02T18:00:00Z");
+  const sunday = new Date("2024-09-01T18:00:00Z");
+
+  it("prefers the entered contact time, falls back to completion only for reached_patient", () => {
+    expect(
+      contactTimeOf({
+        triggeredAt: friday,
+        completedAt: monday,
+        outcome: "reached_patient",
+        contactedAt: sunday,
+      }),
+    ).toBe(sunday);
+    expect(
+      contactTimeOf({
+        triggeredAt: friday,
+        completedAt: monday,
+        outcome: "reached_patient",
+        contactedAt: null,
+      }),
+    ).toBe(monday);
+    expect(contactTimeOf({ triggeredAt: friday, completedAt: monday, outcome: "left_message" })).toBeNull();
   });
 });

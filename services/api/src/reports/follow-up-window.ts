@@ -65,29 +65,49 @@ export function followUpWindowEnd(
 /** How one task fares against the window: whether it counts, and how long contact took. */
 export interface TaskEvaluation {
   windowEndsAt: Date;
-  /** In the numerator: completed with a contact outcome at or before the window's end. */
+  /** In the numerator: the patient was reached (`contactTimeOf`) at or before the window's end. */
   met: boolean;
-  /** Hours from the event to the completed contact, whether in time or late; null without contact. */
+  /** Hours from the event to the contact, whether in time or late; null without contact. */
   hoursToContact: number | null;
 }
 
 const HOUR_MS = 3_600_000;
 
+/** What the window needs to know about a task's contact. */
+export interface ContactFacts {
+  triggeredAt: Date;
+  completedAt: Date | null;
+  outcome: TaskOutcome | null;
+  /** `tasks.contacted_at`; absent or null when none was entered. */
+  contactedAt?: Date | null;
+}
+
 /**
- * Judges one task of the denominator. Contact time is `completed_at`: the moment the care manager
- * recorded the contact, which is what the task list and its audit trail know.
+ * When the patient was reached, as the measure counts it: the contact time the care team entered
+ * (at completion, or the earliest attempt recorded as reached), not the moment somebody clicked
+ * Complete: a call on day 1 entered on day 3 is a call on day 1. A task completed `reached_patient`
+ * without a contact time (rows written before contact times existed, migration 0013) falls back to
+ * its completion time, which is what those rows always meant. Null: the patient was not reached.
  */
+export function contactTimeOf(task: ContactFacts): Date | null {
+  if (task.contactedAt != null) return task.contactedAt;
+  if (task.completedAt !== null && task.outcome !== null && CONTACT_OUTCOMES.has(task.outcome))
+    return task.completedAt;
+  return null;
+}
+
+/** Judges one task of the denominator by its contact time (`contactTimeOf`). */
 export function evaluateTask(
-  task: { triggeredAt: Date; completedAt: Date | null; outcome: TaskOutcome | null },
+  task: ContactFacts,
   window: FollowUpWindow,
   calendar: BusinessCalendar,
 ): TaskEvaluation {
   const windowEndsAt = followUpWindowEnd(task.triggeredAt, window, calendar);
-  const contacted = task.completedAt !== null && task.outcome !== null && CONTACT_OUTCOMES.has(task.outcome);
-  if (!contacted || task.completedAt === null) return { windowEndsAt, met: false, hoursToContact: null };
+  const contactedAt = contactTimeOf(task);
+  if (contactedAt === null) return { windowEndsAt, met: false, hoursToContact: null };
   return {
     windowEndsAt,
-    met: task.completedAt.getTime() <= windowEndsAt.getTime(),
-    hoursToContact: (task.completedAt.getTime() - task.triggeredAt.getTime()) / HOUR_MS,
+    met: contactedAt.getTime() <= windowEndsAt.getTime(),
+    hoursToContact: (contactedAt.getTime() - task.triggeredAt.getTime()) / HOUR_MS,
   };
 }
