@@ -102,7 +102,9 @@ async function runServices(stackSettings: Record<string, string>): Promise<numbe
   console.log(`
 Where to look:
   mail inbox (alerts and pages)   http://127.0.0.1:1080
-  care manager's inbox            http://127.0.0.1:8080   sign in as cm@springvale.example
+  care manager's census, tasks    http://127.0.0.1:8080   sign in as cm@springvale.example (or cm2@, cm3@)
+  plan's care manager             http://127.0.0.1:8080   sign in as cm@harborview.example (the high-risk list)
+  supervisor's caseloads          http://127.0.0.1:8080   sign in as admin@springvale.example
   quality dashboard               http://127.0.0.1:8080   sign in as quality@springvale.example
   system admin                    http://127.0.0.1:8080   sign in as admin@homeward.example
   (the demo seed printed these accounts' passwords the first time it ran, and only then;
