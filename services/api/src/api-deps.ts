@@ -14,4 +14,6 @@ export interface ApiDeps {
   protocols: ProtocolsFile;
   /** The listener's facility mappings file, read on request. */
   facilityMappingsFile: string;
+  /** How many days back a contact or attempt time may be entered (CONTACT_TIME_MAX_AGE_DAYS). */
+  contactTimeMaxAgeDays: number;
 }

@@ -92,6 +92,15 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ method: "POST", url: "/api/tasks/task-b1/notes", payload: { text: "hello" } }),
     expect: [404],
   },
+  "PATCH /api/tasks/:id/contact": {
+    as: "cmA",
+    request: () => ({
+      method: "PATCH",
+      url: "/api/tasks/task-b1/contact",
+      payload: { contactedAt: "2026-03-10T14:00:00Z", contactMethod: "phone" },
+    }),
+    expect: [404],
+  },
   // The event page an alert links to, and its one-click task: only the organization it was routed to.
   "GET /api/events/:id": { as: "cmA", request: () => ({ url: "/api/events/match-V-B1" }), expect: [404] },
   "POST /api/events/:id/tasks": {

@@ -80,6 +80,11 @@ export const ApiEnv = StackEnv.extend({
     .string()
     .min(1)
     .default(fileURLToPath(new URL("../../adt-listener/config/facilities.example.json", import.meta.url))),
+  /**
+   * How many days back a care manager may enter or correct when a patient was reached (or an
+   * attempt made): the follow-up measures count that time, so it is bounded where it is entered.
+   */
+  CONTACT_TIME_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(366).default(30),
   /** Largest JSON body; roster CSV uploads are streamed and not bound by it. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   OPS_HOST: z.string().default("127.0.0.1"),

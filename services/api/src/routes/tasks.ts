@@ -12,6 +12,7 @@ import { listTasks, loadTask, toTaskSummary } from "../tasks/task-queries.ts";
 import {
   AttemptBody,
   CompleteBody,
+  ContactBody,
   NoteBody,
   ReassignBody,
   TaskDetail,
@@ -19,6 +20,9 @@ import {
   TaskListQuery,
   TaskSummary,
 } from "../tasks/task-schemas.ts";
+
+/** An ISO instant of a request body as a Date (the schema has checked its form and offset). */
+const dateOf = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
 
 const TaskParams = z.object({ id: z.string().min(1).max(200) });
 const config = { roles: CARE_ROLES };
@@ -36,7 +40,8 @@ function assigneeFilter(request: FastifyRequest, assignee: string | undefined): 
 
 /**
  * The care manager's work: the task list with filters, one task with its encounter timeline,
- * alerts and history, and the four things done to a task (attempt, complete, reassign, note).
+ * alerts and history, and what is done to a task (attempt, complete, correct the contact time,
+ * reassign, note).
  * A task of an organization the principal may not read answers 404, as if it did not exist.
  */
 export const taskRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
@@ -124,6 +129,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, 
       taskId,
       change: taskChange,
       now: deps.now(),
+      contactTimeMaxAgeDays: deps.contactTimeMaxAgeDays,
       audit: (db, access) => recordPatientAccess(db, request, [access]),
     });
     const task = await loadTask(deps.pool, taskId, deps.now());
@@ -144,7 +150,10 @@ export const taskRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, 
         response: changed,
       },
     },
-    async (request) => change(request, request.params.id, { kind: "attempt", ...request.body }),
+    async (request) => {
+      const { at, ...body } = request.body;
+      return change(request, request.params.id, { kind: "attempt", ...body, at: dateOf(at) });
+    },
   );
 
   app.post(
@@ -152,14 +161,42 @@ export const taskRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, 
     {
       config,
       schema: {
-        summary: "Complete the task with its outcome (409 if already closed)",
+        summary:
+          "Complete the task with its outcome, and when and how the patient was reached (409 if already closed)",
         tags,
         params: TaskParams,
         body: CompleteBody,
         response: changed,
       },
     },
-    async (request) => change(request, request.params.id, { kind: "complete", ...request.body }),
+    async (request) => {
+      const { contactedAt, ...body } = request.body;
+      return change(request, request.params.id, {
+        kind: "complete",
+        ...body,
+        contactedAt: dateOf(contactedAt),
+      });
+    },
+  );
+
+  app.patch(
+    "/:id/contact",
+    {
+      config,
+      schema: {
+        summary: "Correct when (and how) the patient was reached, also after completion (audited)",
+        tags,
+        params: TaskParams,
+        body: ContactBody,
+        response: changed,
+      },
+    },
+    async (request) =>
+      change(request, request.params.id, {
+        kind: "contact",
+        contactedAt: new Date(request.body.contactedAt),
+        contactMethod: request.body.contactMethod,
+      }),
   );
 
   app.post(

@@ -5,7 +5,7 @@ import type { TaskSummary } from "./task-schemas.ts";
 /** The SELECT behind every task the api shows; `$1` is the clock (for `overdue`). */
 const TASK_SELECT = `
   SELECT t.id, t.title, t.task_type, t.protocol_id, t.step_id, t.status, t.due_at, t.opened_at, t.triggered_at,
-         t.completed_at, t.outcome, t.completed_by, t.cancel_reason, t.facility, t.visit_number, t.program, t.trigger_match_id,
+         t.completed_at, t.outcome, t.completed_by, t.contacted_at, t.contact_method, t.first_attempt_at, t.cancel_reason, t.facility, t.visit_number, t.program, t.trigger_match_id,
          t.risk_tier, t.organization_id::text, o.code AS org_code, o.name AS org_name, o.time_zone AS org_time_zone, t.patient_id::text,
          p.given_name, p.family_name, to_char(p.birth_date, 'YYYY-MM-DD') AS birth_date,
          (SELECT pi.value FROM patient_identifiers pi
@@ -35,6 +35,9 @@ export interface TaskRow {
   completed_at: Date | null;
   outcome: TaskSummary["outcome"];
   completed_by: string | null;
+  contacted_at: Date | null;
+  contact_method: TaskSummary["contactMethod"];
+  first_attempt_at: Date | null;
   cancel_reason: string | null;
   /** Null, with the visit and the trigger, for a task the calendar opened (a tracking-list review). */
   facility: string | null;
@@ -82,6 +85,9 @@ export function toTaskSummary(r: TaskRow): TaskSummary {
     completedAt: iso(r.completed_at),
     outcome: r.outcome,
     completedBy: r.completed_by,
+    contactedAt: iso(r.contacted_at),
+    contactMethod: r.contact_method,
+    firstAttemptAt: iso(r.first_attempt_at),
     cancelReason: r.cancel_reason,
     organization: { id: r.organization_id, code: r.org_code, name: r.org_name, timeZone: r.org_time_zone },
     patient: {

@@ -8,6 +8,10 @@ import {
 } from "@homeward/contracts";
 import { z } from "zod";
 import { DbId, IsoDateTimeString, OrganizationRef, Page, RiskTier } from "../schemas.ts";
+import { CONTACT_METHODS } from "./contact-time.ts";
+
+/** How the patient was reached or the attempt made: a call, a video visit, in person, a message. */
+const ContactMethodSchema = z.enum(CONTACT_METHODS);
 
 /** A task as the care manager's list shows it: their patient, by name, with where and when. */
 export const TaskSummary = z
@@ -26,6 +30,15 @@ export const TaskSummary = z
     completedAt: IsoDateTimeString.nullable(),
     outcome: TaskOutcome.nullable(),
     completedBy: z.string().nullable(),
+    /**
+     * When the patient was reached, as entered (at completion, by a reached attempt, or corrected
+     * later): what the follow-up measures count. Null until reached, and on tasks closed as reached
+     * before contact times were kept (the measures then count `completedAt`).
+     */
+    contactedAt: IsoDateTimeString.nullable(),
+    contactMethod: ContactMethodSchema.nullable(),
+    /** The earliest attempt recorded on the task (its own time, which may be before it was entered). */
+    firstAttemptAt: IsoDateTimeString.nullable(),
     cancelReason: z.string().nullable(),
     /** With the practice's IANA zone: due dates are read on its calendar. */
     organization: OrganizationRef.extend({ timeZone: z.string() }),
@@ -159,13 +172,31 @@ export const TaskDetail = z
 export type TaskDetail = z.infer<typeof TaskDetail>;
 
 export const AttemptBody = z.object({
-  method: z.enum(["phone", "video", "in_person", "message"]),
+  method: ContactMethodSchema,
   outcome: z.enum(["reached_patient", "left_message", "unable_to_reach", "declined"]).optional(),
   note: z.string().trim().min(1).max(4000).optional(),
+  /**
+   * When the attempt was made, with its offset; default now. Not before the event, not in the
+   * future, not more than CONTACT_TIME_MAX_AGE_DAYS (30) ago. With outcome reached_patient it is the
+   * contact time, unless an earlier attempt already reached the patient.
+   */
+  at: IsoDateTimeString.optional(),
 });
 export const CompleteBody = z.object({
   outcome: TaskOutcome,
   note: z.string().trim().min(1).max(4000).optional(),
+  /**
+   * When the patient was reached (outcome reached_patient only), with its offset; default: the time
+   * of an attempt that already reached the patient, else now. Same limits as an attempt's `at`.
+   */
+  contactedAt: IsoDateTimeString.optional(),
+  /** How the patient was reached (outcome reached_patient only); default: the reached attempt's. */
+  contactMethod: ContactMethodSchema.optional(),
+});
+/** A correction of when (and how) the patient was reached; audited with the old and new values. */
+export const ContactBody = z.object({
+  contactedAt: IsoDateTimeString,
+  contactMethod: ContactMethodSchema.optional(),
 });
 export const ReassignBody = z.object({ recipientId: DbId });
 export const NoteBody = z.object({ text: z.string().trim().min(1).max(4000) });
