@@ -19,12 +19,14 @@ describe("cancellationsFor", () => {
         protocolId: "ed-follow-up",
         stepId: "follow-up-call",
         reason: "ed-to-inpatient (A06) on the same encounter",
+        exclusion: "admitted",
       },
       {
         taskId: expect.stringMatching(/^task_/),
         protocolId: "ed-follow-up-fmc",
         stepId: "follow-up-7-days",
         reason: "ed-to-inpatient (A06) on the same encounter",
+        exclusion: "admitted",
       },
     ]);
   });
@@ -49,6 +51,7 @@ describe("cancellationsFor", () => {
       protocolId: "tracking-list-admission",
       stepId: "in-hospital-visit",
       reason: "discharged before the visit (A03)",
+      exclusion: "not-applicable",
     });
   });
 

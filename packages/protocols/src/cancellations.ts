@@ -1,4 +1,5 @@
 import type { MatchedEvent } from "@homeward/contracts";
+import { ADMISSION_KINDS, type ExclusionReason } from "./exclusions.ts";
 import type { ProtocolsFile } from "./protocol.ts";
 import { taskIdFor } from "./task-id.ts";
 
@@ -8,6 +9,11 @@ export interface TaskCancellation {
   protocolId: string;
   stepId: string;
   reason: string;
+  /**
+   * Why it leaves the measures: `admitted` when an admission cancels it (an ED visit that became a
+   * stay: HEDIS FMC excludes ED visits that result in an inpatient stay), else `not-applicable`.
+   */
+  exclusion: ExclusionReason;
 }
 
 /**
@@ -22,6 +28,7 @@ export function cancellationsFor(matched: MatchedEvent, protocols: ProtocolsFile
   if (matched.kind !== "announcement") return [];
   const { kind, trigger } = matched.event;
   const generic = `${kind} (${trigger}) on the same encounter`;
+  const exclusion: ExclusionReason = ADMISSION_KINDS.has(kind) ? "admitted" : "not-applicable";
   return protocols.protocols
     .filter((protocol) => protocol.cancelledBy.includes(kind))
     .flatMap((protocol) => {
@@ -37,6 +44,7 @@ export function cancellationsFor(matched: MatchedEvent, protocols: ProtocolsFile
         protocolId: protocol.protocolId,
         stepId: step.stepId,
         reason,
+        exclusion,
       }));
     });
 }

@@ -1,4 +1,7 @@
-import { COMMUNITY_DISCHARGE_DISPOSITIONS } from "./discharge-dispositions.ts";
+import {
+  COMMUNITY_DISCHARGE_DISPOSITIONS,
+  TRANSFER_DISCHARGE_DISPOSITIONS,
+} from "./discharge-dispositions.ts";
 import type { ProtocolsFile } from "./protocol.ts";
 import type { Escalation, Reminder } from "./protocol-step.ts";
 
@@ -59,6 +62,13 @@ export const DEFAULT_PROTOCOLS: ProtocolsFile = {
         },
       ],
       cancelledBy: [...ED_VISIT_BECAME_ADMISSION],
+      // HEDIS excludes "ED visits that result in an inpatient stay": admitted the day of the visit or
+      // the next (any visit number), transferred on, or died; a visit that ended against advice counts.
+      exclusions: {
+        admittedWithinDays: 1,
+        transferDispositions: [...TRANSFER_DISCHARGE_DISPOSITIONS],
+        leftAgainstAdvice: "count",
+      },
     },
     {
       // HEDIS FMC (Follow-Up After ED Visit for People With Multiple High-Risk Chronic Conditions):
@@ -85,6 +95,13 @@ export const DEFAULT_PROTOCOLS: ProtocolsFile = {
         },
       ],
       cancelledBy: [...ED_VISIT_BECAME_ADMISSION],
+      // FMC: "ED visits followed by an admission to an acute or nonacute inpatient care setting on the
+      // date of the ED visit or within the 7 days after" are excluded; AMA is not an exclusion.
+      exclusions: {
+        admittedWithinDays: 7,
+        transferDispositions: [...TRANSFER_DISCHARGE_DISPOSITIONS],
+        leftAgainstAdvice: "count",
+      },
     },
     {
       // CMS transitional care management (CPT 99495/99496): interactive contact "within 2 business
@@ -142,6 +159,10 @@ export const DEFAULT_PROTOCOLS: ProtocolsFile = {
         },
       ],
       cancelledBy: [],
+      // HEDIS TRC: a discharge followed by a readmission or direct transfer on the discharge day through
+      // 30 days after counts only as the last discharge, whose own tasks take over. The trigger already
+      // opens nothing for a discharge to another facility; AMA (07) discharges count.
+      exclusions: { admittedWithinDays: 30, leftAgainstAdvice: "count" },
     },
     {
       // Priority I: "immediate danger, active hospitalisation without adequate follow-up". The alert
@@ -171,6 +192,7 @@ export const DEFAULT_PROTOCOLS: ProtocolsFile = {
       ],
       // Discharged before anyone visited: the discharge protocol's tasks take over.
       cancelledBy: ["discharge"],
+      exclusions: { leftAgainstAdvice: "count" },
     },
     {
       // The coordination guideline: a patient who declined engagement goes on the tracking list after
@@ -207,6 +229,7 @@ export const DEFAULT_PROTOCOLS: ProtocolsFile = {
       // face-to-face visit (7 or 14 days) is the next chance to meet the patient.
       cancelledBy: ["discharge"],
       cancelReason: "discharged before the visit",
+      exclusions: { leftAgainstAdvice: "count" },
     },
   ],
   reviews: [
@@ -229,4 +252,8 @@ export const DEFAULT_PROTOCOLS: ProtocolsFile = {
       },
     },
   ],
+  // The care-management report's rule, now everybody's: Priority I or II, or the practice's flag. A
+  // plan that ranks by risk score sets planRiskScoreAtLeast for its program in `programs`.
+  highRisk: { riskTiers: ["I", "II"], practiceFlag: true, listStatuses: [] },
+  programs: [],
 };

@@ -38,3 +38,57 @@ export const COMMUNITY_DISCHARGE_DISPOSITIONS: readonly string[] = [
   /** 06 with a planned acute-care readmission. */
   "86",
 ];
+
+/**
+ * PV1-36 dispositions that send the patient on to acute or post-acute inpatient care elsewhere: a
+ * follow-up call to "home" does not apply, so the measure excludes the visit as `transferred`. Same
+ * source as above (NUBC UB-04 FL 17, the suggested values of HL7 table 0112). Each code and its
+ * planned-acute-readmission twin (81-95 repeat 01-70 "with a planned acute care hospital inpatient
+ * readmission"):
+ */
+export const TRANSFER_DISCHARGE_DISPOSITIONS: readonly string[] = [
+  /** Short-term general hospital for inpatient care; 82 with a planned readmission. */
+  "02",
+  "82",
+  /** Skilled nursing facility (Medicare certification, anticipation of skilled care); 83. */
+  "03",
+  "83",
+  /** Designated cancer centre or children's hospital; 85. */
+  "05",
+  "85",
+  /** Federal health care facility (VA, DoD hospital); 88. */
+  "43",
+  "88",
+  /** Hospice, medical facility (inpatient hospice); the patient is not at home to be called. */
+  "51",
+  /** Hospital-based Medicare-approved swing bed; 89. */
+  "61",
+  "89",
+  /** Inpatient rehabilitation facility or distinct-part unit; 90. */
+  "62",
+  "90",
+  /** Medicare-certified long-term care hospital; 91. */
+  "63",
+  "91",
+  /** Nursing facility certified under Medicaid but not Medicare; 92. */
+  "64",
+  "92",
+  /** Psychiatric hospital or distinct-part unit; 93. */
+  "65",
+  "93",
+  /** Critical access hospital; 94. */
+  "66",
+  "94",
+  /** Another type of health care institution not defined elsewhere in the list; 95. */
+  "70",
+  "95",
+];
+
+/** PV1-36 09: admitted as an inpatient to this hospital (outpatient and ED claims): the visit became a stay. */
+export const ADMITTED_DISCHARGE_DISPOSITIONS: readonly string[] = ["09"];
+
+/** PV1-36 20 expired; 40, 41, 42 expired at home, in a medical facility, place unknown (hospice claims). */
+export const EXPIRED_DISCHARGE_DISPOSITIONS: readonly string[] = ["20", "40", "41", "42"];
+
+/** PV1-36 07: left against medical advice or discontinued care. */
+export const AGAINST_MEDICAL_ADVICE_DISPOSITION = "07";

@@ -7,9 +7,31 @@ export {
 } from "./business-calendar.ts";
 export { cancellationsFor, type TaskCancellation } from "./cancellations.ts";
 export { DEFAULT_PROTOCOLS } from "./default-protocols.ts";
-export { COMMUNITY_DISCHARGE_DISPOSITIONS } from "./discharge-dispositions.ts";
+export {
+  ADMITTED_DISCHARGE_DISPOSITIONS,
+  AGAINST_MEDICAL_ADVICE_DISPOSITION,
+  COMMUNITY_DISCHARGE_DISPOSITIONS,
+  EXPIRED_DISCHARGE_DISPOSITIONS,
+  TRANSFER_DISCHARGE_DISPOSITIONS,
+} from "./discharge-dispositions.ts";
 export { computeDueAt, dueDay, endOfLocalDay } from "./due-date.ts";
 export { DueRule } from "./due-rule.ts";
+export {
+  ADMISSION_KINDS,
+  ExclusionReason,
+  encounterExclusionOf,
+  exclusionsFor,
+  type PlannedExclusion,
+  patientDied,
+} from "./exclusions.ts";
+export {
+  HighRiskDefinition,
+  type HighRiskFacts,
+  type HighRiskSettings,
+  highRiskDefinitionOf,
+  isHighRisk,
+  ProgramSettings,
+} from "./high-risk.ts";
 export { type HolidaySet, isKnownHolidaySet, publicHolidayDates } from "./holiday-dates.ts";
 export { type LoadProtocolsResult, loadProtocols, type ProtocolsFileError } from "./load-protocols.ts";
 export { NO_TASK_REASON_TEXT, type NoTaskReason, noTaskReason } from "./no-task-reason.ts";
@@ -24,6 +46,7 @@ export { type PlannedTask, planTasks } from "./plan-tasks.ts";
 export {
   EnrollmentStatus,
   Protocol,
+  ProtocolExclusions,
   ProtocolsFile,
   type ProtocolsFileInput,
   ProtocolTrigger,

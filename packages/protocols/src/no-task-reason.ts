@@ -1,4 +1,5 @@
 import type { MatchedEvent } from "@homeward/contracts";
+import { encounterExclusionOf, patientDied } from "./exclusions.ts";
 import type { Protocol, ProtocolsFile } from "./protocol.ts";
 import { protocolApplies, stepApplies } from "./protocol-match.ts";
 
@@ -13,7 +14,8 @@ export type NoTaskReason =
   | "not-enrolled"
   | "enrollment-status"
   | "no-protocol-for-event"
-  | "no-step-for-tier";
+  | "no-step-for-tier"
+  | "excluded-by-discharge";
 
 export const NO_TASK_REASON_TEXT: Record<NoTaskReason, string> = {
   retraction: "the hospital took this event back",
@@ -24,6 +26,8 @@ export const NO_TASK_REASON_TEXT: Record<NoTaskReason, string> = {
   "enrollment-status": "no protocol opens tasks for the patient's enrollment status",
   "no-protocol-for-event": "no protocol opens a task for this kind of event",
   "no-step-for-tier": "the protocol has no step for the patient's risk tier",
+  "excluded-by-discharge":
+    "the discharge takes this visit out of follow-up (a transfer on to inpatient care, or against advice where the program excludes it)",
 };
 
 /**
@@ -33,8 +37,10 @@ export const NO_TASK_REASON_TEXT: Record<NoTaskReason, string> = {
 export function noTaskReason(matched: MatchedEvent, protocols: ProtocolsFile): NoTaskReason | undefined {
   if (matched.kind !== "announcement") return "retraction";
   if (matched.enrollment?.copy === "monitor") return "monitor-copy";
-  if (matched.event.patient.deceased === true) return "deceased";
-  const applying = protocols.protocols.filter((p) => protocolApplies(p, matched));
+  if (patientDied(matched)) return "deceased";
+  const matching = protocols.protocols.filter((p) => protocolApplies(p, matched));
+  const applying = matching.filter((p) => encounterExclusionOf(p, matched) === undefined);
+  if (matching.length > 0 && applying.length === 0) return "excluded-by-discharge";
   if (applying.some((p) => p.steps.some((s) => stepApplies(s, matched)))) return undefined;
   if (applying.length > 0) return "no-step-for-tier";
   const enrolledOnly = protocols.protocols.filter(

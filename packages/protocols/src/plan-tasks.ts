@@ -1,6 +1,7 @@
 import type { DeliveryChannel, MatchedEvent } from "@homeward/contracts";
 import type { BusinessCalendar } from "./business-calendar.ts";
 import { computeDueAt } from "./due-date.ts";
+import { encounterExclusionOf, patientDied } from "./exclusions.ts";
 import type { ProtocolsFile } from "./protocol.ts";
 import { protocolApplies, stepApplies } from "./protocol-match.ts";
 import type { EscalationRole, TaskType } from "./protocol-step.ts";
@@ -51,8 +52,9 @@ function assigneeOf(matched: MatchedEvent): string | undefined {
 /**
  * The follow-up tasks a matched event opens for its practice, by the protocols that apply, due on
  * the practice's calendar. Only announcements of the lead copy open tasks (a monitor copy would
- * double the work; a retraction cancels, which the caller does by trigger event id), and never for a
- * patient the hospital reports as deceased. Pure and deterministic: the same inputs give the same
+ * double the work; a retraction cancels, which the caller does by trigger event id), never for a
+ * patient the hospital reports as deceased (PID-30 or an "expired" PV1-36), and never for a protocol
+ * whose exclusions this very event meets. Pure and deterministic: the same inputs give the same
  * tasks, ids included.
  */
 export function planTasks(
@@ -61,12 +63,14 @@ export function planTasks(
   calendar: BusinessCalendar,
 ): PlannedTask[] {
   if (matched.kind !== "announcement" || !isLeadCopy(matched)) return [];
-  if (matched.event.patient.deceased === true) return [];
+  if (patientDied(matched)) return [];
   const triggeredAt = new Date(matched.event.occurredAt);
   const assignee = assigneeOf(matched);
   const tasks: PlannedTask[] = [];
   for (const protocol of protocols.protocols) {
     if (!protocolApplies(protocol, matched)) continue;
+    // A discharge that excludes the visit (transfer, or AMA where configured) opens nothing for it.
+    if (encounterExclusionOf(protocol, matched) !== undefined) continue;
     for (const step of protocol.steps) {
       if (!stepApplies(step, matched)) continue;
       const dueAt = computeDueAt(triggeredAt, step.due, calendar);

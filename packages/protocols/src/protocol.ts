@@ -1,6 +1,7 @@
 import { AdtEventKind } from "@homeward/contracts";
 import { z } from "zod";
 import { DueRule } from "./due-rule.ts";
+import { HighRiskDefinition, ProgramSettings } from "./high-risk.ts";
 import { ProtocolId, ProtocolStep, RiskTierCondition, TaskType } from "./protocol-step.ts";
 import { reportDuplicates } from "./unique.ts";
 
@@ -36,6 +37,38 @@ export const ProtocolTrigger = z
     reportDuplicates(ctx, trigger.riskTiers ?? [], String, ["riskTiers"], "risk tier");
   });
 export type ProtocolTrigger = z.infer<typeof ProtocolTrigger>;
+
+/**
+ * When a protocol's task no longer applies to the quality measures: the notifier closes it as "not
+ * applicable" with the reason (or, when it was already done, marks it excluded) and the reports
+ * leave it out of the denominator. A retraction (A11/A12/A13) of the event that opened it always
+ * excludes it, and so does the patient's death (PID-30, PV1-36 20/40/41/42): neither is configurable.
+ * docs/measures.md says which HEDIS rule each one follows.
+ */
+export const ProtocolExclusions = z
+  .strictObject({
+    /**
+     * An inpatient admission of the same patient (any encounter, any facility: a new visit number
+     * too) from the task's event day through this many days after it (the event day is day 0, in
+     * the practice's zone) excludes the task: `admitted`. Observation stays are not admissions.
+     * Absent: admissions exclude nothing (beyond `cancelledBy` on the same encounter).
+     */
+    admittedWithinDays: z.int().min(0).max(60).optional(),
+    /**
+     * PV1-36 dispositions (table 0112) that, on a discharge of the task's own encounter, exclude it:
+     * `transferred` (to an acute hospital, a SNF or other post-acute inpatient care). Absent: none.
+     */
+    transferDispositions: z.array(Code).min(1).optional(),
+    /**
+     * A discharge against medical advice (PV1-36 07): `count` keeps the visit in the measure, as
+     * HEDIS FMC and TRC do; `exclude` closes the task as `left-against-advice`.
+     */
+    leftAgainstAdvice: z.enum(["count", "exclude"]).default("count"),
+  })
+  .superRefine((exclusions, ctx) => {
+    reportDuplicates(ctx, exclusions.transferDispositions ?? [], String, ["transferDispositions"], "code");
+  });
+export type ProtocolExclusions = z.infer<typeof ProtocolExclusions>;
 
 /** Care-management enrollment statuses, as on the MatchedEvent. */
 export const EnrollmentStatus = z.enum(["active", "monitor", "tracking_list"]);
@@ -73,6 +106,8 @@ export const Protocol = z
      * the event kind and trigger ("discharge (A03) on the same encounter").
      */
     cancelReason: z.string().min(1).max(200).optional(),
+    /** What takes the protocol's tasks out of the measures' denominators (see ProtocolExclusions). */
+    exclusions: ProtocolExclusions.default({ leftAgainstAdvice: "count" }),
   })
   .superRefine((protocol, ctx) => {
     reportDuplicates(ctx, protocol.steps, (s) => s.stepId, ["steps"], "stepId");
@@ -158,9 +193,18 @@ export const ProtocolsFile = z
     protocols: z.array(Protocol),
     /** Periodic reviews (the six-month tracking-list review); a file without them has none. */
     reviews: z.array(ReviewProtocol).default([]),
+    /**
+     * Who is "high-risk", for every program without its own definition in `programs`: the one
+     * definition every report (the ED measure's denominator, the care-management report) and the
+     * combined list use.
+     */
+    highRisk: HighRiskDefinition.default({ riskTiers: ["I", "II"], practiceFlag: true, listStatuses: [] }),
+    /** Per care-management program settings (by enrollment program): its own high-risk definition. */
+    programs: z.array(ProgramSettings).default([]),
   })
   .superRefine((file, ctx) => {
     reportDuplicates(ctx, file.protocols, (p) => p.protocolId, ["protocols"], "protocolId");
+    reportDuplicates(ctx, file.programs, (p) => p.program, ["programs"], "program");
     reportDuplicates(ctx, file.reviews, (p) => p.protocolId, ["reviews"], "protocolId");
     const eventIds = new Set(file.protocols.map((p) => p.protocolId));
     file.reviews.forEach((review, index) => {
