@@ -322,6 +322,11 @@ const PROBES: Record<string, Probe | null> = {
     }),
     expect: [403, 404],
   },
+  "GET /api/reports/contact-times": {
+    as: "qualityA",
+    request: () => ({ url: `/api/reports/contact-times?${PERIOD}&organizationId=${t.ids.practiceB}` }),
+    expect: [403, 404],
+  },
   "GET /api/reports/alert-timeliness": {
     as: "qualityA",
     request: () => ({ url: `/api/reports/alert-timeliness?${PERIOD}&organizationId=${t.ids.practiceB}` }),

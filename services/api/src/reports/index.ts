@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { registerContactTimesRoutes } from "./contact-times-routes.ts";
 import { registerFollowUpRoutes } from "./follow-up-routes.ts";
 import type { ReportDeps } from "./report-routing.ts";
 import { registerSummaryRoutes } from "./summary-routes.ts";
@@ -9,6 +10,7 @@ export type { ReportDeps } from "./report-routing.ts";
 /**
  * The quality reports, under whatever prefix the caller registers them at (`/api/reports`):
  * GET /follow-up, /follow-up/misses, /alert-timeliness, /care-management, each JSON or `?format=csv`.
+ * GET /contact-times (alert → first attempt, alert → contact) likewise.
  * Works as `app.register(registerReportRoutes, { prefix, pool, audit })` or called directly. The
  * routes live in their own encapsulated context with the zod compilers set, so their schemas work
  * whatever the app set globally, and nothing here (hooks, compilers) leaks to the app's other routes.
@@ -27,5 +29,6 @@ export async function registerReportRoutes(app: FastifyInstance, deps: ReportDep
     reports.setSerializerCompiler(serializerCompiler);
     await registerFollowUpRoutes(reports, routeDeps);
     await registerSummaryRoutes(reports, routeDeps);
+    await registerContactTimesRoutes(reports, routeDeps);
   });
 }

@@ -1,0 +1,136 @@
+import type { ContactTimesTaskRow } from "./contact-times-store.ts";
+import { contactTimeOf } from "./follow-up-window.ts";
+import { percentile, roundTo } from "./percentiles.ts";
+
+/** The dimensions quality staff slice the measure by (as the follow-up report). */
+export type ContactTimesGroupBy = "practice" | "care_manager" | "program" | "tier" | "month";
+
+/** A task put on the measure's clock: hours from the alert to the first attempt and to the contact. */
+export interface TimedTask {
+  task: ContactTimesTaskRow;
+  /** False when no alert went out for the event, so the clock starts when the task was opened. */
+  fromAlert: boolean;
+  hoursToFirstAttempt: number | null;
+  hoursToContact: number | null;
+}
+
+/** The numbers of one group (or of all tasks). */
+export interface ContactTimesNumbers {
+  /** The measure's tasks triggered in the period (cancelled ones left out). */
+  tasks: number;
+  /** Tasks timed from the task's opening because no alert was sent for the event. */
+  timedFromTaskOpening: number;
+  /** Tasks with at least one attempt (a contact is an attempt): the base of the first-attempt times. */
+  attempted: number;
+  medianHoursToFirstAttempt: number | null;
+  p90HoursToFirstAttempt: number | null;
+  /** Tasks where the patient was reached: the base of the contact times. */
+  contacted: number;
+  medianHoursToContact: number | null;
+  p90HoursToContact: number | null;
+}
+
+export interface ContactTimesRow extends ContactTimesNumbers {
+  /** Id of the practice or care manager, the program, tier or `YYYY-MM`; null for "none". */
+  groupKey: string | null;
+  group: string;
+}
+
+const HOUR_MS = 3_600_000;
+const hoursBetween = (from: Date, to: Date | null) =>
+  to === null ? null : (to.getTime() - from.getTime()) / HOUR_MS;
+
+/**
+ * Starts each task's clock at its alert: the first alert about the event sent to the organization,
+ * else (no alert went out: all held, failed, or the organization takes no alerts) the task's opening.
+ * The contact is the time the patient was reached (`contactTimeOf`, as the follow-up measure counts
+ * it). The first attempt is the earliest attempt recorded, or the contact when it came first (a
+ * task completed as reached without an attempt on record was attempted when the patient was
+ * reached). A contact or attempt before the alert (the care manager saw the patient in the ED) gives
+ * a negative time: kept as data, not hidden.
+ */
+export function timeTask(task: ContactTimesTaskRow): TimedTask {
+  const start = task.alertSentAt ?? task.openedAt;
+  const contact = contactTimeOf(task);
+  const attempts = [task.firstAttemptAt, contact].filter((d): d is Date => d !== null);
+  const firstAttempt = attempts.length === 0 ? null : new Date(Math.min(...attempts.map((d) => d.getTime())));
+  return {
+    task,
+    fromAlert: task.alertSentAt !== null,
+    hoursToFirstAttempt: hoursBetween(start, firstAttempt),
+    hoursToContact: hoursBetween(start, contact),
+  };
+}
+
+/** Count, median and p90 (percentile_cont, 2 decimals) of a set of timed tasks. */
+export function contactTimesOf(tasks: readonly TimedTask[]): ContactTimesNumbers {
+  const attempts = tasks.flatMap((t) => (t.hoursToFirstAttempt === null ? [] : [t.hoursToFirstAttempt]));
+  const contacts = tasks.flatMap((t) => (t.hoursToContact === null ? [] : [t.hoursToContact]));
+  return {
+    tasks: tasks.length,
+    timedFromTaskOpening: tasks.filter((t) => !t.fromAlert).length,
+    attempted: attempts.length,
+    medianHoursToFirstAttempt: roundTo(percentile(attempts, 0.5), 2),
+    p90HoursToFirstAttempt: roundTo(percentile(attempts, 0.9), 2),
+    contacted: contacts.length,
+    medianHoursToContact: roundTo(percentile(contacts, 0.5), 2),
+    p90HoursToContact: roundTo(percentile(contacts, 0.9), 2),
+  };
+}
+
+const NONE_LABEL: Record<ContactTimesGroupBy, string> = {
+  practice: "No practice",
+  care_manager: "Unassigned",
+  program: "No program",
+  tier: "No tier",
+  month: "No month",
+};
+
+function groupOf(
+  task: ContactTimesTaskRow,
+  by: ContactTimesGroupBy,
+): { key: string | null; label: string | null } {
+  switch (by) {
+    case "practice":
+      return { key: task.organizationId, label: task.organizationName };
+    case "care_manager":
+      return { key: task.careManagerId, label: task.careManagerName };
+    case "program":
+      return { key: task.program, label: task.program };
+    case "tier":
+      return { key: task.tier, label: task.tier };
+    case "month":
+      return { key: task.triggerMonth, label: task.triggerMonth };
+  }
+}
+
+const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+
+/**
+ * One row per group, sorted by label with "none" (unassigned, no program...) last, as the follow-up
+ * report sorts, and the total over all tasks.
+ */
+export function summarizeContactTimes(
+  tasks: readonly ContactTimesTaskRow[],
+  groupBy: ContactTimesGroupBy,
+): { rows: ContactTimesRow[]; total: ContactTimesNumbers } {
+  const timed = tasks.map(timeTask);
+  const groups = new Map<string, { key: string | null; label: string; tasks: TimedTask[] }>();
+  for (const t of timed) {
+    const { key, label } = groupOf(t.task, groupBy);
+    const id = key ?? "\u0000none";
+    let group = groups.get(id);
+    if (group === undefined) {
+      group = { key, label: label ?? NONE_LABEL[groupBy], tasks: [] };
+      groups.set(id, group);
+    }
+    group.tasks.push(t);
+  }
+  const rows = [...groups.values()]
+    .sort((a, b) => {
+      if ((a.key === null) !== (b.key === null)) return a.key === null ? 1 : -1;
+      return collator.compare(a.label, b.label) || collator.compare(a.key ?? "", b.key ?? "");
+    })
+    .map((g) => ({ groupKey: g.key, group: g.label, ...contactTimesOf(g.tasks) }));
+  return { rows, total: contactTimesOf(timed) };
+}
