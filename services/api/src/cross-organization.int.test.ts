@@ -337,6 +337,30 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: `/api/reports/care-management?organizationId=${t.ids.practiceB}` }),
     expect: [403, 404],
   },
+  "GET /api/reports/program": {
+    as: "qualityA",
+    request: () => ({ url: `/api/reports/program?${PERIOD}&organizationId=${t.ids.practiceB}` }),
+    expect: [403, 404],
+  },
+  "GET /api/reports/program/frequent-ed": {
+    as: "qualityA",
+    request: () => ({ url: `/api/reports/program/frequent-ed?${PERIOD}&organizationId=${t.ids.practiceB}` }),
+    expect: [403, 404],
+  },
+  "GET /api/reports/program/care-manager-activity": {
+    as: "qualityA",
+    request: () => ({
+      url: `/api/reports/program/care-manager-activity?${PERIOD}&organizationId=${t.ids.practiceB}`,
+    }),
+    expect: [403, 404],
+  },
+  "GET /api/reports/program/alert-timeliness": {
+    as: "qualityA",
+    request: () => ({
+      url: `/api/reports/program/alert-timeliness?${PERIOD}&organizationId=${t.ids.practiceB}`,
+    }),
+    expect: [403, 404],
+  },
   "GET /api/census": {
     as: "cmA",
     request: () => ({ url: `/api/census?scope=practice&organizationId=${t.ids.practiceB}` }),

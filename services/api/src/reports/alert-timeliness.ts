@@ -1,5 +1,6 @@
 import type { Pool } from "@homeward/db";
 import { rateOf, roundTo } from "./percentiles.ts";
+import type { FacilityTimelinessRow } from "./program-schemas.ts";
 
 /** Which alerts the timeliness report covers. */
 export interface AlertTimelinessFilter {
@@ -86,5 +87,91 @@ export async function alertTimeliness(
     p90Seconds: roundTo(r.p90, 1),
     withinTarget: r.within,
     withinTargetRate: rateOf(r.within, r.alerts),
+  }));
+}
+
+/** Which events the facility timeliness report covers. */
+export interface FacilityTimelinessFilter {
+  /** Organization ids the caller may read; undefined = all (system admin only). */
+  scope: readonly string[] | undefined;
+  /** First and last event day (`YYYY-MM-DD`, inclusive), in each organization's zone. */
+  from: string;
+  to: string;
+  /** Only events whose announcement carried an enrollment in this program. */
+  program?: string | undefined;
+  withinMinutes: number;
+}
+
+/**
+ * Event → first alert delivered, per organization and sending facility (MSH-4): for each event
+ * announced to the organization (matched_events) for which at least one alert was planned, the time
+ * from the event (`occurred_at`) to the first alert to any of its people that the provider accepted
+ * (`sent_at` of the earliest `sent` alert delivery). One number per event, not per recipient: how
+ * soon somebody in the organization knew. Events whose alerts were all held for a digest, failed or
+ * are still waiting count in `events` and not in `alerted`; alerts skipped because the event was
+ * taken back before they went out are not planned alerts. Median and p90 as percentile_cont.
+ */
+export async function alertTimelinessByFacility(
+  pool: Pool,
+  filter: FacilityTimelinessFilter,
+): Promise<FacilityTimelinessRow[]> {
+  const { rows } = await pool.query<{
+    organization_id: string;
+    organization_name: string;
+    facility: string;
+    facility_name: string;
+    events: number;
+    alerted: number;
+    median: number | null;
+    p90: number | null;
+    within: number;
+  }>(
+    `WITH orgs AS (
+       SELECT o.id, o.name, o.time_zone FROM organizations o
+        WHERE ($1::bigint[] IS NULL OR o.id = ANY($1::bigint[]))
+     ), events AS (
+       SELECT m.match_id, m.organization_id, m.facility, m.occurred_at,
+              coalesce(m.record #>> '{event,facility,displayName}', m.facility) AS facility_name,
+              (SELECT min(d.sent_at) FROM deliveries d
+                WHERE d.match_id = m.match_id AND d.organization_id = m.organization_id
+                  AND d.purpose = 'alert' AND d.status = 'sent') AS first_sent_at
+         FROM matched_events m JOIN orgs o ON o.id = m.organization_id
+        WHERE m.occurred_at >= $2::date - interval '2 days' AND m.occurred_at < $3::date + interval '2 days'
+          AND (m.occurred_at AT TIME ZONE o.time_zone)::date BETWEEN $2::date AND $3::date
+          AND ($4::text IS NULL OR m.record #>> '{enrollment,program}' = $4)
+          AND EXISTS (SELECT 1 FROM deliveries d
+                       WHERE d.match_id = m.match_id AND d.organization_id = m.organization_id
+                         AND d.purpose = 'alert' AND d.status <> 'skipped')
+     ), timed AS (
+       SELECT e.*, extract(epoch FROM e.first_sent_at - e.occurred_at)::float8 / 60 AS minutes FROM events e
+     )
+     SELECT t.organization_id::text, o.name AS organization_name, t.facility,
+            (array_agg(t.facility_name ORDER BY t.occurred_at DESC))[1] AS facility_name,
+            count(*)::int AS events, count(t.first_sent_at)::int AS alerted,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY t.minutes) AS median,
+            percentile_cont(0.9) WITHIN GROUP (ORDER BY t.minutes) AS p90,
+            (count(*) FILTER (WHERE t.minutes <= $5::float8))::int AS within
+       FROM timed t JOIN orgs o ON o.id = t.organization_id
+      GROUP BY t.organization_id, o.name, t.facility
+      ORDER BY o.name, t.organization_id, 4, t.facility`,
+    [
+      filter.scope === undefined ? null : [...filter.scope],
+      filter.from,
+      filter.to,
+      filter.program ?? null,
+      filter.withinMinutes,
+    ],
+  );
+  return rows.map((r) => ({
+    organizationId: r.organization_id,
+    organizationName: r.organization_name,
+    facility: r.facility,
+    facilityName: r.facility_name,
+    events: r.events,
+    alerted: r.alerted,
+    medianMinutes: roundTo(r.median, 1),
+    p90Minutes: roundTo(r.p90, 1),
+    withinTarget: r.within,
+    withinTargetRate: rateOf(r.within, r.alerted),
   }));
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { registerContactTimesRoutes } from "./contact-times-routes.ts";
 import { registerFollowUpRoutes } from "./follow-up-routes.ts";
+import { registerProgramRoutes } from "./program-routes.ts";
 import type { ReportDeps } from "./report-routing.ts";
 import { registerSummaryRoutes } from "./summary-routes.ts";
 
@@ -9,7 +10,9 @@ export type { ReportDeps } from "./report-routing.ts";
 
 /**
  * The quality reports, under whatever prefix the caller registers them at (`/api/reports`):
- * GET /follow-up, /follow-up/misses, /alert-timeliness, /care-management, each JSON or `?format=csv`.
+ * GET /follow-up, /follow-up/misses, /alert-timeliness, /care-management, /program,
+ * /program/frequent-ed, /program/care-manager-activity, /program/alert-timeliness, each JSON or
+ * `?format=csv`.
  * GET /contact-times (alert → first attempt, alert → contact) likewise.
  * Works as `app.register(registerReportRoutes, { prefix, pool, audit })` or called directly. The
  * routes live in their own encapsulated context with the zod compilers set, so their schemas work
@@ -30,5 +33,6 @@ export async function registerReportRoutes(app: FastifyInstance, deps: ReportDep
     await registerFollowUpRoutes(reports, routeDeps);
     await registerSummaryRoutes(reports, routeDeps);
     await registerContactTimesRoutes(reports, routeDeps);
+    await registerProgramRoutes(reports, routeDeps);
   });
 }
