@@ -3,6 +3,7 @@ import { inTransaction, notifyWorkspaceChanged, type Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import {
   cancellationsFor,
+  exclusionsFor,
   NO_TASK_REASON_TEXT,
   noTaskReason,
   type ProtocolsFile,
@@ -22,7 +23,7 @@ import {
   type Tx,
 } from "./notifier-store.ts";
 import { enqueueJobs } from "./outbox.ts";
-import { cancelTasks, openTasks } from "./task-store.ts";
+import { cancelTasks, excludeTasks, openTasks } from "./task-store.ts";
 
 export interface MatchedHandlerDeps {
   pool: Pool;
@@ -85,7 +86,19 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
         protocolId: c.protocolId,
         stepId: c.stepId,
       };
-      cancelled += (await cancelTasks(tx, where, c.reason, "notifier")).length;
+      cancelled += (await cancelTasks(tx, where, c.reason, "notifier", c.exclusion)).length;
+    }
+    // What no longer applies to the quality measures: an admission under any visit number, a transfer
+    // or (where configured) AMA discharge, the patient's death. Before opening, which they never undo.
+    const patient = {
+      organizationId: orgId,
+      patientId: matched.patientId,
+      facility: matched.encounter.facility,
+      visitNumber: matched.encounter.visitNumber,
+      timeZone: matched.practice.timeZone,
+    };
+    for (const exclusion of exclusionsFor(matched, deps.protocols)) {
+      cancelled += (await excludeTasks(tx, patient, exclusion, "notifier")).length;
     }
     const { tasks, opened } = await openTasks(tx, {
       tasks: planned,
@@ -162,6 +175,7 @@ async function retract(tx: Tx, matched: MatchedEvent, deps: MatchedHandlerDeps):
     { triggerEventId: retracted.eventId, organizationId: orgId },
     reason,
     "notifier",
+    "event-cancelled",
   );
   await markRetracted(tx, retracted.matchId, reason);
   await notifyWorkspaceChanged(tx, { organizationId: orgId, kind: "event" });

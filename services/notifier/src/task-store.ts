@@ -1,5 +1,5 @@
 import type { AlertContent } from "@homeward/contracts";
-import type { PlannedTask } from "@homeward/protocols";
+import type { ExclusionReason, PlannedExclusion, PlannedTask } from "@homeward/protocols";
 import type { Tx } from "./notifier-store.ts";
 
 export interface TaskRow {
@@ -96,7 +96,8 @@ export async function openTasks(
 
 /**
  * Cancels open tasks (nothing is deleted): those a retracted event opened, or those of the encounter
- * whose protocol step the new event cancels. Returns the ids cancelled.
+ * whose protocol step the new event cancels. The task is "not applicable": `reason` is the words the
+ * task list shows, `exclusion` the category the quality measures report it under. Returns the ids.
  */
 export async function cancelTasks(
   tx: Tx,
@@ -105,29 +106,125 @@ export async function cancelTasks(
     | { organizationId: string; facility: string; visitNumber: string; protocolId: string; stepId: string },
   reason: string,
   actor: string,
+  exclusion: ExclusionReason,
 ): Promise<string[]> {
   const byTrigger = "triggerEventId" in where;
-  const { rows } = await tx.query<{ id: string; from_status: string }>(
+  const target = byTrigger
+    ? { sql: "trigger_event_id = $2", params: [where.triggerEventId] }
+    : {
+        sql: "facility = $2 AND visit_number = $3 AND protocol_id = $4 AND step_id = $5",
+        params: [where.facility, where.visitNumber, where.protocolId, where.stepId],
+      };
+  return closeAsExcluded(tx, where.organizationId, target, {
+    reason,
+    exclusion,
+    actor,
+    includeCompleted: false,
+  });
+}
+
+/**
+ * Applies one planned exclusion (`exclusionsFor`) to the practice's tasks: open ones are cancelled as
+ * not applicable; for an admission or a discharge's own encounter, tasks already completed are marked
+ * excluded too (their status and outcome stay), since HEDIS leaves the visit out whatever was done on
+ * it. A death closes only what is open. Returns the ids changed.
+ */
+export async function excludeTasks(
+  tx: Tx,
+  input: {
+    organizationId: string;
+    patientId: string;
+    facility: string;
+    visitNumber: string;
+    timeZone: string;
+  },
+  planned: PlannedExclusion,
+  actor: string,
+): Promise<string[]> {
+  const how = { reason: planned.text, exclusion: planned.reason, actor };
+  switch (planned.scope) {
+    case "encounter":
+      return closeAsExcluded(
+        tx,
+        input.organizationId,
+        {
+          sql: "facility = $2 AND visit_number = $3 AND protocol_id = $4",
+          params: [input.facility, input.visitNumber, planned.protocolId],
+        },
+        { ...how, includeCompleted: true },
+      );
+    case "admitted":
+      // Event day in the practice's zone, from withinDays before the admission day through that day.
+      return closeAsExcluded(
+        tx,
+        input.organizationId,
+        {
+          sql: `patient_id = $2 AND protocol_id = $3
+                AND (triggered_at AT TIME ZONE $4)::date BETWEEN $5::date - $6::int AND $5::date
+                AND triggered_at >= $5::date - $6::int - interval '2 days'`,
+          params: [
+            input.patientId,
+            planned.protocolId,
+            input.timeZone,
+            planned.admittedOn,
+            planned.withinDays,
+          ],
+        },
+        { ...how, includeCompleted: true },
+      );
+    case "patient":
+      return closeAsExcluded(
+        tx,
+        input.organizationId,
+        { sql: "patient_id = $2", params: [input.patientId] },
+        { ...how, includeCompleted: false },
+      );
+  }
+}
+
+/**
+ * The one UPDATE behind cancelTasks and excludeTasks: open tasks matching `target` (its SQL uses $2
+ * on, after the organization) become cancelled and excluded; with `includeCompleted`, completed
+ * ones not yet excluded get the exclusion alone. Each change gets its history row.
+ */
+async function closeAsExcluded(
+  tx: Tx,
+  organizationId: string,
+  target: { sql: string; params: unknown[] },
+  how: { reason: string; exclusion: ExclusionReason; actor: string; includeCompleted: boolean },
+): Promise<string[]> {
+  const n = target.params.length;
+  const reason = `$${n + 2}`;
+  const exclusion = `$${n + 3}`;
+  const { rows } = await tx.query<{ id: string; from_status: string; to_status: string }>(
     `WITH target AS (
        SELECT id, status FROM tasks
-        WHERE organization_id = $1 AND status IN ('open', 'in_progress') AND ${
-          byTrigger
-            ? "trigger_event_id = $2"
-            : "facility = $2 AND visit_number = $3 AND protocol_id = $4 AND step_id = $5"
-        }
+        WHERE organization_id = $1 AND (${target.sql})
+          AND (status IN ('open', 'in_progress')
+               OR ($${n + 4}::boolean AND status = 'completed' AND excluded_reason IS NULL))
         FOR UPDATE)
-     UPDATE tasks t SET status = 'cancelled', cancelled_at = now(), cancel_reason = $${byTrigger ? 3 : 6},
-            updated_at = now()
-       FROM target WHERE t.id = target.id RETURNING t.id, target.status AS from_status`,
-    byTrigger
-      ? [where.organizationId, where.triggerEventId, reason]
-      : [where.organizationId, where.facility, where.visitNumber, where.protocolId, where.stepId, reason],
+     UPDATE tasks t SET
+            status = CASE WHEN t.status = 'completed' THEN t.status ELSE 'cancelled' END,
+            cancelled_at = CASE WHEN t.status = 'completed' THEN t.cancelled_at ELSE now() END,
+            cancel_reason = CASE WHEN t.status = 'completed' THEN t.cancel_reason ELSE ${reason} END,
+            excluded_reason = ${exclusion}, excluded_at = now(), updated_at = now()
+       FROM target WHERE t.id = target.id
+     RETURNING t.id, target.status AS from_status, t.status AS to_status`,
+    [organizationId, ...target.params, how.reason, how.exclusion, how.includeCompleted],
   );
   for (const r of rows) {
+    const action = r.to_status === "cancelled" ? "cancelled" : "excluded";
     await tx.query(
       `INSERT INTO task_history (task_id, actor, action, from_status, to_status, detail)
-       VALUES ($1, $2, 'cancelled', $3, 'cancelled', $4)`,
-      [r.id, actor, r.from_status, JSON.stringify({ reason })],
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        r.id,
+        how.actor,
+        action,
+        r.from_status,
+        r.to_status,
+        JSON.stringify({ reason: how.reason, exclusion: how.exclusion }),
+      ],
     );
   }
   return rows.map((r) => r.id);
