@@ -2,6 +2,7 @@
 // numbers table), the CSV export, and the misses behind the numbers, each opening its task.
 import { api, download, query } from "./api.js";
 import { drawRateByMonth, rateBars } from "./charts.js";
+import { createContactTimes } from "./contact-times.js";
 import { h, notice, replace, table } from "./dom.js";
 import { formatCount, formatDateTime, formatHours, formatMonth, formatRate, isoDate } from "./format.js";
 import { messageOf, missReasonText } from "./task-drawer.js";
@@ -144,6 +145,9 @@ export function createQuality({ drawer, canOpenTasks }) {
     ),
   );
 
+  const contactTimes = createContactTimes(); // alert → first attempt, alert → contact, after the numbers
+  tableBox.parentElement.after(contactTimes.element);
+
   function renderForm() {
     const measure = select(
       "q-measure",
@@ -237,6 +241,7 @@ export function createQuality({ drawer, canOpenTasks }) {
   async function load() {
     const seq = ++loadSeq;
     replace(status, notice("Loading report…"));
+    contactTimes.load(settings);
     const groupBy = settings.groupBy;
     const barsBy = groupBy === "month" ? "practice" : groupBy;
     const get = (params) => api(`/api/reports/follow-up${reportParams(params)}`);
