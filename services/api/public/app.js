@@ -12,6 +12,7 @@ import { createHighRiskList } from "./high-risk.js";
 import { createInbox } from "./inbox.js";
 import { createLive } from "./live.js";
 import { createPatientPage } from "./patient.js";
+import { createProgramReports } from "./program-reports.js";
 import { createQuality } from "./quality.js";
 import { createTaskDrawer } from "./task-drawer.js";
 
@@ -94,6 +95,15 @@ const SCREENS = [
         },
       };
     },
+  },
+  {
+    // Utilization per 1,000 enrolled, readmissions, frequent ED patients, care-manager activity,
+    // alert timeliness by facility.
+    id: "program-reports",
+    pattern: /^\/quality\/programs$/,
+    roles: REPORTS,
+    nav: { path: "/quality/programs", label: () => "Program reports" },
+    create: ({ session }) => createProgramReports({ canOpenPatients: CARE.includes(session.role) }),
   },
   {
     // The combined plan + practice high-risk list, and the agenda of the plan–practice call.
@@ -221,6 +231,11 @@ function renderTopBar() {
     return;
   }
   const here = currentPath();
+  // The nav entry the address is under (the longest match: /quality/programs is not /quality).
+  const current = navFor(session.role)
+    .map((item) => item.path)
+    .filter((path) => here === path || here.startsWith(`${path}/`))
+    .sort((a, b) => b.length - a.length)[0];
   replace(
     nav,
     h(
@@ -234,7 +249,7 @@ function renderTopBar() {
             "a",
             {
               href: item.path,
-              "aria-current": here.startsWith(item.path) ? "page" : undefined,
+              "aria-current": item.path === current ? "page" : undefined,
               "data-route": "",
             },
             item.label,

@@ -250,6 +250,7 @@ export async function buildApi(
     "/events/:id",
     "/patients/:id",
     "/quality",
+    "/quality/programs",
     "/inbox",
     "/high-risk",
     "/high-risk/agenda",
