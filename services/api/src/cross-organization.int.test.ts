@@ -297,10 +297,59 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: "/api/admin/protocols" }),
     expect: [200],
   },
+  // Facility settings and feed operations belong to hospitals, not practices: a practice admin is
+  // refused every one of them (feeds/feed-roles.ts).
   "GET /api/admin/facilities": {
     as: "adminA",
     request: () => ({ url: "/api/admin/facilities" }),
-    expect: [200],
+    expect: [403],
+  },
+  "POST /api/admin/facilities": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/facilities",
+      payload: { mapping: { sendingFacility: "PROBE", timeZone: "UTC" } },
+    }),
+    expect: [403],
+  },
+  "GET /api/admin/facilities/export": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/facilities/export" }),
+    expect: [403],
+  },
+  "POST /api/admin/facilities/import": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/facilities/import",
+      payload: { schemaVersion: 1, facilities: [{ sendingFacility: "PROBE", timeZone: "UTC" }] },
+    }),
+    expect: [403],
+  },
+  "GET /api/admin/facilities/:id": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/facilities/1" }),
+    expect: [403],
+  },
+  "PUT /api/admin/facilities/:id": {
+    as: "adminA",
+    request: () => ({
+      method: "PUT",
+      url: "/api/admin/facilities/1",
+      payload: { mapping: { sendingFacility: "PROBE", timeZone: "UTC" }, version: 1 },
+    }),
+    expect: [403],
+  },
+  "DELETE /api/admin/facilities/:id": {
+    as: "adminA",
+    request: () => ({ method: "DELETE", url: "/api/admin/facilities/1?version=1" }),
+    expect: [403],
+  },
+  "GET /api/admin/facilities/:id/history": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/facilities/1/history" }),
+    expect: [403],
   },
   "GET /api/admin/access-log": {
     as: "adminA",
@@ -321,6 +370,12 @@ const PROBES: Record<string, Probe | null> = {
       url: `/api/reports/follow-up/misses?measure=ed-follow-up&x=2&${PERIOD}&organizationId=${t.ids.practiceB}`,
     }),
     expect: [403, 404],
+  },
+  // Configuration (each measure's window from the protocols, the high-risk definition), not organization data.
+  "GET /api/reports/follow-up/defaults": {
+    as: "qualityA",
+    request: () => ({ url: "/api/reports/follow-up/defaults" }),
+    expect: [200],
   },
   "GET /api/reports/contact-times": {
     as: "qualityA",

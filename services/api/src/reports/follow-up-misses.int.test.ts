@@ -52,8 +52,15 @@ describe("GET /follow-up/misses", () => {
       [ids.t2, "late-contact"],
       [ids.t3, "overdue"],
       [ids.t4, "no-contact"],
-      [ids.t7, "open-in-window"],
     ]);
+    // Not misses: t7's window is still running; the A11 task is out of the measure.
+    expect(body.pending.map((m) => [m.taskId, m.section, m.reason])).toEqual([
+      [ids.t7, "pending", "open-in-window"],
+    ]);
+    expect(body.excluded.map((m) => [m.section, m.excludedReason, m.exclusionDetail])).toEqual([
+      ["excluded", "not-applicable", "A11"],
+    ]);
+    expect([body.count, body.pendingCount, body.excludedCount]).toEqual([3, 1, 1]);
     expect(body.misses[0]).toMatchObject({
       organizationName: "Springvale Family Medicine",
       careManagerName: "Zoe Park",
@@ -80,11 +87,20 @@ describe("GET /follow-up/misses", () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/csv/);
     expect(res.headers["content-disposition"]).toBe(
-      'attachment; filename="follow-up-misses_ed-follow-up_x2-business-days_2024-08-01_2024-09-30.csv"',
+      'attachment; filename="follow-up-misses_ed-follow-up_x2-business-days_2024-08-01_2024-09-30_per-visit_high-risk.csv"',
     );
     const lines = res.body.trimEnd().split("\r\n");
-    expect(lines[0]).toMatch(/^task_id,organization_id,.*,patient_name,facility,.*,reason$/);
-    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(
+      /^section,task_id,organization_id,.*,patient_name,facility,.*,reason,excluded_reason,exclusion_detail,visits$/,
+    );
+    // Three misses, one pending, one excluded: the three lists of the page, in that order.
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual([
+      "miss",
+      "miss",
+      "miss",
+      "pending",
+      "excluded",
+    ]);
     expect(lines[1]).toContain('"QUILLFEATHER, MARISOL"');
     expect(audit).toHaveBeenCalledTimes(1);
   });
@@ -94,11 +110,13 @@ describe("scope and roles", () => {
   it("never shows practice B's tasks or patients to practice A's quality staff", async () => {
     const { body } = await get<FollowUpReport>(qualityOf(ids.a), `measure=ed-follow-up&x=2&${PERIOD}`);
     expect(body.rows.map((r) => r.groupKey)).toEqual([ids.a]);
-    expect(body.total.denominator).toBe(5);
+    expect(body.total).toMatchObject({ denominator: 4, pending: 1, excluded: 1 });
     const list = await misses(qualityOf(ids.b), `measure=ed-follow-up&x=7&unit=calendar-days&${PERIOD}`);
     expect(list.misses).toEqual([]);
     const all = await misses(qualityOf(ids.a), `measure=ed-follow-up&x=0&${PERIOD}`);
-    expect(all.misses.every((m) => m.organizationId === ids.a && m.patientId !== ids.pb)).toBe(true);
+    const lines = [...all.misses, ...all.pending, ...all.excluded];
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((m) => m.organizationId === ids.a && m.patientId !== ids.pb)).toBe(true);
   });
 
   it("refuses another practice by id, care managers, and callers without a principal", async () => {

@@ -1,7 +1,8 @@
 import type { TaskOutcome, TaskStatus } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
-import type { BusinessCalendar } from "@homeward/protocols";
+import type { BusinessCalendar, ExclusionReason, HighRiskSettings } from "@homeward/protocols";
 import { type FollowUpMeasure, MEASURE_STEPS } from "./follow-up-window.ts";
+import { highRiskCondition, sqlParams } from "./high-risk-sql.ts";
 
 export type RiskTier = "I" | "II" | "III";
 
@@ -15,6 +16,8 @@ export interface FollowUpFilter {
   scope: readonly string[] | undefined;
   program?: string | undefined;
   tier?: RiskTier | undefined;
+  /** The high-risk definition (protocols file) that sets each row's `highRisk`; absent: null. */
+  highRisk?: HighRiskSettings | undefined;
 }
 
 /** One task of the denominator, with what grouping and the misses list show about it. */
@@ -45,11 +48,24 @@ export interface FollowUpTaskRow {
   patientName: string | null;
   facility: string;
   visitNumber: string;
+  /**
+   * Why the task is out of the measure (`tasks.excluded_reason`); a cancelled task without one (closed
+   * before the column existed, or by another rule) is `not-applicable`. Null: in the measure.
+   */
+  excludedReason: ExclusionReason | null;
+  /** The words the notifier wrote when it closed the task (`cancel_reason`). */
+  cancelReason: string | null;
+  /**
+   * Whether the patient was high-risk on the event's day, by the protocols' definition: any open
+   * enrollment row (the practice's own, a plan's naming the practice, or a plan's for a patient
+   * attributed to it) that meets its program's definition. Null when no definition was given.
+   */
+  highRisk: boolean | null;
 }
 
 /**
- * The measure's tasks triggered in the period, cancelled ones left out (a cancelled event, A11/A13,
- * or an ED visit that became an admission, is not a visit to follow up). The period is compared with
+ * The measure's tasks triggered in the period, excluded (cancelled) ones included with their reason:
+ * the report shows them apart, outside the rate. The period is compared with
  * the trigger's date in the practice's zone, so a 10 pm event on the 31st belongs to that month. The
  * coarse UTC bounds only let PostgreSQL skip rows early; no zone is more than a day away from UTC.
  * Patient names are joined only when the caller lists misses (minimum necessary).
@@ -63,6 +79,28 @@ export async function loadFollowUpTasks(
   const patientName = options.withPatient
     ? "NULLIF(concat_ws(', ', p.family_name, p.given_name), '')"
     : "NULL::text";
+  const { params, param } = sqlParams([
+    steps.map((s) => s.protocolId),
+    steps.map((s) => s.stepId),
+    filter.scope === undefined ? null : [...filter.scope],
+    filter.from,
+    filter.to,
+    filter.program ?? null,
+    filter.tier ?? null,
+  ]);
+  const day = "(t.triggered_at AT TIME ZONE o.time_zone)::date";
+  const highRisk =
+    filter.highRisk === undefined
+      ? "NULL::boolean"
+      : `EXISTS (SELECT 1 FROM care_management_enrollments e
+                 WHERE e.patient_id = t.patient_id AND e.status <> 'ended'
+                   AND e.effective_from <= ${day} AND (e.effective_to IS NULL OR e.effective_to > ${day})
+                   AND (e.practice_org_id = t.organization_id OR e.listed_by_org_id = t.organization_id
+                        OR (e.practice_org_id IS NULL AND EXISTS (SELECT 1 FROM attributions a
+                              WHERE a.patient_id = t.patient_id AND a.practice_org_id = t.organization_id
+                                AND a.effective_from <= ${day}
+                                AND (a.effective_to IS NULL OR a.effective_to > ${day}))))
+                   AND ${highRiskCondition("e", filter.highRisk, param)})`;
   const { rows } = await pool.query<FollowUpTaskRow>(
     `SELECT t.id AS "taskId", t.organization_id::text AS "organizationId", o.name AS "organizationName",
             t.assignee_recipient_id::text AS "careManagerId", r.display_name AS "careManagerName",
@@ -72,13 +110,15 @@ export async function loadFollowUpTasks(
             t.triggered_at AS "triggeredAt", t.due_at AS "dueAt", t.status, t.outcome,
             t.completed_at AS "completedAt", t.contacted_at AS "contactedAt",
             t.patient_id::text AS "patientId",
-            ${patientName} AS "patientName", t.facility, t.visit_number AS "visitNumber"
+            ${patientName} AS "patientName", t.facility, t.visit_number AS "visitNumber",
+            CASE WHEN t.status = 'cancelled' THEN COALESCE(t.excluded_reason, 'not-applicable')
+                 ELSE t.excluded_reason END AS "excludedReason",
+            t.cancel_reason AS "cancelReason", ${highRisk} AS "highRisk"
        FROM tasks t
        JOIN organizations o ON o.id = t.organization_id
        JOIN patients p ON p.id = t.patient_id
        LEFT JOIN recipients r ON r.id = t.assignee_recipient_id
       WHERE (t.protocol_id, t.step_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-        AND t.status <> 'cancelled'
         AND ($3::bigint[] IS NULL OR t.organization_id = ANY($3::bigint[]))
         AND t.triggered_at >= $4::date - interval '2 days'
         AND t.triggered_at < $5::date + interval '3 days'
@@ -86,15 +126,7 @@ export async function loadFollowUpTasks(
         AND ($6::text IS NULL OR t.program = $6)
         AND ($7::text IS NULL OR t.risk_tier = $7)
       ORDER BY t.triggered_at, t.id`,
-    [
-      steps.map((s) => s.protocolId),
-      steps.map((s) => s.stepId),
-      filter.scope === undefined ? null : [...filter.scope],
-      filter.from,
-      filter.to,
-      filter.program ?? null,
-      filter.tier ?? null,
-    ],
+    params,
   );
   return rows;
 }

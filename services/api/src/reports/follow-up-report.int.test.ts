@@ -40,35 +40,38 @@ afterAll(async () => {
 });
 
 describe("GET /follow-up", () => {
-  it("counts the measure's tasks by trigger day in the practice's zone, cancelled ones excluded", async () => {
+  it("counts the measure's tasks by trigger day in the practice's zone, pending and excluded ones apart", async () => {
     const { status, body } = await get<FollowUpReport>(admin, `measure=ed-follow-up&x=2&${PERIOD}`);
     expect(status).toBe(200);
     expect(body.rows.map((r) => [r.groupKey, r.group])).toEqual([
       [ids.b, "Lakeside Clinic"],
       [ids.a, "Springvale Family Medicine"],
     ]);
+    // A: t1 t2 t3 t4 in the denominator, t1 met; t7 pending (window running); the A11 task excluded.
     expect(body.rows[1]).toMatchObject({
-      denominator: 5,
+      denominator: 4,
       numerator: 1,
-      rate: 0.2,
+      rate: 0.25,
       contacted: 2,
       medianHoursToContact: 109,
       p90HoursToContact: 119.4,
-      openInWindow: 1,
+      pending: 1,
+      excluded: 1,
     });
-    expect(body.rows[0]).toMatchObject({ denominator: 1, numerator: 1, rate: 1 });
-    expect(body.total).toMatchObject({ denominator: 6, numerator: 2 });
+    expect(body.rows[0]).toMatchObject({ denominator: 1, numerator: 1, rate: 1, pending: 0, excluded: 0 });
+    expect(body.total).toMatchObject({ denominator: 5, numerator: 2, pending: 1, excluded: 1 });
+    expect(body).toMatchObject({ counting: "visit", population: "high-risk" });
   });
 
   it("takes x from the request: 7 business days count Friday's contact, 2 calendar days not even the holiday one", async () => {
     const q = `measure=ed-follow-up&organizationId=${ids.a}&${PERIOD}`;
     expect((await get<FollowUpReport>(admin, `${q}&x=2`)).body.total).toMatchObject({
       numerator: 1,
-      rate: 0.2,
+      rate: 0.25,
     });
     expect((await get<FollowUpReport>(admin, `${q}&x=7`)).body.total).toMatchObject({
       numerator: 2,
-      rate: 0.4,
+      rate: 0.5,
     });
     const calendar = (await get<FollowUpReport>(admin, `${q}&x=2&unit=calendar-days`)).body.total;
     expect(calendar).toMatchObject({ numerator: 0, rate: 0, medianHoursToContact: 109 });
@@ -88,26 +91,29 @@ describe("GET /follow-up", () => {
         r.denominator,
         r.numerator,
       ]);
+    // t7 (Ana, tier I, complex-care, September) is pending; the A11 task (no assignee, tier or
+    // program) excluded: their groups are listed with what they hold, outside the rate.
     expect(await by("care_manager")).toEqual([
-      ["Ana Ruiz", 3, 1],
+      ["Ana Ruiz", 2, 1],
       ["Zoe Park", 2, 0],
+      ["Unassigned", 0, 0],
     ]);
     expect(await by("tier")).toEqual([
-      ["I", 3, 1],
+      ["I", 2, 1],
       ["II", 1, 0],
       ["No tier", 1, 0],
     ]);
     expect(await by("program")).toEqual([
-      ["complex-care", 3, 1],
+      ["complex-care", 2, 1],
       ["diabetes", 1, 0],
       ["No program", 1, 0],
     ]);
     expect(await by("month")).toEqual([
       ["2024-08", 4, 1],
-      ["2024-09", 1, 0],
+      ["2024-09", 0, 0],
     ]);
     const tierOne = await get<FollowUpReport>(admin, `${q}&tier=I&program=complex-care`);
-    expect(tierOne.body.total).toMatchObject({ denominator: 2, numerator: 1 });
+    expect(tierOne.body.total).toMatchObject({ denominator: 1, numerator: 1, pending: 1 });
   });
 
   it("reports each measure over its own steps", async () => {
@@ -149,6 +155,14 @@ describe("GET /follow-up", () => {
   it("uses the practice's closures and holiday set from its settings", async () => {
     const f = reportFixtures(pool);
     const d = await f.organization("CLS", "Closure Practice");
+    await f.enrollment({
+      patientId: ids.pc,
+      listedBy: d,
+      practiceOrgId: d,
+      source: "cls",
+      status: "active",
+      tier: "I",
+    });
     const q = `measure=ed-follow-up&x=2&${PERIOD}&organizationId=${d}`;
     // Friday 2024-09-13; reached Wednesday 2024-09-18: late, unless Monday is not a business day.
     await f.task({
@@ -191,11 +205,11 @@ describe("CSV export", () => {
     });
     expect(res.headers["content-type"]).toBe("text/csv; charset=utf-8; header=present");
     expect(res.headers["content-disposition"]).toContain(
-      "follow-up_ed-follow-up_x2-business-days_2024-08-01_2024-09-30_by-care_manager.csv",
+      "follow-up_ed-follow-up_x2-business-days_2024-08-01_2024-09-30_per-visit_high-risk_by-care_manager.csv",
     );
     const [header, ...lines] = res.body.trimEnd().split("\r\n");
     expect(header).toBe(
-      "level,group_key,group,denominator,numerator,rate,contacted,median_hours_to_contact,p90_hours_to_contact,open_in_window",
+      "level,group_key,group,counting,population,denominator,numerator,rate,contacted,median_hours_to_contact,p90_hours_to_contact,pending,excluded",
     );
     const cell = (v: number | null) => (v === null ? "" : String(v));
     const expected = [
@@ -208,13 +222,16 @@ describe("CSV export", () => {
           r.level,
           r.groupKey ?? "",
           r.group,
+          "visit",
+          "high-risk",
           r.denominator,
           r.numerator,
           cell(r.rate),
           r.contacted,
           cell(r.medianHoursToContact),
           cell(r.p90HoursToContact),
-          r.openInWindow,
+          r.pending,
+          r.excluded,
         ].join(","),
       ),
     );

@@ -12,7 +12,10 @@ export const PERIOD = "from=2024-08-01&to=2024-09-30";
 /**
  * Three practices and their ED follow-up tasks, August–September 2024 (times in UTC; practices A and
  * C in New York, B in Chicago). For A, measure ed-follow-up, x = 2 business days: denominator t1 t2
- * t3 t4 t7, numerator t1; contacts t1 (122 h) and t2 (96 h). C is left empty for tests that add tasks.
+ * t3 t4, numerator t1; t7's window is still running at SCENARIO_NOW (pending, outside the rate); the
+ * A11-cancelled task is excluded; contacts t1 (122 h) and t2 (96 h). C is left empty for tests that
+ * add tasks. Each patient is Priority II on their practice's list all year, so the ED measure's
+ * default population (high-risk patients) holds every task.
  */
 export async function seedFollowUpScenario(pool: Pool): Promise<ScenarioIds> {
   const f = reportFixtures(pool);
@@ -25,6 +28,20 @@ export async function seedFollowUpScenario(pool: Pool): Promise<ScenarioIds> {
   ids.pa = await f.patient("QUILLFEATHER", "MARISOL");
   ids.pb = await f.patient("BRANDT", "OTTO");
   ids.pc = await f.patient("NOVAK", "IRIS");
+  for (const [patientId, org] of [
+    [ids.pa, ids.a],
+    [ids.pb, ids.b],
+    [ids.pc, ids.c],
+  ] as const) {
+    await f.enrollment({
+      patientId,
+      listedBy: org,
+      practiceOrgId: org,
+      source: `list-${org}`,
+      status: "active",
+      tier: "II",
+    });
+  }
   const a = { organizationId: ids.a, patientId: ids.pa };
   // Friday 14:00 EDT before Labor Day; reached Wednesday: within 2 business days.
   ids.t1 = await f.task({

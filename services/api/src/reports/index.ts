@@ -26,6 +26,7 @@ export async function registerReportRoutes(app: FastifyInstance, deps: ReportDep
     pool: deps.pool,
     ...(deps.audit === undefined ? {} : { audit: deps.audit }),
     ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...(deps.protocols === undefined ? {} : { protocols: deps.protocols }),
   };
   await app.register(async (reports) => {
     reports.setValidatorCompiler(validatorCompiler);

@@ -1,4 +1,5 @@
 import type { Pool } from "@homeward/db";
+import type { ProtocolsFile } from "@homeward/protocols";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { Principal } from "../auth/principal.ts";
 import { registerReportRoutes } from "./index.ts";
@@ -35,10 +36,17 @@ export function reportFixtures(pool: Pool) {
       tier?: "I" | "II" | "III";
       completed?: { at: string; outcome: string };
       cancelled?: boolean;
+      /**
+       * Excluded by the notifier (tasks.excluded_reason, with the words in cancel_reason): an open task
+       * becomes cancelled; a completed one keeps its completion, as the notifier does.
+       */
+      excluded?: { reason: string; detail: string };
+      /** Visit number (PV1-19); default one of its own per task. */
+      visitNumber?: string;
     }) => {
       taskSeq += 1;
       const id = `task-${t.organizationId}-${taskSeq}`;
-      const status = t.completed ? "completed" : t.cancelled ? "cancelled" : "open";
+      const status = t.completed ? "completed" : t.cancelled || t.excluded ? "cancelled" : "open";
       await pool.query(
         `INSERT INTO tasks (id, organization_id, patient_id, facility, visit_number, protocol_id, step_id, task_type,
                             title, status, program, risk_tier, assignee_recipient_id, trigger_event_id,
@@ -47,12 +55,12 @@ export function reportFixtures(pool: Pool) {
          VALUES ($1, $2, $3, 'MERCYGEN', $4, $5, $6, 'follow-up-call', 'Follow-up', $7, $8, $9, $10, $11, $11,
                  $12::timestamptz, $12::timestamptz + interval '2 days', $13, $14,
                  CASE WHEN $7 = 'cancelled' THEN $12::timestamptz + interval '1 hour' END,
-                 CASE WHEN $7 = 'cancelled' THEN 'A11' END, '{}'::jsonb)`,
+                 CASE WHEN $7 = 'cancelled' THEN COALESCE($15, 'A11') END, '{}'::jsonb)`,
         [
           id,
           t.organizationId,
           t.patientId,
-          `V-${id}`,
+          t.visitNumber ?? `V-${id}`,
           t.protocolId ?? "ed-follow-up",
           t.stepId ?? "follow-up-call",
           status,
@@ -63,8 +71,14 @@ export function reportFixtures(pool: Pool) {
           t.triggeredAt,
           t.completed?.at ?? null,
           t.completed?.outcome ?? null,
+          t.excluded?.detail ?? null,
         ],
       );
+      if (t.excluded !== undefined)
+        await pool.query(
+          "UPDATE tasks SET excluded_reason = $2, excluded_at = triggered_at + interval '1 hour' WHERE id = $1",
+          [id, t.excluded.reason],
+        );
       return id;
     },
     /** An alert (or other) delivery whose content carries the event time, as the notifier stores it. */
@@ -108,11 +122,12 @@ export function reportFixtures(pool: Pool) {
       flag?: boolean;
       from?: string;
       to?: string;
+      program?: string;
     }) => {
       await pool.query(
         `INSERT INTO care_management_enrollments (patient_id, program, listed_by_org_id, practice_org_id, risk_tier,
                    status, goal, goal_met, plan_risk_score, practice_flag, source, effective_from, effective_to)
-         VALUES ($1, 'complex-care', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+         VALUES ($1, $13, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           e.patientId,
           e.listedBy,
@@ -126,6 +141,7 @@ export function reportFixtures(pool: Pool) {
           e.source,
           e.from ?? "2024-01-01",
           e.to ?? null,
+          e.program ?? "complex-care",
         ],
       );
     },
@@ -150,6 +166,7 @@ export async function reportTestApp(
   options: {
     now?: () => Date;
     audit?: (request: FastifyRequest, patientIds: string[]) => Promise<void>;
+    protocols?: ProtocolsFile;
   } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });

@@ -1,4 +1,5 @@
 import type { Pool } from "@homeward/db";
+import type { ProtocolsFile } from "@homeward/protocols";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { canReadOrganization, type Principal, type Role } from "../auth/principal.ts";
 import { CSV_CONTENT_TYPE, csvAttachment } from "./csv.ts";
@@ -13,6 +14,11 @@ export interface ReportDeps {
   audit?: (request: FastifyRequest, patientIds: string[]) => Promise<void>;
   /** The clock ("is the window still open?"); tests pin it. Defaults to the system clock. */
   now?: () => Date;
+  /**
+   * The protocols in force (PROTOCOLS_FILE, as the notifier reads it): the measures' default windows
+   * and the one definition of "high-risk". Defaults to DEFAULT_PROTOCOLS.
+   */
+  protocols?: ProtocolsFile;
 }
 
 /** Quality measures are for quality staff and admins; a care manager works tasks, not reports. */

@@ -10,6 +10,10 @@ const OrganizationId = z.string().regex(/^[1-9][0-9]{0,17}$/, "an organization i
 const Tier = z.enum(["I", "II", "III"]);
 const Format = z.enum(["json", "csv"]).default("json").describe("csv: a text/csv download of the same rows");
 const MAX_PERIOD_DAYS = 731;
+const Counting = z.enum(["visit", "patient"]);
+const Population = z.enum(["high-risk", "all"]);
+const Measure = z.enum(["ed-follow-up", "discharge-contact", "discharge-visit", "medication-reconciliation"]);
+const Unit = z.enum(["business-days", "calendar-days"]);
 
 const daysBetween = (from: string, to: string) =>
   (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
@@ -31,19 +35,46 @@ const periodMessage = {
 };
 
 export const FollowUpQuery = Period.extend({
-  measure: z.enum(["ed-follow-up", "discharge-contact", "discharge-visit", "medication-reconciliation"]),
+  measure: Measure,
   x: z.coerce
     .number()
     .int()
     .min(0)
     .max(366)
     .describe("within x days after the event day (the event day is day 0)"),
-  unit: z.enum(["business-days", "calendar-days"]).default("business-days"),
+  unit: Unit.default("business-days"),
   groupBy: z.enum(["practice", "care_manager", "program", "tier", "month"]).default("practice"),
   program: z.string().min(1).max(200).optional(),
   tier: Tier.optional(),
+  count: Counting.default("visit").describe(
+    "visit: each event is a line (HEDIS); patient: each patient once per period, by their first eligible visit",
+  ),
+  population: Population.optional().describe(
+    "high-risk: patients high-risk on the event day by the protocols' definition (default for ed-follow-up); all: every task (default for the discharge measures)",
+  ),
 }).refine(periodIsValid, periodMessage);
 export type FollowUpQuery = z.infer<typeof FollowUpQuery>;
+
+export const FollowUpDefaults = z.object({
+  measures: z.array(
+    z.object({
+      measure: Measure,
+      /** The window the protocols in force give the measure's task: what the quality page opens at. */
+      x: z.int(),
+      unit: Unit,
+      population: Population,
+      /** The protocol step the window comes from; null when none of the measure's steps is enabled. */
+      step: z.object({ protocolId: z.string(), stepId: z.string(), title: z.string() }).nullable(),
+    }),
+  ),
+  counting: Counting,
+  /** Who is high-risk: the protocols' definition in words, and each program's own. */
+  highRisk: z.object({
+    text: z.string(),
+    programs: z.array(z.object({ program: z.string(), text: z.string() })),
+  }),
+});
+export type FollowUpDefaults = z.infer<typeof FollowUpDefaults>;
 
 export const AlertTimelinessQuery = Period.extend({
   groupBy: z.enum(["practice", "month"]).default("practice"),
@@ -69,21 +100,29 @@ const Rate = z.number().min(0).max(1).nullable();
 const Hours = z.number().nullable();
 
 const FollowUpNumbers = z.object({
-  denominator: z.int(),
+  denominator: z.int().describe("lines met or missed; pending and excluded lines are not in it"),
   numerator: z.int(),
   rate: Rate,
   contacted: z.int(),
   medianHoursToContact: Hours,
   p90HoursToContact: Hours,
-  openInWindow: z.int(),
+  pending: z.int().describe("window still running, patient not reached yet: outside the rate"),
+  excluded: z.int().describe("out of the measure with a reason (admitted, transferred, died...)"),
 });
 
-export const FollowUpReport = z.object({
+/** What a report counted: echoed so a saved JSON or CSV says which definition it used. */
+const Definition = {
   measure: z.string(),
   x: z.int(),
   unit: z.string(),
   from: z.string(),
   to: z.string(),
+  counting: Counting,
+  population: Population,
+};
+
+export const FollowUpReport = z.object({
+  ...Definition,
   groupBy: z.string(),
   rows: z.array(FollowUpNumbers.extend({ groupKey: z.string().nullable(), group: z.string() })),
   total: FollowUpNumbers,
@@ -91,6 +130,8 @@ export const FollowUpReport = z.object({
 export type FollowUpReport = z.infer<typeof FollowUpReport>;
 
 export const FollowUpMiss = z.object({
+  /** Which list the line is on: the misses, the pending, or the excluded. */
+  section: z.enum(["miss", "pending", "excluded"]),
   taskId: z.string(),
   organizationId: z.string(),
   organizationName: z.string(),
@@ -111,18 +152,25 @@ export const FollowUpMiss = z.object({
   outcome: z.string().nullable(),
   completedAt: z.string().nullable(),
   hoursToContact: Hours,
-  reason: z.enum(["open-in-window", "overdue", "late-contact", "no-contact"]),
+  contactedAt: z.string().nullable(),
+  reason: z.enum(["overdue", "late-contact", "no-contact", "open-in-window", "excluded"]),
+  /** For an excluded line: why (tasks.excluded_reason), and the notifier's words. */
+  excludedReason: z.string().nullable(),
+  exclusionDetail: z.string().nullable(),
+  /** Counting patients: how many of the patient's visits in the period this line stands for. */
+  visits: z.int(),
 });
 export type FollowUpMiss = z.infer<typeof FollowUpMiss>;
 
 export const FollowUpMissesReport = z.object({
-  measure: z.string(),
-  x: z.int(),
-  unit: z.string(),
-  from: z.string(),
-  to: z.string(),
+  ...Definition,
+  /** How many misses (lines of the denominator outside the numerator). */
   count: z.int(),
   misses: z.array(FollowUpMiss),
+  pendingCount: z.int(),
+  pending: z.array(FollowUpMiss),
+  excludedCount: z.int(),
+  excluded: z.array(FollowUpMiss),
 });
 export type FollowUpMissesReport = z.infer<typeof FollowUpMissesReport>;
 

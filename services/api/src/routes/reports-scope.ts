@@ -38,5 +38,5 @@ export const registerReportsScope: FastifyPluginAsync<{ deps: ApiDeps }> = async
       })),
     );
   };
-  await registerReportRoutes(scope, { pool: deps.pool, audit, now: deps.now });
+  await registerReportRoutes(scope, { pool: deps.pool, audit, now: deps.now, protocols: deps.protocols });
 };
