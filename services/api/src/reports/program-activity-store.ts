@@ -15,7 +15,8 @@ export interface ActivityFilter {
 /**
  * Care-manager activity per week (Monday to Sunday in the organization's zone) on the organization's
  * tasks, each item credited to the person who recorded it:
- * - attempts: every attempt recorded on a task (task_history `attempt`, whatever its result);
+ * - attempts: every attempt recorded on a task (task_history `attempt`, whatever its result), at
+ *   the time the care manager gave for it (`detail.at`, an attempt entered late) else when recorded;
  * - contacts: tasks whose patient was reached in the week (tasks.contacted_at; rows from before
  *   contact times existed: completed_at of a completion `reached_patient`), one per task, credited to
  *   who recorded the first "reached" attempt or completion, else who completed the task;
@@ -33,9 +34,11 @@ export async function loadActivity(pool: Pool, filter: ActivityFilter): Promise<
          FROM tasks t
         WHERE t.organization_id IN (SELECT id FROM orgs) AND ($4::text IS NULL OR t.program = $4)
      ), items AS (
-       SELECT s.organization_id AS org_id, h.actor, h.at, 'attempt' AS kind
-         FROM scoped s JOIN task_history h ON h.task_id = s.id AND h.action = 'attempt'
-        WHERE h.at >= $2::date - interval '2 days' AND h.at < $3::date + interval '2 days'
+       SELECT s.organization_id AS org_id, h.actor, a.at, 'attempt' AS kind
+         FROM scoped s
+         JOIN task_history h ON h.task_id = s.id AND h.action = 'attempt'
+         CROSS JOIN LATERAL (SELECT coalesce((h.detail ->> 'at')::timestamptz, h.at) AS at) a
+        WHERE a.at >= $2::date - interval '2 days' AND a.at < $3::date + interval '2 days'
        UNION ALL
        SELECT s.organization_id, coalesce(reached.actor, s.completed_by),
               coalesce(s.contacted_at, s.completed_at), 'contact'
@@ -44,7 +47,7 @@ export async function loadActivity(pool: Pool, filter: ActivityFilter): Promise<
            SELECT h.actor FROM task_history h
             WHERE h.task_id = s.id AND h.action IN ('attempt', 'completed')
               AND h.detail ->> 'outcome' = 'reached_patient'
-            ORDER BY h.at, h.id LIMIT 1) reached ON true
+            ORDER BY coalesce((h.detail ->> 'at')::timestamptz, h.at), h.id LIMIT 1) reached ON true
         WHERE (s.contacted_at IS NOT NULL OR (s.status = 'completed' AND s.outcome = 'reached_patient'))
           AND coalesce(s.contacted_at, s.completed_at) >= $2::date - interval '2 days'
           AND coalesce(s.contacted_at, s.completed_at) < $3::date + interval '2 days'

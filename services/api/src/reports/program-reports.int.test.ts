@@ -523,13 +523,24 @@ beforeAll(async () => {
   await alert(ids.e6, A, ids.ana, "2026-03-20T15:00:00Z", 600);
 
   // Care-manager activity on A's tasks (weeks of Monday 2 and Monday 9 March).
-  const history = (task: string, at: string, actor: string, action: string, outcome?: string) =>
+  /** A task_history row; `givenAt`: the time the care manager gave for an attempt entered late. */
+  const history = (
+    task: string,
+    at: string,
+    actor: string,
+    action: string,
+    outcome?: string,
+    givenAt?: string,
+  ) =>
     pool.query("INSERT INTO task_history (task_id, at, actor, action, detail) VALUES ($1, $2, $3, $4, $5)", [
       task,
       at,
       actor,
       action,
-      JSON.stringify(outcome === undefined ? {} : { method: "phone", outcome }),
+      JSON.stringify({
+        ...(outcome === undefined ? {} : { method: "phone", outcome }),
+        ...(givenAt === undefined ? {} : { at: givenAt }),
+      }),
     ]);
   const ana = `user:${ids.anaUser}`;
   const adm = `user:${ids.adminUser}`;
@@ -568,9 +579,9 @@ beforeAll(async () => {
     t4,
     "2026-03-09T03:30:00Z",
   ]);
-  // T5: Ana reached the patient on 6 March; the admin completed the task on 10 March.
+  // T5: Ana reached the patient on 6 March and entered it on 10 March; the admin completed it that day.
   const t5 = await task(pt(5));
-  await history(t5, "2026-03-06T14:00:00Z", ana, "attempt", "reached_patient");
+  await history(t5, "2026-03-10T13:00:00Z", ana, "attempt", "reached_patient", "2026-03-06T14:00:00Z");
   await history(t5, "2026-03-10T14:00:00Z", adm, "completed", "reached_patient");
   await done(t5, "2026-03-10T14:00:00Z", "reached_patient", adm, "2026-03-06T14:00:00Z");
   // Not counted with the program filter: another program's task; outside the period: January.
@@ -813,9 +824,9 @@ describe("GET /api/reports/program/care-manager-activity", () => {
       `program/care-manager-activity?${PERIOD}&program=complex-care`,
     );
     expect(status).toBe(200);
-    // Week of 2 March, Ana: attempts T1 ×2, T4 (Sunday 8th, 23:30 EDT), T5 = 4; contacts T1 (3rd),
-    // T2 (completed reached, no contact time: 5th), T4 (8th), T5 (6th, though the admin completed it)
-    // = 4; completed T1, T2 = 2. Week of 9 March, the admin (no recipient: named by e-mail): attempt
+    // Week of 2 March, Ana: attempts T1 ×2, T4 (Sunday 8th, 23:30 EDT), T5 (entered on the 10th for
+    // the 6th) = 4; contacts T1 (3rd), T2 (completed reached, no contact time: 5th), T4 (8th), T5
+    // (6th, though the admin completed it) = 4; completed T1, T2 = 2. Week of 9 March, the admin (no recipient: named by e-mail): attempt
     // T3; completed T3 and T5. The diabetes task, January's attempt and B's work are not here.
     expect(body.rows).toEqual([
       {
