@@ -1,4 +1,6 @@
 import type { Pool } from "@homeward/db";
+import { DEFAULT_PROTOCOLS, type HighRiskSettings } from "@homeward/protocols";
+import { highRiskCondition, sqlParams } from "./high-risk-sql.ts";
 import { rateOf } from "./percentiles.ts";
 
 /** Which enrollments the care-management report reads. */
@@ -7,9 +9,14 @@ export interface CareManagementFilter {
   scope: readonly string[] | undefined;
   /** `YYYY-MM-DD`; absent = today in each practice's zone. */
   asOf?: string | undefined;
-  /** A plan risk score at or above this makes a patient high-risk; absent = scores are not used. */
+  /**
+   * A plan risk score at or above this makes a patient high-risk, instead of the definition's own
+   * threshold; absent = the definition's (none by default: scores are not used).
+   */
   riskScoreThreshold?: number | undefined;
   program?: string | undefined;
+  /** Who is high-risk: the protocols file's one definition (the ED measure uses it too); default DEFAULT_PROTOCOLS'. */
+  highRisk?: HighRiskSettings | undefined;
 }
 
 /** One practice's line. Counts are patients, not enrollment rows. */
@@ -37,7 +44,9 @@ export interface CareManagementRow {
  * rows are effective-dated, so the snapshot of a past day is exact: rows open on that day
  * (effective_from ≤ day < effective_to), status `ended` left out. A patient is counted once per
  * practice, whatever lists and programs name them:
- * - high-risk: any open row with tier I or II, a plan risk score ≥ the threshold, or the practice's flag;
+ * - high-risk: any open row meeting its program's high-risk definition (protocols file; by default tier
+ *   I or II or the practice's flag; a plan risk score ≥ the threshold when one is set); no tier is
+ *   "unassigned", never Priority III;
  * - active: any open row with status `active` (monitor and tracking-list patients are not);
  * - with a goal / goal met: among active patients, an active row with a goal / with goal_met true.
  * Scope: rows about the caller's practices, or on lists the caller's organization (a plan) keeps.
@@ -46,6 +55,15 @@ export async function careManagementReport(
   pool: Pool,
   filter: CareManagementFilter,
 ): Promise<CareManagementRow[]> {
+  const { params, param } = sqlParams([
+    filter.scope === undefined ? null : [...filter.scope],
+    filter.asOf ?? null,
+    filter.riskScoreThreshold ?? null,
+    filter.program ?? null,
+  ]);
+  const highRisk = highRiskCondition("e", filter.highRisk ?? DEFAULT_PROTOCOLS, param, {
+    scoreOverride: "$3::numeric",
+  });
   const { rows } = await pool.query<{
     key: string | null;
     label: string | null;
@@ -59,9 +77,7 @@ export async function careManagementReport(
     `WITH open_rows AS (
        SELECT e.patient_id, pr.practice_id, e.status, e.goal_met,
               NULLIF(btrim(e.goal), '') IS NOT NULL AS has_goal,
-              (e.risk_tier IN ('I', 'II')
-                OR ($3::numeric IS NOT NULL AND e.plan_risk_score >= $3::numeric)
-                OR e.practice_flag IS TRUE) AS high_risk,
+              ${highRisk} AS high_risk,
               day.as_of
          FROM care_management_enrollments e
          JOIN organizations lo ON lo.id = e.listed_by_org_id
@@ -91,12 +107,7 @@ export async function careManagementReport(
        FROM per_patient p LEFT JOIN organizations o ON o.id = p.practice_id
       GROUP BY p.practice_id, o.name
       ORDER BY o.name NULLS LAST, p.practice_id`,
-    [
-      filter.scope === undefined ? null : [...filter.scope],
-      filter.asOf ?? null,
-      filter.riskScoreThreshold ?? null,
-      filter.program ?? null,
-    ],
+    params,
   );
   return rows.map((r) => ({
     groupKey: r.key,

@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal.ts";
 import { RULES_NOW, RULES_PERIOD, type RulesIds, seedRulesScenario } from "./follow-up-rules.test-support.ts";
 import { getReport, principalHeader, reportTestApp } from "./report-fixtures.test-support.ts";
-import type { FollowUpDefaults, FollowUpMissesReport, FollowUpReport } from "./report-schemas.ts";
+import type {
+  CareManagementReport,
+  FollowUpDefaults,
+  FollowUpMissesReport,
+  FollowUpReport,
+} from "./report-schemas.ts";
 
 /**
  * The denominator rules of docs/measures.md, each through the API, on the scenario of
@@ -135,8 +140,25 @@ describe("one definition of high-risk", () => {
       programs: [{ program: "plan-care", highRisk: { riskTiers: ["I"], planRiskScoreAtLeast: 2.5 } }],
     });
     const custom = await reportTestApp(pool, { now: () => RULES_NOW, protocols });
+    const careManagement = async (on: FastifyInstance) =>
+      (
+        await getReport<CareManagementReport>(
+          on,
+          quality(),
+          "/api/reports/care-management",
+          "asOf=2024-05-20",
+        )
+      ).body.rows;
     try {
       expect((await report(ED, custom)).total).toMatchObject({ denominator: 7, numerator: 5 });
+      // The care-management report reads the same definition: on May 20, P1 P2 P4 P5 P6 P7 P8 by tier
+      // or flag (P3 and P10 are tier III); P9, on the plan's list as monitor, only with the threshold.
+      expect((await careManagement(app)).map((r) => [r.group, r.highRiskPatients, r.highRiskActive])).toEqual(
+        [["Riverbend Practice", 7, 7]],
+      );
+      expect(
+        (await careManagement(custom)).map((r) => [r.group, r.highRiskPatients, r.highRiskActive]),
+      ).toEqual([["Riverbend Practice", 8, 7]]);
       const defaults = await getReport<FollowUpDefaults>(
         custom,
         quality(),

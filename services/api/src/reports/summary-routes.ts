@@ -96,6 +96,7 @@ export async function registerSummaryRoutes(app: FastifyInstance, deps: ReportDe
         asOf: q.asOf,
         riskScoreThreshold: q.riskScoreThreshold,
         program: q.program,
+        highRisk: deps.protocols,
       });
       if (q.format === "csv") {
         return sendCsv(reply, `care-management_${q.asOf ?? "today"}`, toCsv(CARE_MANAGEMENT_COLUMNS, rows));
