@@ -43,6 +43,7 @@ export const ROLES = {
   practice_admin: "Practice admin",
   quality: "Quality",
   system_admin: "System admin",
+  interface_analyst: "Interface analyst",
 };
 
 export const label = (table, value) => (value == null ? "" : (table[value] ?? String(value)));

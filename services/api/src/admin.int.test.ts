@@ -197,14 +197,13 @@ describe("recipients and preferences", () => {
 });
 
 describe("protocols and facilities", () => {
-  it("shows the protocols in force and the listener's facility mappings", async () => {
+  it("shows the protocols in force; facility settings are the system admin's (feeds/facility-routes)", async () => {
     const protocols = await t.call("adminA", { url: "/api/admin/protocols" });
     expect(protocols.json().protocols.protocols.map((p: { protocolId: string }) => p.protocolId)).toContain(
       "ed-follow-up",
     );
     const facilities = await t.call("adminA", { url: "/api/admin/facilities" });
-    expect(facilities.json()).toMatchObject({ file: "facilities.example.json", problems: [] });
-    expect(facilities.json().mappings.facilities[0].sendingFacility).toBe("MERCYGEN");
+    expect(facilities.statusCode).toBe(403);
   });
 });
 

@@ -21,6 +21,7 @@ export const USERS = {
   adminB: { email: "admin@rvp.example", role: "practice_admin", orgs: ["RVP"] },
   planCm: { email: "cm@bcp.example", role: "care_manager", orgs: ["BCP"], recipient: "cm@bcp.example" },
   root: { email: "root@homeward.example", role: "system_admin", orgs: [] },
+  analyst: { email: "interfaces@homeward.example", role: "interface_analyst", orgs: [] },
 } as const satisfies Record<
   string,
   { email: string; role: Role; orgs: readonly string[]; recipient?: string }

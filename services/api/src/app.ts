@@ -30,6 +30,7 @@ import {
   installErrorHandling,
   installNulCheck,
 } from "./errors.ts";
+import { facilityRoutes } from "./feeds/facility-routes.ts";
 import { accessLogRoutes } from "./routes/access-log.ts";
 import { adminConfigRoutes } from "./routes/admin-config.ts";
 import { ownershipRoutes } from "./routes/admin-ownership.ts";
@@ -239,6 +240,7 @@ export async function buildApi(
   await app.register(ownershipRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(adminConfigRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(accessLogRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(facilityRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });
 
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: "/", index: ["index.html"] });
@@ -256,6 +258,10 @@ export async function buildApi(
     "/high-risk/agenda",
     "/census",
     "/caseload",
+    "/admin/facilities",
+    "/admin/facilities/:id",
+    "/admin/feeds",
+    "/admin/feed-exceptions",
   ]) {
     app.get(path, { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
       reply.sendFile("index.html"),

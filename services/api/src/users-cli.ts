@@ -5,7 +5,13 @@ import type { Role } from "./auth/principal.ts";
 import { createUser, listUsers, setUserActive, setUserPassword, UserDefinitionError } from "./auth/users.ts";
 import { PasswordInputError, readPassword } from "./password-input.ts";
 
-const ROLES: readonly Role[] = ["care_manager", "practice_admin", "quality", "system_admin"];
+const ROLES: readonly Role[] = [
+  "care_manager",
+  "practice_admin",
+  "quality",
+  "system_admin",
+  "interface_analyst",
+];
 const USAGE = `usage: npm run users -w @homeward/api -- add --email EMAIL --role ROLE [--password-file PATH]
          [--org CODE]... [--recipient-email EMAIL]
        npm run users -w @homeward/api -- set-password --email EMAIL [--password-file PATH]
@@ -15,7 +21,8 @@ Manages who may sign in to the api (DATABASE_URL, DATABASE_SCHEMA). Roles: ${ROL
 The password is typed at a prompt (not shown), or read from the first line of standard input when it
 is not a terminal, or from the first line of --password-file; never from the command line, where
 \`ps\` and shell history would show it. At least 12 characters, not a common password, not the e-mail.
---org (repeatable) names the organizations the user reads; a system_admin reads all and needs none.
+--org (repeatable) names the organizations the user reads; a system_admin reads all and needs none,
+an interface_analyst (hospital feeds, raw HL7) reads no organization's patients and needs none.
 --recipient-email links a care manager to their recipient row (their tasks: assignee=me).
 Exit status 1 if the user cannot be created or found, 2 on a usage or configuration error.`;
 

@@ -12,7 +12,13 @@ declare module "fastify" {
   }
 }
 
-export const ALL_ROLES: readonly Role[] = ["care_manager", "practice_admin", "quality", "system_admin"];
+export const ALL_ROLES: readonly Role[] = [
+  "care_manager",
+  "practice_admin",
+  "quality",
+  "system_admin",
+  "interface_analyst",
+];
 /** Who works tasks and the care-management list: patient-level data of their organizations. */
 export const CARE_ROLES: readonly Role[] = ["care_manager", "practice_admin", "system_admin"];
 export const ADMIN_ROLES: readonly Role[] = ["practice_admin", "system_admin"];

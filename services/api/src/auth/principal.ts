@@ -1,5 +1,8 @@
-/** The roles of the API; each is scoped to organizations except the system admin. */
-export type Role = "care_manager" | "practice_admin" | "quality" | "system_admin";
+/**
+ * The roles of the API; each is scoped to organizations except the system admin and the interface
+ * analyst (hospital feeds belong to no practice; the only role shown raw HL7, each view audited).
+ */
+export type Role = "care_manager" | "practice_admin" | "quality" | "system_admin" | "interface_analyst";
 
 /** Who is calling, from a verified token. Set on every authenticated request as `request.principal`. */
 export interface Principal {

@@ -11,7 +11,7 @@ const Claims = z.object({
   sub: z.string().regex(/^\d{1,18}$/),
   /** The session's id (api_sessions.id): what sign-out ends. */
   jti: z.uuid(),
-  role: z.enum(["care_manager", "practice_admin", "quality", "system_admin"]),
+  role: z.enum(["care_manager", "practice_admin", "quality", "system_admin", "interface_analyst"]),
   orgs: z.array(z.string().regex(/^\d+$/)),
   rid: z.string().regex(/^\d+$/).optional(),
 });

@@ -31,7 +31,11 @@ function assertPasswordPolicy(password: string, email: string): void {
  */
 export async function createUser(pool: Pool, user: NewUser): Promise<string> {
   assertPasswordPolicy(user.password, user.email);
-  if (user.role !== "system_admin" && user.organizationCodes.length === 0)
+  if (
+    user.role !== "system_admin" &&
+    user.role !== "interface_analyst" &&
+    user.organizationCodes.length === 0
+  )
     throw new UserDefinitionError(`a ${user.role} needs at least one organization`);
   const passwordHash = await hashPassword(user.password);
   return inTransaction(pool, async (client) => {

@@ -13,7 +13,7 @@ const LoginBody = z.object({ email: z.email().max(320), password: z.string().min
 const LoginResponse = z.object({ token: z.string(), expiresAt: z.string() });
 const Me = z.object({
   userId: z.string(),
-  role: z.enum(["care_manager", "practice_admin", "quality", "system_admin"]),
+  role: z.enum(["care_manager", "practice_admin", "quality", "system_admin", "interface_analyst"]),
   recipientId: DbId.nullable(),
   organizations: z.array(OrganizationRef.extend({ kind: z.string() })),
 });
