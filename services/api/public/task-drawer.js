@@ -1,5 +1,6 @@
 // The task drawer: who, what happened (encounter timeline), which alerts went out, the task's
-// history, and the two things a care manager does — record an attempt, complete with an outcome.
+// history, and the two things a care manager does — record an attempt, complete with an outcome —
+// each with when it happened (the practice's wall clock), and the correction of a contact time.
 import { ApiError, api } from "./api.js";
 import { h, notice, replace } from "./dom.js";
 import {
@@ -16,6 +17,7 @@ import {
   STATUSES,
 } from "./format.js";
 import { readTaskDetail } from "./task-model.js";
+import { fromLocalInput, toLocalInput } from "./zoned-time.js";
 
 /** How an attempt was made (the API's `method`). */
 export const ATTEMPT_METHODS = {
@@ -34,6 +36,18 @@ const HISTORY_ACTIONS = {
   cancelled: "Cancelled",
   reassigned: "Reassigned",
   note: "Note",
+  contact_corrected: "Contact time corrected",
+};
+
+/** How the patient was reached, as the drawer's sentence says it: "Reached … by phone". */
+const CONTACT_WORDS = { phone: "phone", video: "video", in_person: "in person", message: "message" };
+
+/** How the patient was reached, as the Complete form asks it. */
+const CONTACT_METHODS = {
+  phone: "Call",
+  in_person: "Visit (in person)",
+  video: "Video",
+  message: "Message (text, portal)",
 };
 
 const humanize = (text) => {
@@ -122,9 +136,13 @@ export function createTaskDrawer({ onChange }) {
           : null,
         task.completedAt ? fact("Completed", formatInZone(task.completedAt, task.practiceTimeZone)) : null,
         task.outcome ? fact("Outcome", label(OUTCOMES, task.outcome)) : null,
+        task.contactedAt ? fact("Reached", contactSentence(task, history)) : null,
         task.cancelReason ? fact("Cancelled because", task.cancelReason) : null,
       ),
       isOpen(task) ? actions(task) : null,
+      task.status === "completed" && (task.contactedAt || task.outcome === "reached_patient")
+        ? correctionForm(task)
+        : null,
       review ? null : section("Encounter timeline", timelineList(timeline, task)),
       section("Alerts sent", alertsList(alerts, task.practiceTimeZone)),
       section("History", historyList(history, task.practiceTimeZone)),
@@ -161,22 +179,40 @@ export function createTaskDrawer({ onChange }) {
         text,
       ),
     );
+    // When and how the patient was reached: asked only for "Reached patient". A reached attempt's
+    // time and method are the defaults (the server keeps them when they are left alone), else now.
+    const contact = contactFields(task, "complete", {
+      whenLabel: "When did you reach the patient?",
+      at: task.contactedAt,
+      method: task.contactMethod,
+    });
+    contact.box.hidden = true;
     const completeForm = h(
       "form",
       { class: "action-form", "aria-labelledby": "complete-heading" },
       h("h3", { id: "complete-heading" }, "Complete the task"),
       h("fieldset", { class: "radios" }, h("legend", {}, "Outcome"), outcomes),
+      contact.box,
       h("label", { for: "complete-note" }, "Completion note (optional)"),
       h("textarea", { id: "complete-note", name: "note", rows: 2, maxlength: 2000 }),
       h("div", { class: "form-actions" }, h("button", { type: "submit", class: "primary" }, "Complete")),
       completeStatus,
     );
+    completeForm.addEventListener("change", (event) => {
+      if (event.target.name === "outcome") contact.box.hidden = event.target.value !== "reached_patient";
+    });
     completeForm.addEventListener("submit", (event) => {
       event.preventDefault();
       const data = new FormData(completeForm);
       const outcome = data.get("outcome");
       if (!outcome) {
         replace(completeStatus, notice("Choose an outcome first.", "error"));
+        return;
+      }
+      const reached = outcome === "reached_patient";
+      const when = reached ? contact.read() : { ok: true };
+      if (!when.ok) {
+        replace(completeStatus, notice(when.error, "error"));
         return;
       }
       const note = String(data.get("note") ?? "").trim();
@@ -186,6 +222,8 @@ export function createTaskDrawer({ onChange }) {
         `/api/tasks/${encodeURIComponent(task.id)}/complete`,
         {
           outcome,
+          ...(reached && when.at ? { contactedAt: when.at } : {}),
+          ...(reached ? { contactMethod: contact.method.value } : {}),
           ...(note ? { note } : {}),
         },
         `Task completed: ${label(OUTCOMES, outcome)}.`,
@@ -193,6 +231,8 @@ export function createTaskDrawer({ onChange }) {
     });
 
     const attemptStatus = h("div", { class: "form-status" });
+    // When the attempt was made (now unless changed); for a reached attempt, when the patient was reached.
+    const attemptWhen = whenField(task, "attempt", "When was the attempt made?");
     const attemptForm = h(
       "form",
       { class: "action-form", "aria-labelledby": "attempt-heading" },
@@ -224,16 +264,29 @@ export function createTaskDrawer({ onChange }) {
           ),
         ),
       ),
+      attemptWhen.box,
       h("label", { for: "attempt-note" }, "Attempt note (optional)"),
       h("textarea", { id: "attempt-note", name: "note", rows: 2, maxlength: 2000 }),
       h("div", { class: "form-actions" }, h("button", { type: "submit" }, "Record attempt")),
       attemptStatus,
     );
+    attemptForm.addEventListener("change", (event) => {
+      if (event.target.name === "outcome")
+        attemptWhen.label.textContent =
+          event.target.value === "reached_patient"
+            ? "When did you reach the patient?"
+            : "When was the attempt made?";
+    });
     attemptForm.addEventListener("submit", (event) => {
       event.preventDefault();
       const data = new FormData(attemptForm);
       const outcome = String(data.get("outcome") ?? "");
       const note = String(data.get("note") ?? "").trim();
+      const when = attemptWhen.read();
+      if (!when.ok) {
+        replace(attemptStatus, notice(when.error, "error"));
+        return;
+      }
       submit(
         attemptForm,
         attemptStatus,
@@ -241,6 +294,7 @@ export function createTaskDrawer({ onChange }) {
         {
           method: data.get("method"),
           ...(outcome ? { outcome } : {}),
+          ...(when.at ? { at: when.at } : {}),
           ...(note ? { note } : {}),
         },
         "Attempt recorded.",
@@ -266,12 +320,52 @@ export function createTaskDrawer({ onChange }) {
         );
   }
 
-  async function submit(form, status, path, payload, done) {
+  /** A completed task's contact time, corrected (PATCH, audited with the old and new value). */
+  function correctionForm(task) {
+    const status = h("div", { class: "form-status" });
+    const contact = contactFields(task, "correct", {
+      whenLabel: "When was the patient reached?",
+      at: task.contactedAt ?? task.completedAt,
+      method: task.contactMethod,
+      always: true,
+    });
+    const form = h(
+      "form",
+      { class: "correction-form" },
+      contact.box,
+      h("div", { class: "form-actions" }, h("button", { type: "submit" }, "Save contact time")),
+      status,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const when = contact.read();
+      if (!when.ok) {
+        replace(status, notice(when.error, "error"));
+        return;
+      }
+      submit(
+        form,
+        status,
+        `/api/tasks/${encodeURIComponent(task.id)}/contact`,
+        { contactedAt: when.at, contactMethod: contact.method.value },
+        "Contact time corrected.",
+        "PATCH",
+      );
+    });
+    return h(
+      "details",
+      { class: "action-form correction" },
+      h("summary", {}, "Correct when the patient was reached"),
+      form,
+    );
+  }
+
+  async function submit(form, status, path, payload, done, method = "POST") {
     const buttons = form.querySelectorAll("button");
     for (const b of buttons) b.disabled = true;
     replace(status, notice("Saving…"));
     try {
-      await api(path, { method: "POST", body: payload });
+      await api(path, { method, body: payload });
       const id = current?.task.id;
       if (id) await load(id, notice(done));
       body.scrollTop = 0;
@@ -337,6 +431,101 @@ export function createTaskDrawer({ onChange }) {
     },
     close: () => dialog.close(),
   };
+}
+
+/**
+ * A datetime-local input on the practice's wall clock (never the browser's zone), defaulting to
+ * `at` or now, with the chosen moment spelled out under it with its zone. `read()` gives
+ * `{ ok, at }`: `at` is the ISO instant, or undefined when the default "now" was left alone (the
+ * server then takes its own now), or `{ ok: false, error }` for a time that cannot be right.
+ */
+function whenField(task, prefix, text, at = null) {
+  const zone = task.practiceTimeZone;
+  const initial = toLocalInput(at ?? new Date(), zone);
+  const id = `${prefix}-when`;
+  const input = h("input", {
+    id,
+    name: "when",
+    type: "datetime-local",
+    value: initial,
+    min: toLocalInput(task.triggeredAt, zone),
+    required: true,
+    "aria-describedby": `${id}-hint`,
+  });
+  const hint = h("span", { class: "hint", id: `${id}-hint` });
+  const showHint = () => {
+    const moment = fromLocalInput(input.value, zone);
+    hint.textContent = moment
+      ? `Practice time: ${formatInZone(moment, zone)}`
+      : `Practice time (${zone}): enter a date and time`;
+  };
+  input.addEventListener("input", showHint);
+  showHint();
+  const labelEl = h("label", { for: id }, text);
+  return {
+    box: h("div", { class: "field" }, labelEl, input, hint),
+    label: labelEl,
+    read() {
+      if (input.value === initial && at === null) return { ok: true, at: undefined };
+      const moment = fromLocalInput(input.value, zone);
+      if (!moment) return { ok: false, error: `That time does not exist in the practice's zone (${zone}).` };
+      if (moment.getTime() > Date.now() + 60_000) return { ok: false, error: "That time is in the future." };
+      if (moment.getTime() < new Date(task.triggeredAt).getTime() - 60_000)
+        return {
+          ok: false,
+          error: `That is before the event (${formatInZone(task.triggeredAt, zone)}).`,
+        };
+      // Unchanged from a recorded contact: nothing to send, the server keeps it.
+      if (input.value === initial) return { ok: true, at: undefined };
+      return { ok: true, at: moment.toISOString() };
+    },
+  };
+}
+
+/** "When?" and "How?" for reaching the patient; `always`: the time is sent even when unchanged. */
+function contactFields(task, prefix, { whenLabel, at, method, always = false }) {
+  const when = whenField(task, prefix, whenLabel, at ?? null);
+  const how = h(
+    "select",
+    { id: `${prefix}-how`, name: "contactMethod" },
+    Object.entries(CONTACT_METHODS).map(([value, text]) =>
+      h("option", { value, selected: value === (method ?? "phone") ? true : undefined }, text),
+    ),
+  );
+  const box = h(
+    "fieldset",
+    { class: "contact-fields" },
+    h("legend", {}, "Contact"),
+    h(
+      "div",
+      { class: "field-row" },
+      when.box,
+      h("div", { class: "field" }, h("label", { for: `${prefix}-how` }, "How?"), how),
+    ),
+  );
+  return {
+    box,
+    method: how,
+    read() {
+      const result = when.read();
+      if (!result.ok || !always || result.at) return result;
+      // Left as it was (only "How?" changed): the recorded moment, to the second.
+      return { ok: true, at: new Date(at).toISOString() };
+    },
+  };
+}
+
+/**
+ * "Tue Mar 10, 9:15 AM EDT by phone (entered Thu Mar 12, 4:00 PM EDT)": when the patient was
+ * reached, and when that was written down if it was later (the history entry that set it).
+ */
+function contactSentence(task, history) {
+  const zone = task.practiceTimeZone;
+  const reached = formatInZone(task.contactedAt, zone);
+  const how = task.contactMethod ? ` by ${label(CONTACT_WORDS, task.contactMethod)}` : "";
+  const setBy = history.find((e) => e.detail && e.detail.contactedAt === task.contactedAt);
+  const entered = setBy ? formatInZone(setBy.at, zone) : null;
+  return `${reached}${how}${entered && entered !== reached ? ` (entered ${entered})` : ""}`;
 }
 
 function fact(term, value) {
@@ -413,7 +602,15 @@ function historyList(history, timeZone) {
       const d = entry.detail && typeof entry.detail === "object" ? entry.detail : {};
       const parts = [
         d.method ? label(ATTEMPT_METHODS, d.method) : "",
-        d.outcome ? label(OUTCOMES, d.outcome) : "",
+        // "Reached patient Thu Dec 3, 9:15 AM EST by phone": a completion with its contact time.
+        d.outcome
+          ? `${label(OUTCOMES, d.outcome)}${entry.action === "completed" && d.contactedAt ? ` ${reachedAt(d, timeZone)}` : ""}`
+          : "",
+        // The moment it happened, when it was entered later or corrected.
+        entry.action === "attempt" && d.at ? `made ${formatInZone(d.at, timeZone)}` : "",
+        entry.action === "contact_corrected"
+          ? `${d.previousContactedAt ? formatInZone(d.previousContactedAt, timeZone) : "none"} → ${reachedAt(d, timeZone)}`
+          : "",
         entry.fromStatus && entry.toStatus && entry.fromStatus !== entry.toStatus && !d.outcome
           ? `→ ${label(STATUSES, entry.toStatus)}`
           : "",
@@ -433,6 +630,10 @@ function historyList(history, timeZone) {
     }),
   );
 }
+
+/** "Thu Dec 3, 9:15 AM EST by phone": a history entry's contact time and method. */
+const reachedAt = (d, timeZone) =>
+  `${formatInZone(d.contactedAt, timeZone)}${d.contactMethod ? ` by ${label(CONTACT_WORDS, d.contactMethod)}` : ""}`;
 
 /** Who did it, as a person reads it: the user's e-mail, or Homeward for its own timers. */
 function actorName(actor) {

@@ -18,6 +18,10 @@ export function readTask(t) {
     completedAt: t.completedAt,
     outcome: t.outcome,
     completedBy: t.completedBy,
+    // When and how the patient was reached (entered, not the click on Complete), and the first attempt.
+    contactedAt: t.contactedAt ?? null,
+    contactMethod: t.contactMethod ?? null,
+    firstAttemptAt: t.firstAttemptAt ?? null,
     cancelReason: t.cancelReason,
     patientName: t.patient?.displayName ?? "Patient",
     birthDate: t.patient?.birthDate,
