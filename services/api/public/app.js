@@ -1,6 +1,7 @@
 // Homeward dashboard: sign-in, a role-aware top bar, the care manager's inbox and the quality page.
 // Plain ES modules, no build step. Routes are paths (/tasks, /tasks/:id, /quality) so the links in
 // alert emails land here; none of them carries patient data, and neither does the page title.
+import { ADMIN_SCREENS } from "./admin-screens.js";
 import { createAgenda } from "./agenda.js";
 import { ApiError, api, clearToken, decodeToken, getToken, isExpired, setToken } from "./api.js";
 import { createCaseload } from "./caseload.js";
@@ -126,6 +127,8 @@ const SCREENS = [
     nav: { path: "/caseload", label: () => "Caseload" },
     create: () => createCaseload(),
   },
+  // Admin: organizations, users, recipients and rules, uploads, the review queue, the access log.
+  ...ADMIN_SCREENS,
 ];
 
 const screensFor = (role) => SCREENS.filter((s) => s.roles.includes(role));

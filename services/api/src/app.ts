@@ -262,6 +262,8 @@ export async function buildApi(
     "/admin/facilities/:id",
     "/admin/feeds",
     "/admin/feed-exceptions",
+    "/admin",
+    "/admin/*",
   ]) {
     app.get(path, { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
       reply.sendFile("index.html"),

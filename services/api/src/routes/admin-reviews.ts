@@ -14,15 +14,32 @@ import { DbId, Page } from "../schemas.ts";
  */
 const REVIEW_ROLES: readonly Role[] = ["system_admin"];
 
+const AGREEMENT_LEVELS = [
+  "exact",
+  "compound",
+  "nickname",
+  "close",
+  "similar",
+  "initial",
+  "transposed",
+  "off-by-one",
+  "partial",
+  "agree",
+  "disagree",
+  "missing",
+] as const;
+
 const Review = z
   .object({
     eventId: z.string(),
     facility: z.string(),
+    /** Why the matcher held it: identifier-contradicted, identifier-conflict, ambiguous, between-thresholds, vetoed. */
     reason: z.string(),
     status: z.enum(["pending", "confirmed", "rejected"]),
     createdAt: z.string(),
     decidedAt: z.string().nullable(),
     decidedBy: z.string().nullable(),
+    decidedByName: z.string().nullable(),
     decidedPatientId: z.string().nullable(),
     eventKind: z.string().nullable(),
     eventOccurredAt: z.string().nullable(),
@@ -43,12 +60,37 @@ const Review = z
     candidates: z.array(
       z.object({
         patientId: z.string(),
+        /** The matcher's score when it held the event (log2 likelihood ratio). */
         score: z.number(),
+        /** The rules that fired (vetoes, the reason's own words), without patient data. */
         notes: z.array(z.string()),
         displayName: z.string(),
         birthDate: z.string().nullable(),
         sex: z.string().nullable(),
         postalCode: z.string().nullable(),
+        organizations: z.array(z.string()),
+        identifiers: z.array(
+          z.object({ value: z.string(), typeCode: z.string(), assigningAuthority: z.string() }),
+        ),
+        /** Each compared field: the message's value, the candidate's, their agreement and its weight. */
+        fields: z.array(
+          z.object({
+            field: z.enum(["family", "given", "middle", "suffix", "birthDate", "sex", "postalCode", "phone"]),
+            incoming: z.string().nullable(),
+            candidate: z.string().nullable(),
+            level: z.enum(AGREEMENT_LEVELS),
+            weight: z.number(),
+          }),
+        ),
+        /** The message's identifiers and what confirming this candidate does with each. */
+        identifierComparison: z.array(
+          z.object({
+            value: z.string(),
+            typeCode: z.string().nullable(),
+            assigningAuthority: z.string().nullable(),
+            status: z.enum(["same", "other-value", "held-by-other", "new", "no-authority"]),
+          }),
+        ),
       }),
     ),
   })
@@ -70,17 +112,21 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
     {
       config,
       schema: {
-        summary: "Possible matches held back for a person to decide, oldest first",
+        summary:
+          "Possible matches held back for a person to decide (pending oldest first, decided newest first), field by field beside each candidate",
         tags,
         querystring: z.object({
           status: z.enum(["pending", "confirmed", "rejected"]).default("pending"),
           ...Page,
         }),
-        response: { 200: z.object({ items: z.array(Review) }), ...ERROR_RESPONSES },
+        response: {
+          200: z.object({ items: z.array(Review), total: z.number().int() }),
+          ...ERROR_RESPONSES,
+        },
       },
     },
     async (request) => {
-      const items = await listReviews(deps.pool, request.query);
+      const { items, total } = await listReviews(deps.pool, request.query);
       await recordPatientAccess(deps.pool, request, [
         {
           action: "review.list",
@@ -88,7 +134,7 @@ export const reviewRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
           patientIds: items.flatMap((r) => r.candidates.map((c) => c.patientId)),
         },
       ]);
-      return { items };
+      return { items, total };
     },
   );
 

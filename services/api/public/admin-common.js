@@ -1,0 +1,113 @@
+// What every admin screen shares: the admin sub-navigation (which screens a role may open), the
+// page frame (heading, subtitle, toolbar), the admin stylesheet, and small formatting helpers.
+import { h } from "./dom.js";
+import { formatInZone } from "./format.js";
+
+export const ADMINS = ["practice_admin", "system_admin"];
+export const SYSTEM_ADMINS = ["system_admin"];
+
+/**
+ * The admin screens, in the order of the admin sub-navigation. `summary` is what the admin home
+ * says of each. A screen is listed only when it is built (admin-screens.js registers it).
+ */
+export const ADMIN_PAGES = [
+  {
+    id: "admin-reviews",
+    path: "/admin/reviews",
+    label: "Review queue",
+    roles: SYSTEM_ADMINS,
+    summary:
+      "Possible matches the matcher held back: the message beside each candidate, field by field. Confirm (teaches the identifier) or reject.",
+  },
+  {
+    id: "admin-access-log",
+    path: "/admin/access-log",
+    label: "Access log",
+    roles: ADMINS,
+    summary: "Who read or changed which patient's data, and every administrative change. Filter and export.",
+  },
+];
+
+export const adminPagesFor = (role, built) =>
+  ADMIN_PAGES.filter((p) => p.roles.includes(role) && built.has(p.id));
+
+/** The admin stylesheet, added once (the page's own stylesheet is the workspace's). */
+function ensureStyles() {
+  if (document.querySelector("link[data-admin-styles]")) return;
+  document.head.append(h("link", { rel: "stylesheet", href: "/admin.css", "data-admin-styles": "" }));
+}
+
+/** The sub-navigation of the admin screens the role may open, the current one marked. */
+export function adminSubnav(role, currentPath, built) {
+  return h(
+    "nav",
+    { class: "admin-subnav", "aria-label": "Admin" },
+    h(
+      "ul",
+      {},
+      h(
+        "li",
+        {},
+        h(
+          "a",
+          { href: "/admin", "data-route": "", "aria-current": currentPath === "/admin" ? "page" : undefined },
+          "Overview",
+        ),
+      ),
+      adminPagesFor(role, built).map((p) =>
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { href: p.path, "data-route": "", "aria-current": p.path === currentPath ? "page" : undefined },
+            p.label,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * The frame of an admin screen: sub-navigation, heading (focused when the screen opens), a
+ * subtitle and a toolbar. Answers the element, the heading and the body to fill.
+ */
+export function adminFrame({ id, title, subtitle, session, path, built, toolbar = [] }) {
+  ensureStyles();
+  const heading = h("h1", { id: `${id}-heading`, tabindex: -1 }, title);
+  const body = h("div", { class: "admin-body" });
+  const element = h(
+    "section",
+    { class: `view admin ${id}`, "aria-labelledby": heading.id },
+    adminSubnav(session.role, path, built),
+    h(
+      "div",
+      { class: "view-header" },
+      h("div", {}, heading, subtitle ? h("p", { class: "muted view-subtitle" }, subtitle) : null),
+      h("div", { class: "toolbar" }, toolbar),
+    ),
+    body,
+  );
+  return { element, heading, body };
+}
+
+/** The viewer's own IANA zone: admin times are read there, the zone named. */
+export const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+/** A moment in the viewer's zone with the zone named ("Tue Mar 10, 10:00 AM EDT"). */
+export const when = (value) => formatInZone(value, viewerZone());
+
+/** Whether a key press is meant for a text field (or comes with a modifier): shortcuts leave it alone. */
+export function isTyping(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return true;
+  const target = event.target;
+  if (!(target instanceof Element)) return false;
+  return (
+    Boolean(target.closest("input, textarea, select, [contenteditable]")) ||
+    Boolean(document.querySelector("dialog[open]"))
+  );
+}
+
+/** A `<kbd>` key in a hint. */
+export const kbd = (key) => h("kbd", {}, key);

@@ -1,0 +1,27 @@
+// The admin screens as app.js's SCREENS table takes them: one "Admin" entry in the top bar (the
+// overview), the rest reached from the admin sub-navigation. Roles as the API enforces them.
+import { ADMIN_PAGES, ADMINS } from "./admin-common.js";
+import { createAdminHome } from "./admin-home.js";
+import { createReviewQueue } from "./admin-reviews.js";
+
+const CREATORS = {
+  "admin-reviews": createReviewQueue,
+};
+/** The admin screens built so far: the sub-navigation and the overview list only these. */
+const BUILT = new Set(Object.keys(CREATORS));
+
+export const ADMIN_SCREENS = [
+  {
+    id: "admin-home",
+    pattern: /^\/admin$/,
+    roles: ADMINS,
+    nav: { path: "/admin", label: () => "Admin" },
+    create: ({ session }) => createAdminHome({ session, path: "/admin", built: BUILT }),
+  },
+  ...ADMIN_PAGES.filter((p) => BUILT.has(p.id)).map((p) => ({
+    id: p.id,
+    pattern: new RegExp(`^${p.path.replace(/\//g, "\\/")}$`),
+    roles: p.roles,
+    create: ({ session }) => CREATORS[p.id]({ session, path: p.path, built: BUILT }),
+  })),
+];
