@@ -1,11 +1,14 @@
 // The admin screens as app.js's SCREENS table takes them: one "Admin" entry in the top bar (the
 // overview), the rest reached from the admin sub-navigation. Roles as the API enforces them.
+
+import { createAccessLog } from "./admin-access-log.js";
 import { ADMIN_PAGES, ADMINS } from "./admin-common.js";
 import { createAdminHome } from "./admin-home.js";
 import { createReviewQueue } from "./admin-reviews.js";
 
 const CREATORS = {
   "admin-reviews": createReviewQueue,
+  "admin-access-log": createAccessLog,
 };
 /** The admin screens built so far: the sub-navigation and the overview list only these. */
 const BUILT = new Set(Object.keys(CREATORS));

@@ -357,6 +357,12 @@ const PROBES: Record<string, Probe | null> = {
     expect: [200],
     check: (res) => expect(items(res)).toEqual([]),
   },
+  "GET /api/admin/access-log/actions": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/access-log/actions?organizationId=${t.ids.practiceB}` }),
+    expect: [200],
+    check: (res) => expect(res.json().actions).toEqual([]),
+  },
   "GET /api/reports/follow-up": {
     as: "qualityA",
     request: () => ({

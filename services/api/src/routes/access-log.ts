@@ -1,10 +1,18 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { accessLogActions, readAccessLog } from "../access-log/access-log-store.ts";
 import type { ApiDeps } from "../api-deps.ts";
+import { recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { organizationScope } from "../auth/principal.ts";
 import { ERROR_RESPONSES } from "../errors.ts";
+import { type CsvColumn, toCsv } from "../reports/csv.ts";
+import { sendCsv } from "../reports/report-routing.ts";
+import { jsonOrCsv } from "../reports/report-schemas.ts";
 import { DbId, IsoDateTimeString, Page } from "../schemas.ts";
+
+/** At most this many rows in one export (a year of a busy practice's reads is far below it). */
+const MAX_EXPORT_ROWS = 50_000;
 
 const AccessLogQuery = z.object({
   organizationId: DbId.optional(),
@@ -12,9 +20,13 @@ const AccessLogQuery = z.object({
   patientId: DbId.optional(),
   /** `user:<id>`, `matcher`... */
   actor: z.string().min(1).max(100).optional(),
+  /** A signed-in user by e-mail (any case). */
+  userEmail: z.string().trim().min(1).max(320).optional(),
   action: z.string().min(1).max(100).optional(),
   from: IsoDateTimeString.optional(),
   to: IsoDateTimeString.optional(),
+  /** `csv`: every matching row (up to 50,000) as a download, newest first. */
+  format: z.enum(["json", "csv"]).default("json"),
   ...Page,
 });
 
@@ -28,12 +40,33 @@ const AccessLogEntry = z.object({
   subjectType: z.string(),
   subjectId: z.string(),
   organizationId: DbId.nullable(),
+  organizationName: z.string().nullable(),
   detail: z.unknown(),
 });
+type AccessLogEntry = z.infer<typeof AccessLogEntry>;
+
+const detailOf = (row: AccessLogEntry) => (row.detail ?? {}) as Record<string, unknown>;
+const CSV_COLUMNS: CsvColumn<AccessLogEntry>[] = [
+  { header: "at", value: (r) => r.at },
+  { header: "actor", value: (r) => r.actor },
+  { header: "user_email", value: (r) => r.actorName },
+  { header: "role", value: (r) => (typeof detailOf(r).role === "string" ? String(detailOf(r).role) : null) },
+  { header: "action", value: (r) => r.action },
+  { header: "subject_type", value: (r) => r.subjectType },
+  { header: "subject_id", value: (r) => r.subjectId },
+  { header: "organization_id", value: (r) => r.organizationId },
+  { header: "organization", value: (r) => r.organizationName },
+  {
+    header: "route",
+    value: (r) => (typeof detailOf(r).route === "string" ? String(detailOf(r).route) : null),
+  },
+  { header: "detail", value: (r) => JSON.stringify(r.detail ?? {}) },
+];
 
 /**
- * Who read or changed which patient's data: the audit log, newest first. A practice admin reads
- * the rows of their organizations; a system admin reads every row (matcher suppressions included).
+ * Who read or changed which patient's data: the audit log, newest first, filterable by user,
+ * patient, action and time, and exportable as CSV (each export is itself audited). A practice admin
+ * reads the rows of their organizations; a system admin reads every row (matcher suppressions included).
  */
 export const accessLogRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get(
@@ -41,63 +74,75 @@ export const accessLogRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
     {
       config: { roles: ADMIN_ROLES },
       schema: {
-        summary: "The access audit log of the admin's organizations",
+        summary: "The access audit log of the admin's organizations (JSON, or CSV with format=csv)",
         tags: ["admin"],
         querystring: AccessLogQuery,
         response: {
-          200: z.object({ items: z.array(AccessLogEntry), limit: z.number(), offset: z.number() }),
+          200: jsonOrCsv(
+            z.object({
+              items: z.array(AccessLogEntry),
+              total: z.number().int(),
+              limit: z.number(),
+              offset: z.number(),
+            }),
+          ),
           ...ERROR_RESPONSES,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const scope = organizationScope(request.principal, q.organizationId);
-      const { rows } = await deps.pool.query<{
-        id: string;
-        at: Date;
-        actor: string;
-        email: string | null;
-        action: string;
-        subject_type: string;
-        subject_id: string;
-        organization_id: string | null;
-        detail: unknown;
-      }>(
-        `SELECT a.id::text, a.at, a.actor, u.email, a.action, a.subject_type, a.subject_id,
-                a.organization_id::text, a.detail
-           FROM audit_log a LEFT JOIN users u ON a.actor = 'user:' || u.id::text
-          WHERE ($1::bigint[] IS NULL OR a.organization_id = ANY($1::bigint[]))
-            AND ($2::text IS NULL OR (a.subject_type = 'patient' AND a.subject_id = $2))
-            AND ($3::text IS NULL OR a.actor = $3) AND ($4::text IS NULL OR a.action = $4)
-            AND ($5::timestamptz IS NULL OR a.at >= $5) AND ($6::timestamptz IS NULL OR a.at < $6)
-          ORDER BY a.at DESC, a.id DESC LIMIT $7 OFFSET $8`,
-        [
-          scope ?? null,
-          q.patientId ?? null,
-          q.actor ?? null,
-          q.action ?? null,
-          q.from ?? null,
-          q.to ?? null,
-          q.limit,
-          q.offset,
-        ],
-      );
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          at: r.at.toISOString(),
-          actor: r.actor,
-          actorName: r.email,
-          action: r.action,
-          subjectType: r.subject_type,
-          subjectId: r.subject_id,
-          organizationId: r.organization_id,
-          detail: r.detail,
-        })),
-        limit: q.limit,
-        offset: q.offset,
+      const filter = {
+        organizationIds: scope ?? null,
+        patientId: q.patientId,
+        actor: q.actor,
+        userEmail: q.userEmail,
+        action: q.action,
+        from: q.from,
+        to: q.to,
       };
+      if (q.format === "csv") {
+        const { items, total } = await readAccessLog(deps.pool, filter, {
+          limit: MAX_EXPORT_ROWS,
+          offset: 0,
+        });
+        await recordAdminAction(deps.pool, request, {
+          action: "access-log.export",
+          subjectType: "audit_log",
+          subjectId: "export",
+          // In the log of the organization exported (or the admin's only one), where its admins see it.
+          ...(scope?.length === 1 && scope[0] !== undefined ? { organizationId: scope[0] } : {}),
+          detail: {
+            rows: items.length,
+            total,
+            filter: { ...filter, organizationIds: undefined, organizationId: q.organizationId },
+          },
+        });
+        const day = deps.now().toISOString().slice(0, 10);
+        return sendCsv(reply, `access-log_${day}`, toCsv(CSV_COLUMNS, items));
+      }
+      const { items, total } = await readAccessLog(deps.pool, filter, { limit: q.limit, offset: q.offset });
+      return { items, total, limit: q.limit, offset: q.offset };
     },
+  );
+
+  app.get(
+    "/access-log/actions",
+    {
+      config: { roles: ADMIN_ROLES },
+      schema: {
+        summary: "The actions recorded in the admin's organizations' rows (for filtering)",
+        tags: ["admin"],
+        querystring: z.object({ organizationId: DbId.optional() }),
+        response: { 200: z.object({ actions: z.array(z.string()) }), ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => ({
+      actions: await accessLogActions(
+        deps.pool,
+        organizationScope(request.principal, request.query.organizationId) ?? null,
+      ),
+    }),
   );
 };

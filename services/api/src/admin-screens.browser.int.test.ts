@@ -1,0 +1,168 @@
+import { readFile } from "node:fs/promises";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiTest, NOW, PASSWORD, startTestApi, USERS, type UserKey } from "./api.test-support.ts";
+
+// The admin screens in a real browser (Debian's chromium, driven by playwright-core) against the real
+// api and PostgreSQL with the api tests' seed (practices SFM and RVP, the plan BCP, a review whose
+// candidates are MARISOL of SFM and HENRIETTA of RVP). Screenshots: /tmp/homeward-admin-*.png.
+
+async function chromiumPath(): Promise<string> {
+  const helper = new URL("../../../infra/ensure-chromium.mjs", import.meta.url).href;
+  const { ensureChromium } = (await import(helper)) as { ensureChromium: () => string };
+  return ensureChromium();
+}
+
+let t: ApiTest;
+let browser: Browser;
+let baseUrl: string;
+const problems = new WeakMap<Page, string[]>();
+
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
+// biome-ignore lint/performance/useDomNodeTextContent: the rendered text, laid out as a person reads it.
+const textOf = (locator: Locator) => locator.innerText().then((s) => s.replace(/\s+/g, " ").trim());
+
+beforeAll(async () => {
+  t = await startTestApi("admin-screens-browser");
+  await t.app.listen({ host: "127.0.0.1", port: 0 });
+  const address = t.app.server.address();
+  if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
+  baseUrl = `http://127.0.0.1:${address.port}`;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  browser = await chromium.launch({
+    executablePath: await chromiumPath(),
+    headless: true,
+    args: isRoot ? ["--no-sandbox"] : [],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function openPage(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    baseURL: baseUrl,
+    timezoneId: "America/New_York",
+    acceptDownloads: true,
+  });
+  // The browser lives at the api's test clock (NOW): its tokens are fresh there.
+  await context.clock.setFixedTime(NOW);
+  const page = await context.newPage();
+  const seen: string[] = [];
+  page.on("pageerror", (error) => seen.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") seen.push(message.text());
+  });
+  problems.set(page, seen);
+  return { context, page };
+}
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function signedIn(who: UserKey, path = "/"): Promise<{ context: BrowserContext; page: Page }> {
+  const opened = await openPage();
+  await opened.page.goto(path);
+  await signIn(opened.page, USERS[who].email, PASSWORD);
+  await eventually(() => opened.page.getByRole("button", { name: "Sign out" }).isVisible()).toBe(true);
+  return opened;
+}
+
+describe("admin screens in headless Chromium", () => {
+  it("review queue: two candidates side by side, chosen and rejected from the keyboard", async () => {
+    const { context, page } = await signedIn("root", "/admin/reviews");
+    await eventually(() => page.title()).toBe("Review queue · Homeward");
+    const review = page.getByRole("region", { name: "Selected review" });
+    await eventually(() => textOf(review)).toContain("ED arrival at MERCYGEN");
+    const headers = review.getByRole("columnheader");
+    expect(await textOf(headers.nth(2))).toMatch(
+      /^Candidate 1 MARISOL QUILLFEATHER Score 0\.8 Chosen \(1\)/i,
+    );
+    expect(await textOf(headers.nth(3))).toMatch(
+      /^Candidate 2 HENRIETTA VANTERPOOL Score 0\.6 Choose \(2\)/i,
+    );
+    const family = review
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: "Family name" }) });
+    expect(await textOf(family)).toBe(
+      "Family name QUILFEATHER QUILLFEATHER close: typo? +4.9 VANTERPOOL differs −4.6",
+    );
+    // 2 chooses HENRIETTA; the confirm button follows the choice.
+    await page.keyboard.press("2");
+    await eventually(() => textOf(headers.nth(3))).toContain("Chosen (2)");
+    expect(
+      await review.getByRole("button", { name: /^Confirm: it is HENRIETTA VANTERPOOL/ }).isVisible(),
+    ).toBe(true);
+    await page.screenshot({ path: "/tmp/homeward-admin-reviews-candidates.png", fullPage: true });
+    // r arms, Esc cancels: nothing decided.
+    await page.keyboard.press("r");
+    await eventually(() => textOf(review)).toContain("Press r again (or Enter) to reject");
+    await page.keyboard.press("Escape");
+    await eventually(() => textOf(review)).not.toContain("Press r again");
+    const pending = await t.pool.query("SELECT status FROM match_reviews WHERE event_id = 'evt-review-1'");
+    expect(pending.rows).toEqual([{ status: "pending" }]);
+    // r, Enter rejects.
+    await page.keyboard.press("r");
+    await page.keyboard.press("Enter");
+    await eventually(() => textOf(page.locator(".review-outcome"))).toBe(
+      "Rejected: ED arrival at MERCYGEN stays unmatched.",
+    );
+    const decided = await t.pool.query("SELECT status FROM match_reviews WHERE event_id = 'evt-review-1'");
+    expect(decided.rows).toEqual([{ status: "rejected" }]);
+    // The decided list says who decided.
+    await page.getByLabel("Show").selectOption("rejected");
+    await eventually(() => textOf(review)).toContain(
+      "Rejected: none of the candidates by root@homeward.example",
+    );
+    expect(problems.get(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("access log: filtered by user from a row, then exported as CSV with the same filter", async () => {
+    await t.call("cmA", { url: "/api/tasks/task-a1" });
+    await t.call("cmA", { url: "/api/tasks/task-a3" });
+    await t.call("cmB", { url: "/api/tasks/task-b1" });
+    const { context, page } = await signedIn("adminA");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+    await eventually(() => page.title()).toBe("Admin · Homeward");
+    // A practice admin has no review queue.
+    const adminNav = page.getByRole("navigation", { name: "Admin" });
+    expect(await adminNav.getByRole("link").allTextContents()).not.toContain("Review queue");
+    await adminNav.getByRole("link", { name: "Access log" }).click();
+    await eventually(() => page.title()).toBe("Access log · Homeward");
+    const log = page.getByRole("table", { name: "Access log" });
+    await eventually(() => log.getByRole("row").count()).toBeGreaterThan(2);
+    expect(await textOf(log)).not.toContain("cm@rvp.example");
+    await log.getByRole("button", { name: "cm@sfm.example" }).first().click();
+    await eventually(() => page.url()).toBe(`${baseUrl}/admin/access-log?userEmail=cm%40sfm.example`);
+    await eventually(() => textOf(page.locator(".access-summary"))).toBe("1–2 of 2 rows");
+    const first = log.getByRole("row").nth(1);
+    expect(await textOf(first)).toContain("cm@sfm.example Care manager task.read");
+    expect(await textOf(first)).toContain("Springvale Family Medicine GET /api/tasks/:id");
+    // Times in the viewer's zone, named: NOW is 10:00 in New York, but the rows carry the database's clock.
+    expect(await textOf(first)).toMatch(/E[SD]T/);
+    await page.screenshot({ path: "/tmp/homeward-admin-access-log.png", fullPage: true });
+
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export CSV" }).click();
+    const file = await downloading;
+    expect(file.suggestedFilename()).toBe("access-log_2026-03-10.csv");
+    const csv = await readFile((await file.path()) ?? "", "utf8");
+    const lines = csv.trimEnd().split("\r\n");
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).every((l) => l.includes(",cm@sfm.example,care_manager,task.read,patient,"))).toBe(
+      true,
+    );
+    await eventually(() => textOf(page.locator(".admin-access-log .form-status"))).toContain(
+      "The export is downloading",
+    );
+    expect(problems.get(page)).toEqual([]);
+    await context.close();
+  });
+});
