@@ -1,23 +1,81 @@
 // The quality page: one follow-up measure within x days, by month (line), by group (bars and a
-// numbers table), the CSV export, and the misses behind the numbers, each opening its task.
+// numbers table), the CSV export, and the lines behind the numbers: the misses, each opening its
+// task, and apart from the rate the pending (window still running) and the excluded (with why).
+// Defaults (window, population) come from the protocols in force: GET /api/reports/follow-up/defaults.
 import { api, download, query } from "./api.js";
 import { drawRateByMonth, rateBars } from "./charts.js";
 import { createContactTimes } from "./contact-times.js";
 import { h, notice, replace, table } from "./dom.js";
-import { formatCount, formatDateTime, formatHours, formatMonth, formatRate, isoDate } from "./format.js";
+import {
+  formatCount,
+  formatDueIn,
+  formatHours,
+  formatInZone,
+  formatMonth,
+  formatRate,
+  isoDate,
+  label,
+} from "./format.js";
 import { messageOf, missReasonText } from "./task-drawer.js";
 
-/** The measures and the x each is usually asked with. */
+/**
+ * The measures and the window and population each opens at: the protocols' (replaced by
+ * GET /api/reports/follow-up/defaults when the page loads); these are the DEFAULT_PROTOCOLS values.
+ */
 export const MEASURES = {
-  "ed-follow-up": { label: "ED visit: follow-up call", x: 7, unit: "calendar-days" },
-  "discharge-contact": { label: "Discharge: interactive contact", x: 2, unit: "business-days" },
-  "discharge-visit": { label: "Discharge: face-to-face visit", x: 14, unit: "calendar-days" },
+  "ed-follow-up": { label: "ED visit: follow-up call", x: 2, unit: "business-days", population: "high-risk" },
+  "discharge-contact": {
+    label: "Discharge: interactive contact",
+    x: 2,
+    unit: "business-days",
+    population: "all",
+  },
+  "discharge-visit": {
+    label: "Discharge: face-to-face visit",
+    x: 14,
+    unit: "calendar-days",
+    population: "all",
+  },
   "medication-reconciliation": {
     label: "Discharge: medication reconciliation",
     x: 30,
     unit: "calendar-days",
+    population: "all",
   },
 };
+
+export const COUNTING = { visit: "Per visit", patient: "Per patient" };
+export const POPULATIONS = { "high-risk": "High-risk patients", all: "All patients" };
+
+/** Why a line is out of the measure (tasks.excluded_reason), in words. */
+export const EXCLUSIONS = {
+  admitted: "Admitted as an inpatient",
+  transferred: "Transferred to a hospital or facility",
+  died: "Patient died",
+  "left-against-advice": "Left against medical advice",
+  "event-cancelled": "Hospital cancelled the event",
+  "not-applicable": "Closed as not applicable",
+};
+
+/** Who is high-risk, in words, from the defaults endpoint; the DEFAULT_PROTOCOLS wording until then. */
+let highRiskText = "Priority I or Priority II, or the practice's high-risk flag";
+let defaultsLoaded = null;
+
+/** Reads each measure's default window from the protocols in force, once per page load. */
+function loadDefaults() {
+  defaultsLoaded ??= api("/api/reports/follow-up/defaults")
+    .then((body) => {
+      for (const m of body?.measures ?? []) {
+        const known = MEASURES[m.measure];
+        if (known) Object.assign(known, { x: m.x, unit: m.unit, population: m.population });
+      }
+      if (body?.highRisk?.text) highRiskText = body.highRisk.text;
+    })
+    .catch(() => {
+      // The built-in values stand; the report itself says what it counted.
+    });
+  return defaultsLoaded;
+}
 
 const UNITS = { "business-days": "business days", "calendar-days": "calendar days" };
 
@@ -29,31 +87,34 @@ export const GROUP_BY = {
   month: "Month",
 };
 
-function defaults() {
+function defaults(measure = "ed-follow-up") {
   const today = new Date();
   const from = new Date(today.getFullYear(), today.getMonth() - 11, 1);
   return {
-    measure: "ed-follow-up",
-    x: String(MEASURES["ed-follow-up"].x),
-    unit: MEASURES["ed-follow-up"].unit,
+    measure,
+    x: String(MEASURES[measure].x),
+    unit: MEASURES[measure].unit,
     from: isoDate(from),
     to: isoDate(today),
     groupBy: "practice",
     tier: "",
+    count: "visit",
+    population: MEASURES[measure].population,
   };
 }
 
 /** The settings from the address bar (none of them identify a patient), over the defaults. */
 function settingsFromUrl() {
   const params = new URLSearchParams(location.search);
-  const s = defaults();
-  if (MEASURES[params.get("measure")]) s.measure = params.get("measure");
+  const s = defaults(MEASURES[params.get("measure")] ? params.get("measure") : "ed-follow-up");
   if (/^\d{1,3}$/.test(params.get("x") ?? "")) s.x = params.get("x");
   if (UNITS[params.get("unit")]) s.unit = params.get("unit");
   for (const key of ["from", "to"])
     if (/^\d{4}-\d{2}-\d{2}$/.test(params.get(key) ?? "")) s[key] = params.get(key);
   if (GROUP_BY[params.get("groupBy")]) s.groupBy = params.get("groupBy");
   if (["I", "II", "III"].includes(params.get("tier"))) s.tier = params.get("tier");
+  if (COUNTING[params.get("count")]) s.count = params.get("count");
+  if (POPULATIONS[params.get("population")]) s.population = params.get("population");
   return s;
 }
 
@@ -103,13 +164,20 @@ export function createQuality({ drawer, canOpenTasks }) {
   const missesTitle = h("h2", { id: "misses-heading" }, "Misses");
   const missesNote = h("p", { class: "muted" });
   const missesBox = h("div", { class: "table-box" });
-  const missesCsv = h("a", { class: "button-link", href: "#", download: "" }, "Download misses CSV");
+  const missesCsv = h("a", { class: "button-link", href: "#", download: "" }, "Download lists CSV");
+  const definition = h("p", { class: "muted report-definition" });
+  const pendingTitle = h("h2", { id: "pending-heading" }, "Pending");
+  const pendingBox = h("div", { class: "table-box" });
+  const excludedTitle = h("h2", { id: "excluded-heading" }, "Excluded");
+  const excludedBox = h("div", { class: "table-box" });
+  let lists = { pending: [], excluded: [] };
 
   const view = h(
     "section",
     { class: "view quality", "aria-labelledby": "quality-heading" },
     h("div", { class: "view-header" }, heading, h("div", { class: "toolbar" }, csvLink)),
     form,
+    definition,
     status,
     kpis,
     h(
@@ -142,6 +210,28 @@ export function createQuality({ drawer, canOpenTasks }) {
       h("div", { class: "card-header" }, missesTitle, missesCsv),
       missesNote,
       missesBox,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "pending-heading" },
+      h("div", { class: "card-header" }, pendingTitle),
+      h(
+        "p",
+        { class: "muted" },
+        "Open tasks whose window is still running: not in the rate yet. Each becomes a miss if nobody reaches the patient by the window's end.",
+      ),
+      pendingBox,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "excluded-heading" },
+      h("div", { class: "card-header" }, excludedTitle),
+      h(
+        "p",
+        { class: "muted" },
+        "Follow-up that no longer applied, closed by the hospital's messages: out of numerator and denominator. docs/measures.md has the rules.",
+      ),
+      excludedBox,
     ),
   );
 
@@ -187,11 +277,14 @@ export function createQuality({ drawer, canOpenTasks }) {
       { "": "All tiers", I: "Priority I", II: "Priority II", III: "Priority III" },
       settings.tier,
     );
+    const count = select("q-count", "count", COUNTING, settings.count);
+    const population = select("q-population", "population", POPULATIONS, settings.population);
     measure.addEventListener("change", () => {
-      // A new measure comes with its usual window; the person can change it after.
+      // A new measure comes with its window and population from the protocols; the person can change them after.
       const m = MEASURES[measure.value];
       x.value = String(m.x);
       unit.value = m.unit;
+      population.value = m.population;
     });
     replace(
       form,
@@ -202,13 +295,15 @@ export function createQuality({ drawer, canOpenTasks }) {
       field("q-to", "To", to),
       field("q-group", "Group by", groupBy),
       field("q-tier", "Tier", tier),
+      field("q-population", "Patients", population),
+      field("q-count", "Count", count),
       h(
         "div",
         { class: "field field-submit" },
         h("button", { type: "submit", class: "primary" }, "Update report"),
       ),
     );
-    for (const control of [measure, unit, groupBy, tier, from, to])
+    for (const control of [measure, unit, groupBy, tier, population, count, from, to])
       control.addEventListener("change", () => form.requestSubmit());
   }
 
@@ -233,10 +328,29 @@ export function createQuality({ drawer, canOpenTasks }) {
       from: settings.from,
       to: settings.to,
       tier: settings.tier,
+      count: settings.count,
+      population: settings.population,
       ...extra,
     });
 
-  const describe = () => `${MEASURES[settings.measure].label}, within ${settings.x} ${UNITS[settings.unit]}`;
+  const describe = () =>
+    `${MEASURES[settings.measure].label}, within ${settings.x} ${UNITS[settings.unit]}, ${COUNTING[settings.count].toLowerCase()}`;
+
+  /** What one line of the denominator is, and who is in it: the definition the numbers follow. */
+  function renderDefinition(report) {
+    const perPatient = report.counting === "patient";
+    const who =
+      report.population === "high-risk"
+        ? `high-risk patients (${highRiskText}, on the day of the event)`
+        : "all patients with a task for this measure";
+    replace(
+      definition,
+      perPatient
+        ? `Per patient: each of ${who} once in the period, counted by their first visit that was not excluded. `
+        : `Per visit: each event of ${who} is one line, as HEDIS counts. `,
+      "Pending and excluded lines are outside the rate.",
+    );
+  }
 
   async function load() {
     const seq = ++loadSeq;
@@ -245,6 +359,7 @@ export function createQuality({ drawer, canOpenTasks }) {
     const groupBy = settings.groupBy;
     const barsBy = groupBy === "month" ? "practice" : groupBy;
     const get = (params) => api(`/api/reports/follow-up${reportParams(params)}`);
+    await loadDefaults();
     const [main, months, bars, missed, alerts, care] = await Promise.allSettled([
       get({ groupBy }),
       groupBy === "month" ? null : get({ groupBy: "month" }),
@@ -267,6 +382,7 @@ export function createQuality({ drawer, canOpenTasks }) {
       groupBy === "month" ? rows : months.status === "fulfilled" ? (months.value?.rows ?? []) : [];
     const barRows = groupBy === barsBy ? rows : bars.status === "fulfilled" ? (bars.value?.rows ?? []) : [];
     const { total } = report;
+    renderDefinition(report);
 
     renderKpis(
       total,
@@ -309,18 +425,22 @@ export function createQuality({ drawer, canOpenTasks }) {
     missFilter = null;
     if (missed.status === "fulfilled") {
       misses = missed.value?.misses ?? [];
+      lists = { pending: missed.value?.pending ?? [], excluded: missed.value?.excluded ?? [] };
       renderMisses();
       renderReasons();
     } else {
       misses = [];
+      lists = { pending: [], excluded: [] };
       replace(reasonsBox);
       replace(missesBox, notice(messageOf(missed.reason, "The misses could not be loaded."), "error"));
     }
+    renderApart();
   }
 
   function renderKpis(total, alerts, care) {
     const rate = rowRate(total);
-    const inWindow = total.openInWindow ?? 0;
+    const pending = total.pending ?? 0;
+    const excluded = total.excluded ?? 0;
     const alertRows = alerts ? (alerts.rows ?? []) : [];
     const sent = alertRows.reduce((n, r) => n + (r.alerts ?? 0), 0);
     const inTime = alertRows.reduce((n, r) => n + (r.withinTarget ?? 0), 0);
@@ -329,15 +449,18 @@ export function createQuality({ drawer, canOpenTasks }) {
     const active = careRows.reduce((n, r) => n + (r.highRiskActive ?? 0), 0);
     replace(
       kpis,
-      kpi(
-        "Rate",
-        formatRate(rate),
-        inWindow > 0 ? `${formatCount(inWindow)} still in their window` : describe(),
-      ),
+      kpi("Rate", formatRate(rate), describe()),
       kpi(
         "Followed up in time",
         `${formatCount(total.numerator)} of ${formatCount(total.denominator)}`,
-        "numerator of denominator",
+        settings.count === "patient"
+          ? "patients: numerator of denominator"
+          : "visits: numerator of denominator",
+      ),
+      kpi(
+        "Outside the rate",
+        formatCount(pending + excluded),
+        `${formatCount(pending)} pending (window still running), ${formatCount(excluded)} excluded (no longer applies)`,
       ),
       kpi(
         "Median time to contact",
@@ -366,6 +489,8 @@ export function createQuality({ drawer, canOpenTasks }) {
       { label: "Median time to contact", className: "num" },
       { label: "90th percentile", className: "num" },
       { label: "Misses", className: "num" },
+      { label: "Pending", className: "num" },
+      { label: "Excluded", className: "num" },
     ];
     const line = (row, name, isTotal) => {
       const missCount = Math.max(0, (row.denominator ?? 0) - (row.numerator ?? 0));
@@ -395,6 +520,8 @@ export function createQuality({ drawer, canOpenTasks }) {
         h("td", { class: "num" }, formatHours(row.medianHoursToContact)),
         h("td", { class: "num" }, formatHours(row.p90HoursToContact)),
         h("td", { class: "num" }, missesCell),
+        h("td", { class: "num" }, formatCount(row.pending ?? 0)),
+        h("td", { class: "num" }, formatCount(row.excluded ?? 0)),
       );
     };
     if (rows.length === 0) return h("p", { class: "empty" }, "No events for this measure in this period.");
@@ -494,7 +621,9 @@ export function createQuality({ drawer, canOpenTasks }) {
               "Show all misses",
             ),
           ]
-        : "Tasks in the denominator without a contact within the window. Open one to see what happened.",
+        : settings.count === "patient"
+          ? "Patients in the denominator whose first eligible visit had no contact within the window. Open one to see what happened."
+          : "Visits in the denominator without a contact within the window. Open one to see what happened.",
     );
     if (shown.length === 0) {
       replace(missesBox, h("p", { class: "empty" }, "No misses."));
@@ -504,11 +633,11 @@ export function createQuality({ drawer, canOpenTasks }) {
       h(
         "tr",
         {},
-        h("td", {}, h("strong", {}, m.patientName ?? "Patient")),
+        h("td", {}, h("strong", {}, m.patientName ?? "Patient"), visitsNote(m)),
         h("td", {}, m.organizationName ?? "—"),
         h("td", {}, m.careManagerName ?? "Unassigned"),
-        h("td", { class: "nowrap" }, formatDateTime(m.triggeredAt)),
-        h("td", { class: "nowrap" }, formatDateTime(m.windowEndsAt ?? m.dueAt)),
+        h("td", { class: "nowrap" }, eventTime(m)),
+        h("td", { class: "nowrap" }, windowEnd(m)),
         h("td", {}, missReasonText(m)),
         h(
           "td",
@@ -544,6 +673,93 @@ export function createQuality({ drawer, canOpenTasks }) {
     );
   }
 
+  /** The event time in the practice's zone, the zone named. */
+  const eventTime = (m) => formatInZone(m.triggeredAt, m.timeZone);
+  /** The window's last moment: the end of a day in the practice's zone ("Tue Feb 10 (end of day)"). */
+  const windowEnd = (m) => formatDueIn(m.windowEndsAt ?? m.dueAt, m.timeZone).replace(/^due /, "");
+
+  /** Counting patients: which of the patient's visits of the period the line is. */
+  function visitsNote(line) {
+    if (settings.count !== "patient" || !(line.visits > 1)) return null;
+    return h("div", { class: "muted" }, `first of ${line.visits} visits`);
+  }
+
+  /** The pending and the excluded lines, each under its own heading, outside the rate. */
+  function renderApart() {
+    const open = (m) =>
+      canOpenTasks
+        ? h("button", { type: "button", class: "small", onclick: () => drawer.open(m.taskId) }, "Open")
+        : null;
+    const who = (m) => [
+      h("td", {}, h("strong", {}, m.patientName ?? "Patient"), visitsNote(m)),
+      h("td", {}, m.organizationName ?? "—"),
+      h("td", {}, m.careManagerName ?? "Unassigned"),
+      h("td", { class: "nowrap" }, eventTime(m)),
+    ];
+    pendingTitle.textContent = `Pending (${lists.pending.length})`;
+    replace(
+      pendingBox,
+      lists.pending.length === 0
+        ? h("p", { class: "empty" }, "Nothing pending: every window of the period has ended.")
+        : table({
+            label: "Pending",
+            columns: [
+              { label: "Patient" },
+              { label: "Practice" },
+              { label: "Care manager" },
+              { label: "Event" },
+              { label: "Window ends" },
+              { label: "", className: "actions-col" },
+            ],
+            rows: lists.pending.map((m) =>
+              h(
+                "tr",
+                {},
+                who(m),
+                h("td", { class: "nowrap" }, windowEnd(m)),
+                h("td", { class: "actions-col" }, open(m)),
+              ),
+            ),
+            className: "data-table pending-table",
+          }),
+    );
+    excludedTitle.textContent = `Excluded (${lists.excluded.length})`;
+    replace(
+      excludedBox,
+      lists.excluded.length === 0
+        ? h("p", { class: "empty" }, "Nothing excluded in this period.")
+        : table({
+            label: "Excluded",
+            columns: [
+              { label: "Patient" },
+              { label: "Practice" },
+              { label: "Care manager" },
+              { label: "Event" },
+              { label: "Why excluded" },
+              { label: "", className: "actions-col" },
+            ],
+            rows: lists.excluded.map((m) =>
+              h(
+                "tr",
+                {},
+                who(m),
+                h(
+                  "td",
+                  {},
+                  h("strong", {}, label(EXCLUSIONS, m.excludedReason) || "Excluded"),
+                  m.exclusionDetail ? h("div", { class: "muted" }, m.exclusionDetail) : null,
+                  m.status === "completed"
+                    ? h("div", { class: "muted" }, "Follow-up was done before; it does not count either way.")
+                    : null,
+                ),
+                h("td", { class: "actions-col" }, open(m)),
+              ),
+            ),
+            className: "data-table excluded-table",
+          }),
+    );
+  }
+
   for (const link of [csvLink, missesCsv]) {
     link.addEventListener("click", async (event) => {
       // The export needs the bearer token, which a plain link cannot carry.
@@ -564,7 +780,8 @@ export function createQuality({ drawer, canOpenTasks }) {
     element: view,
     heading,
     /** Re-reads the settings from the address bar and loads the report. */
-    refresh() {
+    async refresh() {
+      await loadDefaults();
       settings = settingsFromUrl();
       renderForm();
       return load();

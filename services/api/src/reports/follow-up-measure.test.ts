@@ -15,6 +15,7 @@ function task(overrides: Partial<EvaluatedTask>): EvaluatedTask {
     taskId: "t",
     organizationId: "1",
     organizationName: "Springvale",
+    timeZone: "America/New_York",
     careManagerId: null,
     careManagerName: null,
     program: null,

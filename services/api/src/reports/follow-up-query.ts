@@ -25,6 +25,8 @@ export interface FollowUpTaskRow {
   taskId: string;
   organizationId: string;
   organizationName: string;
+  /** The practice's IANA zone: its days decide the window, and the page shows times in it. */
+  timeZone: string;
   careManagerId: string | null;
   careManagerName: string | null;
   program: string | null;
@@ -102,7 +104,7 @@ export async function loadFollowUpTasks(
                                 AND (a.effective_to IS NULL OR a.effective_to > ${day}))))
                    AND ${highRiskCondition("e", filter.highRisk, param)})`;
   const { rows } = await pool.query<FollowUpTaskRow>(
-    `SELECT t.id AS "taskId", t.organization_id::text AS "organizationId", o.name AS "organizationName",
+    `SELECT t.id AS "taskId", t.organization_id::text AS "organizationId", o.name AS "organizationName", o.time_zone AS "timeZone",
             t.assignee_recipient_id::text AS "careManagerId", r.display_name AS "careManagerName",
             t.program, t.risk_tier AS tier,
             to_char(t.triggered_at AT TIME ZONE o.time_zone, 'YYYY-MM') AS "triggerMonth",

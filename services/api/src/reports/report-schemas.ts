@@ -135,6 +135,8 @@ export const FollowUpMiss = z.object({
   taskId: z.string(),
   organizationId: z.string(),
   organizationName: z.string(),
+  /** The practice's zone, in which the page shows the times (the CSV's times are UTC ISO 8601). */
+  timeZone: z.string(),
   careManagerId: z.string().nullable(),
   careManagerName: z.string().nullable(),
   program: z.string().nullable(),
