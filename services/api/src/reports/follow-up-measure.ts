@@ -129,6 +129,8 @@ const NONE_LABEL: Record<FollowUpGroupBy, string> = {
   practice: "No practice",
   care_manager: "Unassigned",
   program: "No program",
+  // Not enrolled, or on a list without a tier (unassigned): never counted as Priority III. The other
+  // screens say "No tier" too.
   tier: "No tier",
   month: "No month",
 };

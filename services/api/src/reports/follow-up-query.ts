@@ -91,6 +91,13 @@ export async function loadFollowUpTasks(
     filter.tier ?? null,
   ]);
   const day = "(t.triggered_at AT TIME ZONE o.time_zone)::date";
+  // The matcher's contract needs a tier, so an enrollment without one reaches the task as III. A task
+  // is Priority III only when a list said so on the event day; otherwise its tier is unassigned (null).
+  const tier = `CASE WHEN t.risk_tier = 'III' AND NOT EXISTS (SELECT 1 FROM care_management_enrollments e3
+                  WHERE e3.patient_id = t.patient_id AND e3.program IS NOT DISTINCT FROM t.program
+                    AND e3.risk_tier = 'III' AND e3.effective_from <= ${day}
+                    AND (e3.effective_to IS NULL OR e3.effective_to > ${day}))
+                THEN NULL ELSE t.risk_tier END`;
   const highRisk =
     filter.highRisk === undefined
       ? "NULL::boolean"
@@ -106,7 +113,7 @@ export async function loadFollowUpTasks(
   const { rows } = await pool.query<FollowUpTaskRow>(
     `SELECT t.id AS "taskId", t.organization_id::text AS "organizationId", o.name AS "organizationName", o.time_zone AS "timeZone",
             t.assignee_recipient_id::text AS "careManagerId", r.display_name AS "careManagerName",
-            t.program, t.risk_tier AS tier,
+            t.program, ${tier} AS tier,
             to_char(t.triggered_at AT TIME ZONE o.time_zone, 'YYYY-MM') AS "triggerMonth",
             t.protocol_id AS "protocolId", t.step_id AS "stepId",
             t.triggered_at AS "triggeredAt", t.due_at AS "dueAt", t.status, t.outcome,
@@ -126,7 +133,7 @@ export async function loadFollowUpTasks(
         AND t.triggered_at < $5::date + interval '3 days'
         AND (t.triggered_at AT TIME ZONE o.time_zone)::date BETWEEN $4::date AND $5::date
         AND ($6::text IS NULL OR t.program = $6)
-        AND ($7::text IS NULL OR t.risk_tier = $7)
+        AND ($7::text IS NULL OR ${tier} = $7)
       ORDER BY t.triggered_at, t.id`,
     params,
   );

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal.ts";
 import { RULES_NOW, RULES_PERIOD, type RulesIds, seedRulesScenario } from "./follow-up-rules.test-support.ts";
-import { getReport, principalHeader, reportTestApp } from "./report-fixtures.test-support.ts";
+import { getReport, principalHeader, reportFixtures, reportTestApp } from "./report-fixtures.test-support.ts";
 import type {
   CareManagementReport,
   FollowUpDefaults,
@@ -177,6 +177,48 @@ describe("one definition of high-risk", () => {
     } finally {
       await custom.close();
     }
+  });
+});
+
+describe("unassigned tiers", () => {
+  it("a task the matcher wrote as III for a list row without a tier is 'No tier', not Priority III", async () => {
+    const f = reportFixtures(pool);
+    const org = await f.organization("UNT", "Untiered Practice");
+    const flagged = await f.patient("UNTIERED", "TEST");
+    const third = await f.patient("THIRDTIER", "TEST");
+    await f.enrollment({
+      patientId: flagged,
+      listedBy: org,
+      practiceOrgId: org,
+      source: "u1",
+      status: "active",
+      flag: true,
+    });
+    await f.enrollment({
+      patientId: third,
+      listedBy: org,
+      practiceOrgId: org,
+      source: "u2",
+      status: "active",
+      tier: "III",
+    });
+    for (const patientId of [flagged, third])
+      await f.task({
+        organizationId: org,
+        patientId,
+        triggeredAt: "2024-05-06T14:00:00Z",
+        program: "complex-care",
+        tier: "III",
+      });
+    const admin: Principal = { subject: "root", role: "system_admin", organizationIds: [] };
+    const q = `${ED}&organizationId=${org}&population=all&groupBy=tier`;
+    const { body } = await getReport<FollowUpReport>(app, admin, "/api/reports/follow-up", q);
+    expect(body.rows.map((r) => [r.group, r.denominator])).toEqual([
+      ["III", 1],
+      ["No tier", 1],
+    ]);
+    const tierThree = await getReport<FollowUpReport>(app, admin, "/api/reports/follow-up", `${q}&tier=III`);
+    expect(tierThree.body.total.denominator).toBe(1);
   });
 });
 
