@@ -55,7 +55,8 @@ export interface HighRiskFacts {
   riskTier: "I" | "II" | "III" | null;
   planRiskScore: number | null;
   practiceFlag: boolean | null;
-  status: "active" | "monitor" | "tracking_list";
+  /** The row's status; `ended` rows are the caller's to leave out (they meet no membership rule). */
+  status: string;
 }
 
 /** Whether one enrollment row makes its patient high-risk under its program's definition. */
@@ -67,6 +68,6 @@ export function isHighRisk(settings: HighRiskSettings, row: HighRiskFacts): bool
       row.planRiskScore !== null &&
       row.planRiskScore >= d.planRiskScoreAtLeast) ||
     (d.practiceFlag && row.practiceFlag === true) ||
-    d.listStatuses.includes(row.status)
+    (d.listStatuses as readonly string[]).includes(row.status)
   );
 }

@@ -84,6 +84,11 @@ export const HighRiskEntry = z.object({
   leadAgreed: z.boolean(),
   planStatus: EnrollmentStatus.nullable(),
   practiceStatus: EnrollmentStatus.nullable(),
+  /**
+   * High-risk by the protocols file's one definition (per program: tiers, plan risk score threshold,
+   * practice flag, list membership), the same the quality reports count: any open row meets it.
+   */
+  highRisk: z.boolean(),
   utilization: Utilization,
   /** The open enrollments behind the row, both sides: PATCH them by id. */
   enrollments: z.array(ListedEnrollment),

@@ -1,5 +1,6 @@
 import type { Pool } from "@homeward/db";
 import { listRecipients } from "@homeward/directory";
+import { DEFAULT_PROTOCOLS, type HighRiskSettings, isHighRisk } from "@homeward/protocols";
 import { displayName } from "../tasks/task-queries.ts";
 import type { Enrollment, HighRiskEntry, HighRiskList, ListedEnrollment } from "./enrollment-schemas.ts";
 import { combinedListEnrollments, goalHistories } from "./enrollment-store.ts";
@@ -68,6 +69,8 @@ export interface ListContext {
   /** Whether the caller may change an enrollment (either of its two organizations is theirs). */
   mayEdit: (enrollment: Enrollment) => boolean;
   now: Date;
+  /** Who is high-risk (the protocols in force); DEFAULT_PROTOCOLS' definition when absent. */
+  highRisk?: HighRiskSettings | undefined;
 }
 
 const ref = (o: Org) => ({ id: o.id, code: o.code, name: o.name });
@@ -119,6 +122,7 @@ export async function highRiskList(pool: Pool, ctx: ListContext): Promise<HighRi
       r.planRow?.leadOrganization != null && r.planRow.leadOrganization === r.practiceRow?.leadOrganization,
     planStatus: r.planRow?.status ?? null,
     practiceStatus: r.practiceRow?.status ?? null,
+    highRisk: r.patient.enrollments.some((e) => isHighRisk(ctx.highRisk ?? DEFAULT_PROTOCOLS, e)),
     utilization: utilization.get(r.patient.id) ?? NO_UTILIZATION,
     enrollments: r.patient.enrollments.map(
       (e): ListedEnrollment => ({ ...e, editable: ctx.mayEdit(e), goalHistory: histories.get(e.id) ?? [] }),

@@ -104,6 +104,7 @@ export const careManagementRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = as
       perSide: q.perSide,
       mayEdit: (e) => mayChange(request, { listedBy: e.listedBy.id, practice: e.practiceOrganizationId }),
       now: deps.now(),
+      highRisk: deps.protocols,
     });
     return { scope, list };
   };
