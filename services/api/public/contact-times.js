@@ -1,6 +1,7 @@
 // The quality page's "alert to contact" card: how soon after the alert the care team tried to reach
 // the patient, and reached them (median and 90th percentile), per group, for the measure's tasks of
-// the period (GET /api/reports/contact-times). Mounted by quality.js, which hands it the settings.
+// the period and population (GET /api/reports/contact-times). Mounted by quality.js, which hands it
+// the page's settings.
 import { api, download, query } from "./api.js";
 import { h, notice, replace, table } from "./dom.js";
 import { formatCount, formatHours, formatMonth } from "./format.js";
@@ -52,6 +53,7 @@ export function createContactTimes() {
       from: settings.from,
       to: settings.to,
       tier: settings.tier,
+      population: settings.population,
       groupBy: settings.groupBy,
     };
     csv.href = `/api/reports/contact-times${query({ ...params, format: "csv" })}`;
@@ -92,7 +94,7 @@ export function createContactTimes() {
     replace(
       box,
       table({
-        caption: `Hours from the alert, ${settings.from} to ${settings.to}`,
+        caption: `Hours from the alert, ${report.population === "all" ? "all patients" : "high-risk patients"}, ${settings.from} to ${settings.to}`,
         columns: [
           { label: GROUP_LABELS[groupBy] ?? "Group" },
           { label: "Tasks", className: "num" },

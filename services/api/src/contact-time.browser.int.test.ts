@@ -92,6 +92,13 @@ async function seed(db: Pool): Promise<void> {
       `INSERT INTO patients (family_name, given_name, birth_date, sex) VALUES ($1, $2, $3, 'U') RETURNING id::text`,
       [family, given, `196${i}-04-1${i}`],
     );
+    // Priority II on the practice's own list: high-risk, so in the ED measure's default population.
+    await db.query(
+      `INSERT INTO care_management_enrollments (patient_id, program, listed_by_org_id, practice_org_id, status,
+              source, effective_from, risk_tier)
+       VALUES ($1, 'Complex care', $2, $2, 'active', 'elm-cm', $3::date, 'II')`,
+      [patient.rows[0]?.id, orgId, new Date(Date.now() - 365 * DAY).toISOString().slice(0, 10)],
+    );
     const taskId = taskIdFor({
       facility: "MERCYGEN",
       visitNumber: t.visit,
@@ -231,7 +238,8 @@ afterAll(async () => {
 
 describe("contact time in headless Chromium", () => {
   it("a call made the day after the visit, entered 4 days later, moves the ED follow-up rate", async () => {
-    // Quality staff: ED follow-up within 2 calendar days. Elm Street: 3 visits, only Brooks in time.
+    // Quality staff: ED follow-up of high-risk patients (the page's default) within 2 calendar days.
+    // Elm Street: 3 visits, only Brooks in time (Rivera's window ended 2 days ago: a miss, not pending).
     const quality = await newPage();
     await signIn(quality.page, QUALITY);
     await eventually(() => quality.page.title()).toBe("Quality · Homeward");
@@ -239,6 +247,7 @@ describe("contact time in headless Chromium", () => {
     await quality.page.getByLabel("Within x").fill("2");
     await quality.page.getByLabel("Unit").selectOption("calendar-days");
     await quality.page.getByRole("button", { name: "Update report" }).click();
+    expect(await quality.page.getByLabel("Patients").inputValue()).toBe("high-risk");
     await eventually(async () => (await elmNumbers(quality.page)).slice(0, 4)).toEqual([
       ELM,
       "3",

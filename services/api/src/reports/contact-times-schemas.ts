@@ -8,7 +8,10 @@ const MAX_PERIOD_DAYS = 731;
 const daysBetween = (from: string, to: string) =>
   (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 
-/** The follow-up report's parameters without x and unit: the times are not judged against a window. */
+/**
+ * The follow-up report's parameters without x, unit and count: the times are per task, and not
+ * judged against a window. The same tasks as the follow-up report's (population, exclusions).
+ */
 export const ContactTimesQuery = z
   .object({
     measure: z
@@ -21,6 +24,12 @@ export const ContactTimesQuery = z
     groupBy: z.enum(["practice", "care_manager", "program", "tier", "month"]).default("practice"),
     program: z.string().min(1).max(200).optional(),
     tier: z.enum(["I", "II", "III"]).optional(),
+    population: z
+      .enum(["high-risk", "all"])
+      .optional()
+      .describe(
+        "high-risk: patients high-risk on the event day by the protocols' definition (default for ed-follow-up); all: every task (default for the discharge measures)",
+      ),
     format: z.enum(["json", "csv"]).default("json").describe("csv: a text/csv download of the same rows"),
   })
   .refine(
@@ -47,6 +56,7 @@ const ContactTimesNumbers = z.object({
 
 export const ContactTimesReport = z.object({
   measure: z.string(),
+  population: z.string(),
   from: z.string(),
   to: z.string(),
   groupBy: z.string(),

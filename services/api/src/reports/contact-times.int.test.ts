@@ -16,7 +16,7 @@ const ids = { a: "", b: "", casey: "", robin: "", lee: "" };
 
 const admin: Principal = { subject: "root", role: "system_admin", organizationIds: [] };
 const qualityA = (): Principal => ({ subject: "q", role: "quality", organizationIds: [ids.a] });
-const PERIOD = "from=2024-03-01&to=2024-03-31";
+const PERIOD = "from=2024-03-01&to=2024-03-31&population=all";
 
 const get = (principal: Principal, query: string) =>
   getReport<ContactTimesReport>(app, principal, "/api/reports/contact-times", query);
@@ -31,7 +31,17 @@ beforeAll(async () => {
   ids.casey = await f.careManager(ids.a, "Casey Morgan");
   ids.robin = await f.careManager(ids.a, "Robin Lee");
   ids.lee = await f.careManager(ids.b, "Lee Park");
+  // TESTPATIENT ONE is Priority I on practice A's list (high-risk by the default definition); TWO is on no list.
   const patient = await f.patient("TESTPATIENT", "ONE");
+  const unlisted = await f.patient("TESTPATIENT", "TWO");
+  await f.enrollment({
+    patientId: patient,
+    listedBy: ids.a,
+    practiceOrgId: ids.a,
+    source: "sfm",
+    status: "active",
+    tier: "I",
+  });
 
   /** A task, then what its care manager recorded (columns written by the task API in real life). */
   const task = async (t: {
@@ -45,10 +55,11 @@ beforeAll(async () => {
     completed?: { at: string; outcome: string };
     cancelled?: boolean;
     openedAt?: string;
+    patientId?: string;
   }) => {
     const id = await f.task({
       organizationId: t.org ?? ids.a,
-      patientId: patient,
+      patientId: t.patientId ?? patient,
       triggeredAt: t.triggeredAt,
       ...(t.assignee === undefined ? {} : { assignee: t.assignee }),
       ...(t.protocolId === undefined ? {} : { protocolId: t.protocolId }),
@@ -122,6 +133,7 @@ beforeAll(async () => {
   await delivery(t4, { sentAt: "2024-03-07T12:05:00Z" });
   // T5 (unassigned): reached +8 h with no attempt on record: that contact was the first attempt.
   const t5 = await task({
+    patientId: unlisted,
     triggeredAt: "2024-03-08T10:00:00Z",
     contactedAt: "2024-03-08T18:00:00Z",
     completed: { at: "2024-03-08T18:05:00Z", outcome: "reached_patient" },
@@ -134,7 +146,7 @@ beforeAll(async () => {
     contactedAt: "2024-03-09T10:30:00Z",
   });
   await delivery(t9, { sentAt: "2024-03-09T11:00:00Z" });
-  // Not in the measure: cancelled, another protocol step, another period.
+  // Not in the measure: cancelled (taken out of the measure), another protocol step, another period.
   const cancelled = await task({
     triggeredAt: "2024-03-10T10:00:00Z",
     contactedAt: "2024-03-10T11:00:00Z",
@@ -231,6 +243,24 @@ describe("GET /api/reports/contact-times", () => {
     ]);
   });
 
+  it("opens the ED measure at high-risk patients, as the follow-up report does", async () => {
+    // Without T5 (TESTPATIENT TWO is on no list): attempts −0.5, 1, 2, 4 → median 1.5, p90 at rank
+    // 2.7: 2 + 0.7 × 2 = 3.4; contacts −0.5, 24, 36 → median 24, p90 24 + 0.8 × 12 = 33.6.
+    const { status, body } = await get(qualityA(), "from=2024-03-01&to=2024-03-31");
+    expect(status).toBe(200);
+    expect(body.population).toBe("high-risk");
+    expect(body.total).toEqual({
+      tasks: 5,
+      timedFromTaskOpening: 1,
+      attempted: 4,
+      medianHoursToFirstAttempt: 1.5,
+      p90HoursToFirstAttempt: 3.4,
+      contacted: 3,
+      medianHoursToContact: 24,
+      p90HoursToContact: 33.6,
+    });
+  });
+
   it("reads only the caller's organizations; a system admin sees each practice", async () => {
     const other = await get(qualityA(), `${PERIOD}&organizationId=${ids.b}`);
     expect(other.status).toBe(403);
@@ -261,12 +291,12 @@ describe("GET /api/reports/contact-times", () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/csv/);
     expect(res.headers["content-disposition"]).toBe(
-      'attachment; filename="contact-times_ed-follow-up_2024-03-01_2024-03-31_by-practice.csv"',
+      'attachment; filename="contact-times_ed-follow-up_all_2024-03-01_2024-03-31_by-practice.csv"',
     );
     expect(res.body.split("\r\n")).toEqual([
-      "level,group_key,group,tasks,timed_from_task_opening,attempted,median_hours_to_first_attempt,p90_hours_to_first_attempt,contacted,median_hours_to_contact,p90_hours_to_contact",
-      `group,${ids.a},Springvale Family Medicine,6,1,5,2,6.4,4,16,32.4`,
-      "total,,Total,6,1,5,2,6.4,4,16,32.4",
+      "level,group_key,group,population,tasks,timed_from_task_opening,attempted,median_hours_to_first_attempt,p90_hours_to_first_attempt,contacted,median_hours_to_contact,p90_hours_to_contact",
+      `group,${ids.a},Springvale Family Medicine,all,6,1,5,2,6.4,4,16,32.4`,
+      "total,,Total,all,6,1,5,2,6.4,4,16,32.4",
       "",
     ]);
   });

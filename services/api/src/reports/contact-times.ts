@@ -1,9 +1,13 @@
-import type { ContactTimesTaskRow } from "./contact-times-store.ts";
+import type { ContactTimings } from "./contact-times-store.ts";
+import type { FollowUpTaskRow } from "./follow-up-query.ts";
 import { contactTimeOf } from "./follow-up-window.ts";
 import { percentile, roundTo } from "./percentiles.ts";
 
 /** The dimensions quality staff slice the measure by (as the follow-up report). */
 export type ContactTimesGroupBy = "practice" | "care_manager" | "program" | "tier" | "month";
+
+/** A task of the follow-up measure with the moments the contact-times measure is timed between. */
+export type ContactTimesTaskRow = FollowUpTaskRow & ContactTimings;
 
 /** A task put on the measure's clock: hours from the alert to the first attempt and to the contact. */
 export interface TimedTask {
