@@ -138,7 +138,7 @@ beforeAll(async () => {
     "INSERT INTO recipients (organization_id, role, display_name, email, time_zone) VALUES ($1, 'care_manager', 'Ana', 'ana@sfm.example', 'America/New_York') RETURNING id",
     [ids.practice],
   );
-  for (const name of ["admitted", "transfer", "died", "ama", "cancelled"]) {
+  for (const name of ["admitted", "transfer", "died", "ama", "cancelled", "late"]) {
     ids[name] = await one("INSERT INTO patients (family_name, given_name) VALUES ($1, 'TEST') RETURNING id", [
       `EXCL${name.toUpperCase()}`,
     ]);
@@ -214,6 +214,33 @@ describe("exclusions made by the notifier", () => {
       ["opened", null],
       ["excluded", "admitted"],
     ]);
+  });
+
+  it("an ED visit announced after the admission it led to opens its task already excluded", async () => {
+    const p = String(ids.late);
+    // Another hospital's feed is late: the admission (Wednesday) is announced before Tuesday's ED visit.
+    const admission = matched(event("inpatient-admit", "V-LA-9", "2026-02-04T16:00:00Z"), p);
+    await publish(admission);
+    await waitFor(async () => {
+      const kept = await pool.query("SELECT 1 FROM matched_events WHERE match_id = $1", [admission.matchId]);
+      expect(kept.rowCount).toBe(1);
+    });
+    await publish(matched(event("ed-arrival", "V-LA-1", "2026-02-03T15:00:00Z"), p));
+    await waitFor(async () =>
+      expect(await tasksOf(["V-LA-1"])).toEqual([
+        {
+          visit_number: "V-LA-1",
+          step_id: "follow-up-call",
+          status: "cancelled",
+          excluded_reason: "admitted",
+          cancel_reason:
+            "admitted as an inpatient on 2026-02-04 (inpatient-admit, A01), within 1 day(s) of the visit",
+        },
+      ]),
+    );
+    // Three days before the admission is outside the ED protocol's window: that visit stays open.
+    await openedBy(matched(event("ed-arrival", "V-LA-0", "2026-02-01T15:00:00Z"), p));
+    expect((await tasksOf(["V-LA-0"]))[0]).toMatchObject({ status: "open", excluded_reason: null });
   });
 
   it("an ED discharge transferring the patient to another acute hospital (PV1-36 02) closes the ED task as transferred", async () => {

@@ -6,14 +6,16 @@ import {
   exclusionsFor,
   NO_TASK_REASON_TEXT,
   noTaskReason,
+  type PlannedTask,
   type ProtocolsFile,
   planTasks,
 } from "@homeward/protocols";
 import type { WorkQueue } from "@homeward/sqs";
+import { DateTime } from "luxon";
 import { buildAlertContent } from "./alert-content.ts";
 import { deliveryId } from "./delivery-ids.ts";
 import { planSends } from "./delivery-plan.ts";
-import { markRetracted, recordMatchedEvent } from "./matched-event-store.ts";
+import { admissionWithin, markRetracted, recordMatchedEvent } from "./matched-event-store.ts";
 import {
   insertDeliveries,
   loadOrganizationContext,
@@ -109,6 +111,7 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
       matchId: matched.matchId,
       alertContent: baseContent,
     });
+    cancelled += await excludeIfAlreadyAdmitted(tx, matched, planned, deps.protocols);
     await recordMatchedEvent(tx, matched, whyNoTask);
     await notifyWorkspaceChanged(tx, { organizationId: orgId, kind: "event" });
     const deliveries: NewDelivery[] = [];
@@ -151,6 +154,48 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
       deliveryIds: deliveries.map((d) => d.id),
     };
   });
+}
+
+/**
+ * The tasks this event opened for protocols that exclude admissions, when the admission that excludes
+ * them was announced first: closed at once as `admitted`, as they would have been in the other order.
+ */
+async function excludeIfAlreadyAdmitted(
+  tx: Tx,
+  matched: MatchedEvent,
+  planned: readonly PlannedTask[],
+  protocols: ProtocolsFile,
+): Promise<number> {
+  let excluded = 0;
+  const zone = matched.practice.timeZone;
+  for (const protocolId of new Set(planned.map((t) => t.protocolId))) {
+    const withinDays = protocols.protocols.find((p) => p.protocolId === protocolId)?.exclusions
+      .admittedWithinDays;
+    const task = planned.find((t) => t.protocolId === protocolId);
+    if (withinDays === undefined || task === undefined) continue;
+    const fromDay = DateTime.fromJSDate(task.triggeredAt, { zone }).toISODate();
+    if (fromDay === null) continue;
+    const admission = await admissionWithin(tx, {
+      organizationId: matched.practice.organizationId,
+      patientId: matched.patientId,
+      timeZone: zone,
+      fromDay,
+      withinDays,
+    });
+    if (admission === undefined) continue;
+    const text = `admitted as an inpatient on ${admission.day} (${admission.kind}, ${admission.trigger}), within ${withinDays} day(s) of the visit`;
+    const target = {
+      organizationId: matched.practice.organizationId,
+      patientId: matched.patientId,
+      facility: matched.encounter.facility,
+      visitNumber: matched.encounter.visitNumber,
+      timeZone: zone,
+    };
+    excluded += (
+      await excludeTasks(tx, target, { scope: "encounter", protocolId, reason: "admitted", text }, "notifier")
+    ).length;
+  }
+  return excluded;
 }
 
 const CANCEL_REASON: Partial<Record<MatchedEvent["event"]["kind"], string>> = {

@@ -41,3 +41,28 @@ export async function markRetracted(tx: Tx, matchId: string, reason: string): Pr
     [matchId, reason],
   );
 }
+
+/**
+ * An inpatient admission (not an observation stay, not retracted) of the patient that the practice
+ * was told of, on `fromDay` or within `withinDays` days after it in `timeZone`: the earliest, with its
+ * day and kind. For an ED visit announced after the admission it led to (feeds from two hospitals
+ * keep no order between them), so its follow-up opens already excluded.
+ */
+export async function admissionWithin(
+  tx: Tx,
+  where: { organizationId: string; patientId: string; timeZone: string; fromDay: string; withinDays: number },
+): Promise<{ day: string; kind: string; trigger: string } | undefined> {
+  const { rows } = await tx.query<{ day: string; kind: string; trigger: string }>(
+    `SELECT to_char((occurred_at AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day, event_kind AS kind,
+            record #>> '{event,trigger}' AS trigger
+       FROM matched_events
+      WHERE organization_id = $1 AND patient_id = $2 AND retracted_at IS NULL
+        AND event_kind IN ('inpatient-admit', 'ed-to-inpatient', 'outpatient-to-inpatient')
+        AND coalesce((record #>> '{event,flags,isObservation}')::boolean, false) = false
+        AND occurred_at >= $4::date - interval '1 day'
+        AND (occurred_at AT TIME ZONE $3)::date BETWEEN $4::date AND $4::date + $5::int
+      ORDER BY occurred_at LIMIT 1`,
+    [where.organizationId, where.patientId, where.timeZone, where.fromDay, where.withinDays],
+  );
+  return rows[0];
+}
