@@ -1,4 +1,21 @@
 export {
+  type AlertDetailLevel,
+  type Closure,
+  createOrganization,
+  findOrganization,
+  findOrganizationByCode,
+  listClosures,
+  listOrganizations,
+  type NewOrganization,
+  type Organization,
+  type OrganizationChange,
+  type OrganizationKind,
+  type OrganizationSettings,
+  removeClosure,
+  setClosure,
+  updateOrganization,
+} from "./organization-store.ts";
+export {
   createRecipient,
   findRecipient,
   listRecipients,

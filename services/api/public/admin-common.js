@@ -12,6 +12,14 @@ export const SYSTEM_ADMINS = ["system_admin"];
  */
 export const ADMIN_PAGES = [
   {
+    id: "admin-organizations",
+    path: "/admin/organizations",
+    label: "Organizations",
+    roles: ADMINS,
+    summary:
+      "Time zone, alert detail level, the holiday calendar and closed days that deadlines follow. System admins add organizations.",
+  },
+  {
     id: "admin-reviews",
     path: "/admin/reviews",
     label: "Review queue",

@@ -4,9 +4,11 @@
 import { createAccessLog } from "./admin-access-log.js";
 import { ADMIN_PAGES, ADMINS } from "./admin-common.js";
 import { createAdminHome } from "./admin-home.js";
+import { createOrganizations } from "./admin-organizations.js";
 import { createReviewQueue } from "./admin-reviews.js";
 
 const CREATORS = {
+  "admin-organizations": createOrganizations,
   "admin-reviews": createReviewQueue,
   "admin-access-log": createAccessLog,
 };

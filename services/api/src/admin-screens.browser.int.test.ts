@@ -60,6 +60,12 @@ async function openPage(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page };
 }
 
+/** A full-page screenshot from the top (the sticky top bar would otherwise sit where the page was scrolled to). */
+async function screenshot(page: Page, path: string): Promise<void> {
+  await page.evaluate("window.scrollTo(0, 0)");
+  await page.screenshot({ path, fullPage: true });
+}
+
 async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
@@ -99,7 +105,7 @@ describe("admin screens in headless Chromium", () => {
     expect(
       await review.getByRole("button", { name: /^Confirm: it is HENRIETTA VANTERPOOL/ }).isVisible(),
     ).toBe(true);
-    await page.screenshot({ path: "/tmp/homeward-admin-reviews-candidates.png", fullPage: true });
+    await screenshot(page, "/tmp/homeward-admin-reviews-candidates.png");
     // r arms, Esc cancels: nothing decided.
     await page.keyboard.press("r");
     await eventually(() => textOf(review)).toContain("Press r again (or Enter) to reject");
@@ -147,7 +153,7 @@ describe("admin screens in headless Chromium", () => {
     expect(await textOf(first)).toContain("Springvale Family Medicine GET /api/tasks/:id");
     // Times in the viewer's zone, named: NOW is 10:00 in New York, but the rows carry the database's clock.
     expect(await textOf(first)).toMatch(/E[SD]T/);
-    await page.screenshot({ path: "/tmp/homeward-admin-access-log.png", fullPage: true });
+    await screenshot(page, "/tmp/homeward-admin-access-log.png");
 
     const downloading = page.waitForEvent("download");
     await page.getByRole("button", { name: "Export CSV" }).click();
@@ -161,6 +167,60 @@ describe("admin screens in headless Chromium", () => {
     );
     await eventually(() => textOf(page.locator(".admin-access-log .form-status"))).toContain(
       "The export is downloading",
+    );
+    expect(problems.get(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("organizations: a practice admin sets the zone, detail level and holiday state, and closes a day", async () => {
+    const { context, page } = await signedIn("adminA", "/admin/organizations");
+    await eventually(() => page.title()).toBe("Organizations · Homeward");
+    const settings = page.getByRole("form", { name: "Settings" });
+    await eventually(() => settings.isVisible()).toBe(true);
+    // One organization: no list to choose from; its name is a system admin's to change.
+    expect(await page.getByRole("navigation", { name: "Organizations" }).isVisible()).toBe(false);
+    expect(await settings.getByLabel("Name", { exact: true }).isDisabled()).toBe(true);
+    await settings.getByLabel("Time zone").selectOption("America/Chicago");
+    await settings.getByRole("radio", { name: /Limited/ }).check();
+    await settings.getByLabel("State or region").selectOption("MA");
+    await settings.getByRole("button", { name: "Save settings" }).click();
+    await eventually(() => textOf(page.locator(".org-detail .notice").first())).toBe(
+      "Saved: time zone, alert detail level, holiday state changed. Deadlines of new tasks follow it.",
+    );
+    const holidays = page.getByRole("table", { name: "Public holidays in 2026" });
+    await eventually(() => textOf(holidays)).toContain("Mon, Apr 20, 2026 Patriots' Day");
+    expect(await holidays.getByRole("row").count()).toBe(15);
+
+    const closing = page.getByRole("form", { name: "Add a closed day" });
+    await closing.getByLabel("Day").fill("2026-03-20");
+    await closing.getByLabel("Reason (optional)").fill("Staff training");
+    await closing.getByRole("button", { name: "Close this day" }).click();
+    const closed = page.getByRole("table", { name: "Closed days" });
+    await eventually(() => textOf(closed)).toBe("Fri, Mar 20, 2026 Staff training Remove");
+    await screenshot(page, "/tmp/homeward-admin-organizations.png");
+
+    const stored = await t.pool.query(
+      `SELECT o.time_zone, s.alert_detail_level, s.holiday_state,
+              ARRAY(SELECT to_char(day, 'YYYY-MM-DD') FROM organization_closures c WHERE c.organization_id = o.id) AS closed
+         FROM organizations o JOIN organization_settings s ON s.organization_id = o.id WHERE o.id = $1`,
+      [t.ids.practiceA],
+    );
+    expect(stored.rows).toEqual([
+      {
+        time_zone: "America/Chicago",
+        alert_detail_level: "limited",
+        holiday_state: "MA",
+        closed: ["2026-03-20"],
+      },
+    ]);
+    const audit = await t.pool.query(
+      "SELECT action FROM audit_log WHERE subject_type = 'organization' AND subject_id = $1 ORDER BY id",
+      [t.ids.practiceA],
+    );
+    expect(audit.rows).toEqual([{ action: "organization.update" }, { action: "organization.closure.add" }]);
+    await closed.getByRole("button", { name: "Remove Fri, Mar 20, 2026" }).click();
+    await eventually(() => textOf(page.getByRole("region", { name: "Closed days" }))).toContain(
+      "No closed days.",
     );
     expect(problems.get(page)).toEqual([]);
     await context.close();

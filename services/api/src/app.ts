@@ -33,6 +33,7 @@ import {
 import { facilityRoutes } from "./feeds/facility-routes.ts";
 import { accessLogRoutes } from "./routes/access-log.ts";
 import { adminConfigRoutes } from "./routes/admin-config.ts";
+import { organizationRoutes } from "./routes/admin-organizations.ts";
 import { ownershipRoutes } from "./routes/admin-ownership.ts";
 import { preferenceRoutes } from "./routes/admin-preferences.ts";
 import { recipientRoutes } from "./routes/admin-recipients.ts";
@@ -240,6 +241,7 @@ export async function buildApi(
   await app.register(ownershipRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(adminConfigRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(accessLogRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(organizationRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(facilityRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });
 

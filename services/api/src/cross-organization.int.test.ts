@@ -13,6 +13,11 @@ import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts"
 let t: ApiTest;
 beforeAll(async () => {
   t = await startTestApi("crossorg");
+  // A closed day of B's for the closure probes to aim at.
+  await t.pool.query(
+    "INSERT INTO organization_closures (organization_id, day, reason) VALUES ($1, '2026-03-21', 'B only')",
+    [t.ids.practiceB],
+  );
 });
 afterAll(async () => t?.close());
 
@@ -357,6 +362,70 @@ const PROBES: Record<string, Probe | null> = {
     expect: [200],
     check: (res) => expect(items(res)).toEqual([]),
   },
+  // Organizations: a practice admin lists and changes its own only; adding one is a system admin's.
+  "GET /api/admin/organizations": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/organizations" }),
+    expect: [200],
+    check: (res) => expect(items(res).map((o) => o.id)).toEqual([t.ids.practiceA]),
+  },
+  "POST /api/admin/organizations": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/organizations",
+      payload: { kind: "practice", code: "RVP2", name: "Riverside Two", timeZone: "America/New_York" },
+    }),
+    expect: [403],
+  },
+  "GET /api/admin/organizations/:id": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/organizations/${t.ids.practiceB}` }),
+    expect: [404],
+  },
+  "PUT /api/admin/organizations/:id": {
+    as: "adminA",
+    request: () => ({
+      method: "PUT",
+      url: `/api/admin/organizations/${t.ids.practiceB}`,
+      payload: {
+        name: "Riverside Primary Care",
+        timeZone: "America/Chicago",
+        alertDetailLevel: "full",
+        holidayCountry: "US",
+        holidayState: null,
+      },
+    }),
+    expect: [404],
+  },
+  "POST /api/admin/organizations/:id/closures": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: `/api/admin/organizations/${t.ids.practiceB}/closures`,
+      payload: { day: "2026-03-20", reason: null },
+    }),
+    expect: [404],
+  },
+  "DELETE /api/admin/organizations/:id/closures/:day": {
+    as: "adminA",
+    request: () => ({
+      method: "DELETE",
+      url: `/api/admin/organizations/${t.ids.practiceB}/closures/2026-03-21`,
+    }),
+    expect: [404],
+  },
+  "GET /api/admin/organizations/:id/holidays": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/organizations/${t.ids.practiceB}/holidays` }),
+    expect: [404],
+  },
+  // The holiday calendars there are (date-holidays): no organization's data.
+  "GET /api/admin/holiday-regions": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/holiday-regions" }),
+    expect: [200],
+  },
   "GET /api/admin/access-log/actions": {
     as: "adminA",
     request: () => ({ url: `/api/admin/access-log/actions?organizationId=${t.ids.practiceB}` }),
@@ -473,6 +542,10 @@ async function snapshotOfB() {
     ]),
     sensitive: await q("SELECT * FROM sensitive_facilities ORDER BY id"),
     settings: await q("SELECT * FROM organization_settings WHERE organization_id = $1", [t.ids.practiceB]),
+    organization: await q("SELECT * FROM organizations WHERE id = $1", [t.ids.practiceB]),
+    closures: await q("SELECT * FROM organization_closures WHERE organization_id = $1 ORDER BY day", [
+      t.ids.practiceB,
+    ]),
   };
 }
 
