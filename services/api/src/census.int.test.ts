@@ -242,4 +242,16 @@ describe("GET /api/census", () => {
       },
     ]);
   });
+
+  it("an attempt that reached the patient is the contact, even while the task is still open", async () => {
+    // task-a7 (V-A7) is in progress with two unanswered calls; now a third call reaches the patient.
+    await t.pool.query("UPDATE tasks SET contacted_at = $1, contact_method = 'phone' WHERE id = 'task-a7'", [
+      "2026-03-10T14:30:00Z",
+    ]);
+    try {
+      expect(visits((await census("cmA")).recentlyDischarged)).toEqual(["V-A1"]);
+    } finally {
+      await t.pool.query("UPDATE tasks SET contacted_at = NULL, contact_method = NULL WHERE id = 'task-a7'");
+    }
+  });
 });

@@ -37,7 +37,7 @@ export interface CensusRow {
   open_tasks: number;
   overdue_tasks: number;
   next_due_at: Date | null;
-  /** A task of this encounter was completed having reached the patient. */
+  /** The patient was reached on a task of this encounter: an attempt that reached them, or a completion. */
   reached: boolean;
   attempts: number;
   last_attempt_at: Date | null;
@@ -140,7 +140,7 @@ export async function loadCensusRows(
             AND t.status IN ('open', 'in_progress')
        ) pt
        CROSS JOIN LATERAL (
-         SELECT coalesce(bool_or(t.status = 'completed' AND t.outcome = 'reached_patient'), false) AS reached,
+         SELECT coalesce(bool_or(t.contacted_at IS NOT NULL OR (t.status = 'completed' AND t.outcome = 'reached_patient')), false) AS reached,
                 count(*) FILTER (WHERE t.status = 'completed' AND t.outcome <> 'reached_patient')::int AS closed_unreached,
                 max(t.completed_at) FILTER (WHERE t.status = 'completed' AND t.outcome <> 'reached_patient') AS last_closed_at,
                 coalesce(sum(h.attempts), 0)::int AS attempts,
