@@ -6,7 +6,6 @@ import { h, notice, replace } from "./dom.js";
 import {
   EVENT_KINDS,
   formatDate,
-  formatDateTime,
   formatDueIn,
   formatHours,
   formatInZone,
@@ -405,12 +404,13 @@ export function createTaskDrawer({ onChange }) {
               )
             : null,
           fact("Facility and visit", `${miss.facility} · ${miss.visitNumber}`),
-          fact("Event time", formatDateTime(miss.triggeredAt)),
-          fact("Window ended", formatDateTime(miss.windowEndsAt)),
-          fact("Task due", formatDateTime(miss.dueAt)),
+          // The practice's zone (a miss carries it), named: the window and the due date are its days.
+          fact("Event time", formatInZone(miss.triggeredAt, miss.timeZone)),
+          fact("Window ended", formatInZone(miss.windowEndsAt, miss.timeZone)),
+          fact("Task due", formatDueIn(miss.dueAt, miss.timeZone).replace(/^due /, "")),
           fact("Task status", label(STATUSES, miss.status)),
           miss.outcome ? fact("Outcome", label(OUTCOMES, miss.outcome)) : null,
-          miss.completedAt ? fact("Completed", formatDateTime(miss.completedAt)) : null,
+          miss.completedAt ? fact("Completed", formatInZone(miss.completedAt, miss.timeZone)) : null,
           miss.hoursToContact != null ? fact("Time to contact", formatHours(miss.hoursToContact)) : null,
         ),
         h(
