@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { indexFacilityMappings, loadFacilityMappings } from "@homeward/contracts";
 import { type OpsServer, Registry, startOpsServer } from "@homeward/http";
 import { createEventLog, createKafka, ensureTopics, HOMEWARD_TOPICS, topicName } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
@@ -7,6 +6,7 @@ import { closeRedis, createRedis } from "@homeward/redis";
 import { controlIdGenerator } from "./control-ids.ts";
 import { redisDuplicateStore } from "./duplicates.ts";
 import { type loadListenerEnv, messageLimits } from "./env.ts";
+import { type FacilitySource, openFacilitySource } from "./facility-source.ts";
 import { stageFrame } from "./frame-handler.ts";
 import { GroupCommitter } from "./group-commit.ts";
 import { Ingest } from "./ingest.ts";
@@ -25,13 +25,7 @@ export interface RunningListener {
   stop(): Promise<void>;
 }
 
-/** Reads and validates the facility mappings file; throws listing every problem. */
-export function readFacilityMappings(path: string) {
-  const loaded = loadFacilityMappings(readFileSync(path, "utf8"));
-  if (!loaded.ok)
-    throw new Error(`Invalid facility mappings in ${path}:\n  - ${loaded.problems.join("\n  - ")}`);
-  return loaded.mappings.facilities;
-}
+export { readFacilityMappings } from "./facility-source.ts";
 
 /**
  * The adt-listener's composition root: builds the adapters, wires them into the ingest pipeline,
@@ -44,8 +38,8 @@ export interface IngestPipeline {
   topics: { raw: string; events: string; rejected: string };
   redis: ReturnType<typeof createRedis>;
   newControlId: () => string;
-  /** MSH-4 values with a mapping (the only facility values metrics may carry). */
-  facilities: readonly string[];
+  /** The facility mappings in force (reloaded from the database while the listener runs). */
+  facilities: FacilitySource;
   /** The MSH-3 check (facility mappings' allowedApplications, else MLLP_ALLOWED_APPLICATIONS). */
   admitApplication: ReturnType<typeof sendingApplicationCheck>;
   close(): Promise<void>;
@@ -63,7 +57,8 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
     events: topicName(prefix, "adt.events.v1"),
     rejected: topicName(prefix, "adt.rejected.v1"),
   };
-  const mappings = readFacilityMappings(config.FACILITY_MAPPINGS_FILE);
+  const facilities = await openFacilitySource(config, logger);
+  const { index } = facilities;
   const kafka = createKafka({ brokers: stack.kafka.brokers, clientId: "adt-listener" }, logger);
   await ensureTopics(
     kafka,
@@ -78,20 +73,20 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
     (err) => logger.warn({ err }, "duplicate store unavailable; writing without the check"),
   );
   const newControlId = controlIdGenerator();
-  const lookupMapping = indexFacilityMappings(mappings);
   const limits = messageLimits(config);
-  // Large messages are parsed in worker threads, with the same mappings and limits.
+  // Large messages are parsed in worker threads, with the same mappings (kept in step) and limits.
   const parsePool = new ParsePool({
-    mappings,
+    mappings: index.mappings,
     limits,
     threads: config.MLLP_PARSE_THREADS,
     maxQueue: config.MLLP_PARSE_QUEUE,
     minBytes: config.MLLP_PARSE_OFFTHREAD_BYTES,
     timeoutMs: config.MLLP_PARSE_TIMEOUT_MS,
   });
+  index.onReplace((mappings) => parsePool.setMappings(mappings));
   const ingest = new Ingest({
     topics,
-    lookupMapping,
+    lookupMapping: index.lookup,
     allowedFacilities: new Set(config.MLLP_ALLOWED_FACILITIES),
     acceptedProcessingIds: new Set(config.MLLP_ACCEPTED_PROCESSING_IDS),
     limits,
@@ -109,12 +104,13 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
     topics,
     redis,
     newControlId,
-    facilities: [...new Set(mappings.map((m) => m.sendingFacility))],
-    admitApplication: sendingApplicationCheck(lookupMapping, new Set(config.MLLP_ALLOWED_APPLICATIONS)),
+    facilities,
+    admitApplication: sendingApplicationCheck(index.lookup, new Set(config.MLLP_ALLOWED_APPLICATIONS)),
     async close() {
       await eventLog.close();
       await closeRedis(redis);
       await parsePool.close();
+      await facilities.close();
     },
   };
 }
@@ -129,7 +125,7 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
   const { ingest, kafka, redis, newControlId, admitApplication } = pipeline;
   const registry = new Registry();
   const metrics = createListenerMetrics(registry);
-  const messageLabels = messageLabeller(pipeline.facilities);
+  const messageLabels = messageLabeller(() => pipeline.facilities.index.facilityNames);
   const now = () => new Date();
 
   const serverOptions = {

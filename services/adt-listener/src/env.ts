@@ -105,6 +105,29 @@ export const ListenerEnv = StackEnv.extend({
   FACILITY_MAPPINGS_FILE: file.default(
     fileURLToPath(new URL("../config/facilities.example.json", import.meta.url)),
   ),
+  /**
+   * `database` (default): the facilities table (edited on the dashboard, reloaded without a
+   * restart; filled from FACILITY_MAPPINGS_FILE on a new database), and feed operations (counts,
+   * connections, silent-feed alarms, the exceptions browser). `file`: FACILITY_MAPPINGS_FILE alone,
+   * read at start, no database and no feed operations.
+   */
+  FACILITY_SOURCE: z.enum(["database", "file"]).default("database"),
+  /** How often the facilities are read again even without a NOTIFY (a missed one is caught up). */
+  FACILITY_RELOAD_SECONDS: count(60),
+  /** How often message counts and connection states are written for feed operations. */
+  FEED_STATS_FLUSH_SECONDS: z.coerce.number().positive().max(300).default(10),
+  /** How often silent feeds are looked for (and resend requests, besides their NOTIFY). */
+  FEED_CHECK_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  /** Consumer group copying adt.rejected.v1 and adt.unmatched.v1 into the exceptions browser. */
+  FEED_EXCEPTIONS_GROUP_ID: z.string().min(1).default("homeward-feed-exceptions"),
+  /** Refused and unmatched messages (PHI) are kept this long for the browser, then deleted. */
+  FEED_EXCEPTION_RETENTION_DAYS: count(30),
+  /** Message counts and closed connections are kept this long. */
+  FEED_STATS_RETENTION_DAYS: count(35),
+  /** Sender of silent-feed emails to a facility's interface contact (over SMTP_URL). */
+  MAIL_FROM: z.string().min(3).default("Homeward feeds <feeds@homeward.local>"),
+  /** The dashboard, for the link to feed operations in silent-feed emails. */
+  PUBLIC_BASE_URL: z.url().default("http://127.0.0.1:8080"),
   /** Our identity in ACKs (MSH-3/MSH-4); empty: echo the sender's MSH-5/MSH-6. */
   ACK_SENDING_APPLICATION: z.string().default("HOMEWARD"),
   ACK_SENDING_FACILITY: z.string().default("HOMEWARD"),

@@ -10,10 +10,13 @@ export const UNKNOWN_LABEL = "unknown";
  * label value is a configured facility or a trigger Homeward handles, and anything else is
  * `unknown`: a sender cannot grow the series without bound or write its own text into /metrics.
  */
-export function messageLabeller(configuredFacilities: Iterable<string>) {
-  const facilities = new Set(configuredFacilities);
+export function messageLabeller(configuredFacilities: Iterable<string> | (() => ReadonlySet<string>)) {
+  // A function is asked each time: the configured facilities change while the listener runs.
+  const fixed = typeof configuredFacilities === "function" ? undefined : new Set(configuredFacilities);
+  const facilities =
+    typeof configuredFacilities === "function" ? configuredFacilities : () => fixed ?? new Set();
   return (r: { facility: string; trigger: string; outcome: MessageOutcome }) => ({
-    facility: facilities.has(r.facility) ? r.facility : UNKNOWN_LABEL,
+    facility: facilities().has(r.facility) ? r.facility : UNKNOWN_LABEL,
     trigger: Object.hasOwn(SUPPORTED_TRIGGERS, r.trigger) ? r.trigger : UNKNOWN_LABEL,
     outcome: r.outcome,
   });

@@ -41,6 +41,8 @@ beforeAll(async () => {
     MLLP_PORT: "0",
     OPS_PORT: "0",
     FACILITY_MAPPINGS_FILE: FACILITIES_FILE,
+    // The file alone: this test reads the listener's log, and needs no database.
+    FACILITY_SOURCE: "file",
     MLLP_MAX_FRAMING_ERRORS: String(MAX_FRAMING_ERRORS),
     MLLP_FAULT_LOG_INTERVAL_MS: String(FAULT_LOG_INTERVAL_MS),
   });

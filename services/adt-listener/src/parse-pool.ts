@@ -159,12 +159,15 @@ interface Slot {
 export class ParsePool {
   readonly minBytes: number;
   readonly #options: ParsePoolOptions;
+  /** The mappings new workers start with: the options' until `setMappings`. */
+  #mappings: readonly FacilityMapping[];
   readonly #slots: Slot[] = [];
   readonly #queue: Task[] = [];
   #closed = false;
 
   constructor(options: ParsePoolOptions) {
     this.#options = options;
+    this.#mappings = options.mappings;
     this.minBytes = options.minBytes;
     for (let i = 0; i < Math.max(1, options.threads); i++) this.#slots.push(this.#spawn());
   }
@@ -184,6 +187,15 @@ export class ParsePool {
       this.#queue.push({ bytes, receivedAt, resolve });
       this.#next();
     });
+  }
+
+  /**
+   * Puts new facility mappings in force in every worker (and those started later). A worker reads
+   * its messages in order, so every message posted after this is read with the new mappings.
+   */
+  setMappings(mappings: readonly FacilityMapping[]): void {
+    this.#mappings = mappings;
+    for (const slot of this.#slots) slot.worker.postMessage({ mappings });
   }
 
   /** Stops the workers; queued reads are answered AR (resend later). */
@@ -251,7 +263,7 @@ export class ParsePool {
     slot: Slot = { worker: undefined as unknown as Worker, task: undefined, timer: undefined, down: false },
   ): Slot {
     const worker = startWorker({
-      mappings: this.#options.mappings,
+      mappings: this.#mappings,
       limits: this.#options.limits ?? DEFAULT_HL7_LIMITS,
     });
     slot.worker = worker;

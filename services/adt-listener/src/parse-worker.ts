@@ -5,7 +5,7 @@
  */
 import { constants, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import { indexFacilityMappings } from "@homeward/contracts";
+import { type FacilityMapping, indexFacilityMappings } from "@homeward/contracts";
 import { type ParseWorkerData, readMessage } from "./parse-pool.ts";
 
 // Below the event loop's priority: on Linux this sets the nice value of this thread only, so on a
@@ -20,7 +20,15 @@ try {
 const data = workerData as ParseWorkerData;
 const options = { lookupMapping: indexFacilityMappings(data.mappings), limits: data.limits };
 
-parentPort?.on("message", (task: { bytes: Uint8Array; receivedAt: number }) => {
+type Task = { bytes: Uint8Array; receivedAt: number };
+/** New facility mappings (ParsePool.setMappings): messages after this one are read with them. */
+type Mappings = { mappings: readonly FacilityMapping[] };
+
+parentPort?.on("message", (task: Task | Mappings) => {
+  if ("mappings" in task) {
+    options.lookupMapping = indexFacilityMappings(task.mappings);
+    return;
+  }
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
   const { text: _text, ...read } = readMessage(bytes, { ...options, receivedAt: new Date(task.receivedAt) });
   parentPort?.postMessage(read);
