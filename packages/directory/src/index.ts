@@ -25,3 +25,22 @@ export {
   type RecipientRole,
   updateRecipient,
 } from "./recipient-store.ts";
+export {
+  createInvitation,
+  existingOrganizationIds,
+  findOpenInvitation,
+  findUserAccount,
+  insertUser,
+  listUserAccounts,
+  markInvitationUsed,
+  type OpenInvitation,
+  passwordHashOf,
+  recipientInOrganizations,
+  revokeInvitations,
+  setPasswordHash,
+  setUserActiveById,
+  type UserAccess,
+  type UserAccount,
+  type UserRole,
+  updateUserAccess,
+} from "./user-store.ts";

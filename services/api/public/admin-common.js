@@ -20,6 +20,14 @@ export const ADMIN_PAGES = [
       "Time zone, alert detail level, the holiday calendar and closed days that deadlines follow. System admins add organizations.",
   },
   {
+    id: "admin-users",
+    path: "/admin/users",
+    label: "Users",
+    roles: ADMINS,
+    summary:
+      "Invite people by a one-time link or a temporary password, set their role, organizations and recipient, disable them.",
+  },
+  {
     id: "admin-reviews",
     path: "/admin/reviews",
     label: "Review queue",

@@ -6,9 +6,11 @@ import { ADMIN_PAGES, ADMINS } from "./admin-common.js";
 import { createAdminHome } from "./admin-home.js";
 import { createOrganizations } from "./admin-organizations.js";
 import { createReviewQueue } from "./admin-reviews.js";
+import { createUsers } from "./admin-users.js";
 
 const CREATORS = {
   "admin-organizations": createOrganizations,
+  "admin-users": createUsers,
   "admin-reviews": createReviewQueue,
   "admin-access-log": createAccessLog,
 };

@@ -1,6 +1,7 @@
 // Homeward dashboard: sign-in, a role-aware top bar, the care manager's inbox and the quality page.
 // Plain ES modules, no build step. Routes are paths (/tasks, /tasks/:id, /quality) so the links in
 // alert emails land here; none of them carries patient data, and neither does the page title.
+import { showInvitation, showPasswordChange } from "./account.js";
 import { ADMIN_SCREENS } from "./admin-screens.js";
 import { createAgenda } from "./agenda.js";
 import { ApiError, api, clearToken, decodeToken, getToken, isExpired, setToken } from "./api.js";
@@ -153,6 +154,8 @@ function sessionFromToken(token) {
     organizationIds: Array.isArray(claims.orgs) ? claims.orgs : [],
     expiresAt: typeof claims.exp === "number" ? claims.exp * 1000 : undefined,
     name: sessionStorage.getItem(EMAIL_KEY) ?? "",
+    // Signed in with a temporary password: the new one is chosen first (route()).
+    mustChangePassword: claims.mcp === true,
   };
 }
 
@@ -162,6 +165,7 @@ function start(token) {
     clearToken();
     return false;
   }
+  if (session.mustChangePassword) return true;
   clearTimeout(expiryTimer);
   if (session.expiresAt) {
     const ms = session.expiresAt - Date.now();
@@ -343,9 +347,25 @@ function navigate(path) {
 }
 
 /** Shows the screen for the address bar; an address the role may not open lands on its first screen. */
+/** A token from setting a password (an invitation, the first change): the session starts with it. */
+function signedIn(token, email) {
+  setToken(token);
+  if (email) sessionStorage.setItem(EMAIL_KEY, email);
+  if (!start(token)) {
+    showSignIn("This account has no role Homeward knows.");
+    return;
+  }
+  route();
+}
+
 function route() {
   if (!session) {
-    showSignIn();
+    if (currentPath() === "/invite") showInvitation({ main, onSignedIn: signedIn });
+    else showSignIn();
+    return;
+  }
+  if (session.mustChangePassword) {
+    showPasswordChange({ main, onChanged: (token) => signedIn(token), onSignOut: () => endSession() });
     return;
   }
   const path = currentPath();

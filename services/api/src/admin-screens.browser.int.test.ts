@@ -225,4 +225,94 @@ describe("admin screens in headless Chromium", () => {
     expect(problems.get(page)).toEqual([]);
     await context.close();
   });
+
+  it("users: an invited care manager opens the one-time link, sets a password and is signed in", async () => {
+    const { context, page } = await signedIn("adminA", "/admin/users");
+    await eventually(() => page.title()).toBe("Users · Homeward");
+    const list = page.getByRole("table", { name: "Users" });
+    await eventually(() => textOf(list)).toContain("cm@sfm.example");
+    expect(await textOf(list.getByRole("row").filter({ hasText: "admin@sfm.example" }))).toContain("You");
+
+    await page.getByRole("button", { name: "Invite a user" }).click();
+    const form = page.getByRole("form", { name: "Invite a user" });
+    await form.getByLabel("E-mail").fill("robin.lee@sfm.example");
+    await form.getByLabel("Role").selectOption("care_manager");
+    await form.getByLabel("Works tasks as (recipient)").selectOption({ label: "Robin Lee (care manager)" });
+    await form.getByRole("radio", { name: /A one-time link/ }).check();
+    await form.getByRole("button", { name: "Invite" }).click();
+    const link = page.getByRole("textbox", { name: "Invitation link" });
+    await eventually(() => link.isVisible()).toBe(true);
+    const url = await link.inputValue();
+    expect(url).toMatch(new RegExp(`^${baseUrl}/invite#[A-Za-z0-9_-]{43}$`));
+    const robin = list.getByRole("row").filter({ hasText: "robin.lee@sfm.example" });
+    await eventually(() => textOf(robin)).toContain("Invited");
+    expect(await textOf(robin)).toContain("Robin Lee");
+    await screenshot(page, "/tmp/homeward-admin-users.png");
+
+    // Robin, in a browser of their own.
+    const invited = await openPage();
+    await invited.page.goto(url);
+    await eventually(() => invited.page.title()).toBe("Set your password · Homeward");
+    await eventually(() => textOf(invited.page.locator(".signin-form"))).toContain(
+      "You are invited as robin.lee@sfm.example.",
+    );
+    await invited.page.getByLabel("New password", { exact: true }).fill("lantern orchard gravel 42");
+    await invited.page.getByLabel("New password again").fill("lantern orchard gravel 42");
+    await screenshot(invited.page, "/tmp/homeward-admin-invite.png");
+    await invited.page.getByRole("button", { name: "Set password and sign in" }).click();
+    await eventually(() => invited.page.title()).toBe("Census · Homeward");
+    expect(invited.page.url()).toBe(`${baseUrl}/census`);
+    expect(await textOf(invited.page.locator("#user"))).toContain("robin.lee@sfm.example");
+    expect(problems.get(invited.page)).toEqual([]);
+    // The link is spent.
+    const again = await openPage();
+    await again.page.goto(url);
+    await eventually(() => textOf(again.page.locator(".signin-form"))).toContain("This link is not valid");
+    await again.context.close();
+    await invited.context.close();
+
+    await page.reload();
+    await eventually(() =>
+      textOf(list.getByRole("row").filter({ hasText: "robin.lee@sfm.example" })),
+    ).toContain("Active");
+    const audit = await t.pool.query(
+      "SELECT action FROM audit_log WHERE action IN ('user.invite', 'invitation.accept') ORDER BY id",
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(["user.invite", "invitation.accept"]);
+    expect(problems.get(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("users: a temporary password signs in to 'choose a new password' and nothing else until it is done", async () => {
+    const { context, page } = await signedIn("adminA", "/admin/users");
+    await page.getByRole("button", { name: "Invite a user" }).click();
+    const form = page.getByRole("form", { name: "Invite a user" });
+    await form.getByLabel("E-mail").fill("quinn@sfm.example");
+    await form.getByLabel("Role").selectOption("quality");
+    await form.getByRole("radio", { name: /A temporary password/ }).check();
+    await form.getByRole("button", { name: "Invite" }).click();
+    const output = page.getByRole("textbox", { name: "Temporary password" });
+    await eventually(() => output.isVisible()).toBe(true);
+    const temporary = await output.inputValue();
+    expect(temporary).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+    await context.close();
+
+    const quinn = await openPage();
+    await quinn.page.goto("/quality");
+    await signIn(quinn.page, "quinn@sfm.example", temporary);
+    await eventually(() => quinn.page.title()).toBe("Choose a new password · Homeward");
+    expect(await quinn.page.getByRole("navigation", { name: "Main" }).getByRole("link").count()).toBe(0);
+    await quinn.page.getByLabel("Temporary password").fill(temporary);
+    await quinn.page.getByLabel("New password", { exact: true }).fill("quiet harbor lamps 1977");
+    await quinn.page.getByLabel("New password again").fill("quiet harbor lamps 1977");
+    await screenshot(quinn.page, "/tmp/homeward-admin-password-change.png");
+    await quinn.page.getByRole("button", { name: "Save and continue" }).click();
+    await eventually(() => quinn.page.title()).toBe("Quality · Homeward");
+    expect(problems.get(quinn.page)).toEqual([]);
+    await quinn.context.close();
+    const stored = await t.pool.query(
+      "SELECT must_change_password FROM users WHERE email = 'quinn@sfm.example'",
+    );
+    expect(stored.rows).toEqual([{ must_change_password: false }]);
+  });
 });

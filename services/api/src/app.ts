@@ -32,6 +32,7 @@ import {
 } from "./errors.ts";
 import { facilityRoutes } from "./feeds/facility-routes.ts";
 import { accessLogRoutes } from "./routes/access-log.ts";
+import { accountRoutes } from "./routes/account.ts";
 import { adminConfigRoutes } from "./routes/admin-config.ts";
 import { organizationRoutes } from "./routes/admin-organizations.ts";
 import { ownershipRoutes } from "./routes/admin-ownership.ts";
@@ -39,6 +40,7 @@ import { preferenceRoutes } from "./routes/admin-preferences.ts";
 import { recipientRoutes } from "./routes/admin-recipients.ts";
 import { reviewRoutes } from "./routes/admin-reviews.ts";
 import { rosterRoutes } from "./routes/admin-rosters.ts";
+import { userRoutes } from "./routes/admin-users.ts";
 import { careManagementRoutes } from "./routes/care-management.ts";
 import { caseloadRoutes } from "./routes/caseload.ts";
 import { censusRoutes } from "./routes/census.ts";
@@ -242,6 +244,12 @@ export async function buildApi(
   await app.register(adminConfigRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(accessLogRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(organizationRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(userRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(accountRoutes, {
+    deps: apiDeps,
+    sessions,
+    perAddressPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+  });
   await app.register(facilityRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });
 
@@ -266,6 +274,7 @@ export async function buildApi(
     "/admin/feed-exceptions",
     "/admin",
     "/admin/*",
+    "/invite",
   ]) {
     app.get(path, { config: { public: true }, schema: { hide: true } }, (_request, reply) =>
       reply.sendFile("index.html"),

@@ -11,8 +11,13 @@ import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts"
  */
 
 let t: ApiTest;
+/** Practice B's care manager's user id. */
+let userB = "";
 beforeAll(async () => {
   t = await startTestApi("crossorg");
+  userB = String(
+    (await t.pool.query("SELECT id FROM users WHERE email = 'cm@rvp.example'")).rows[0]?.id ?? "",
+  );
   // A closed day of B's for the closure probes to aim at.
   await t.pool.query(
     "INSERT INTO organization_closures (organization_id, day, reason) VALUES ($1, '2026-03-21', 'B only')",
@@ -55,6 +60,31 @@ const PROBES: Record<string, Probe | null> = {
   "GET /api/openapi.json": null,
   // Ends the caller's own session only; probing it would sign the prober out (sessions.int.test.ts).
   "POST /api/logout": null,
+  // An invitation link's token is the only key; a made-up one finds nothing.
+  "POST /api/invitations/lookup": {
+    as: "adminA",
+    request: () => ({ method: "POST", url: "/api/invitations/lookup", payload: { token: "B".repeat(43) } }),
+    expect: [404],
+  },
+  "POST /api/invitations/accept": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/invitations/accept",
+      payload: { token: "B".repeat(43), password: "riverside takeover 1234" },
+    }),
+    expect: [404],
+  },
+  // One's own password only, and only with the current one.
+  "POST /api/account/password": {
+    as: "cmA",
+    request: () => ({
+      method: "POST",
+      url: "/api/account/password",
+      payload: { currentPassword: "not the password", newPassword: "riverside takeover 1234" },
+    }),
+    expect: [400],
+  },
   "GET /api/me": {
     as: "adminA",
     request: () => ({ url: "/api/me" }),
@@ -426,6 +456,55 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: "/api/admin/holiday-regions" }),
     expect: [200],
   },
+  // Users: a practice admin sees and changes the users of its own organizations only.
+  "GET /api/admin/users": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/users" }),
+    expect: [200],
+    check: (res) => expect(items(res).map((u) => u.email)).not.toContain("cm@rvp.example"),
+  },
+  "POST /api/admin/users": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/users",
+      payload: {
+        email: "mole@rvp.example",
+        role: "care_manager",
+        organizationIds: [t.ids.practiceB],
+        method: "password",
+      },
+    }),
+    expect: [404],
+  },
+  "PUT /api/admin/users/:id": {
+    as: "adminA",
+    request: () => ({
+      method: "PUT",
+      url: `/api/admin/users/${userB}`,
+      payload: { role: "care_manager", organizationIds: [t.ids.practiceA] },
+    }),
+    expect: [404],
+  },
+  "POST /api/admin/users/:id/disable": {
+    as: "adminA",
+    request: () => ({ method: "POST", url: `/api/admin/users/${userB}/disable` }),
+    expect: [404],
+  },
+  "POST /api/admin/users/:id/enable": {
+    as: "adminA",
+    request: () => ({ method: "POST", url: `/api/admin/users/${userB}/enable` }),
+    expect: [404],
+  },
+  "POST /api/admin/users/:id/credentials": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: `/api/admin/users/${userB}/credentials`,
+      payload: { method: "password" },
+    }),
+    expect: [404],
+  },
   "GET /api/admin/access-log/actions": {
     as: "adminA",
     request: () => ({ url: `/api/admin/access-log/actions?organizationId=${t.ids.practiceB}` }),
@@ -543,6 +622,15 @@ async function snapshotOfB() {
     sensitive: await q("SELECT * FROM sensitive_facilities ORDER BY id"),
     settings: await q("SELECT * FROM organization_settings WHERE organization_id = $1", [t.ids.practiceB]),
     organization: await q("SELECT * FROM organizations WHERE id = $1", [t.ids.practiceB]),
+    users: await q(
+      `SELECT u.* FROM users u WHERE u.id IN (SELECT user_id FROM user_organizations WHERE organization_id = $1)
+        ORDER BY u.id`,
+      [t.ids.practiceB],
+    ),
+    userOrganizations: await q(
+      "SELECT * FROM user_organizations WHERE organization_id = $1 ORDER BY user_id",
+      [t.ids.practiceB],
+    ),
     closures: await q("SELECT * FROM organization_closures WHERE organization_id = $1 ORDER BY day", [
       t.ids.practiceB,
     ]),

@@ -1,4 +1,4 @@
-import type { Pool } from "@homeward/db";
+import type { Pool, PoolClient } from "@homeward/db";
 
 /**
  * Reads of the audit log (written by `recordPatientAccess` / `recordAdminAction` in audit.ts and by
@@ -106,4 +106,33 @@ export async function accessLogActions(
     [organizationIds],
   );
   return rows.map((r) => r.action);
+}
+
+/**
+ * An audit row for what someone did without a signed-in request (accepting an invitation, the
+ * password change that ends a session): the actor named by the caller, `user:<id>`.
+ */
+export async function recordAuditEvent(
+  db: Pool | PoolClient,
+  entry: {
+    actor: string;
+    action: string;
+    subjectType: string;
+    subjectId: string;
+    organizationId?: string | null;
+    detail?: object;
+  },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      entry.actor,
+      entry.action,
+      entry.subjectType,
+      entry.subjectId,
+      entry.organizationId ?? null,
+      JSON.stringify(entry.detail ?? {}),
+    ],
+  );
 }

@@ -9,6 +9,11 @@ declare module "fastify" {
     public?: boolean;
     /** The roles that may call the route. Every non-public /api route must say (fail closed). */
     roles?: readonly Role[];
+    /**
+     * Open to a user who signed in with a temporary password and has not changed it yet (the
+     * password change, who am I, sign-out); every other route answers 403 password_change_required.
+     */
+    duringPasswordChange?: boolean;
   }
 }
 
@@ -90,6 +95,9 @@ export function installAccessControl(app: FastifyInstance, sessionCheck: Session
     if (config === undefined) throw new ApiError(404, "not_found", "not found");
     if (!(config.roles ?? []).includes(principal.role)) {
       throw new ApiError(403, "forbidden", "your role may not do this");
+    }
+    if (principal.mustChangePassword === true && config.duringPasswordChange !== true) {
+      throw new ApiError(403, "password_change_required", "choose a new password first");
     }
   });
 }

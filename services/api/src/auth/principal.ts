@@ -13,6 +13,8 @@ export interface Principal {
   organizationIds: readonly string[];
   /** The recipient row of a care manager (their tasks are assigned to it). */
   recipientId?: string;
+  /** Signed in with a temporary password: nothing but the password change until it is done. */
+  mustChangePassword?: boolean;
 }
 
 /** Whether the principal may see data of `organizationId`: a practice never reads another practice's patients. */

@@ -54,8 +54,13 @@ export async function loadSessionPrincipal(
   sessionId: string,
   userId: string,
 ): Promise<Principal | undefined> {
-  const { rows } = await pool.query<{ role: Role; recipient_id: string | null; orgs: string[] }>(
-    `SELECT u.role, u.recipient_id::text,
+  const { rows } = await pool.query<{
+    role: Role;
+    recipient_id: string | null;
+    must_change_password: boolean;
+    orgs: string[];
+  }>(
+    `SELECT u.role, u.recipient_id::text, u.must_change_password,
             coalesce(array_agg(uo.organization_id::text ORDER BY uo.organization_id)
                      FILTER (WHERE uo.organization_id IS NOT NULL), '{}') AS orgs
        FROM api_sessions s
@@ -72,5 +77,6 @@ export async function loadSessionPrincipal(
     role: user.role,
     organizationIds: user.orgs,
     ...(user.recipient_id === null ? {} : { recipientId: user.recipient_id }),
+    ...(user.must_change_password ? { mustChangePassword: true } : {}),
   };
 }

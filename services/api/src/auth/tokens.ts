@@ -14,6 +14,8 @@ const Claims = z.object({
   role: z.enum(["care_manager", "practice_admin", "quality", "system_admin", "interface_analyst"]),
   orgs: z.array(z.string().regex(/^\d+$/)),
   rid: z.string().regex(/^\d+$/).optional(),
+  /** Signed in with a temporary password (the dashboard asks for a new one first). */
+  mcp: z.literal(true).optional(),
 });
 
 /** A token that was signed with our key and has not expired: whom it names and its session. */
@@ -52,6 +54,7 @@ export function createTokenService(options: {
         role: principal.role,
         orgs: [...principal.organizationIds],
         ...(principal.recipientId === undefined ? {} : { rid: principal.recipientId }),
+        ...(principal.mustChangePassword === true ? { mcp: true } : {}),
       })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(principal.subject)

@@ -84,9 +84,10 @@ export async function authenticate(
     password_hash: string;
     role: Role;
     recipient_id: string | null;
+    must_change_password: boolean;
     orgs: string[];
   }>(
-    `SELECT u.id::text, u.password_hash, u.role, u.recipient_id::text,
+    `SELECT u.id::text, u.password_hash, u.role, u.recipient_id::text, u.must_change_password,
             coalesce(array_agg(uo.organization_id::text ORDER BY uo.organization_id)
                      FILTER (WHERE uo.organization_id IS NOT NULL), '{}') AS orgs
        FROM users u LEFT JOIN user_organizations uo ON uo.user_id = u.id
@@ -103,6 +104,7 @@ export async function authenticate(
     role: user.role,
     organizationIds: user.orgs,
     ...(user.recipient_id === null ? {} : { recipientId: user.recipient_id }),
+    ...(user.must_change_password ? { mustChangePassword: true } : {}),
   };
 }
 

@@ -10,12 +10,18 @@ import { ApiError, ERROR_RESPONSES } from "../errors.ts";
 import { DbId, OrganizationRef } from "../schemas.ts";
 
 const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
-const LoginResponse = z.object({ token: z.string(), expiresAt: z.string() });
+const LoginResponse = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  /** Signed in with a temporary password: POST /api/account/password before anything else. */
+  mustChangePassword: z.boolean(),
+});
 const Me = z.object({
   userId: z.string(),
   role: z.enum(["care_manager", "practice_admin", "quality", "system_admin", "interface_analyst"]),
   recipientId: DbId.nullable(),
   organizations: z.array(OrganizationRef.extend({ kind: z.string() })),
+  mustChangePassword: z.boolean(),
 });
 
 /** How many sign-in attempts a minute: per client address, and per account from any address. */
@@ -81,14 +87,18 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
       const { token, sessionId, issuedAt, expiresAt } = await deps.tokens.issue(principal);
       await openSession(deps.pool, { id: sessionId, userId: principal.subject, issuedAt, expiresAt });
       request.log.info({ user: principal.subject }, "signed in");
-      return { token, expiresAt: expiresAt.toISOString() };
+      return {
+        token,
+        expiresAt: expiresAt.toISOString(),
+        mustChangePassword: principal.mustChangePassword === true,
+      };
     },
   );
 
   app.post(
     "/api/logout",
     {
-      config: { roles: ALL_ROLES },
+      config: { roles: ALL_ROLES, duringPasswordChange: true },
       schema: {
         summary: "Sign out: the presented token stops working at once (the user's other sessions go on)",
         tags: ["session"],
@@ -109,7 +119,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
   app.get(
     "/api/me",
     {
-      config: { roles: ALL_ROLES },
+      config: { roles: ALL_ROLES, duringPasswordChange: true },
       schema: { summary: "The signed-in user", tags: ["session"], response: { 200: Me, ...ERROR_RESPONSES } },
     },
     async (request) => {
@@ -119,7 +129,13 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
         `SELECT id::text, code, name, kind FROM organizations WHERE $1 OR id = ANY($2::bigint[]) ORDER BY name`,
         [all, p.organizationIds],
       );
-      return { userId: p.subject, role: p.role, recipientId: p.recipientId ?? null, organizations: rows };
+      return {
+        userId: p.subject,
+        role: p.role,
+        recipientId: p.recipientId ?? null,
+        organizations: rows,
+        mustChangePassword: p.mustChangePassword === true,
+      };
     },
   );
 };
