@@ -1,6 +1,7 @@
 import type { AdtEvent } from "@homeward/contracts";
 import type { Resolution } from "@homeward/identity";
 import type { OutgoingRecord } from "@homeward/kafka";
+import { type PatientContext, routeEvent } from "@homeward/routing";
 import { applyEvent, type Encounter, encounterId, encounterKey, visitSummaryOf } from "./encounter.ts";
 import {
   explain,
@@ -14,7 +15,6 @@ import {
 } from "./match-records.ts";
 import { type BatchWrites, HISTORY_DAYS } from "./matcher-store.ts";
 import { isSensitivePlace, type ReferenceData } from "./reference-data.ts";
-import { type PatientContext, routeEvent } from "./routing.ts";
 import { type UtilizerThresholds, utilizerFlags, type VisitSummary } from "./utilizer-flags.ts";
 
 export type MatchOutcome =

@@ -10,11 +10,11 @@ import {
   type ProtocolsFile,
   planTasks,
 } from "@homeward/protocols";
+import { planSends } from "@homeward/routing";
 import type { WorkQueue } from "@homeward/sqs";
 import { DateTime } from "luxon";
 import { buildAlertContent } from "./alert-content.ts";
 import { deliveryId } from "./delivery-ids.ts";
-import { planSends } from "./delivery-plan.ts";
 import { admissionWithin, markRetracted, recordMatchedEvent } from "./matched-event-store.ts";
 import {
   insertDeliveries,

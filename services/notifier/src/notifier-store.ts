@@ -1,6 +1,6 @@
 import type { AlertContent, AlertDetailLevel, DeliveryChannel, DeliveryPurpose } from "@homeward/contracts";
 import type { Pool, PoolClient } from "@homeward/db";
-import type { ChannelRule, RecipientProfile } from "./delivery-plan.ts";
+import type { ChannelRule, RecipientProfile } from "@homeward/routing";
 
 /** A client inside a transaction (pg's PoolClient, by what we use of it). */
 export type Tx = PoolClient;

@@ -92,6 +92,18 @@ export interface Routing {
   suppressed: { organizationId: string; reason: string }[];
 }
 
+/**
+ * What routing reads of an event: its kind, when it happened, the sending facility (rules may name
+ * facilities) and whether the place is sensitive. A whole `AdtEvent` is one; so is a preview's
+ * "what if" event (the admin screen's "who would be alerted").
+ */
+export interface RoutableEvent {
+  kind: AdtEvent["kind"];
+  occurredAt: AdtEvent["occurredAt"];
+  facility: Pick<AdtEvent["facility"], "sendingFacility">;
+  flags: Pick<AdtEvent["flags"], "sensitiveFacility">;
+}
+
 /** The calendar day an event happened on, as the hospital's clock read (occurredAt keeps its offset). */
 export function eventDay(event: Pick<AdtEvent, "occurredAt">): string {
   return event.occurredAt.slice(0, 10);
@@ -125,7 +137,7 @@ const ROLE: Record<RecipientRole, MatchedRecipient["role"]> = {
  * the context. The lead organization of an enrollment gets the alert and the task; the other side
  * a monitor copy ("joint": both lead). A sensitive facility (42 CFR Part 2) or an opt-out suppresses.
  */
-export function routeEvent(event: AdtEvent, context: PatientContext, directory: Directory): Routing {
+export function routeEvent(event: RoutableEvent, context: PatientContext, directory: Directory): Routing {
   const patient = contextOn(context, eventDay(event));
   const involved = new Map<string, Omit<Route, "recipients">>();
   const byEnrollment = new Set<string>();
@@ -186,7 +198,7 @@ export function routeEvent(event: AdtEvent, context: PatientContext, directory: 
 }
 
 function recipientsFor(
-  event: AdtEvent,
+  event: RoutableEvent,
   route: Omit<Route, "recipients">,
   directory: Directory,
 ): MatchedRecipient[] {
