@@ -20,7 +20,15 @@ export interface WatchedFacility {
   createdAt: Date;
   /** The last message from it (any answer), null when it never sent one. */
   lastMessageAt: Date | null;
-  openAlarm: { id: string; openedAt: Date; notifiedAt: Date | null; notifyAttempts: number } | null;
+  openAlarm: {
+    id: string;
+    openedAt: Date;
+    /** The last message before the silence: a later one clears the alarm. */
+    lastMessageAt: Date | null;
+    contactEmail: string | null;
+    notifiedAt: Date | null;
+    notifyAttempts: number;
+  } | null;
 }
 
 export async function watchedFacilities(db: Db): Promise<WatchedFacility[]> {
@@ -37,6 +45,8 @@ export async function watchedFacilities(db: Db): Promise<WatchedFacility[]> {
     last_message_at: Date | null;
     alarm_id: string | null;
     opened_at: Date | null;
+    alarm_last_message_at: Date | null;
+    contact_email: string | null;
     notified_at: Date | null;
     notify_attempts: number | null;
   }>(
@@ -46,7 +56,8 @@ export async function watchedFacilities(db: Db): Promise<WatchedFacility[]> {
             (SELECT max(s.last_message_at) FROM feed_message_stats s
               WHERE s.sending_facility = f.sending_facility
                 AND (f.sending_application IS NULL OR s.sending_application = f.sending_application)) AS last_message_at,
-            a.id::text AS alarm_id, a.opened_at, a.notified_at, a.notify_attempts
+            a.id::text AS alarm_id, a.opened_at, a.last_message_at AS alarm_last_message_at, a.contact_email,
+            a.notified_at, a.notify_attempts
        FROM facilities f
        LEFT JOIN feed_alarms a ON a.facility_id = f.id AND a.kind = 'silent' AND a.cleared_at IS NULL
       WHERE f.active AND f.silence_minutes IS NOT NULL
@@ -71,6 +82,8 @@ export async function watchedFacilities(db: Db): Promise<WatchedFacility[]> {
         : {
             id: r.alarm_id,
             openedAt: r.opened_at,
+            lastMessageAt: r.alarm_last_message_at,
+            contactEmail: r.contact_email,
             notifiedAt: r.notified_at,
             notifyAttempts: r.notify_attempts ?? 0,
           },
@@ -91,15 +104,27 @@ export async function openSilentAlarm(
   return rows[0]?.id;
 }
 
-/** Records an attempt to email the contact: sent (`error` absent) or failed, with why (no PHI). */
+/**
+ * Takes the next attempt to email the contact of an alarm not yet notified: true for the one
+ * listener whose claim matched `attempts` (the count it read), so two never send the same email.
+ */
+export async function claimAlarmNotice(db: Db, alarmId: string, attempts: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE feed_alarms SET notify_attempts = notify_attempts + 1
+      WHERE id = $1 AND notify_attempts = $2 AND notified_at IS NULL AND cleared_at IS NULL`,
+    [alarmId, attempts],
+  );
+  return rowCount === 1;
+}
+
+/** Records how a claimed attempt went: sent (`error` absent) or failed, with why (no PHI). */
 export async function recordAlarmNotice(
   db: Db,
   alarmId: string,
   outcome: { at: Date; error?: string },
 ): Promise<void> {
   await db.query(
-    `UPDATE feed_alarms SET notify_attempts = notify_attempts + 1,
-            notified_at = CASE WHEN $3::text IS NULL THEN $2 ELSE notified_at END, notify_error = $3
+    `UPDATE feed_alarms SET notified_at = CASE WHEN $3::text IS NULL THEN $2 ELSE notified_at END, notify_error = $3
       WHERE id = $1`,
     [alarmId, outcome.at, outcome.error ?? null],
   );

@@ -24,6 +24,7 @@ export {
   updateFacility,
 } from "./facility-store.ts";
 export {
+  claimAlarmNotice,
   clearSilentAlarm,
   type FeedAlarm,
   listFeedAlarms,

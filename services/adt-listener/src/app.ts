@@ -1,12 +1,24 @@
 import { readFileSync } from "node:fs";
 import { type OpsServer, Registry, startOpsServer } from "@homeward/http";
-import { createEventLog, createKafka, ensureTopics, HOMEWARD_TOPICS, topicName } from "@homeward/kafka";
+import {
+  createEventLog,
+  createKafka,
+  type EventLog,
+  ensureTopics,
+  HOMEWARD_TOPICS,
+  topicName,
+} from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { closeRedis, createRedis } from "@homeward/redis";
+import { Gauge } from "prom-client";
 import { controlIdGenerator } from "./control-ids.ts";
 import { redisDuplicateStore } from "./duplicates.ts";
 import { type loadListenerEnv, messageLimits } from "./env.ts";
 import { type FacilitySource, openFacilitySource } from "./facility-source.ts";
+import { smtpFeedMailer } from "./feed-mailer.ts";
+import { type FeedOperations, startFeedOperations } from "./feed-operations.ts";
+import { FeedRecorder } from "./feed-recorder.ts";
+import { FeedResender } from "./feed-resend.ts";
 import { stageFrame } from "./frame-handler.ts";
 import { GroupCommitter } from "./group-commit.ts";
 import { Ingest } from "./ingest.ts";
@@ -14,6 +26,7 @@ import { createListenerMetrics, messageLabeller } from "./listener-metrics.ts";
 import { type MllpServer, startMllpServer } from "./mllp-server.ts";
 import { ParsePool } from "./parse-pool.ts";
 import { sendingApplicationCheck } from "./sending-application.ts";
+import { SilentFeedWatch } from "./silent-feed-watch.ts";
 
 export type ListenerConfig = ReturnType<typeof loadListenerEnv>;
 
@@ -21,6 +34,8 @@ export interface RunningListener {
   mllpPort: number;
   tlsPort: number | undefined;
   opsPort: number;
+  /** Feed operations (counts, silent-feed check, exceptions, resends); absent with FACILITY_SOURCE=file. */
+  feedOperations: FeedOperations | undefined;
   /** Stop intake, answer every frame already received, flush Kafka, close connections. */
   stop(): Promise<void>;
 }
@@ -35,7 +50,10 @@ export { readFacilityMappings } from "./facility-source.ts";
 export interface IngestPipeline {
   ingest: Ingest;
   kafka: ReturnType<typeof createKafka>;
-  topics: { raw: string; events: string; rejected: string };
+  topics: { raw: string; events: string; rejected: string; unmatched: string };
+  /** The acks=all producer behind the group committer (resends publish through it too). */
+  eventLog: EventLog;
+  limits: ReturnType<typeof messageLimits>;
   redis: ReturnType<typeof createRedis>;
   newControlId: () => string;
   /** The facility mappings in force (reloaded from the database while the listener runs). */
@@ -56,13 +74,17 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
     raw: topicName(prefix, "adt.raw.v1"),
     events: topicName(prefix, "adt.events.v1"),
     rejected: topicName(prefix, "adt.rejected.v1"),
+    unmatched: topicName(prefix, "adt.unmatched.v1"),
   };
   const facilities = await openFacilitySource(config, logger);
   const { index } = facilities;
   const kafka = createKafka({ brokers: stack.kafka.brokers, clientId: "adt-listener" }, logger);
   await ensureTopics(
     kafka,
-    HOMEWARD_TOPICS.filter((t) => ["adt.raw.v1", "adt.events.v1", "adt.rejected.v1"].includes(t.name)),
+    // adt.unmatched.v1 too: feed operations copy it into the exceptions browser.
+    HOMEWARD_TOPICS.filter((t) =>
+      ["adt.raw.v1", "adt.events.v1", "adt.rejected.v1", "adt.unmatched.v1"].includes(t.name),
+    ),
     { prefix },
   );
   const eventLog = await createEventLog(kafka, { timeoutMs: config.KAFKA_HOLD_MS });
@@ -85,7 +107,7 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
   });
   index.onReplace((mappings) => parsePool.setMappings(mappings));
   const ingest = new Ingest({
-    topics,
+    topics: { raw: topics.raw, events: topics.events, rejected: topics.rejected },
     lookupMapping: index.lookup,
     allowedFacilities: new Set(config.MLLP_ALLOWED_FACILITIES),
     acceptedProcessingIds: new Set(config.MLLP_ACCEPTED_PROCESSING_IDS),
@@ -102,6 +124,8 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
     ingest,
     kafka,
     topics,
+    eventLog,
+    limits,
     redis,
     newControlId,
     facilities,
@@ -127,6 +151,7 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
   const metrics = createListenerMetrics(registry);
   const messageLabels = messageLabeller(() => pipeline.facilities.index.facilityNames);
   const now = () => new Date();
+  const feedRecorder = new FeedRecorder((facility) => pipeline.facilities.index.facilityNames.has(facility));
 
   const serverOptions = {
     host: config.MLLP_HOST,
@@ -146,10 +171,15 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
     stageFrame: async (payload: Buffer, connection: Parameters<typeof stageFrame>[2], receivedAt: Date) => {
       const staged = await stageFrame(ingest, payload, connection, receivedAt, admitApplication);
       void staged.done.then((frame) => {
-        for (const r of frame.results) metrics.messages.inc(messageLabels(r));
+        for (const r of frame.results) {
+          metrics.messages.inc(messageLabels(r));
+          feedRecorder.record(r, connection, receivedAt);
+        }
       });
       return staged;
     },
+    onConnectionClosed: (connection: Parameters<typeof feedRecorder.closed>[0]) =>
+      feedRecorder.closed(connection, now()),
   };
   const servers: MllpServer[] = [
     await startMllpServer({ ...serverOptions, listenerId: "mllp", port: config.MLLP_PORT }),
@@ -172,6 +202,8 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
     );
   }
 
+  const feedOperations = await startFeedOps(config, logger, pipeline, registry, feedRecorder);
+
   const admin = kafka.admin();
   await admin.connect();
   const ops: OpsServer = await startOpsServer({
@@ -193,14 +225,89 @@ export async function startAdtListener(config: ListenerConfig, logger: Logger): 
     mllpPort: servers[0]?.port ?? 0,
     tlsPort: servers[1]?.port,
     opsPort: ops.port,
+    feedOperations: feedOperations?.operations,
     stop() {
       stopping ??= (async () => {
         await Promise.all(servers.map((s) => s.close()));
+        await feedOperations?.stop();
         await admin.disconnect();
         await pipeline.close();
         await ops.close();
       })();
       return stopping;
+    },
+  };
+}
+
+/**
+ * Feed operations (feed-operations.ts) when the facilities come from the database: counts and
+ * connections, the silent-feed alarm (email over SMTP_URL, gauge `homeward_feed_silent`), the
+ * exceptions browser's copy of adt.rejected.v1/adt.unmatched.v1, and resend requests (worked at
+ * once on their NOTIFY, and at every check).
+ */
+async function startFeedOps(
+  config: ListenerConfig,
+  logger: Logger,
+  pipeline: IngestPipeline,
+  registry: Registry,
+  recorder: FeedRecorder,
+): Promise<{ operations: FeedOperations; stop(): Promise<void> } | undefined> {
+  const pool = pipeline.facilities.pool;
+  if (pool === undefined) return undefined;
+  const now = () => new Date();
+  const mailer = smtpFeedMailer({ url: config.stack.smtp.url, from: config.MAIL_FROM });
+  const watch = new SilentFeedWatch({
+    pool,
+    mailer,
+    gauge: new Gauge({
+      name: "homeward_feed_silent",
+      help: "1 while a facility's feed is silent past its threshold within its expected hours (an open alarm)",
+      labelNames: ["facility"] as const,
+      registers: [registry],
+    }),
+    dashboardUrl: config.PUBLIC_BASE_URL,
+    now,
+    logger,
+  });
+  const resender = new FeedResender({
+    pool,
+    ingest: pipeline.ingest,
+    admitApplication: pipeline.admitApplication,
+    lookupMapping: pipeline.facilities.index.lookup,
+    limits: pipeline.limits,
+    kafka: pipeline.kafka,
+    eventLog: pipeline.eventLog,
+    topics: { raw: pipeline.topics.raw, events: pipeline.topics.events },
+    groupPrefix: config.FEED_EXCEPTIONS_GROUP_ID,
+    now,
+    logger,
+  });
+  const operations = await startFeedOperations({
+    pool,
+    kafka: pipeline.kafka,
+    recorder,
+    watch,
+    resender,
+    topics: { rejected: pipeline.topics.rejected, unmatched: pipeline.topics.unmatched },
+    groupId: config.FEED_EXCEPTIONS_GROUP_ID,
+    flushSeconds: config.FEED_STATS_FLUSH_SECONDS,
+    checkSeconds: config.FEED_CHECK_SECONDS,
+    statsRetentionDays: config.FEED_STATS_RETENTION_DAYS,
+    exceptionRetentionDays: config.FEED_EXCEPTION_RETENTION_DAYS,
+    now,
+    logger,
+  });
+  const resendNow = () =>
+    void resender
+      .runPending()
+      .catch((err: unknown) => logger.warn({ err }, "resend run failed; retried later"));
+  pipeline.facilities.onResendRequested(resendNow);
+  resendNow();
+  return {
+    operations,
+    async stop() {
+      await operations.stop();
+      mailer.close();
     },
   };
 }

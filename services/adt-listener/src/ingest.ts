@@ -97,9 +97,13 @@ export interface MessageResult {
   outcome: MessageOutcome;
   /** The ACK text, or undefined when the sender asked for none (MSH-15 NE/ER/SU). */
   ack: string | undefined;
-  /** For metrics: sending facility and trigger event as sent (not PHI). */
+  /** For metrics and feed operations: sending facility, application and trigger as sent (not PHI). */
   facility: string;
+  /** MSH-3 (HD-1, or HD-2 when HD-1 is empty); "" when the header could not be read. */
+  application: string;
   trigger: string;
+  /** The ERR content of a negative answer: HL7 table 0357 code and the listener's text (no PHI). */
+  error?: { code: string; text: string };
 }
 
 /** One message as received: its own bytes (a frame's payload, or one message of a batch). */
@@ -308,6 +312,7 @@ export class Ingest {
       error: { code: error.code, text: error.text, ...(error.location ? { location: error.location } : {}) },
     };
     const facility = header === undefined ? "" : hd(header.sendingFacility, header);
+    const application = header === undefined ? "" : hd(header.sendingApplication, header);
     const trigger = header?.triggerEvent || "unknown";
     const kept = {
       topic: this.ctx.topics.rejected,
@@ -330,17 +335,21 @@ export class Ingest {
         outcome,
         ack: ackWanted(mode, outcome) ? this.nak(text, header, outcome, mode, [error]) : undefined,
         facility,
+        application,
         trigger,
+        error: { code: error.code, text: error.text },
       }),
       (err: unknown): MessageResult => {
         this.ctx.logger.error(
           { err },
           "could not keep a refused message; answering AR so the sender resends",
         );
-        const nak = this.nak(text, header, "rejected", mode, [
-          { code: "207", text: "Temporarily unable to store the message; please resend" },
-        ]);
-        return { outcome: "unavailable", ack: nak, facility, trigger };
+        const unavailable: Hl7Error = {
+          code: "207",
+          text: "Temporarily unable to store the message; please resend",
+        };
+        const nak = this.nak(text, header, "rejected", mode, [unavailable]);
+        return { outcome: "unavailable", ack: nak, facility, application, trigger, error: unavailable };
       },
     );
     return { result };
@@ -373,7 +382,9 @@ export class Ingest {
       outcome: "unavailable",
       ack: ackWanted(mode, "rejected") ? this.nak("", header, "rejected", mode, [error]) : undefined,
       facility: header === undefined ? "" : hd(header.sendingFacility, header),
+      application: header === undefined ? "" : hd(header.sendingApplication, header),
       trigger: header?.triggerEvent || "unknown",
+      error: { code: error.code, text: error.text },
     };
   }
 
@@ -429,7 +440,11 @@ export class Ingest {
       outcome,
       ack,
       facility: hd(header.sendingFacility, header),
+      application: hd(header.sendingApplication, header),
       trigger: header.triggerEvent || "unknown",
+      ...(outcome === "unavailable"
+        ? { error: { code: "207", text: "Temporarily unable to store the message; please resend" } }
+        : {}),
     };
   }
 }

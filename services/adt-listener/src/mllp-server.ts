@@ -45,6 +45,8 @@ export interface MllpServerOptions {
   newControlId: () => string;
   logger: Logger;
   metrics: ListenerMetrics;
+  /** Told when an admitted connection closes (feed operations: connected now or not). */
+  onConnectionClosed?: (connection: ConnectionInfo) => void;
 }
 
 export interface MllpServer {
@@ -110,6 +112,7 @@ export async function startMllpServer(options: MllpServerOptions): Promise<MllpS
     socket.on("close", () => {
       connections.delete(connection);
       metrics.openConnections.dec({ listener: listenerId });
+      options.onConnectionClosed?.(info);
       logger.info({ connectionId: info.connectionId }, "MLLP connection closed");
     });
   };

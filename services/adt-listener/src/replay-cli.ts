@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
-import { indexFacilityMappings } from "@homeward/contracts";
 import { createEventLog, createKafka, topicName } from "@homeward/kafka";
 import { createLogger } from "@homeward/logger";
-import { readFacilityMappings } from "./app.ts";
 import { loadListenerEnv } from "./env.ts";
+import { openFacilitySource } from "./facility-source.ts";
 import { replayRaw } from "./replay.ts";
 
 const USAGE = `usage: npm run replay -w @homeward/adt-listener -- [--since ISO-TIME] [--facility MSH-4] [--dry-run]
-Re-normalizes adt.raw.v1 with the current FACILITY_MAPPINGS_FILE and publishes the events again
+Re-normalizes adt.raw.v1 with the facility mappings in force (the database's, or FACILITY_MAPPINGS_FILE
+with FACILITY_SOURCE=file) and publishes the events again
 to adt.events.v1 (same event ids, header homeward-replay). Stops at the end of the topic.`;
 
 const { values } = parseArgs({
@@ -32,12 +32,13 @@ const logger = createLogger({ service: "replay", level: "warn" });
 const prefix = config.stack.kafka.topicPrefix;
 const kafka = createKafka({ brokers: config.stack.kafka.brokers, clientId: "adt-replay" }, logger);
 const eventLog = await createEventLog(kafka);
+const facilities = await openFacilitySource(config, logger);
 try {
   const report = await replayRaw({
     kafka,
     eventLog,
     topics: { raw: topicName(prefix, "adt.raw.v1"), events: topicName(prefix, "adt.events.v1") },
-    lookupMapping: indexFacilityMappings(readFacilityMappings(config.FACILITY_MAPPINGS_FILE)),
+    lookupMapping: facilities.index.lookup,
     logger,
     groupId: `adt-replay-${Date.now()}`,
     ...(since === undefined ? {} : { since }),
@@ -54,4 +55,5 @@ try {
   for (const f of report.failed) console.log(`  ${f}`);
 } finally {
   await eventLog.close();
+  await facilities.close();
 }

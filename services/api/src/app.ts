@@ -31,6 +31,7 @@ import {
   installNulCheck,
 } from "./errors.ts";
 import { facilityRoutes } from "./feeds/facility-routes.ts";
+import { feedRoutes } from "./feeds/feed-routes.ts";
 import { accessLogRoutes } from "./routes/access-log.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { adminConfigRoutes } from "./routes/admin-config.ts";
@@ -251,6 +252,7 @@ export async function buildApi(
     perAddressPerMinute: config.LOGIN_RATE_LIMIT_PER_MINUTE,
   });
   await app.register(facilityRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(feedRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });
 
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: "/", index: ["index.html"] });

@@ -386,6 +386,33 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: "/api/admin/facilities/1/history" }),
     expect: [403],
   },
+  "GET /api/admin/feeds": { as: "adminA", request: () => ({ url: "/api/admin/feeds" }), expect: [403] },
+  "GET /api/admin/feed-exceptions": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/feed-exceptions" }),
+    expect: [403],
+  },
+  "GET /api/admin/feed-exceptions/:id": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/feed-exceptions/1" }),
+    expect: [403],
+  },
+  // Raw HL7: the interface analyst's alone (not even the system admin's).
+  "GET /api/admin/feed-exceptions/:id/message": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/feed-exceptions/1/message" }),
+    expect: [403],
+  },
+  "POST /api/admin/feed-exceptions/:id/resend": {
+    as: "adminA",
+    request: () => ({ method: "POST", url: "/api/admin/feed-exceptions/1/resend" }),
+    expect: [403],
+  },
+  "POST /api/admin/feed-exceptions/:id/handled": {
+    as: "adminA",
+    request: () => ({ method: "POST", url: "/api/admin/feed-exceptions/1/handled", payload: {} }),
+    expect: [403],
+  },
   "GET /api/admin/access-log": {
     as: "adminA",
     request: () => ({ url: `/api/admin/access-log?organizationId=${t.ids.practiceB}` }),
