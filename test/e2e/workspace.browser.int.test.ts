@@ -3,11 +3,12 @@ import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
 import { type Isolation, isolation } from "@homeward/testing";
-import { type Browser, chromium, type Locator } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
 import { createUser } from "../../services/api/src/auth/users.ts";
+import { launchChromium, textOf } from "../../services/api/src/browser.test-support.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
 import { hl7Time, type Pipeline, stackEnv, startPipeline } from "./pipeline.test-support.ts";
 
@@ -28,14 +29,6 @@ let api: RunningApi;
 let browser: Browser;
 const ids: Record<string, string> = {};
 
-/** The Chromium to drive: infra/ensure-chromium.mjs finds it (and installs Debian's package as root). */
-async function chromiumPath(): Promise<string> {
-  const helper = new URL("../../infra/ensure-chromium.mjs", import.meta.url).href;
-  const { ensureChromium } = (await import(helper)) as { ensureChromium: () => string };
-  return ensureChromium();
-}
-
-const textOf = (locator: Locator) => locator.innerText().then((s) => s.replace(/\s+/g, " ").trim());
 const eventually = <T>(read: () => Promise<T> | T, timeout = 15_000) =>
   expect.poll(read, { timeout, interval: 250 });
 
@@ -96,12 +89,7 @@ beforeAll(async () => {
     }),
     logger,
   );
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    headless: true,
-    args: isRoot ? ["--no-sandbox"] : [],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

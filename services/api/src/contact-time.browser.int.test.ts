@@ -3,7 +3,7 @@ import { createPool, migrate, type Pool } from "@homeward/db";
 import { createLogger } from "@homeward/logger";
 import { taskIdFor } from "@homeward/protocols";
 import { type Isolation, isolation } from "@homeward/testing";
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error The dashboard is plain JavaScript without type declarations.
 import { formatInZone } from "../public/format.js";
@@ -11,6 +11,7 @@ import { formatInZone } from "../public/format.js";
 import { toLocalInput } from "../public/zoned-time.js";
 import { type RunningApi, startApi } from "./app.ts";
 import { createUser } from "./auth/users.ts";
+import { eventually, launchChromium } from "./browser.test-support.ts";
 import { loadApiEnv } from "./env.ts";
 
 // A care manager calls a patient the day after an ED visit and enters it days later: the contact
@@ -25,12 +26,6 @@ const ELM = "Elm Street Family Medicine";
 const QUALITY = { email: "quality@elm.example", password: randomBytes(12).toString("hex") };
 const CARE_MANAGER = { email: "casey.morgan@elm.example", password: randomBytes(12).toString("hex") };
 const SCREENSHOT = "/tmp/homeward-contact-time.png";
-
-async function chromiumPath(): Promise<string> {
-  const helper = new URL("../../../infra/ensure-chromium.mjs", import.meta.url).href;
-  const { ensureChromium } = (await import(helper)) as { ensureChromium: () => string };
-  return ensureChromium();
-}
 
 let iso: Isolation;
 let pool: Pool;
@@ -167,7 +162,6 @@ async function seed(db: Pool): Promise<void> {
 }
 
 const problems = new WeakMap<Page, string[]>();
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
 const textOf = (locator: Locator) => locator.textContent().then((t) => t?.trim() ?? "");
 
 async function newPage(timezoneId?: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -222,12 +216,7 @@ beforeAll(async () => {
   });
   api = await startApi({ ...env, stack: iso.settings }, createLogger({ service: "api-test", level: "warn" }));
   baseUrl = `http://127.0.0.1:${api.port}`;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    headless: true,
-    args: isRoot ? ["--no-sandbox"] : [],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

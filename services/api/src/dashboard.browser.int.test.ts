@@ -3,10 +3,11 @@ import { createPool, migrate, type Pool } from "@homeward/db";
 import { createLogger } from "@homeward/logger";
 import { taskIdFor } from "@homeward/protocols";
 import { type Isolation, isolation } from "@homeward/testing";
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApi, startApi } from "./app.ts";
 import { createUser } from "./auth/users.ts";
+import { eventually, launchChromium } from "./browser.test-support.ts";
 import { loadApiEnv } from "./env.ts";
 
 // The dashboard in a real browser (Debian's chromium, driven by playwright-core; never a downloaded
@@ -21,13 +22,6 @@ const CARE_MANAGER = { email: "casey.morgan@elm.example", password: randomBytes(
 const ELM = "Elm Street Family Medicine";
 /** The quality page at the end, as a 1366×768 laptop shows it (plus the inbox, the task, the full page beside it). */
 const SCREENSHOT = "/tmp/homeward-dashboard.png";
-
-/** The Chromium to drive: infra/ensure-chromium.mjs finds it (and installs Debian's package as root). */
-async function chromiumPath(): Promise<string> {
-  const helper = new URL("../../../infra/ensure-chromium.mjs", import.meta.url).href;
-  const { ensureChromium } = (await import(helper)) as { ensureChromium: () => string };
-  return ensureChromium();
-}
 
 let iso: Isolation;
 let pool: Pool;
@@ -234,7 +228,6 @@ async function seed(db: Pool): Promise<void> {
 const problems = new WeakMap<Page, string[]>();
 
 /** Waits for a condition in the page (the dashboard loads asynchronously). */
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: baseUrl });
@@ -289,12 +282,7 @@ beforeAll(async () => {
   });
   api = await startApi({ ...env, stack: iso.settings }, createLogger({ service: "api-test", level: "warn" }));
   baseUrl = `http://127.0.0.1:${api.port}`;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    headless: true,
-    args: isRoot ? ["--no-sandbox"] : [],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

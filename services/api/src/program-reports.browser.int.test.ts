@@ -1,17 +1,12 @@
 import { readFile } from "node:fs/promises";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-support.ts";
+import { eventually, launchChromium } from "./browser.test-support.ts";
 
 // The program reports screen in headless Chromium against the api and PostgreSQL: quality staff of
 // practice A open "Program reports", choose December 2025 to February 2026 and read the numbers
 // worked out below; the by-month CSV says the same; opening the frequent-ED list is in the access log.
-
-async function chromiumPath(): Promise<string> {
-  const helper = new URL("../../../infra/ensure-chromium.mjs", import.meta.url).href;
-  const { ensureChromium } = (await import(helper)) as { ensureChromium: () => string };
-  return ensureChromium();
-}
 
 let t: ApiTest;
 let browser: Browser;
@@ -153,7 +148,6 @@ async function seedProgram(): Promise<void> {
   await complete(t3, "2026-02-11T15:00:00Z", "reached_patient", "2026-02-10T15:00:00Z");
 }
 
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
 const textOf = (locator: Locator) => locator.textContent().then((s) => s?.replace(/\s+/g, " ").trim() ?? "");
 /** What the tests read of an element in the page (the api's typecheck has no DOM library). */
 interface Shown {
@@ -180,12 +174,7 @@ beforeAll(async () => {
   await t.app.listen({ host: "127.0.0.1", port: 0 });
   const address = t.app.server.address();
   baseUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    headless: true,
-    args: isRoot ? ["--no-sandbox"] : [],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-support.ts";
+import { eventually, launchChromium } from "./browser.test-support.ts";
 import { reportFixtures } from "./reports/report-fixtures.test-support.ts";
 
 // The quality page's denominator rules in headless Chromium against the api and PostgreSQL: it opens
@@ -11,12 +12,6 @@ import { reportFixtures } from "./reports/report-fixtures.test-support.ts";
 
 const SCREENSHOT = "/tmp/homeward-quality-rules.png";
 const PRACTICE = "Springvale Family Medicine";
-
-async function chromiumPath(): Promise<string> {
-  const helper = new URL("../../../infra/ensure-chromium.mjs", import.meta.url).href;
-  const { ensureChromium } = (await import(helper)) as { ensureChromium: () => string };
-  return ensureChromium();
-}
 
 let t: ApiTest;
 let browser: Browser;
@@ -100,8 +95,6 @@ async function seedRules(): Promise<void> {
   );
 }
 
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
-
 interface Shown {
   children: ArrayLike<{ textContent: string | null }>;
 }
@@ -120,12 +113,7 @@ beforeAll(async () => {
   await t.app.listen({ host: "127.0.0.1", port: 0 });
   const address = t.app.server.address();
   baseUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    headless: true,
-    args: isRoot ? ["--no-sandbox"] : [],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

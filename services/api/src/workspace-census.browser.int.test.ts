@@ -1,7 +1,8 @@
 import { notifyWorkspaceChanged } from "@homeward/db";
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi, USERS, type UserKey } from "./api.test-support.ts";
+import { eventually, launchChromium, textOf } from "./browser.test-support.ts";
 import { announce, followUpTask } from "./workspace/census-fixtures.test-support.ts";
 
 // The census and the caseload in a real browser (Debian's chromium, driven by playwright-core)
@@ -13,21 +14,10 @@ import { announce, followUpTask } from "./workspace/census-fixtures.test-support
 const CENSUS_SCREENSHOT = "/tmp/homeward-census.png";
 const CASELOAD_SCREENSHOT = "/tmp/homeward-caseload.png";
 
-/** The Chromium to drive: infra/ensure-chromium.mjs finds it (and installs Debian's package as root). */
-async function chromiumPath(): Promise<string> {
-  const helper = new URL("../../../infra/ensure-chromium.mjs", import.meta.url).href;
-  const { ensureChromium } = (await import(helper)) as { ensureChromium: () => string };
-  return ensureChromium();
-}
-
 let t: ApiTest;
 let browser: Browser;
 let baseUrl: string;
 const problems = new WeakMap<Page, string[]>();
-
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
-// biome-ignore lint/performance/useDomNodeTextContent: the rendered text, laid out as a person reads it.
-const textOf = (locator: Locator) => locator.innerText().then((s) => s.replace(/\s+/g, " ").trim());
 
 /** Caseloads a supervisor would recognise: one care manager over the Priority I target, one under in all. */
 async function seedCaseloads(): Promise<void> {
@@ -56,12 +46,7 @@ beforeAll(async () => {
   const address = t.app.server.address();
   if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
   baseUrl = `http://127.0.0.1:${address.port}`;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    headless: true,
-    args: isRoot ? ["--no-sandbox"] : [],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
-import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-support.ts";
+import { eventually, launchChromium, textOf } from "./browser.test-support.ts";
 
 // An alert's link in a real browser (Debian's chromium, driven by playwright-core) against the real
 // api and PostgreSQL with the api tests' seed: the care manager follows /events/match-V-A4 (an
@@ -10,20 +11,9 @@ import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-sup
 const EVENT_SCREENSHOT = "/tmp/homeward-event.png";
 const PATIENT_SCREENSHOT = "/tmp/homeward-patient.png";
 
-/** The Chromium to drive: infra/ensure-chromium.mjs finds it (and installs Debian's package as root). */
-async function chromiumPath(): Promise<string> {
-  const helper = new URL("../../../infra/ensure-chromium.mjs", import.meta.url).href;
-  const { ensureChromium } = (await import(helper)) as { ensureChromium: () => string };
-  return ensureChromium();
-}
-
 let t: ApiTest;
 let browser: Browser;
 let baseUrl: string;
-
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
-// biome-ignore lint/performance/useDomNodeTextContent: the rendered text, laid out as a person reads it.
-const textOf = (locator: Locator) => locator.innerText().then((s) => s.replace(/\s+/g, " ").trim());
 
 beforeAll(async () => {
   t = await startTestApi("ws-event-browser");
@@ -31,12 +21,7 @@ beforeAll(async () => {
   const address = t.app.server.address();
   if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
   baseUrl = `http://127.0.0.1:${address.port}`;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    headless: true,
-    args: isRoot ? ["--no-sandbox"] : [],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-support.ts";
+import { eventually, launchChromium } from "./browser.test-support.ts";
 
 // The combined high-risk list in a real browser (Debian's chromium via playwright-core) against the
 // api and PostgreSQL: a practice care manager opens the list, edits a patient's goal and marks it
@@ -10,12 +11,6 @@ import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-sup
 
 const DAY = 86_400_000;
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY).toISOString();
-
-async function chromiumPath(): Promise<string> {
-  const helper = new URL("../../../infra/ensure-chromium.mjs", import.meta.url).href;
-  const { ensureChromium } = (await import(helper)) as { ensureChromium: () => string };
-  return ensureChromium();
-}
 
 let t: ApiTest;
 let browser: Browser;
@@ -152,7 +147,6 @@ async function seedVariety(): Promise<void> {
 
 /** Script errors and console errors of each page: the test fails on any. */
 const problems = new WeakMap<Page, string[]>();
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000 });
 const textOf = (locator: Locator) => locator.textContent().then((s) => s?.trim() ?? "");
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
@@ -179,12 +173,7 @@ beforeAll(async () => {
   await t.app.listen({ host: "127.0.0.1", port: 0 });
   const address = t.app.server.address();
   baseUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  browser = await chromium.launch({
-    executablePath: await chromiumPath(),
-    headless: true,
-    args: isRoot ? ["--no-sandbox"] : [],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {
