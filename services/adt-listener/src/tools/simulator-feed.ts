@@ -88,7 +88,11 @@ export function createFeed(options: FeedOptions): Feed {
   const busy = new Set<string>();
   // The replayed past's patients live their own stories (some are in hospital now): none of the
   // live feed's, which would have them arrive in an ED while they lie on a ward.
-  const cast = new Set(options.scenario?.cast.map((c) => c.memberId) ?? []);
+  // Nor does anyone the history saw die.
+  const cast = new Set([
+    ...(options.scenario?.cast.map((c) => c.memberId) ?? []),
+    ...(options.scenario?.deceased ?? []),
+  ]);
   options.patients.forEach((p, i) => {
     if (p.memberId !== undefined && cast.has(p.memberId)) busy.add(`r${i}`);
   });

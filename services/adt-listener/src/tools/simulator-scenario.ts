@@ -42,6 +42,8 @@ export const DemoScenario = z.object({
   /** The instant the demo was first seeded: the past is told relative to it, the same on every run. */
   epoch: z.iso.datetime({ offset: true }),
   cast: z.array(z.object({ part: ScenarioPart, memberId: z.string().min(1) })),
+  /** Member ids of patients who died in the demo's history (infra/demo/demo-history.ts): no live story. */
+  deceased: z.array(z.string().min(1)).optional(),
 });
 export type DemoScenario = z.infer<typeof DemoScenario>;
 
