@@ -81,6 +81,17 @@ async function main(): Promise<number> {
       "and in hospital now, discharges to reach, a frequent ED user, a 30-day readmission, tracking-list " +
       "admissions, an ED visit that opens no task, a monitor copy",
   );
+  if (data.history !== undefined) {
+    const calls = data.history.work.filter(
+      (w) => w.stepId === "follow-up-call" || w.stepId === "interactive-contact",
+    );
+    const inTime = calls.filter((w) => w.verdict === "in-time").length;
+    console.log(
+      `  and before it six months of history (${data.history.from} to ${data.history.to}): ${data.history.visits.length} ` +
+        `visits (${data.history.messages} messages) and the care team's work on their tasks, ${inTime} of ` +
+        `${calls.length} ED calls and discharge contacts in time (sent and recorded once the services run)`,
+    );
+  }
   if (data.signIns.length > 0) printSignIns(data.signIns);
   else
     console.log(

@@ -3,9 +3,11 @@
  * alert preferences, 200 synthetic patients on the plan's attribution roster and on two
  * care-management lists (three practice care managers with patients of every tier, a tracking list
  * whose six-month reviews fall due at different times), imported with the matcher CLI's own import
- * code (`importRoster`), the api's demo sign-ins, and the cast of the demo's recent past, which the
- * feed simulator replays first (patients.json `scenario`). Idempotent: `npm start` runs it every
- * time, and a second run changes nothing, the scenario included (it is dated from the first run).
+ * code (`importRoster`), the api's demo sign-ins, the cast of the demo's recent past, which the
+ * feed simulator replays first (patients.json `scenario`), and six months of history before it
+ * with the care team's work on its tasks (patients.json `history`; demo-history-cli.ts sends and
+ * records them). Idempotent: `npm start` runs it every time, and a second run changes nothing, the
+ * scenario and history included (they are dated from the first run).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +24,7 @@ import {
   PRACTICE,
   upsertDirectory,
 } from "./demo-directory.ts";
+import { buildDemoHistory, type DemoHistoryData } from "./demo-history-data.ts";
 import {
   type DemoPerson,
   demoPopulation,
@@ -49,6 +52,8 @@ export interface SeedOptions {
   patients?: number;
   /** Give the demo users that exist new random passwords (returned in `signIns`, as for new ones). */
   resetDemoPasswords?: boolean;
+  /** Months of history before the recent past (default 6; 0: none). */
+  historyMonths?: number;
 }
 
 /** A roster patient, as the feed simulator reads them from patients.json (synthetic: no PHI). */
@@ -72,6 +77,8 @@ export interface DemoData {
   trackingList: { patients: number; reviewsDueSoon: number };
   /** The demo's recent past, which the feed simulator replays first. */
   scenario: DemoScenario;
+  /** Six months before it, and the care team's planned work on its tasks (demo-history-cli.ts replays both). */
+  history?: DemoHistoryData;
   /** Demo users created by this run (empty on a re-run). */
   usersCreated: string[];
   patients: DemoPatient[];
@@ -228,9 +235,18 @@ export async function seedDemo(
     });
     const signIns = await ensureDemoUsers(pool, { resetPasswords: options.resetDemoPasswords === true });
     const usersCreated = signIns.filter((u) => u.created).map((u) => u.email);
+    const epoch = await scenarioEpoch(pool);
+    const cast = demoCast(people);
+    const months = options.historyMonths ?? 6;
+    // Told from the same epoch on every run, so the same history with the same ids (see the file comment).
+    const history =
+      months > 0
+        ? buildDemoHistory(people, { epoch, months, exclude: new Set(cast.map((c) => c.memberId)) })
+        : undefined;
     const scenario: DemoScenario = {
-      epoch: (await scenarioEpoch(pool)).toISOString(),
-      cast: demoCast(people),
+      epoch: epoch.toISOString(),
+      cast,
+      ...(history === undefined ? {} : { deceased: history.deceased }),
     };
     const data: DemoData = {
       schemaVersion: 1,
@@ -245,6 +261,7 @@ export async function seedDemo(
       imports,
       ...listSummary(people, from, asOf),
       scenario,
+      ...(history === undefined ? {} : { history }),
       usersCreated,
       patients,
       files: [...Object.keys(files), "patients.json"].map((f) => join(options.outDir, f)),
