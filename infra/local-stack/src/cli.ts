@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -6,7 +6,7 @@ import { createLogger } from "@homeward/logger";
 import { REPO_ROOT, STACK_DIR, stackPath } from "./paths.ts";
 import { superviseServices } from "./run-services.ts";
 import { readyzProbe, spawnService } from "./service-process.ts";
-import { type EnvSources, SERVICES, serviceEnv } from "./services.ts";
+import { DEMO_MLLP_HOST, type EnvSources, SERVICES, serviceEnv } from "./services.ts";
 import { stackEnv, startStack, stopStack } from "./stack.ts";
 
 const USAGE = `usage: npm run stack -- <start|stop|status|env>
@@ -68,13 +68,37 @@ function localTokenSecret(): string {
   return readFileSync(file, "utf8").trim();
 }
 
-/** Runs a one-shot script (the demo seed) with the stack's settings and no secret; resolves with its exit code. */
+/** Starts a one-shot script (the demo seed, the demo's history) with the stack's settings and no secret. */
+function spawnOnce(entry: string, args: readonly string[], sources: EnvSources): ChildProcess {
+  return spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", join(REPO_ROOT, entry), ...args],
+    {
+      env: serviceEnv({ env: {} }, sources),
+      stdio: "inherit",
+    },
+  );
+}
+
+/** Runs a one-shot script; resolves with its exit code. */
 function runOnce(entry: string, sources: EnvSources): Promise<number> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(REPO_ROOT, entry)], {
-    env: serviceEnv({ env: {} }, sources),
-    stdio: "inherit",
-  });
+  const child = spawnOnce(entry, [], sources);
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
+}
+
+/**
+ * The demo's six months of history (infra/demo/demo-history-cli.ts), beside the services: it waits
+ * for the listener, sends the history and records the care team's work on its tasks, then exits.
+ * A failure is reported and the demo goes on without it; npm start's end stops it.
+ */
+function startHistory(sources: EnvSources): { stop(): void } {
+  const host = ["0.0.0.0", "::"].includes(DEMO_MLLP_HOST) ? "127.0.0.1" : DEMO_MLLP_HOST;
+  const child = spawnOnce("infra/demo/demo-history-cli.ts", ["--host", host, "--port", "2575"], sources);
+  child.on("exit", (code) => {
+    if (code !== 0 && code !== null)
+      console.error(`demo history: exited with code ${code}; the demo runs without it`);
+  });
+  return { stop: () => child.exitCode === null && child.kill("SIGTERM") };
 }
 
 /** How long `npm start` gives every service to be ready: a migration lock wait (60 s by default) and more. */
@@ -97,6 +121,7 @@ async function runServices(stackSettings: Record<string, string>): Promise<numbe
   };
   const seeded = await runOnce("infra/demo/seed-cli.ts", sources);
   if (seeded !== 0) return seeded;
+  const history = startHistory(sources);
   console.log("");
   for (const s of SERVICES) for (const line of s.hint) console.log(line);
   console.log(`
@@ -117,7 +142,7 @@ Ctrl-C stops the services; \`npm stop\` stops the stack.
   });
   // All or none: a service that exits, or has no ready /readyz within the bound (which covers a
   // migration lock wait, MIGRATION_LOCK_TIMEOUT_SECONDS), stops the rest and fails npm start.
-  return superviseServices(
+  const code = await superviseServices(
     SERVICES.map((s) => {
       const readyAt = s.env.OPS_PORT === undefined ? undefined : `http://127.0.0.1:${s.env.OPS_PORT}/readyz`;
       return { ...s, ...(readyAt === undefined ? {} : { readyAt, ready: readyzProbe(readyAt) }) };
@@ -136,6 +161,8 @@ Ctrl-C stops the services; \`npm stop\` stops the stack.
       log: { info: (text) => console.log(text), error: (text) => console.error(text) },
     },
   );
+  history.stop();
+  return code;
 }
 
 main(process.argv.slice(2)).then(
