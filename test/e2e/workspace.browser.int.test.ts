@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
 import { createUser } from "../../services/api/src/auth/users.ts";
-import { launchChromium, textOf } from "../../services/api/src/browser.test-support.ts";
+import {
+  collectProblems,
+  eventually,
+  launchChromium,
+  newContext,
+  signIn,
+  textOf,
+} from "../../services/api/src/browser.test-support.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
 import { hl7Time, type Pipeline, stackEnv, startPipeline } from "./pipeline.test-support.ts";
 
@@ -28,9 +35,6 @@ let pipeline: Pipeline | undefined;
 let api: RunningApi;
 let browser: Browser;
 const ids: Record<string, string> = {};
-
-const eventually = <T>(read: () => Promise<T> | T, timeout = 15_000) =>
-  expect.poll(read, { timeout, interval: 250 });
 
 beforeAll(async () => {
   iso = isolation("e2e-workspace");
@@ -102,15 +106,12 @@ afterAll(async () => {
 describe("the care team's workspace, from an ADT message over MLLP to the screens", () => {
   it("census updates live, the alert's link opens the event, then the patient, and a list edit is audited", async () => {
     const baseUrl = `http://127.0.0.1:${api.port}`;
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, baseURL: baseUrl });
+    const context = await newContext(browser, baseUrl);
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("pageerror", (error) => problems.push(error.message));
+    const problems = collectProblems(page);
 
     await page.goto("/census");
-    await page.getByLabel("Email").fill(CM.email);
-    await page.getByLabel("Password").fill(CM.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, CM.email, CM.password);
     const hospital = page.getByRole("region", { name: /In the hospital now/ });
     await eventually(() => hospital.isVisible()).toBe(true);
     expect(await textOf(hospital)).not.toContain(PATIENT);
