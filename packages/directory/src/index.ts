@@ -16,6 +16,13 @@ export {
   updateOrganization,
 } from "./organization-store.ts";
 export {
+  type ChannelRuleFields,
+  DEFAULT_PREFERENCES,
+  loadPreferences,
+  type Preferences,
+  savePreferences,
+} from "./preference-store.ts";
+export {
   createRecipient,
   findRecipient,
   listRecipients,
@@ -25,6 +32,16 @@ export {
   type RecipientRole,
   updateRecipient,
 } from "./recipient-store.ts";
+export {
+  createRule,
+  endRule,
+  findRule,
+  listRules,
+  type NotificationRuleFields,
+  type RuleRecipientRole,
+  recipientOfOrganization,
+  type StoredRule,
+} from "./rule-store.ts";
 export {
   createInvitation,
   existingOrganizationIds,

@@ -28,6 +28,14 @@ export const ADMIN_PAGES = [
       "Invite people by a one-time link or a temporary password, set their role, organizations and recipient, disable them.",
   },
   {
+    id: "admin-recipients",
+    path: "/admin/recipients",
+    label: "Recipients and rules",
+    roles: ADMINS,
+    summary:
+      "Who receives alerts, how each wants them (channels, quiet hours, digest), the notification rules, and who would be alerted for a patient and event.",
+  },
+  {
     id: "admin-reviews",
     path: "/admin/reviews",
     label: "Review queue",

@@ -5,12 +5,14 @@ import { createAccessLog } from "./admin-access-log.js";
 import { ADMIN_PAGES, ADMINS } from "./admin-common.js";
 import { createAdminHome } from "./admin-home.js";
 import { createOrganizations } from "./admin-organizations.js";
+import { createRecipients } from "./admin-recipients.js";
 import { createReviewQueue } from "./admin-reviews.js";
 import { createUsers } from "./admin-users.js";
 
 const CREATORS = {
   "admin-organizations": createOrganizations,
   "admin-users": createUsers,
+  "admin-recipients": createRecipients,
   "admin-reviews": createReviewQueue,
   "admin-access-log": createAccessLog,
 };

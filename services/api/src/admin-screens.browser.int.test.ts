@@ -315,4 +315,62 @@ describe("admin screens in headless Chromium", () => {
     );
     expect(stored.rows).toEqual([{ must_change_password: false }]);
   });
+
+  it("recipients and rules: preferences, a rule, and who would be alerted for MARISOL's ED arrival", async () => {
+    const { context, page } = await signedIn("adminA", "/admin/recipients");
+    await eventually(() => page.title()).toBe("Recipients and rules · Homeward");
+    const people = page.getByRole("table", { name: "Recipients" });
+    await eventually(() => textOf(people)).toContain("Robin Lee");
+
+    // Robin: e-mail in a 7:00 digest, pages held from 21:00 to 07:00.
+    await page.getByRole("button", { name: "Preferences of Robin Lee" }).click();
+    const prefs = page.getByRole("form", { name: "Preferences of Robin Lee" });
+    await eventually(() => prefs.isVisible()).toBe(true);
+    await prefs.getByRole("radio", { name: /In one daily digest/ }).check();
+    await prefs.getByRole("checkbox", { name: /Hold pages from/ }).check();
+    await screenshot(page, "/tmp/homeward-admin-recipients.png");
+    await prefs.getByRole("button", { name: "Save preferences" }).click();
+    await eventually(() => textOf(page.locator(".admin-recipients .form-status"))).toBe(
+      "Robin Lee: preferences saved.",
+    );
+    const stored = await t.pool.query(
+      "SELECT email_mode, digest_hour, to_char(quiet_start, 'HH24:MI') AS qs, to_char(quiet_end, 'HH24:MI') AS qe FROM recipient_preferences WHERE recipient_id = $1",
+      [t.ids.cmA2],
+    );
+    expect(stored.rows).toEqual([{ email_mode: "digest", digest_hour: 7, qs: "21:00", qe: "07:00" }]);
+
+    // A rule: every care manager hears of ED arrivals.
+    await page.getByRole("tab", { name: "Notification rules" }).click();
+    await page.getByRole("button", { name: "Add a rule" }).click();
+    const ruleForm = page.getByRole("form", { name: "Add a rule" });
+    await ruleForm.getByLabel("Who is told").selectOption("all:care_manager");
+    await ruleForm.getByRole("checkbox", { name: "ED arrival" }).check();
+    await ruleForm.getByRole("button", { name: "Add rule" }).click();
+    const rules = page.getByRole("table", { name: "Notification rules" });
+    await eventually(() => textOf(rules)).toContain("Every care manager ED arrival Any Any Any");
+
+    // Who would be alerted: MARISOL (SFM-1001, Priority I on the practice's list) arrives in the ED.
+    await page.getByRole("tab", { name: "Who would be alerted" }).click();
+    const ask = page.getByRole("form", { name: "Who would be alerted" });
+    await ask.getByLabel("Patient", { exact: true }).fill("SFM-1001");
+    await ask.getByLabel("Event").selectOption("ed-arrival");
+    await ask.getByLabel("Hospital (sending facility)").fill("MERCYGEN");
+    await ask.getByRole("button", { name: "Show who would be alerted" }).click();
+    const practice = page.getByRole("region", { name: "Springvale Family Medicine" });
+    await eventually(() => textOf(practice)).toContain("Leads: alert and task");
+    expect(await textOf(practice)).toContain("complex-care · Priority I · active");
+    // Priority I: Robin's digest does not hold it.
+    expect(await textOf(practice)).toContain(
+      "Casey Morgan · care manager · everyone in the role, by a rule E-mail at once",
+    );
+    expect(await textOf(practice)).toContain(
+      "Robin Lee · care manager · everyone in the role, by a rule E-mail at once",
+    );
+    expect(await page.getByRole("region", { name: "BlueCare Plan" }).count()).toBe(0);
+    await screenshot(page, "/tmp/homeward-admin-recipients-preview.png");
+    const audit = await t.pool.query("SELECT subject_id FROM audit_log WHERE action = 'routing.preview'");
+    expect(audit.rows).toEqual([{ subject_id: t.ids.pA1 }]);
+    expect(problems.get(page)).toEqual([]);
+    await context.close();
+  });
 });

@@ -41,6 +41,8 @@ import { preferenceRoutes } from "./routes/admin-preferences.ts";
 import { recipientRoutes } from "./routes/admin-recipients.ts";
 import { reviewRoutes } from "./routes/admin-reviews.ts";
 import { rosterRoutes } from "./routes/admin-rosters.ts";
+import { routingPreviewRoutes } from "./routes/admin-routing-preview.ts";
+import { ruleRoutes } from "./routes/admin-rules.ts";
 import { userRoutes } from "./routes/admin-users.ts";
 import { careManagementRoutes } from "./routes/care-management.ts";
 import { caseloadRoutes } from "./routes/caseload.ts";
@@ -246,6 +248,8 @@ export async function buildApi(
   await app.register(accessLogRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(organizationRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(userRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(ruleRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(routingPreviewRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(accountRoutes, {
     deps: apiDeps,
     sessions,

@@ -13,10 +13,20 @@ import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts"
 let t: ApiTest;
 /** Practice B's care manager's user id. */
 let userB = "";
+/** A notification rule of practice B's. */
+let ruleB = "";
 beforeAll(async () => {
   t = await startTestApi("crossorg");
   userB = String(
     (await t.pool.query("SELECT id FROM users WHERE email = 'cm@rvp.example'")).rows[0]?.id ?? "",
+  );
+  ruleB = String(
+    (
+      await t.pool.query(
+        "INSERT INTO notification_rules (organization_id, recipient_id, channel) VALUES ($1, $2, 'email') RETURNING id",
+        [t.ids.practiceB, t.ids.cmB],
+      )
+    ).rows[0]?.id,
   );
   // A closed day of B's for the closure probes to aim at.
   await t.pool.query(
@@ -529,6 +539,47 @@ const PROBES: Record<string, Probe | null> = {
       method: "POST",
       url: `/api/admin/users/${userB}/credentials`,
       payload: { method: "password" },
+    }),
+    expect: [404],
+  },
+  // Notification rules and the preview: a practice admin's own organizations and patients only.
+  "GET /api/admin/notification-rules": {
+    as: "adminA",
+    request: () => ({
+      url: `/api/admin/notification-rules?organizationId=${t.ids.practiceB}&includeEnded=true`,
+    }),
+    expect: [200],
+    check: (res) => expect(items(res)).toEqual([]),
+  },
+  "POST /api/admin/notification-rules": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/notification-rules",
+      payload: { organizationId: t.ids.practiceB, recipientId: t.ids.cmB },
+    }),
+    expect: [404],
+  },
+  "PUT /api/admin/notification-rules/:id": {
+    as: "adminA",
+    request: () => ({
+      method: "PUT",
+      url: `/api/admin/notification-rules/${ruleB}`,
+      payload: { recipientRole: "supervisor", audience: "everyone_in_role" },
+    }),
+    expect: [404],
+  },
+  "DELETE /api/admin/notification-rules/:id": {
+    as: "adminA",
+    request: () => ({ method: "DELETE", url: `/api/admin/notification-rules/${ruleB}` }),
+    expect: [404],
+  },
+  "POST /api/admin/routing-preview": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/routing-preview",
+      payload: { patientId: t.ids.pB1, eventKind: "ed-arrival" },
     }),
     expect: [404],
   },

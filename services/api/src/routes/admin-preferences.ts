@@ -1,5 +1,6 @@
 import { AdtEventKind, DeliveryChannel } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
+import { DEFAULT_PREFERENCES, loadPreferences as loadStored, savePreferences } from "@homeward/directory";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
@@ -71,23 +72,7 @@ export const preferenceRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async 
     },
     async (request) => {
       const r = await recipientFor(deps.pool, request, request.params.id);
-      const p = request.body;
-      await deps.pool.query(
-        `INSERT INTO recipient_preferences (recipient_id, channel_rules, email_mode, digest_hour, quiet_start, quiet_end,
-                                            page_priority_one_in_quiet_hours, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
-         ON CONFLICT (recipient_id) DO UPDATE SET channel_rules = $2, email_mode = $3, digest_hour = $4,
-           quiet_start = $5, quiet_end = $6, page_priority_one_in_quiet_hours = $7, updated_at = now()`,
-        [
-          r.id,
-          JSON.stringify(p.channelRules),
-          p.emailMode,
-          p.digestHour,
-          p.quietHours?.start ?? null,
-          p.quietHours?.end ?? null,
-          p.pagePriorityOneInQuietHours,
-        ],
-      );
+      await savePreferences(deps.pool, r.id, request.body);
       await recordAdminAction(deps.pool, request, {
         action: "recipient.preferences",
         subjectType: "recipient",
@@ -103,37 +88,8 @@ async function loadPreferences(
   pool: Pool,
   recipientId: string,
 ): Promise<z.infer<typeof PreferencesResponse>> {
-  const { rows } = await pool.query<{
-    channel_rules: z.infer<typeof Preferences>["channelRules"];
-    email_mode: "realtime" | "digest";
-    digest_hour: number;
-    quiet_start: string | null;
-    quiet_end: string | null;
-    page_priority_one_in_quiet_hours: boolean;
-  }>(
-    `SELECT channel_rules, email_mode, digest_hour, to_char(quiet_start, 'HH24:MI') AS quiet_start,
-            to_char(quiet_end, 'HH24:MI') AS quiet_end, page_priority_one_in_quiet_hours
-       FROM recipient_preferences WHERE recipient_id = $1`,
-    [recipientId],
-  );
-  const p = rows[0];
-  if (p === undefined) {
-    return {
-      channelRules: [],
-      emailMode: "realtime",
-      digestHour: 7,
-      quietHours: null,
-      pagePriorityOneInQuietHours: true,
-      isDefault: true,
-    };
-  }
-  return {
-    channelRules: p.channel_rules,
-    emailMode: p.email_mode,
-    digestHour: p.digest_hour,
-    quietHours:
-      p.quiet_start === null || p.quiet_end === null ? null : { start: p.quiet_start, end: p.quiet_end },
-    pagePriorityOneInQuietHours: p.page_priority_one_in_quiet_hours,
-    isDefault: false,
-  };
+  const stored = (await loadStored(pool, [recipientId])).get(recipientId);
+  return stored === undefined
+    ? { ...DEFAULT_PREFERENCES, channelRules: [], isDefault: true }
+    : { ...(stored as z.infer<typeof Preferences>), isDefault: false };
 }

@@ -1,5 +1,5 @@
 import { IanaTimeZone } from "@homeward/contracts";
-import type { Pool } from "@homeward/db";
+import { notifyReferenceChanged, type Pool } from "@homeward/db";
 import {
   createRecipient,
   findRecipient,
@@ -136,6 +136,8 @@ export const recipientRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
       if (!canReadOrganization(request.principal, b.organizationId)) throw notFound("unknown organization");
       const created = await createRecipient(deps.pool, b.organizationId, fieldsOf(b));
       if (typeof created === "string") refuse(created);
+      // The matcher routes to active recipients it holds in memory: it reloads.
+      await notifyReferenceChanged(deps.pool);
       await recordAdminAction(deps.pool, request, {
         action: "recipient.create",
         subjectType: "recipient",
@@ -163,6 +165,7 @@ export const recipientRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
       const b = request.body;
       const updated = await updateRecipient(deps.pool, current, fieldsOf(b));
       if (typeof updated === "string") refuse(updated);
+      await notifyReferenceChanged(deps.pool);
       await recordAdminAction(deps.pool, request, {
         action: "recipient.update",
         subjectType: "recipient",
