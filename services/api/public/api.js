@@ -2,12 +2,14 @@
 
 const TOKEN_KEY = "homeward.token";
 
-/** An API error in the `{ error: { code, message } }` shape, with the HTTP status. */
+/** An API error in the `{ error: { code, message, details } }` shape, with the HTTP status. */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details) {
     super(message);
     this.status = status;
     this.code = code;
+    /** What the API said beyond the message (per-field problems of a form), when it said more. */
+    this.details = details;
   }
 }
 
@@ -57,10 +59,12 @@ async function request(path, { method = "GET", body, signal, accept = "applicati
   if (response.ok) return response;
   let code = "http_error";
   let message = `The request failed (HTTP ${response.status}).`;
+  let details;
   try {
     const parsed = await response.json();
     if (parsed?.error?.message) message = parsed.error.message;
     if (parsed?.error?.code) code = parsed.error.code;
+    details = parsed?.error?.details;
   } catch {
     // Not JSON: keep the generic message.
   }
@@ -68,7 +72,7 @@ async function request(path, { method = "GET", body, signal, accept = "applicati
     clearToken();
     window.dispatchEvent(new CustomEvent("homeward:signed-out", { detail: { reason: "expired" } }));
   }
-  throw new ApiError(response.status, code, message);
+  throw new ApiError(response.status, code, message, details);
 }
 
 /** GET/POST JSON; resolves to the parsed body (null for 204). Throws ApiError. */

@@ -9,6 +9,9 @@ import { createCaseload } from "./caseload.js";
 import { createCensus } from "./census.js";
 import { h, notice, replace } from "./dom.js";
 import { createEventPage } from "./event.js";
+import { createFacilities } from "./facilities.js";
+import { createFeedExceptions } from "./feed-exceptions.js";
+import { createFeeds } from "./feeds.js";
 import { label, ROLES } from "./format.js";
 import { createHighRiskList } from "./high-risk.js";
 import { createInbox } from "./inbox.js";
@@ -26,6 +29,8 @@ const userBox = document.getElementById("user");
 const CARE = ["care_manager", "practice_admin", "system_admin"];
 const REPORTS = ["practice_admin", "quality", "system_admin"];
 const SUPERVISORS = ["practice_admin", "system_admin"];
+/** Who runs the hospital feeds (feeds-common.js says the same). */
+const FEEDS = ["system_admin", "interface_analyst"];
 
 /**
  * Every screen: its address pattern (capture groups become `params`), the roles that may open it,
@@ -130,6 +135,26 @@ const SCREENS = [
   },
   // Admin: organizations, users, recipients and rules, uploads, the review queue, the access log.
   ...ADMIN_SCREENS,
+  {
+    // Hospital feeds: live, silent or failing; refused and unmatched messages; facility settings.
+    id: "feeds",
+    pattern: /^\/admin\/feeds$/,
+    roles: FEEDS,
+    nav: { path: "/admin/feeds", label: () => "Feeds" },
+    create: ({ session }) => createFeeds({ session }),
+  },
+  {
+    id: "feed-exceptions",
+    pattern: /^\/admin\/feeds\/exceptions$/,
+    roles: FEEDS,
+    create: ({ session }) => createFeedExceptions({ session }),
+  },
+  {
+    id: "facilities",
+    pattern: /^\/admin\/feeds\/facilities(?:\/([^/]+))?$/,
+    roles: FEEDS,
+    create: ({ session, navigate }) => createFacilities({ session, navigate }),
+  },
 ];
 
 const screensFor = (role) => SCREENS.filter((s) => s.roles.includes(role));

@@ -48,6 +48,7 @@ describe("facility settings through the api", () => {
       mapping: { sendingFacility: "BAYVIEW", edPatientClasses: ["E"], mrnTypeCodes: ["MR"] },
       watch: { interfaceContactEmail: "hl7-team@bayview.example", silenceMinutes: 60, expectedHours: null },
       createdBy: await rootActor(),
+      updatedByName: "root@homeward.example",
     });
     id = created.json().id;
 
@@ -110,6 +111,7 @@ describe("facility settings through the api", () => {
     expect(history.json().items.map((h: { action: string }) => h.action)).toEqual(["updated", "created"]);
     expect(history.json().items[0]).toMatchObject({
       actor: await rootActor(),
+      actorName: "root@homeward.example",
       before: { mapping: { edLocations: ["ED"] }, watch: { silenceMinutes: 60 } },
       after: { mapping: { edLocations: ["ED", "PEDED"] }, watch: { silenceMinutes: 45 } },
     });

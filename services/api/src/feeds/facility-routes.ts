@@ -1,3 +1,5 @@
+import { findUserAccount } from "@homeward/directory";
+import type { Facility } from "@homeward/facilities";
 import {
   createFacility,
   deleteFacility,
@@ -24,6 +26,31 @@ import {
   MappingsFileBody,
 } from "./facility-schemas.ts";
 import { FACILITY_ADMIN_ROLES, FEED_ROLES } from "./feed-roles.ts";
+
+/** The e-mails of the users that `user:<id>` actors name (others, such as `file:…`, are left out). */
+async function actorNames(deps: ApiDeps, actors: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(actors.flatMap((a) => /^user:(\d{1,18})$/.exec(a)?.[1] ?? []))];
+  const names = new Map<string, string>();
+  for (const id of ids) {
+    const account = await findUserAccount(deps.pool, id, deps.now());
+    if (account !== undefined) names.set(`user:${id}`, account.email);
+  }
+  return names;
+}
+
+/** Facilities as the api shows them: who last changed each, by e-mail. */
+async function named(deps: ApiDeps, facilities: readonly Facility[]) {
+  const names = await actorNames(
+    deps,
+    facilities.map((f) => f.updatedBy),
+  );
+  return facilities.map((f) => ({ ...f, updatedByName: names.get(f.updatedBy) ?? null }));
+}
+
+async function namedOne(deps: ApiDeps, facility: Facility) {
+  const names = await actorNames(deps, [facility.updatedBy]);
+  return { ...facility, updatedByName: names.get(facility.updatedBy) ?? null };
+}
 
 /** A store refusal as the API's answer; the facility when the write went through. */
 function written(result: FacilityWriteResult) {
@@ -65,7 +92,7 @@ export const facilityRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
         response: { 200: z.object({ items: z.array(FacilityOut) }), ...ERROR_RESPONSES },
       },
     },
-    async () => ({ items: await listFacilities(deps.pool) }),
+    async () => ({ items: await named(deps, await listFacilities(deps.pool)) }),
   );
 
   app.post(
@@ -87,7 +114,8 @@ export const facilityRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
         subjectId: facility.id,
         detail: { sendingFacility: facility.mapping.sendingFacility },
       });
-      return reply.code(201).send(facility);
+      const out = await namedOne(deps, facility);
+      return reply.code(201).send(out);
     },
   );
 
@@ -149,7 +177,8 @@ export const facilityRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
     async (request) => {
       const facility = await findFacility(deps.pool, request.params.id);
       if (facility === undefined) throw notFound("no such facility");
-      return facility;
+      const out = await namedOne(deps, facility);
+      return out;
     },
   );
 
@@ -176,7 +205,8 @@ export const facilityRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
         subjectId: facility.id,
         detail: { sendingFacility: facility.mapping.sendingFacility, version: facility.version },
       });
-      return facility;
+      const out = await namedOne(deps, facility);
+      return out;
     },
   );
 
@@ -221,7 +251,11 @@ export const facilityRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
       const items = await facilityHistory(deps.pool, request.params.id);
       if (items.length === 0 && (await findFacility(deps.pool, request.params.id)) === undefined)
         throw notFound("no such facility");
-      return { items };
+      const names = await actorNames(
+        deps,
+        items.map((i) => i.actor),
+      );
+      return { items: items.map((i) => ({ ...i, actorName: names.get(i.actor) ?? null })) };
     },
   );
 };

@@ -32,6 +32,8 @@ export const FacilityOut = z
     createdBy: z.string(),
     updatedAt: z.string(),
     updatedBy: z.string(),
+    /** The e-mail of the user `updatedBy` names (null for the listener's first seed, or a user gone). */
+    updatedByName: z.string().nullable(),
   })
   .meta({ id: "Facility" });
 
@@ -44,6 +46,8 @@ export const FacilityHistoryOut = z.object({
       action: z.enum(["created", "updated", "deleted", "imported", "seeded"]),
       /** `user:<id>` for a change made through the api, `file:<name>` for the listener's first seed. */
       actor: z.string(),
+      /** The e-mail of that user, when `actor` is one. */
+      actorName: z.string().nullable(),
       at: z.string(),
       before: Snapshot,
       after: Snapshot,
