@@ -36,6 +36,14 @@ export const ADMIN_PAGES = [
       "Who receives alerts, how each wants them (channels, quiet hours, digest), the notification rules, and who would be alerted for a patient and event.",
   },
   {
+    id: "admin-uploads",
+    path: "/admin/uploads",
+    label: "Uploads",
+    roles: ADMINS,
+    summary:
+      "Rosters, care-management lists and reference lists: choose kind and preset, dry run, the row-error report, the history of import runs.",
+  },
+  {
     id: "admin-reviews",
     path: "/admin/reviews",
     label: "Review queue",

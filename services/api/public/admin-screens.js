@@ -7,12 +7,14 @@ import { createAdminHome } from "./admin-home.js";
 import { createOrganizations } from "./admin-organizations.js";
 import { createRecipients } from "./admin-recipients.js";
 import { createReviewQueue } from "./admin-reviews.js";
+import { createUploads } from "./admin-uploads.js";
 import { createUsers } from "./admin-users.js";
 
 const CREATORS = {
   "admin-organizations": createOrganizations,
   "admin-users": createUsers,
   "admin-recipients": createRecipients,
+  "admin-uploads": createUploads,
   "admin-reviews": createReviewQueue,
   "admin-access-log": createAccessLog,
 };

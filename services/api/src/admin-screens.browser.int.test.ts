@@ -373,4 +373,72 @@ describe("admin screens in headless Chromium", () => {
     expect(problems.get(page)).toEqual([]);
     await context.close();
   });
+
+  it("uploads: a practice panel with refused rows, checked by a dry run, then imported; its report downloads", async () => {
+    const { context, page } = await signedIn("adminA", "/admin/uploads");
+    await eventually(() => page.title()).toBe("Uploads · Homeward");
+    const form = page.getByRole("form", { name: "Upload a file" });
+    await eventually(() => form.getByLabel("Column preset").locator("option").count()).toBeGreaterThan(1);
+    // A practice admin has no system-wide list to upload.
+    expect(await form.getByLabel("What is in the file").locator("option").allTextContents()).not.toContain(
+      "Sensitive facilities (42 CFR Part 2)",
+    );
+    await form.getByLabel("What is in the file").selectOption("panel");
+    await form.getByLabel("Column preset").selectOption("practice-panel");
+    await form.getByLabel("Feed name").fill("sfm-panel");
+    await form.getByLabel("CSV file").setInputFiles({
+      name: "springvale-panel.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(
+        [
+          "MRN,Last Name,First Name,DOB,Sex,Zip Code",
+          "SFM-3001,NEWCOMBE,ALMA,1970-01-02,F,02139",
+          "SFM-3002,BADDATE,BEN,31/31/1970,M,02139",
+          "SFM-3003,CARR,CARA,1980-13-05,F,02139",
+          "",
+        ].join("\n"),
+      ),
+    });
+    await form.getByRole("button", { name: "Check the file (dry run)" }).click();
+    const report = page.getByRole("region", { name: /Dry run of springvale-panel\.csv/ });
+    await eventually(() => textOf(report)).toContain("nothing was changed");
+    expect(await textOf(page.locator(".upload-progress"))).toBe("Done: 3 rows read.");
+    // (Labels are shown in capitals.)
+    expect((await textOf(report.locator(".upload-counts"))).toLowerCase()).toBe(
+      "rows read 3 valid 1 would add 1 would change 0 would end 0 unchanged 0 refused rows 2 new patients 1",
+    );
+    const refused = report.getByRole("table", { name: "Refused rows" });
+    expect(await refused.getByRole("row").count()).toBe(3);
+    expect(await textOf(refused.getByRole("row").nth(1))).toMatch(/^3 DOB 31\/31\/1970 /);
+    expect(await textOf(refused.getByRole("row").nth(2))).toMatch(/^4 DOB 1980-13-05 /);
+    await screenshot(page, "/tmp/homeward-admin-uploads.png");
+    const none = await t.pool.query("SELECT 1 FROM patient_identifiers WHERE value = 'SFM-3001'");
+    expect(none.rowCount).toBe(0);
+
+    await report.getByRole("button", { name: "Import the valid rows" }).click();
+    const imported = page.getByRole("region", { name: "springvale-panel.csv imported" });
+    await eventually(async () => (await textOf(imported)).toLowerCase()).toContain("added 1");
+    const stored = await t.pool.query("SELECT 1 FROM patient_identifiers WHERE value = 'SFM-3001'");
+    expect(stored.rowCount).toBe(1);
+    const runs = page.getByRole("table", { name: "Import runs" });
+    await eventually(() => runs.getByRole("row").count()).toBe(3);
+    expect(await textOf(runs.getByRole("row").nth(1))).toContain(
+      "Practice panel sfm-panel springvale-panel.csv Springvale Family Medicine admin@sfm.example completed 3 1 0 0 2",
+    );
+    expect(await textOf(runs.getByRole("row").nth(2))).toContain("Dry run completed 3 1 0 0 2");
+
+    const downloading = page.waitForEvent("download");
+    await imported.getByRole("button", { name: "Download all 2 row errors (CSV)" }).click();
+    const file = await downloading;
+    const csv = await readFile((await file.path()) ?? "", "utf8");
+    expect(
+      csv
+        .trimEnd()
+        .split("\r\n")
+        .map((l) => l.split(",").slice(0, 3).join(",")),
+    ).toEqual(["line,column,value", "3,DOB,31/31/1970", "4,DOB,1980-13-05"]);
+    await screenshot(page, "/tmp/homeward-admin-uploads-history.png");
+    expect(problems.get(page)).toEqual([]);
+    await context.close();
+  });
 });

@@ -15,6 +15,8 @@ let t: ApiTest;
 let userB = "";
 /** A notification rule of practice B's. */
 let ruleB = "";
+/** An import run of practice B's. */
+let runB = "";
 beforeAll(async () => {
   t = await startTestApi("crossorg");
   userB = String(
@@ -25,6 +27,15 @@ beforeAll(async () => {
       await t.pool.query(
         "INSERT INTO notification_rules (organization_id, recipient_id, channel) VALUES ($1, $2, 'email') RETURNING id",
         [t.ids.practiceB, t.ids.cmB],
+      )
+    ).rows[0]?.id,
+  );
+  runB = String(
+    (
+      await t.pool.query(
+        `INSERT INTO import_runs (kind, source, organization_id, file_name, as_of, dry_run, status)
+         VALUES ('panel', 'rvp-panel', $1, 'riverside-panel.csv', '2026-03-01', false, 'completed') RETURNING id`,
+        [t.ids.practiceB],
       )
     ).rows[0]?.id,
   );
@@ -233,6 +244,18 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: `/api/admin/import-runs?organizationId=${t.ids.practiceB}` }),
     expect: [200],
     check: (res) => expect(items(res)).toEqual([]),
+  },
+  // A run's row errors keep the values as sent: B's run is not A's to read.
+  "GET /api/admin/import-runs/:id": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/import-runs/${runB}?format=csv` }),
+    expect: [404],
+  },
+  // The presets are configuration, the same for everyone.
+  "GET /api/admin/import-presets": {
+    as: "adminA",
+    request: () => ({ url: "/api/admin/import-presets" }),
+    expect: [200],
   },
   "GET /api/admin/recipients": {
     as: "adminA",

@@ -1,4 +1,10 @@
-import { importRoster, ROSTER_PRESETS, RosterImportError, RosterKind } from "@homeward/rosters";
+import {
+  importRoster,
+  REFERENCE_PRESETS,
+  ROSTER_PRESETS,
+  RosterImportError,
+  RosterKind,
+} from "@homeward/rosters";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
@@ -6,7 +12,11 @@ import { recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { DbId, IsoDateString, iso, Page, QueryBoolean } from "../schemas.ts";
+import { type CsvColumn, toCsv } from "../reports/csv.ts";
+import { sendCsv } from "../reports/report-routing.ts";
+import { jsonOrCsv } from "../reports/report-schemas.ts";
+import { DbId, IdParams, IsoDateString, Page, QueryBoolean } from "../schemas.ts";
+import { findImportRun, listImportRuns, listRowErrors, type RowError } from "../uploads/import-run-store.ts";
 import {
   AllowMissingQuery,
   csvBody,
@@ -53,7 +63,51 @@ const ImportRun = z.object({
   unchanged: z.number(),
   errorCount: z.number(),
   message: z.string().nullable(),
+  organizationName: z.string().nullable(),
+  /** Who uploaded it (a user's e-mail); null for the CLI and the demo seed. */
+  uploadedBy: z.string().nullable(),
 });
+const RowErrorOut = z.object({
+  line: z.number(),
+  column: z.string().nullable(),
+  value: z.string().nullable(),
+  reason: z.string(),
+});
+const ERROR_COLUMNS: CsvColumn<RowError>[] = [
+  { header: "line", value: (e) => e.line },
+  { header: "column", value: (e) => e.column },
+  { header: "value", value: (e) => e.value },
+  { header: "reason", value: (e) => e.reason },
+];
+/** The most row errors a report lists (the run counts them all; imports store at most this many). */
+const MAX_ERROR_ROWS = 10_000;
+
+/** Presets per upload kind, as the upload screen offers them: which headers each maps to which field. */
+const PresetOut = z.object({
+  name: z.string(),
+  kind: z.string(),
+  description: z.string(),
+  columns: z.array(z.object({ field: z.string(), headers: z.array(z.string()) })),
+});
+function presetsOut(): z.infer<typeof PresetOut>[] {
+  const all = [...Object.values(ROSTER_PRESETS), ...Object.values(REFERENCE_PRESETS)] as {
+    name: string;
+    kind: string;
+    description: string;
+    columns: Record<string, string>;
+  }[];
+  return all.map((p) => {
+    const byField = new Map<string, string[]>();
+    for (const [header, field] of Object.entries(p.columns))
+      byField.set(field, [...(byField.get(field) ?? []), header]);
+    return {
+      name: p.name,
+      kind: p.kind,
+      description: p.description,
+      columns: [...byField].map(([field, headers]) => ({ field, headers })),
+    };
+  });
+}
 
 /**
  * Roster and enrollment-list upload: the CSV is the request body (`text/csv`), streamed into the
@@ -125,45 +179,76 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
       config: { roles: ADMIN_ROLES },
       schema: {
         summary:
-          "Past imports (rosters and reference lists) of the signed-in admin's organizations, newest first",
+          "Past imports (rosters and reference lists) of the signed-in admin's organizations, newest first, with who uploaded",
         tags: ["admin"],
-        querystring: z.object({ organizationId: DbId.optional(), ...Page }),
-        response: { 200: z.object({ items: z.array(ImportRun) }), ...ERROR_RESPONSES },
+        querystring: z.object({
+          organizationId: DbId.optional(),
+          kind: z.string().max(50).optional(),
+          ...Page,
+        }),
+        response: {
+          200: z.object({ items: z.array(ImportRun), total: z.number().int() }),
+          ...ERROR_RESPONSES,
+        },
       },
     },
     async (request) => {
       const scope = organizationScope(request.principal, request.query.organizationId);
-      const { rows } = await deps.pool.query(
-        `SELECT id::text, kind, source, organization_id::text, file_name, preset, to_char(as_of, 'YYYY-MM-DD') AS as_of,
-                dry_run, status, started_at, finished_at, rows_read, rows_valid, inserted, updated, ended, unchanged,
-                error_count, message
-           FROM import_runs WHERE ($1::bigint[] IS NULL OR organization_id = ANY($1::bigint[]))
-          ORDER BY started_at DESC, id DESC LIMIT $2 OFFSET $3`,
-        [scope ?? null, request.query.limit, request.query.offset],
+      return listImportRuns(
+        deps.pool,
+        { organizationIds: scope ?? null, kind: request.query.kind },
+        { limit: request.query.limit, offset: request.query.offset },
       );
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          kind: r.kind,
-          source: r.source,
-          organizationId: r.organization_id,
-          fileName: r.file_name,
-          preset: r.preset,
-          asOf: r.as_of,
-          dryRun: r.dry_run,
-          status: r.status,
-          startedAt: r.started_at.toISOString(),
-          finishedAt: iso(r.finished_at),
-          read: r.rows_read,
-          valid: r.rows_valid,
-          inserted: r.inserted,
-          updated: r.updated,
-          ended: r.ended,
-          unchanged: r.unchanged,
-          errorCount: r.error_count,
-          message: r.message,
-        })),
-      };
     },
+  );
+
+  app.get(
+    "/import-runs/:id",
+    {
+      config: { roles: ADMIN_ROLES },
+      schema: {
+        summary: "One import run and its row-error report (JSON, or the errors as CSV with format=csv)",
+        tags: ["admin"],
+        params: IdParams,
+        querystring: z.object({ format: z.enum(["json", "csv"]).default("json") }),
+        response: {
+          200: jsonOrCsv(z.object({ run: ImportRun, errors: z.array(RowErrorOut) })),
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request, reply) => {
+      const run = await findImportRun(deps.pool, request.params.id);
+      const p = request.principal;
+      const mine =
+        p.role === "system_admin" ||
+        (run?.organizationId != null && canReadOrganization(p, run.organizationId));
+      if (run === undefined || !mine) throw notFound("no such import run");
+      const errors = await listRowErrors(deps.pool, run.id, MAX_ERROR_ROWS);
+      // Refused rows keep the values as sent (names, birth dates): reading them is recorded.
+      await recordAdminAction(deps.pool, request, {
+        action: "import-run.errors",
+        subjectType: "import_run",
+        subjectId: run.id,
+        ...(run.organizationId === null ? {} : { organizationId: run.organizationId }),
+        detail: { rows: errors.length, format: request.query.format },
+      });
+      if (request.query.format === "csv")
+        return sendCsv(reply, `import-${run.id}-errors`, toCsv(ERROR_COLUMNS, errors));
+      return { run, errors };
+    },
+  );
+
+  app.get(
+    "/import-presets",
+    {
+      config: { roles: ADMIN_ROLES },
+      schema: {
+        summary: "The column presets of every upload kind: the headers each preset reads as which field",
+        tags: ["admin"],
+        response: { 200: z.object({ items: z.array(PresetOut) }), ...ERROR_RESPONSES },
+      },
+    },
+    async () => ({ items: presetsOut() }),
   );
 };
