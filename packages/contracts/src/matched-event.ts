@@ -60,7 +60,8 @@ export const MatchedEvent = z
     enrollment: z
       .object({
         program: Text,
-        riskTier: z.enum(["I", "II", "III"]),
+        /** Absent when the list gave no tier: "unassigned", never taken for Priority III. */
+        riskTier: z.enum(["I", "II", "III"]).optional(),
         status: z.enum(["active", "monitor", "tracking_list"]),
         leadOrganization: z.enum(["practice", "plan", "joint"]),
         /** Whether this practice holds the lead (alert + task) or gets the monitor copy. */

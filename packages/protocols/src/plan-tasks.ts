@@ -101,7 +101,7 @@ export function planTasks(
       if (assignee !== undefined) task.assigneeRecipientId = assignee;
       if (matched.enrollment !== undefined) {
         task.program = matched.enrollment.program;
-        task.riskTier = matched.enrollment.riskTier;
+        if (matched.enrollment.riskTier !== undefined) task.riskTier = matched.enrollment.riskTier;
       }
       tasks.push(task);
     }

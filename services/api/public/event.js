@@ -358,7 +358,10 @@ export function createEventPage({ drawer }) {
             : "None on the roster",
         ),
         fact("Program", en ? en.program : "Not enrolled"),
-        fact("Risk tier", en ? `Priority ${en.riskTier}` : null),
+        fact(
+          "Risk tier",
+          en ? (en.riskTier ? `Priority ${en.riskTier}` : "Unassigned (the list gives no tier)") : null,
+        ),
         fact("Enrollment", en ? label(ENROLLMENT_STATUSES, en.status) : null),
         fact("Lead organization", en ? label(LEADS, en.leadOrganization) : null),
         fact("Your copy", label(COPIES, e.copy)),

@@ -41,6 +41,8 @@ let pool: Pool;
 let eventLog: EventLog;
 let deps: MatcherDeps;
 let practice = "";
+let patientId = "";
+let reference: MatcherDeps extends { reference: () => infer R } ? R : never;
 const published: OutgoingRecord[] = [];
 
 beforeAll(async () => {
@@ -63,6 +65,7 @@ beforeAll(async () => {
   const patient = await one(
     "INSERT INTO patients (family_name, given_name, birth_date, sex, postal_code) VALUES ('QUILLFEATHER', 'MARISOL', '1958-04-12', 'F', '45501') RETURNING id",
   );
+  patientId = patient;
   await one(
     "INSERT INTO patient_identifiers (patient_id, assigning_authority, type_code, value) VALUES ($1, 'MERCYGEN', 'MR', '40012345') RETURNING id",
     [patient],
@@ -76,7 +79,7 @@ beforeAll(async () => {
   await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix: iso.topicPrefix });
   eventLog = await createEventLog(kafka);
   const data = await loadReferenceData(pool, new Date());
-  const reference = { data, index: buildIdentityIndex(data.candidates) };
+  reference = { data, index: buildIdentityIndex(data.candidates) };
   deps = {
     reference: () => reference,
     pool,
@@ -159,6 +162,23 @@ describe("matchEvents: a batch is handled as its events one after another", () =
       undefined,
       undefined,
       { visits: 3, windowDays: DEFAULT_UTILIZER_THRESHOLDS.edWindowDays },
+    ]);
+  });
+});
+
+describe("matchEvents: a list row without a tier", () => {
+  it("routes it as unassigned: the matched record carries no tier, never Priority III", async () => {
+    await pool.query(
+      `INSERT INTO care_management_enrollments (patient_id, program, listed_by_org_id, practice_org_id, status, source,
+              effective_from, risk_tier, lead_organization)
+       VALUES ($1, 'complex-care', $2, $2, 'active', 'sfm-cm', '2020-01-01', NULL, 'practice')`,
+      [patientId, practice],
+    );
+    const data = await loadReferenceData(pool, new Date());
+    reference = { data, index: buildIdentityIndex(data.candidates) };
+    const { records } = await batch([like(ed, "ed-arrival", "VT1")]);
+    expect(records.map((r) => r.enrollment)).toEqual([
+      { program: "complex-care", status: "active", leadOrganization: "practice", copy: "lead" },
     ]);
   });
 });

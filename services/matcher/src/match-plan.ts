@@ -168,7 +168,8 @@ export function planBatch(
             ? undefined
             : {
                 program: route.enrollment.program,
-                riskTier: route.enrollment.riskTier ?? "III",
+                // A list row without a tier stays without one: "unassigned", not Priority III.
+                ...(route.enrollment.riskTier == null ? {} : { riskTier: route.enrollment.riskTier }),
                 status: route.enrollment.status,
                 leadOrganization: route.enrollment.leadOrganization ?? "practice",
                 copy: route.copy,

@@ -201,7 +201,7 @@ export async function loadEventDetail(pool: Pool, row: MatchedEventRow, now: Dat
           ? null
           : {
               program: record.enrollment.program,
-              riskTier: record.enrollment.riskTier,
+              riskTier: record.enrollment.riskTier ?? null,
               status: record.enrollment.status,
               leadOrganization: record.enrollment.leadOrganization,
             },

@@ -28,7 +28,8 @@ export const EventCareTeam = z.object({
   enrollment: z
     .object({
       program: z.string(),
-      riskTier: RiskTier,
+      /** Null when the list gave no tier ("unassigned"). */
+      riskTier: RiskTier.nullable(),
       status: z.enum(["active", "monitor", "tracking_list"]),
       leadOrganization: z.enum(["practice", "plan", "joint"]),
     })
