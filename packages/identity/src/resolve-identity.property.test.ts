@@ -235,5 +235,5 @@ describe("resolveIdentity on households", () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 60_000);
 });
