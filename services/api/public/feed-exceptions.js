@@ -44,8 +44,10 @@ export function createFeedExceptions({ session }) {
   const kind = h(
     "select",
     { id: "fx-kind" },
-    h("option", { value: "" }, "Refused and unmatched"),
+    // Refused first: every one wants looking at. Most unmatched events are patients no practice
+    // follows (a hospital sends every patient's ADT): that list is for checking a mapping.
     Object.entries(KINDS).map(([v, t]) => h("option", { value: v }, t)),
+    h("option", { value: "all" }, "Both"),
   );
   const statusSelect = h(
     "select",
@@ -88,8 +90,9 @@ export function createFeedExceptions({ session }) {
     load();
   });
 
+  /** What the address keeps (the defaults left out). */
   const currentFilter = () => ({
-    kind: kind.value,
+    kind: kind.value === "rejected" ? "" : kind.value,
     status: statusSelect.value === "unhandled" ? "" : statusSelect.value,
     facility: facility.value.trim(),
   });
@@ -328,7 +331,7 @@ export function createFeedExceptions({ session }) {
     const before = pages.at(-1);
     try {
       const body = await api(
-        `/api/admin/feed-exceptions${query({ kind: f.kind, status: statusSelect.value, facility: f.facility, before, limit: PAGE })}`,
+        `/api/admin/feed-exceptions${query({ kind: kind.value === "all" ? "" : kind.value, status: statusSelect.value, facility: f.facility, before, limit: PAGE })}`,
       );
       shown = body.items;
       if (showLoading) replace(status);
@@ -401,7 +404,8 @@ export function createFeedExceptions({ session }) {
     heading: frame.heading,
     show() {
       const params = new URLSearchParams(location.search);
-      kind.value = KINDS[params.get("kind")] ? params.get("kind") : "";
+      kind.value =
+        KINDS[params.get("kind")] || params.get("kind") === "all" ? params.get("kind") : "rejected";
       statusSelect.value = STATUSES[params.get("status")] ? params.get("status") : "unhandled";
       facility.value = params.get("facility") ?? "";
       pages = [];
