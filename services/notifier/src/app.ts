@@ -105,7 +105,15 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
   const prefix = stack.kafka.topicPrefix;
   const kafka = createKafka({ brokers: stack.kafka.brokers, clientId: "notifier" }, logger);
   await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix });
-  const deps = { pool, queue, protocols, baseUrl: config.PUBLIC_BASE_URL, now: () => new Date(), logger };
+  const deps = {
+    pool,
+    queue,
+    protocols,
+    baseUrl: config.PUBLIC_BASE_URL,
+    alertMaxEventAgeHours: config.ALERT_MAX_EVENT_AGE_HOURS,
+    now: () => new Date(),
+    logger,
+  };
   const consumer = await runConsumer({
     kafka,
     groupId: config.NOTIFIER_GROUP_ID,

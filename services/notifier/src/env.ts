@@ -28,6 +28,12 @@ export const NotifierEnv = StackEnv.extend({
   DELIVERY_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
   /** How long the worker waits on an empty queue (SQS long poll). */
   DELIVERY_POLL_SECONDS: z.coerce.number().int().min(0).max(20).default(10),
+  /** An event older than this when it arrives (a backfill) opens its tasks but alerts nobody. */
+  ALERT_MAX_EVENT_AGE_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 7),
   /** The sweeper's tick: reminders, escalations, quiet-hour pages, digests, the outbox. */
   SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(15),
   /** Redis keeps "sent" idempotency keys this long. */

@@ -32,6 +32,11 @@ export interface MatchedHandlerDeps {
   queue: WorkQueue;
   protocols: ProtocolsFile;
   baseUrl: string;
+  /**
+   * An event Homeward hears of this long after it happened (a backfill, months of a feed resent)
+   * opens its tasks and is kept, but alerts nobody: its alerts are recorded as skipped.
+   */
+  alertMaxEventAgeHours: number;
   now: () => Date;
   logger: Logger;
 }
@@ -132,6 +137,8 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
         noTaskReason: whyNoTask === undefined ? undefined : NO_TASK_REASON_TEXT[whyNoTask],
       });
       const riskTier = matched.enrollment?.riskTier;
+      const ageHours = (now.getTime() - Date.parse(matched.event.occurredAt)) / 3_600_000;
+      const stale = ageHours > deps.alertMaxEventAgeHours;
       for (const send of planSends(profile, { eventKind: matched.event.kind, riskTier, copy: r.copy }, now)) {
         deliveries.push({
           id: deliveryId(matched.matchId, r.recipientId, send.channel, "alert"),
@@ -142,8 +149,15 @@ async function announce(matched: MatchedEvent, deps: MatchedHandlerDeps): Promis
           matchId: matched.matchId,
           eventId: matched.event.eventId,
           content,
-          status: send.status,
-          ...(send.sendAfter === undefined ? {} : { sendAfter: send.sendAfter }),
+          ...(stale
+            ? {
+                status: "skipped" as const,
+                lastError: `stale: the event happened more than ${deps.alertMaxEventAgeHours} hours before it reached Homeward`,
+              }
+            : {
+                status: send.status,
+                ...(send.sendAfter === undefined ? {} : { sendAfter: send.sendAfter }),
+              }),
         });
       }
     }

@@ -99,9 +99,12 @@ export interface NewDelivery {
   eventId?: string;
   taskId?: string;
   content: AlertContent;
-  status: "queued" | "scheduled" | "held";
+  /** skipped: kept for the record, never sent (an alert about an event too old to act on). */
+  status: "queued" | "scheduled" | "held" | "skipped";
   sendAfter?: Date;
   notAfter?: Date;
+  /** Why a delivery is skipped. */
+  lastError?: string;
 }
 
 /** Inserts deliveries that do not exist yet (the id is the idempotency key); returns the ids inserted. */
@@ -109,9 +112,9 @@ export async function insertDeliveries(tx: Pool | Tx, deliveries: readonly NewDe
   if (deliveries.length === 0) return [];
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO deliveries (id, purpose, channel, recipient_id, organization_id, match_id, event_id, task_id,
-                             content, status, send_after, not_after)
+                             content, status, send_after, not_after, last_error)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
-                          $8::text[], $9::jsonb[], $10::text[], $11::timestamptz[], $12::timestamptz[])
+                          $8::text[], $9::jsonb[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[])
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [
       deliveries.map((d) => d.id),
@@ -126,6 +129,7 @@ export async function insertDeliveries(tx: Pool | Tx, deliveries: readonly NewDe
       deliveries.map((d) => d.status),
       deliveries.map((d) => d.sendAfter ?? null),
       deliveries.map((d) => d.notAfter ?? null),
+      deliveries.map((d) => d.lastError ?? null),
     ],
   );
   return rows.map((r) => r.id);

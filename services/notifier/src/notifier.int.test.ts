@@ -219,6 +219,30 @@ describe("notifier", () => {
     );
   });
 
+  it("an event that arrives a month after it happened opens its task but alerts nobody (kept as skipped)", async () => {
+    const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const m = matched(edArrival("V-ED-OLD", monthAgo));
+    await publish(m);
+    await vi.waitFor(
+      async () =>
+        expect(
+          await rows<{ status: string; last_error: string }>(
+            "SELECT status, last_error FROM deliveries WHERE match_id = $1",
+            [m.matchId],
+          ),
+        ).toEqual([
+          { status: "skipped", last_error: expect.stringMatching(/^stale: .* 168 hours/) },
+          { status: "skipped", last_error: expect.stringMatching(/^stale: /) },
+          { status: "skipped", last_error: expect.stringMatching(/^stale: /) },
+        ]),
+      { timeout: 20_000, interval: 200 },
+    );
+    const tasks = await rows<{ status: string }>("SELECT status FROM tasks WHERE visit_number = 'V-ED-OLD'");
+    expect(tasks.map((t) => t.status)).toEqual(["open"]);
+    const emailId = deliveryId(m.matchId, String(ids.cm), "email", "alert");
+    expect(mailsFor(emailId)).toEqual([]);
+  });
+
   it("sends once when SQS hands out the same job twice", async () => {
     const m = matched(edArrival("V-ED-2", soon()), {
       recipients: [{ recipientId: String(ids.pcp), role: "pcp", copy: "lead", basis: "pcp-of-record" }],

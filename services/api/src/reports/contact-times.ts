@@ -12,7 +12,7 @@ export type ContactTimesTaskRow = FollowUpTaskRow & ContactTimings;
 /** A task put on the measure's clock: hours from the alert to the first attempt and to the contact. */
 export interface TimedTask {
   task: ContactTimesTaskRow;
-  /** False when no alert went out for the event, so the clock starts when the task was opened. */
+  /** False when no alert went out for the event: the clock starts at the task's opening (at the event for a backfill). */
   fromAlert: boolean;
   hoursToFirstAttempt: number | null;
   hoursToContact: number | null;
@@ -41,12 +41,20 @@ export interface ContactTimesRow extends ContactTimesNumbers {
 }
 
 const HOUR_MS = 3_600_000;
+/**
+ * A task opened this long after its event came from a backfill (a feed resent, the demo's six
+ * months of history): the notifier alerts nobody about such an event (ALERT_MAX_EVENT_AGE_HOURS,
+ * default 168), and its opening is the replay, not when anyone could act. Its clock starts at the
+ * event instead.
+ */
+const BACKFILL_HOURS = 168;
 const hoursBetween = (from: Date, to: Date | null) =>
   to === null ? null : (to.getTime() - from.getTime()) / HOUR_MS;
 
 /**
  * Starts each task's clock at its alert: the first alert about the event sent to the organization,
- * else (no alert went out: all held, failed, or the organization takes no alerts) the task's opening.
+ * else (no alert went out: all held, failed, or the organization takes no alerts) the task's opening,
+ * or the event itself for a task opened from a backfill (more than BACKFILL_HOURS after its event).
  * The contact is the time the patient was reached (`contactTimeOf`, as the follow-up measure counts
  * it). The first attempt is the earliest attempt recorded, or the contact when it came first (a
  * task completed as reached without an attempt on record was attempted when the patient was
@@ -54,7 +62,8 @@ const hoursBetween = (from: Date, to: Date | null) =>
  * a negative time: kept as data, not hidden.
  */
 export function timeTask(task: ContactTimesTaskRow): TimedTask {
-  const start = task.alertSentAt ?? task.openedAt;
+  const backfilled = (hoursBetween(task.triggeredAt, task.openedAt) ?? 0) > BACKFILL_HOURS;
+  const start = task.alertSentAt ?? (backfilled ? task.triggeredAt : task.openedAt);
   const contact = contactTimeOf(task);
   const attempts = [task.firstAttemptAt, contact].filter((d): d is Date => d !== null);
   const firstAttempt = attempts.length === 0 ? null : new Date(Math.min(...attempts.map((d) => d.getTime())));
