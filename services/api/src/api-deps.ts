@@ -12,8 +12,6 @@ export interface ApiDeps {
   now: () => Date;
   /** The protocols in force (PROTOCOLS_FILE or the defaults), shown to admins. */
   protocols: ProtocolsFile;
-  /** The listener's facility mappings file, read on request. */
-  facilityMappingsFile: string;
   /** How many days back a contact or attempt time may be entered (CONTACT_TIME_MAX_AGE_DAYS). */
   contactTimeMaxAgeDays: number;
 }

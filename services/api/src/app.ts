@@ -209,7 +209,6 @@ export async function buildApi(
     tokens,
     now,
     protocols: deps.protocols ?? (await protocolsFrom(config)),
-    facilityMappingsFile: config.FACILITY_MAPPINGS_FILE,
     contactTimeMaxAgeDays: config.CONTACT_TIME_MAX_AGE_DAYS,
   };
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>

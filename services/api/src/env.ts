@@ -1,5 +1,4 @@
 import { isIP } from "node:net";
-import { fileURLToPath } from "node:url";
 import { parseEnv, StackEnv, secret, stackSettingsFromEnv } from "@homeward/config";
 import { z } from "zod";
 
@@ -75,11 +74,6 @@ export const ApiEnv = StackEnv.extend({
   STREAM_MAX_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
   /** A JSON protocols file (packages/protocols schema), as the notifier uses; the defaults without it. */
   PROTOCOLS_FILE: z.string().min(1).optional(),
-  /** The listener's facility mappings, shown to admins read-only. */
-  FACILITY_MAPPINGS_FILE: z
-    .string()
-    .min(1)
-    .default(fileURLToPath(new URL("../../adt-listener/config/facilities.example.json", import.meta.url))),
   /**
    * How many days back a care manager may enter or correct when a patient was reached (or an
    * attempt made): the follow-up measures count that time, so it is bounded where it is entered.
