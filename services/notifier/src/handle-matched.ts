@@ -195,6 +195,7 @@ async function excludeIfAlreadyAdmitted(
       timeZone: zone,
       fromDay,
       withinDays,
+      notBefore: task.triggeredAt,
     });
     if (admission === undefined) continue;
     const text = `admitted as an inpatient on ${admission.day} (${admission.kind}, ${admission.trigger}), within ${withinDays} day(s) of the visit`;

@@ -50,7 +50,15 @@ export async function markRetracted(tx: Tx, matchId: string, reason: string): Pr
  */
 export async function admissionWithin(
   tx: Tx,
-  where: { organizationId: string; patientId: string; timeZone: string; fromDay: string; withinDays: number },
+  where: {
+    organizationId: string;
+    patientId: string;
+    timeZone: string;
+    fromDay: string;
+    withinDays: number;
+    /** The visit's own time: an admission before it (a discharge's index admission) is not a later one. */
+    notBefore: Date;
+  },
 ): Promise<{ day: string; kind: string; trigger: string } | undefined> {
   const { rows } = await tx.query<{ day: string; kind: string; trigger: string }>(
     `SELECT to_char((occurred_at AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day, event_kind AS kind,
@@ -61,8 +69,9 @@ export async function admissionWithin(
         AND coalesce((record #>> '{event,flags,isObservation}')::boolean, false) = false
         AND occurred_at >= $4::date - interval '1 day'
         AND (occurred_at AT TIME ZONE $3)::date BETWEEN $4::date AND $4::date + $5::int
+        AND occurred_at >= $6::timestamptz
       ORDER BY occurred_at LIMIT 1`,
-    [where.organizationId, where.patientId, where.timeZone, where.fromDay, where.withinDays],
+    [where.organizationId, where.patientId, where.timeZone, where.fromDay, where.withinDays, where.notBefore],
   );
   return rows[0];
 }
