@@ -82,5 +82,5 @@ describe("Kafka stopped mid-stream", () => {
     const ids = (t.records("adt.events.v1") as AdtEvent[]).map((e) => e.controlId);
     expect(ids.filter((id) => id !== "OUT-END").sort()).toEqual(["OUT-1", "OUT-2", "OUT-3"]);
     expect(events.length).toBe(ids.length);
-  }, 120_000);
+  }, 180_000);
 });
