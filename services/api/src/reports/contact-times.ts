@@ -1,10 +1,11 @@
 import type { ContactTimings } from "./contact-times-store.ts";
+import { type FollowUpGroupBy, groupedRows } from "./follow-up-measure.ts";
 import type { FollowUpTaskRow } from "./follow-up-query.ts";
 import { contactTimeOf } from "./follow-up-window.ts";
 import { percentile, roundTo } from "./percentiles.ts";
 
 /** The dimensions quality staff slice the measure by (as the follow-up report). */
-export type ContactTimesGroupBy = "practice" | "care_manager" | "program" | "tier" | "month";
+export type ContactTimesGroupBy = FollowUpGroupBy;
 
 /** A task of the follow-up measure with the moments the contact-times measure is timed between. */
 export type ContactTimesTaskRow = FollowUpTaskRow & ContactTimings;
@@ -91,34 +92,6 @@ export function contactTimesOf(tasks: readonly TimedTask[]): ContactTimesNumbers
   };
 }
 
-const NONE_LABEL: Record<ContactTimesGroupBy, string> = {
-  practice: "No practice",
-  care_manager: "Unassigned",
-  program: "No program",
-  tier: "No tier",
-  month: "No month",
-};
-
-function groupOf(
-  task: ContactTimesTaskRow,
-  by: ContactTimesGroupBy,
-): { key: string | null; label: string | null } {
-  switch (by) {
-    case "practice":
-      return { key: task.organizationId, label: task.organizationName };
-    case "care_manager":
-      return { key: task.careManagerId, label: task.careManagerName };
-    case "program":
-      return { key: task.program, label: task.program };
-    case "tier":
-      return { key: task.tier, label: task.tier };
-    case "month":
-      return { key: task.triggerMonth, label: task.triggerMonth };
-  }
-}
-
-const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
-
 /**
  * One row per group, sorted by label with "none" (unassigned, no program...) last, as the follow-up
  * report sorts, and the total over all tasks.
@@ -128,22 +101,6 @@ export function summarizeContactTimes(
   groupBy: ContactTimesGroupBy,
 ): { rows: ContactTimesRow[]; total: ContactTimesNumbers } {
   const timed = tasks.map(timeTask);
-  const groups = new Map<string, { key: string | null; label: string; tasks: TimedTask[] }>();
-  for (const t of timed) {
-    const { key, label } = groupOf(t.task, groupBy);
-    const id = key ?? "\u0000none";
-    let group = groups.get(id);
-    if (group === undefined) {
-      group = { key, label: label ?? NONE_LABEL[groupBy], tasks: [] };
-      groups.set(id, group);
-    }
-    group.tasks.push(t);
-  }
-  const rows = [...groups.values()]
-    .sort((a, b) => {
-      if ((a.key === null) !== (b.key === null)) return a.key === null ? 1 : -1;
-      return collator.compare(a.label, b.label) || collator.compare(a.key ?? "", b.key ?? "");
-    })
-    .map((g) => ({ groupKey: g.key, group: g.label, ...contactTimesOf(g.tasks) }));
+  const rows = groupedRows(timed, (t) => t.task, groupBy, contactTimesOf);
   return { rows, total: contactTimesOf(timed) };
 }

@@ -135,7 +135,7 @@ const NONE_LABEL: Record<FollowUpGroupBy, string> = {
   month: "No month",
 };
 
-function groupOf(task: EvaluatedTask, by: FollowUpGroupBy): { key: string | null; label: string | null } {
+function groupOf(task: FollowUpTaskRow, by: FollowUpGroupBy): { key: string | null; label: string | null } {
   switch (by) {
     case "practice":
       return { key: task.organizationId, label: task.organizationName };
@@ -169,24 +169,38 @@ export function summarizeFollowUp(
     counting === "patient" && groupBy === "month"
       ? countedLines(tasks, counting, now, (t) => t.triggerMonth)
       : countedLines(tasks, counting, now);
-  const groups = new Map<string, { key: string | null; label: string; lines: CountedTask[] }>();
-  for (const line of lines) {
-    const { key, label } = groupOf(line, groupBy);
+  const rows = groupedRows(lines, (line) => line, groupBy, measureOf);
+  return { rows, total: measureOf(countedLines(tasks, counting, now)) };
+}
+
+/**
+ * Items grouped by the task each stands for (practice, care manager, program, tier or month), each
+ * group summed up by `numbersOf`, sorted by the group's label with "none" (no program, unassigned…)
+ * last: the rows of every follow-up report (the measure itself, its contact times).
+ */
+export function groupedRows<T, N>(
+  items: readonly T[],
+  taskOf: (item: T) => FollowUpTaskRow,
+  groupBy: FollowUpGroupBy,
+  numbersOf: (items: T[]) => N,
+): ({ groupKey: string | null; group: string } & N)[] {
+  const groups = new Map<string, { key: string | null; label: string; items: T[] }>();
+  for (const item of items) {
+    const { key, label } = groupOf(taskOf(item), groupBy);
     const id = key ?? "\u0000none";
     let group = groups.get(id);
     if (group === undefined) {
-      group = { key, label: label ?? NONE_LABEL[groupBy], lines: [] };
+      group = { key, label: label ?? NONE_LABEL[groupBy], items: [] };
       groups.set(id, group);
     }
-    group.lines.push(line);
+    group.items.push(item);
   }
-  const rows = [...groups.values()]
+  return [...groups.values()]
     .sort((a, b) => {
       if ((a.key === null) !== (b.key === null)) return a.key === null ? 1 : -1;
       return collator.compare(a.label, b.label) || collator.compare(a.key ?? "", b.key ?? "");
     })
-    .map((g) => ({ groupKey: g.key, group: g.label, ...measureOf(g.lines) }));
-  return { rows, total: measureOf(countedLines(tasks, counting, now)) };
+    .map((g) => ({ groupKey: g.key, group: g.label, ...numbersOf(g.items) }));
 }
 
 /** The lines behind the numbers, by where they stand: what quality staff work and check. */
