@@ -13,6 +13,25 @@ export interface PatientAccess {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * One access per organization for rows that each show a patient of an organization (a list, a
+ * report): the organizations in the order their first row came.
+ */
+export function accessesByOrganization<T>(
+  rows: readonly T[],
+  of: (row: T) => { organizationId: string; patientId: string },
+  access: { action: string; detail?: Record<string, unknown> },
+): PatientAccess[] {
+  const patients = new Map<string, string[]>();
+  for (const row of rows) {
+    const { organizationId, patientId } = of(row);
+    const ids = patients.get(organizationId);
+    if (ids === undefined) patients.set(organizationId, [patientId]);
+    else ids.push(patientId);
+  }
+  return [...patients].map(([organizationId, patientIds]) => ({ ...access, organizationId, patientIds }));
+}
+
 /** How a principal appears in audit rows and task history: `user:<id>`. */
 export const actorOf = (principal: Principal) => `user:${principal.subject}`;
 

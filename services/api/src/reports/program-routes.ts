@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { recordPatientAccess } from "../audit.ts";
+import { accessesByOrganization, recordPatientAccess } from "../audit.ts";
 import { organizationScope } from "../auth/principal.ts";
 import { alertTimelinessByFacility } from "./alert-timeliness.ts";
 import { snakeCaseColumns, toCsv } from "./csv.ts";
@@ -154,18 +154,13 @@ export async function registerProgramRoutes(app: FastifyInstance, deps: ReportDe
       });
       // Each listed patient in the access log under the organization whose list named them, before
       // anything is sent: when the log cannot be written, nobody is disclosed.
-      const byOrganization = new Map<string, string[]>();
-      for (const p of patients)
-        byOrganization.set(p.organizationId, [...(byOrganization.get(p.organizationId) ?? []), p.patientId]);
       await recordPatientAccess(
         deps.pool,
         request,
-        [...byOrganization].map(([organizationId, patientIds]) => ({
+        accessesByOrganization(patients, (p) => p, {
           action: "report.frequent-ed",
-          organizationId,
-          patientIds,
           detail: { minEdVisits: q.minEdVisits, windowTo: q.to, format: q.format },
-        })),
+        }),
       );
       if (q.format === "csv")
         return sendCsv(

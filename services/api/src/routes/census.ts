@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { ApiDeps } from "../api-deps.ts";
-import { recordPatientAccess } from "../audit.ts";
+import { accessesByOrganization, recordPatientAccess } from "../audit.ts";
 import { CARE_ROLES } from "../auth/access-control.ts";
 import { organizationScope } from "../auth/principal.ts";
 import { badRequest, ERROR_RESPONSES } from "../errors.ts";
@@ -43,21 +43,17 @@ export const censusRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
         dischargedSince: new Date(now.getTime() - q.dischargedDays * DAY_MS),
       });
       const { census, shown } = buildCensus(rows, { ...q, scope }, now);
-      const byOrganization = new Map<string, string[]>();
-      for (const r of shown)
-        byOrganization.set(r.organization_id, [
-          ...(byOrganization.get(r.organization_id) ?? []),
-          r.patient_id,
-        ]);
       await recordPatientAccess(
         deps.pool,
         request,
-        [...byOrganization].map(([organizationId, patientIds]) => ({
-          action: "census.list",
-          organizationId,
-          patientIds,
-          detail: { scope },
-        })),
+        accessesByOrganization(
+          shown,
+          (r) => ({ organizationId: r.organization_id, patientId: r.patient_id }),
+          {
+            action: "census.list",
+            detail: { scope },
+          },
+        ),
       );
       return census;
     },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { ApiDeps } from "../api-deps.ts";
-import { recordPatientAccess } from "../audit.ts";
+import { accessesByOrganization, recordPatientAccess } from "../audit.ts";
 import { organizationScope, type Role } from "../auth/principal.ts";
 import { registerReportRoutes } from "../reports/index.ts";
 
@@ -25,17 +25,12 @@ export const registerReportsScope: FastifyPluginAsync<{ deps: ApiDeps }> = async
         WHERE patient_id = ANY($1::bigint[]) AND ($2::bigint[] IS NULL OR organization_id = ANY($2::bigint[]))`,
       [patientIds, orgs ?? null],
     );
-    const byOrganization = new Map<string, string[]>();
-    for (const r of rows)
-      byOrganization.set(r.organization_id, [...(byOrganization.get(r.organization_id) ?? []), r.patient_id]);
     await recordPatientAccess(
       deps.pool,
       request,
-      [...byOrganization].map(([organizationId, ids]) => ({
+      accessesByOrganization(rows, (r) => ({ organizationId: r.organization_id, patientId: r.patient_id }), {
         action: "report.misses",
-        organizationId,
-        patientIds: ids,
-      })),
+      }),
     );
   };
   await registerReportRoutes(scope, { pool: deps.pool, audit, now: deps.now, protocols: deps.protocols });

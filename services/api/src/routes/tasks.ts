@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
-import { actorOf, recordPatientAccess } from "../audit.ts";
+import { accessesByOrganization, actorOf, recordPatientAccess } from "../audit.ts";
 import { CARE_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
@@ -75,20 +75,16 @@ export const taskRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, 
         },
         deps.now(),
       );
-      const byOrganization = new Map<string, string[]>();
-      for (const r of rows)
-        byOrganization.set(r.organization_id, [
-          ...(byOrganization.get(r.organization_id) ?? []),
-          r.patient_id,
-        ]);
       await recordPatientAccess(
         deps.pool,
         request,
-        [...byOrganization].map(([organizationId, patientIds]) => ({
-          action: "task.list",
-          organizationId,
-          patientIds,
-        })),
+        accessesByOrganization(
+          rows,
+          (r) => ({ organizationId: r.organization_id, patientId: r.patient_id }),
+          {
+            action: "task.list",
+          },
+        ),
       );
       return { items: rows.map(toTaskSummary), total, limit: q.limit, offset: q.offset };
     },
