@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A01_ADMIT, ADT_A08_UPDATE } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
-import { type Isolation, isolation, type SmtpSink, startSmtpSink } from "@homeward/testing";
+import { type Isolation, isolation, type SmtpSink, serviceEnv, startSmtpSink } from "@homeward/testing";
 import type { Browser, Page } from "playwright-core";
 import { Gauge, Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,7 +29,6 @@ import {
   textOf,
 } from "../../services/api/src/browser.test-support.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
-import { stackEnv } from "./pipeline.test-support.ts";
 
 /**
  * Onboarding a hospital feed and running the feeds, in Debian's Chromium against the real api,
@@ -66,7 +65,7 @@ beforeAll(async () => {
   await createUser(pool, { ...ANALYST, role: "interface_analyst", organizationCodes: [] });
   smtp = await startSmtpSink();
   const logger = createLogger({ service: "e2e-feeds", level: process.env.LOG_LEVEL ?? "warn" });
-  const env = stackEnv(iso);
+  const env = serviceEnv(iso);
   listener = await startAdtListener(
     loadListenerEnv({
       ...env,

@@ -1,14 +1,14 @@
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
-import { type Isolation, isolation, type SmtpSink } from "@homeward/testing";
+import { type Isolation, isolation, type SmtpSink, serviceEnv } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningListener } from "../../services/adt-listener/src/app.ts";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
 import { createUser } from "../../services/api/src/auth/users.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
-import { hl7Time, type Pipeline, stackEnv, startPipeline } from "./pipeline.test-support.ts";
+import { hl7Time, type Pipeline, startPipeline } from "./pipeline.test-support.ts";
 
 /**
  * The whole pipeline, headless, as `npm start` runs it: an ED arrival over MLLP (node-hl7-client)
@@ -85,7 +85,7 @@ beforeAll(async () => {
   const logger = createLogger({ service: "e2e", level: process.env.LOG_LEVEL ?? "warn" });
   pipeline = await startPipeline(iso, logger);
   ({ smtp, listener } = pipeline);
-  const env = stackEnv(iso);
+  const env = serviceEnv(iso);
   api = await startApi(
     loadApiEnv({ ...env, API_PORT: "0", API_TOKEN_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e" }),
     logger,

@@ -1,5 +1,5 @@
 import type { Logger } from "@homeward/logger";
-import { type Isolation, type SmtpSink, startSmtpSink } from "@homeward/testing";
+import { type Isolation, type SmtpSink, serviceEnv, startSmtpSink } from "@homeward/testing";
 import { type RunningListener, startAdtListener } from "../../services/adt-listener/src/app.ts";
 import { loadListenerEnv } from "../../services/adt-listener/src/env.ts";
 import { type RunningMatcher, startMatcher } from "../../services/matcher/src/app.ts";
@@ -13,22 +13,6 @@ const FACILITIES = new URL("../../services/adt-listener/config/facilities.exampl
 /** HL7 DTM for an instant, in UTC. */
 export const hl7Time = (d: Date) => `${d.toISOString().replace(/[-:T]/g, "").slice(0, 14)}+0000`;
 
-/** The services' environment for a test's isolation: its topics, queues, keys and schema. */
-export function stackEnv(iso: Isolation): Record<string, string> {
-  const s = iso.settings;
-  return {
-    KAFKA_BROKERS: s.kafka.brokers.join(","),
-    KAFKA_TOPIC_PREFIX: iso.topicPrefix,
-    REDIS_URL: s.redis.url,
-    REDIS_KEY_PREFIX: iso.redisPrefix,
-    DATABASE_URL: s.postgres.url,
-    DATABASE_SCHEMA: iso.schema,
-    ...(s.sqs.endpoint === undefined ? {} : { SQS_ENDPOINT: s.sqs.endpoint }),
-    SQS_QUEUE_PREFIX: iso.queuePrefix,
-    OPS_PORT: "0",
-  };
-}
-
 /** MLLP listener → matcher → notifier (mail to an in-process SMTP sink), in this process. */
 export interface Pipeline {
   listener: RunningListener;
@@ -41,7 +25,7 @@ export interface Pipeline {
 /** Starts the pipeline for `iso`, the notifier first (consumers before producers), as `npm start` would. */
 export async function startPipeline(iso: Isolation, logger: Logger): Promise<Pipeline> {
   const smtp = await startSmtpSink();
-  const env = stackEnv(iso);
+  const env = serviceEnv(iso);
   const notifier = await startNotifier(
     loadNotifierEnv({
       ...env,

@@ -2,14 +2,14 @@ import { randomBytes } from "node:crypto";
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A01_ADMIT, ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
-import { type Isolation, isolation } from "@homeward/testing";
+import { type Isolation, isolation, serviceEnv } from "@homeward/testing";
 import { type Browser, chromium, type Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
 import { createUser } from "../../services/api/src/auth/users.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
-import { hl7Time, type Pipeline, stackEnv, startPipeline } from "./pipeline.test-support.ts";
+import { hl7Time, type Pipeline, startPipeline } from "./pipeline.test-support.ts";
 
 /**
  * The review queue over the whole pipeline, in Debian's Chromium: Mercy General sends an ED arrival
@@ -94,7 +94,7 @@ beforeAll(async () => {
   pipeline = await startPipeline(iso, logger);
   api = await startApi(
     loadApiEnv({
-      ...stackEnv(iso),
+      ...serviceEnv(iso),
       API_PORT: "0",
       API_TOKEN_SECRET: "e2e-review-confirm-secret-e2e-review-confirm",
     }),

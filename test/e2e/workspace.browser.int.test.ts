@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
-import { type Isolation, isolation } from "@homeward/testing";
+import { type Isolation, isolation, serviceEnv } from "@homeward/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
@@ -17,7 +17,7 @@ import {
   textOf,
 } from "../../services/api/src/browser.test-support.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
-import { hl7Time, type Pipeline, stackEnv, startPipeline } from "./pipeline.test-support.ts";
+import { hl7Time, type Pipeline, startPipeline } from "./pipeline.test-support.ts";
 
 /**
  * The care team's workspace over the whole pipeline, in Debian's Chromium: a care manager has the
@@ -87,7 +87,7 @@ beforeAll(async () => {
   pipeline = await startPipeline(iso, logger);
   api = await startApi(
     loadApiEnv({
-      ...stackEnv(iso),
+      ...serviceEnv(iso),
       API_PORT: "0",
       API_TOKEN_SECRET: "e2e-workspace-secret-e2e-workspace-secret",
     }),

@@ -1,3 +1,3 @@
 export { readMailDevInbox } from "./maildev-inbox.ts";
 export { type ReceivedMail, type SmtpSink, startSmtpSink } from "./smtp-sink.ts";
-export { type Isolation, isolation, type TestStack, testStack } from "./stack.ts";
+export { type Isolation, isolation, serviceEnv, type TestStack, testStack } from "./stack.ts";

@@ -64,3 +64,22 @@ export function isolation(label: string): Isolation {
     },
   };
 }
+
+/**
+ * The services' environment for an isolation: its topics, queues, keys and schema on the test
+ * stack, and an ops port the system picks. Tests add what is their own (SMTP_URL, group ids…).
+ */
+export function serviceEnv(iso: Isolation): Record<string, string> {
+  const s = iso.settings;
+  return {
+    KAFKA_BROKERS: s.kafka.brokers.join(","),
+    KAFKA_TOPIC_PREFIX: iso.topicPrefix,
+    REDIS_URL: s.redis.url,
+    REDIS_KEY_PREFIX: iso.redisPrefix,
+    DATABASE_URL: s.postgres.url,
+    DATABASE_SCHEMA: iso.schema,
+    ...(s.sqs.endpoint === undefined ? {} : { SQS_ENDPOINT: s.sqs.endpoint }),
+    SQS_QUEUE_PREFIX: iso.queuePrefix,
+    OPS_PORT: "0",
+  };
+}

@@ -10,7 +10,7 @@ import {
   topicName,
 } from "@homeward/kafka";
 import { createLogger } from "@homeward/logger";
-import { type Isolation, isolation, type SmtpSink, startSmtpSink } from "@homeward/testing";
+import { type Isolation, isolation, type SmtpSink, serviceEnv, startSmtpSink } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RunningNotifier, startNotifier } from "./app.ts";
 import { loadNotifierEnv } from "./env.ts";
@@ -148,20 +148,12 @@ beforeAll(async () => {
   const logger = createLogger({ service: "notifier-excl-test", level: process.env.LOG_LEVEL ?? "warn" });
   notifier = await startNotifier(
     loadNotifierEnv({
-      KAFKA_BROKERS: s.kafka.brokers.join(","),
-      KAFKA_TOPIC_PREFIX: iso.topicPrefix,
-      DATABASE_URL: s.postgres.url,
-      DATABASE_SCHEMA: iso.schema,
-      REDIS_URL: s.redis.url,
-      REDIS_KEY_PREFIX: iso.redisPrefix,
-      ...(s.sqs.endpoint === undefined ? {} : { SQS_ENDPOINT: s.sqs.endpoint }),
-      SQS_QUEUE_PREFIX: iso.queuePrefix,
+      ...serviceEnv(iso),
       SMTP_URL: smtp.url,
       NOTIFIER_GROUP_ID: iso.groupId("notifier"),
       DELIVERY_POLL_SECONDS: "1",
       SWEEP_INTERVAL_SECONDS: "3600",
       PUBLIC_BASE_URL: "https://homeward.test",
-      OPS_PORT: "0",
     }),
     logger,
   );

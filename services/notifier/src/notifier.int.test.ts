@@ -11,7 +11,7 @@ import {
 } from "@homeward/kafka";
 import { createLogger } from "@homeward/logger";
 import { createSqsClient, ensureQueue, HOMEWARD_QUEUES, openWorkQueue, type WorkQueue } from "@homeward/sqs";
-import { type Isolation, isolation, type SmtpSink, startSmtpSink } from "@homeward/testing";
+import { type Isolation, isolation, type SmtpSink, serviceEnv, startSmtpSink } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RunningNotifier, startNotifier } from "./app.ts";
 import { deliveryId } from "./delivery-ids.ts";
@@ -123,14 +123,7 @@ beforeAll(async () => {
   const logger = createLogger({ service: "notifier-test", level: process.env.LOG_LEVEL ?? "warn" });
   notifier = await startNotifier(
     loadNotifierEnv({
-      KAFKA_BROKERS: s.kafka.brokers.join(","),
-      KAFKA_TOPIC_PREFIX: iso.topicPrefix,
-      DATABASE_URL: s.postgres.url,
-      DATABASE_SCHEMA: iso.schema,
-      REDIS_URL: s.redis.url,
-      REDIS_KEY_PREFIX: iso.redisPrefix,
-      ...(s.sqs.endpoint === undefined ? {} : { SQS_ENDPOINT: s.sqs.endpoint }),
-      SQS_QUEUE_PREFIX: iso.queuePrefix,
+      ...serviceEnv(iso),
       SMTP_URL: smtp.url,
       WCTP_URL: wctp.url,
       NOTIFIER_GROUP_ID: iso.groupId("notifier"),
@@ -141,7 +134,6 @@ beforeAll(async () => {
       DELIVERY_WORKERS: "2",
       SWEEP_INTERVAL_SECONDS: "3600",
       PUBLIC_BASE_URL: "https://homeward.test",
-      OPS_PORT: "0",
     }),
     logger,
   );
