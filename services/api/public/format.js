@@ -48,18 +48,12 @@ export const ROLES = {
 
 export const label = (table, value) => (value == null ? "" : (table[value] ?? String(value)));
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 const toDate = (value) => {
   if (value == null || value === "") return null;
   const date = value instanceof Date ? value : new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
-};
-
-export const formatDateTime = (value) => {
-  const date = toDate(value);
-  return date ? dateTime.format(date) : "—";
 };
 
 /** A calendar date (YYYY-MM-DD from the API, e.g. a birth date) without shifting it by the time zone. */
