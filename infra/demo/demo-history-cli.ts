@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError, parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
 import { createPool } from "@homeward/db";
-import { parsePatientsFile } from "../../services/adt-listener/src/tools/simulator-patients.ts";
+import { parsePatientsFile } from "@homeward/simulator";
 import { HistoryFile } from "./demo-history-data.ts";
 import { replayDemoHistory } from "./demo-history-replay.ts";
 import { monthlySummary } from "./demo-history-store.ts";

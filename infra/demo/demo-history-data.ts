@@ -3,8 +3,9 @@
  * demo-history-replay.ts sends over MLLP, and the care team's planned work on their tasks, with the
  * counts the seed prints. Parsed where it is read back (the file is a boundary).
  */
+
+import { deceasedMembers, HistoryVisit } from "@homeward/simulator";
 import { z } from "zod";
-import { deceasedMembers, HistoryVisit } from "../../services/adt-listener/src/tools/simulator-history.ts";
 import { demoHistory, listedFrom } from "./demo-history.ts";
 import { PlannedTaskWork, planCareTeamWork } from "./demo-history-care.ts";
 import type { DemoPerson } from "./demo-population.ts";

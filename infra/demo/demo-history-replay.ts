@@ -15,17 +15,16 @@
  */
 import type { Pool } from "@homeward/db";
 import {
+  ackCodeOf,
   type FeedConnection,
-  openFeedConnection,
-} from "../../services/adt-listener/src/tools/feed-connection.ts";
-import { ackCodeOf } from "../../services/adt-listener/src/tools/simulate-run.ts";
-import {
   type HistoryMessage,
   historyMessages,
-} from "../../services/adt-listener/src/tools/simulator-history.ts";
-import type { SimPatient } from "../../services/adt-listener/src/tools/simulator-patients.ts";
-import { scenarioTag } from "../../services/adt-listener/src/tools/simulator-scenario.ts";
-import { hl7Time, vendorStyle } from "../../services/adt-listener/src/tools/simulator-vendors.ts";
+  hl7Time,
+  openFeedConnection,
+  type SimPatient,
+  scenarioTag,
+  vendorStyle,
+} from "@homeward/simulator";
 import type { CareManagerKey, PlannedAction } from "./demo-history-care.ts";
 import type { DemoHistoryData } from "./demo-history-data.ts";
 import { handledByVisit } from "./demo-history-store.ts";

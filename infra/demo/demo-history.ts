@@ -14,14 +14,14 @@
  * the same history, visit numbers included.
  */
 import { seededRandom } from "@homeward/identity";
-import { DateTime } from "luxon";
 import {
   type HISTORY_HOSPITALS,
   type HistoryBeat,
   type HistoryVisit,
   historyVisitNumber,
-} from "../../services/adt-listener/src/tools/simulator-history.ts";
-import { scenarioTag } from "../../services/adt-listener/src/tools/simulator-scenario.ts";
+  scenarioTag,
+} from "@homeward/simulator";
+import { DateTime } from "luxon";
 import { PRACTICE } from "./demo-directory.ts";
 import { type DemoEnrollment, type DemoPerson, highestTier, type Tier } from "./demo-population.ts";
 

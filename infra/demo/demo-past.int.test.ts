@@ -3,10 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPool, type Pool } from "@homeward/db";
 import { createLogger } from "@homeward/logger";
+import { runSimulation, scenarioMessages } from "@homeward/simulator";
 import { isolation } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { runSimulation } from "../../services/adt-listener/src/tools/simulate-run.ts";
-import { scenarioMessages } from "../../services/adt-listener/src/tools/simulator-scenario.ts";
 import { type Pipeline, startPipeline } from "../../test/e2e/pipeline.test-support.ts";
 import { type SeededDemo, seedDemo } from "./seed.ts";
 

@@ -1,5 +1,5 @@
+import { ScenarioPart } from "@homeward/simulator";
 import { describe, expect, it } from "vitest";
-import { ScenarioPart } from "../../services/adt-listener/src/tools/simulator-scenario.ts";
 import { demoPopulation } from "./demo-population.ts";
 import { demoCast } from "./demo-scenario.ts";
 

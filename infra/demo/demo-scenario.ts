@@ -5,7 +5,7 @@
  * patient's ED visit gives the practice a monitor copy…). Pure and deterministic; no one plays two
  * parts, and patients on both lists are left out where their two lines could disagree.
  */
-import type { DemoScenario, ScenarioPart } from "../../services/adt-listener/src/tools/simulator-scenario.ts";
+import type { DemoScenario, ScenarioPart } from "@homeward/simulator";
 import type { DemoPerson } from "./demo-population.ts";
 
 type Cast = DemoScenario["cast"];

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createPool, type DbSettings, migrate, type Pool } from "@homeward/db";
 import { type ImportReport, importRoster } from "@homeward/rosters";
-import type { DemoScenario } from "../../services/adt-listener/src/tools/simulator-scenario.ts";
+import type { DemoScenario } from "@homeward/simulator";
 import {
   DEMO_PCP,
   DEMO_RECIPIENTS,

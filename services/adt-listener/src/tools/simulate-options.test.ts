@@ -1,6 +1,6 @@
+import { ackCodeOf } from "@homeward/simulator";
 import { describe, expect, it } from "vitest";
 import { parseRate, parseSimulateArgs, runTagFor } from "./simulate-options.ts";
-import { ackCodeOf } from "./simulate-run.ts";
 
 describe("simulate options", () => {
   it("reads rates per second, minute or hour as messages per minute", () => {

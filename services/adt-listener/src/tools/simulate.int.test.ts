@@ -1,8 +1,7 @@
 import type { AdtEvent } from "@homeward/contracts";
+import { runSimulation, type SimPatient } from "@homeward/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestListener, type TestListener } from "../harness.test-support.ts";
-import { runSimulation } from "./simulate-run.ts";
-import type { SimPatient } from "./simulator-patients.ts";
 
 let t: TestListener;
 beforeAll(async () => {

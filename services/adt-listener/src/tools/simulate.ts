@@ -6,10 +6,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  type DemoScenario,
+  formatTotals,
+  parsePatientsFile,
+  runSimulation,
+  type SimPatient,
+} from "@homeward/simulator";
 import { parseSimulateArgs, runTagFor, SIMULATE_USAGE } from "./simulate-options.ts";
-import { formatTotals, runSimulation } from "./simulate-run.ts";
-import { parsePatientsFile, type SimPatient } from "./simulator-patients.ts";
-import type { DemoScenario } from "./simulator-scenario.ts";
 
 /** Where `infra/demo/seed-cli.ts` writes the demo roster's patients. */
 const DEFAULT_PATIENTS = fileURLToPath(new URL("../../../../.stack/demo/patients.json", import.meta.url));

@@ -6,7 +6,10 @@ import { createFeed } from "./simulator-feed.ts";
 import type { SimPatient } from "./simulator-patients.ts";
 import { type DemoScenario, ScenarioPart, scenarioMessages, scenarioTag } from "./simulator-scenario.ts";
 
-const file = readFileSync(new URL("../../config/facilities.example.json", import.meta.url), "utf8");
+const file = readFileSync(
+  new URL("../../../services/adt-listener/config/facilities.example.json", import.meta.url),
+  "utf8",
+);
 const loaded = loadFacilityMappings(file);
 if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
 const lookup = indexFacilityMappings(loaded.mappings.facilities);

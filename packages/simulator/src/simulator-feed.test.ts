@@ -7,7 +7,10 @@ import type { SimPatient } from "./simulator-patients.ts";
 import { STORY_WEIGHTS } from "./simulator-stories.ts";
 import { hl7Time, VENDOR_STYLES } from "./simulator-vendors.ts";
 
-const file = readFileSync(new URL("../../config/facilities.example.json", import.meta.url), "utf8");
+const file = readFileSync(
+  new URL("../../../services/adt-listener/config/facilities.example.json", import.meta.url),
+  "utf8",
+);
 const loaded = loadFacilityMappings(file);
 if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
 const mappings: readonly FacilityMapping[] = loaded.mappings.facilities;
