@@ -12,9 +12,11 @@ import {
 } from "@homeward/protocols";
 import { planSends } from "@homeward/routing";
 import type { WorkQueue } from "@homeward/sqs";
+import { cancelTasks, excludeTasks, openTasks } from "@homeward/tasks";
 import { DateTime } from "luxon";
 import { buildAlertContent } from "./alert-content.ts";
 import { deliveryId } from "./delivery-ids.ts";
+import { retractAlerts } from "./delivery-plan-store.ts";
 import { admissionWithin, markRetracted, recordMatchedEvent } from "./matched-event-store.ts";
 import {
   insertDeliveries,
@@ -25,7 +27,6 @@ import {
   type Tx,
 } from "./notifier-store.ts";
 import { enqueueJobs } from "./outbox.ts";
-import { cancelTasks, excludeTasks, openTasks } from "./task-store.ts";
 
 export interface MatchedHandlerDeps {
   pool: Pool;
@@ -239,23 +240,13 @@ async function retract(tx: Tx, matched: MatchedEvent, deps: MatchedHandlerDeps):
   );
   await markRetracted(tx, retracted.matchId, reason);
   await notifyWorkspaceChanged(tx, { organizationId: orgId, kind: "event" });
-  await tx.query(
-    `UPDATE deliveries SET retracted_at = coalesce(retracted_at, now()), updated_at = now(),
-            status = CASE WHEN status IN ('held', 'scheduled', 'queued', 'failed') THEN 'skipped' ELSE status END,
-            last_error = CASE WHEN status IN ('held', 'scheduled', 'queued', 'failed') THEN 'retracted' ELSE last_error END
-      WHERE match_id = $1 AND purpose = 'alert'`,
-    [retracted.matchId],
-  );
-  const { rows } = await tx.query<{ recipient_id: string; channel: "email" | "pager" }>(
-    `SELECT DISTINCT recipient_id, channel FROM deliveries WHERE match_id = $1 AND purpose = 'alert' AND status = 'sent'`,
-    [retracted.matchId],
-  );
+  const alerted = await retractAlerts(tx, retracted.matchId);
   const org = await loadOrganizationContext(deps.pool, orgId);
-  const deliveries: NewDelivery[] = rows.map((r) => ({
-    id: deliveryId(matched.matchId, String(r.recipient_id), r.channel, "retraction"),
+  const deliveries: NewDelivery[] = alerted.map((r) => ({
+    id: deliveryId(matched.matchId, r.recipientId, r.channel, "retraction"),
     purpose: "retraction",
     channel: r.channel,
-    recipientId: String(r.recipient_id),
+    recipientId: r.recipientId,
     organizationId: orgId,
     matchId: matched.matchId,
     eventId: matched.event.eventId,

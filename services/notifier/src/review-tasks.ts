@@ -5,13 +5,14 @@ import {
   planReviewTask,
   type ReviewProtocol,
 } from "@homeward/protocols";
-import { loadOrganizationContext, type Tx } from "./notifier-store.ts";
 import {
   cancelReviewsOffList,
   insertReviewTask,
   loadReviewCandidates,
   type StoredReviewCandidate,
-} from "./review-task-store.ts";
+  takeReviewPass,
+} from "@homeward/tasks";
+import { loadOrganizationContext, type Tx } from "./notifier-store.ts";
 
 export interface ReviewPassResult {
   /** Reviews this pass opened (none when another notifier holds the pass). */
@@ -42,10 +43,7 @@ export async function openDueReviews(
   const reviews = protocols.reviews.filter((r) => r.enabled);
   if (reviews.length === 0) return { opened: 0, cancelled: 0 };
   return inTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ taken: boolean }>(
-      "SELECT pg_try_advisory_xact_lock(hashtext('homeward.review-tasks.' || current_schema())) AS taken",
-    );
-    if (rows[0]?.taken !== true) return { opened: 0, cancelled: 0 };
+    if (!(await takeReviewPass(tx))) return { opened: 0, cancelled: 0 };
     const changed = new Set<string>();
     let opened = 0;
     let cancelled = 0;

@@ -3,8 +3,10 @@ import { inTransaction, notifyWorkspaceChanged, type Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import type { ProtocolsFile } from "@homeward/protocols";
 import type { WorkQueue } from "@homeward/sqs";
+import { markTimerFired, recordTimerFired, takeDueTimers } from "@homeward/tasks";
 import { taskUrl } from "./alert-content.ts";
 import { deliveryId } from "./delivery-ids.ts";
+import { markInDigest, releaseScheduled, takeDueHeld } from "./delivery-plan-store.ts";
 import {
   insertDeliveries,
   loadRecipients,
@@ -47,15 +49,7 @@ export interface SweepResult {
  */
 export async function sweep(deps: SweeperDeps): Promise<SweepResult> {
   const timers = await inTransaction(deps.pool, (tx) => fireTimers(tx, deps.baseUrl));
-  const released = await inTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(
-      `UPDATE deliveries SET status = 'queued', updated_at = now()
-        WHERE id IN (SELECT id FROM deliveries WHERE status = 'scheduled' AND send_after <= now()
-                     ORDER BY send_after LIMIT 500 FOR UPDATE SKIP LOCKED)
-        RETURNING id`,
-    );
-    return rows.map((r) => r.id);
-  });
+  const released = await inTransaction(deps.pool, (tx) => releaseScheduled(tx, 500));
   const digests = await inTransaction(deps.pool, (tx) => buildDigests(tx, deps.baseUrl));
   const fresh = await pendingJobs(deps.pool, { ids: [...timers.ids, ...released, ...digests] });
   const outbox = await pendingJobs(deps.pool, { olderThanSeconds: deps.outboxGraceSeconds, limit: 500 });
@@ -85,57 +79,35 @@ async function reviewPass(deps: SweeperDeps): Promise<{ opened: number; cancelle
 }
 
 async function fireTimers(tx: Tx, baseUrl: string) {
-  const { rows } = await tx.query<{
-    task_id: string;
-    kind: "reminder" | "escalation";
-    seq: number;
-    to_role: string | null;
-    channel: "email" | "pager";
-    status: string;
-    title: string;
-    due_at: Date;
-    organization_id: string;
-    assignee_recipient_id: string | null;
-    alert_content: unknown;
-  }>(
-    `SELECT tt.task_id, tt.kind, tt.seq, tt.to_role, tt.channel, t.status, t.title, t.due_at, t.organization_id,
-            t.assignee_recipient_id, t.alert_content
-       FROM task_timers tt JOIN tasks t ON t.id = tt.task_id
-      WHERE tt.fired_at IS NULL AND tt.fire_at <= now()
-      ORDER BY tt.fire_at LIMIT 200 FOR UPDATE OF tt SKIP LOCKED`,
-  );
+  const rows = await takeDueTimers(tx, 200);
   const deliveries: NewDelivery[] = [];
   // Organizations whose open tasks were reminded or escalated: their open inboxes reload.
   const changed = new Set<string>();
   let reminders = 0;
   let escalations = 0;
   for (const t of rows) {
-    await tx.query("UPDATE task_timers SET fired_at = now() WHERE task_id = $1 AND kind = $2 AND seq = $3", [
-      t.task_id,
-      t.kind,
-      t.seq,
-    ]);
+    await markTimerFired(tx, t);
     if (t.status !== "open" && t.status !== "in_progress") continue;
     const people =
       t.kind === "reminder"
-        ? t.assignee_recipient_id === null
+        ? t.assigneeRecipientId === null
           ? []
-          : await loadRecipients(tx, { ids: [String(t.assignee_recipient_id)] })
+          : await loadRecipients(tx, { ids: [t.assigneeRecipientId] })
         : await loadRecipients(tx, {
-            organizationId: String(t.organization_id),
-            role: t.to_role ?? "supervisor",
+            organizationId: t.organizationId,
+            role: t.toRole ?? "supervisor",
           });
-    const base = AlertContent.parse(t.alert_content);
+    const base = AlertContent.parse(t.alertContent);
     const content: AlertContent = {
       ...base,
       purpose: t.kind,
       copy: "lead",
       tasks: [
         {
-          taskId: t.task_id,
+          taskId: t.taskId,
           title: t.title,
-          dueAt: t.due_at.toISOString(),
-          url: taskUrl(baseUrl, t.task_id),
+          dueAt: t.dueAt.toISOString(),
+          url: taskUrl(baseUrl, t.taskId),
           status: t.status,
         },
       ],
@@ -144,27 +116,20 @@ async function fireTimers(tx: Tx, baseUrl: string) {
       const channel = t.channel === "pager" && person.pagerId !== undefined ? "pager" : "email";
       if (channel === "email" && person.email === undefined) continue;
       deliveries.push({
-        id: deliveryId(t.task_id, t.kind, String(t.seq), person.recipientId, channel),
+        id: deliveryId(t.taskId, t.kind, String(t.seq), person.recipientId, channel),
         purpose: t.kind,
         channel,
         recipientId: person.recipientId,
-        organizationId: String(t.organization_id),
-        taskId: t.task_id,
+        organizationId: t.organizationId,
+        taskId: t.taskId,
         content,
         status: "queued",
       });
     }
-    await tx.query(
-      `INSERT INTO task_history (task_id, actor, action, detail) VALUES ($1, 'sweeper', $2, $3)`,
-      [
-        t.task_id,
-        t.kind === "reminder" ? "reminded" : "escalated",
-        JSON.stringify({ recipients: people.length }),
-      ],
-    );
+    await recordTimerFired(tx, t, people.length);
     if (t.kind === "reminder") reminders++;
     else escalations++;
-    changed.add(String(t.organization_id));
+    changed.add(t.organizationId);
   }
   await insertDeliveries(tx, deliveries);
   for (const organizationId of changed) await notifyWorkspaceChanged(tx, { organizationId, kind: "task" });
@@ -173,20 +138,10 @@ async function fireTimers(tx: Tx, baseUrl: string) {
 
 /** Held (digest) emails whose digest time has come: one digest per recipient and digest instant. */
 async function buildDigests(tx: Tx, baseUrl: string): Promise<string[]> {
-  const { rows } = await tx.query<{
-    id: string;
-    recipient_id: string;
-    organization_id: string;
-    send_after: Date;
-    content: unknown;
-  }>(
-    `SELECT id, recipient_id, organization_id, send_after, content FROM deliveries
-      WHERE status = 'held' AND send_after <= now() ORDER BY recipient_id, send_after, created_at
-      LIMIT 1000 FOR UPDATE SKIP LOCKED`,
-  );
+  const rows = await takeDueHeld(tx, 1000);
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
-    const key = `${r.recipient_id}|${r.organization_id}|${r.send_after.toISOString()}`;
+    const key = `${r.recipientId}|${r.organizationId}|${r.sendAfter.toISOString()}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const digests: NewDelivery[] = [];
@@ -200,8 +155,8 @@ async function buildDigests(tx: Tx, baseUrl: string): Promise<string[]> {
       id,
       purpose: "digest",
       channel: "email",
-      recipientId: String(first.recipient_id),
-      organizationId: String(first.organization_id),
+      recipientId: first.recipientId,
+      organizationId: first.organizationId,
       status: "queued",
       content: {
         ...lead,
@@ -217,10 +172,10 @@ async function buildDigests(tx: Tx, baseUrl: string): Promise<string[]> {
         url: `${baseUrl}/tasks`,
       },
     });
-    await tx.query(
-      `UPDATE deliveries SET status = 'skipped', digest_id = $2, last_error = 'in digest', updated_at = now()
-        WHERE id = ANY($1::text[])`,
-      [held.map((h) => h.id), id],
+    await markInDigest(
+      tx,
+      held.map((h) => h.id),
+      id,
     );
   }
   await insertDeliveries(tx, digests);

@@ -1,10 +1,27 @@
+/**
+ * The periodic reviews' SQL (the six-month tracking-list review): who is due one, opening it, and
+ * cancelling those of patients who left the list. Each takes the review pass's transaction.
+ */
+import type { PoolClient } from "@homeward/db";
 import type {
   EnrollmentStatus,
   PlannedReviewTask,
   ReviewCandidate,
   ReviewProtocol,
 } from "@homeward/protocols";
-import type { Tx } from "./notifier-store.ts";
+
+type Tx = PoolClient;
+
+/**
+ * Takes the review pass for this schema until the transaction ends (a transaction-scoped advisory
+ * lock): false when another notifier holds it, which then skips this round.
+ */
+export async function takeReviewPass(tx: Tx): Promise<boolean> {
+  const { rows } = await tx.query<{ taken: boolean }>(
+    "SELECT pg_try_advisory_xact_lock(hashtext('homeward.review-tasks.' || current_schema())) AS taken",
+  );
+  return rows[0]?.taken === true;
+}
 
 /** A candidate with its organization's zone (the day "today" is, and the review's deadline). */
 export interface StoredReviewCandidate extends ReviewCandidate {

@@ -1,8 +1,16 @@
 import type { AlertContent } from "@homeward/contracts";
+/**
+ * The tasks an ADT event opens, cancels or excludes (the notifier's writes to tasks, task_history
+ * and task_timers). Every function takes the caller's transaction: the event's announcement, its
+ * tasks and its deliveries commit together.
+ */
+import type { PoolClient } from "@homeward/db";
 import type { ExclusionReason, PlannedExclusion, PlannedTask } from "@homeward/protocols";
-import type { Tx } from "./notifier-store.ts";
 
-export interface TaskRow {
+type Tx = PoolClient;
+
+/** A task as the opening event's alert lists it. */
+export interface EventTask {
   id: string;
   title: string;
   dueAt: Date;
@@ -26,7 +34,7 @@ export async function openTasks(
     matchId: string;
     alertContent: AlertContent;
   },
-): Promise<{ tasks: TaskRow[]; opened: number }> {
+): Promise<{ tasks: EventTask[]; opened: number }> {
   if (input.tasks.length === 0) return { tasks: [], opened: 0 };
   let opened = 0;
   for (const t of input.tasks) {
