@@ -17,11 +17,13 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from "fastify-type-provider-zod";
+import { accessLogRoutes } from "./access-log/routes.ts";
 import type { ApiDeps } from "./api-deps.ts";
 import { installAccessControl, isApiPath, principalOf } from "./auth/access-control.ts";
 import { createSessionCheck } from "./auth/session-check.ts";
 import { loadSessionPrincipal } from "./auth/session-store.ts";
 import { createTokenService } from "./auth/tokens.ts";
+import { careManagementRoutes } from "./care-management/routes.ts";
 import type { ApiConfig } from "./env.ts";
 import {
   ApiError,
@@ -32,29 +34,27 @@ import {
 } from "./errors.ts";
 import { facilityRoutes } from "./feeds/facility-routes.ts";
 import { feedRoutes } from "./feeds/feed-routes.ts";
-import { accessLogRoutes } from "./routes/access-log.ts";
+import { organizationRoutes } from "./organizations/routes.ts";
+import { ownershipRoutes } from "./ownership/routes.ts";
+import { adminConfigRoutes } from "./protocols/routes.ts";
+import { preferenceRoutes } from "./recipients/preference-routes.ts";
+import { recipientRoutes } from "./recipients/recipient-routes.ts";
+import { ruleRoutes } from "./recipients/rule-routes.ts";
+import { registerReportsScope } from "./reports/routes.ts";
+import { reviewRoutes } from "./reviews/routes.ts";
 import { accountRoutes } from "./routes/account.ts";
-import { adminConfigRoutes } from "./routes/admin-config.ts";
-import { organizationRoutes } from "./routes/admin-organizations.ts";
-import { ownershipRoutes } from "./routes/admin-ownership.ts";
-import { preferenceRoutes } from "./routes/admin-preferences.ts";
-import { recipientRoutes } from "./routes/admin-recipients.ts";
-import { reviewRoutes } from "./routes/admin-reviews.ts";
-import { rosterRoutes } from "./routes/admin-rosters.ts";
-import { routingPreviewRoutes } from "./routes/admin-routing-preview.ts";
-import { ruleRoutes } from "./routes/admin-rules.ts";
 import { userRoutes } from "./routes/admin-users.ts";
-import { careManagementRoutes } from "./routes/care-management.ts";
-import { caseloadRoutes } from "./routes/caseload.ts";
-import { censusRoutes } from "./routes/census.ts";
-import { eventRoutes } from "./routes/events.ts";
-import { patientRoutes } from "./routes/patients.ts";
-import { registerReportsScope } from "./routes/reports-scope.ts";
 import { sessionRoutes } from "./routes/session.ts";
-import { streamRoutes } from "./routes/stream.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { routingPreviewRoutes } from "./routing-preview/routes.ts";
+import { rosterRoutes } from "./uploads/roster-routes.ts";
+import { caseloadRoutes } from "./workspace/caseload-routes.ts";
+import { censusRoutes } from "./workspace/census-routes.ts";
+import { eventRoutes } from "./workspace/event-routes.ts";
+import { patientRoutes } from "./workspace/patient-routes.ts";
 import { createStreamHub, endingStreamsOnForget } from "./workspace/stream-hub.ts";
 import { createWorkspaceListener } from "./workspace/stream-listener.ts";
+import { streamRoutes } from "./workspace/stream-routes.ts";
 
 declare module "fastify" {
   interface FastifyInstance {

@@ -4,9 +4,9 @@ import { accessesByOrganization, recordPatientAccess } from "../audit.ts";
 import { CARE_ROLES } from "../auth/access-control.ts";
 import { organizationScope } from "../auth/principal.ts";
 import { badRequest, ERROR_RESPONSES } from "../errors.ts";
-import { Census, CensusQuery } from "../workspace/census-schemas.ts";
-import { loadCensusRows } from "../workspace/census-store.ts";
-import { buildCensus } from "../workspace/census-view.ts";
+import { Census, CensusQuery } from "./census-schemas.ts";
+import { loadCensusRows } from "./census-store.ts";
+import { buildCensus } from "./census-view.ts";
 
 const DAY_MS = 24 * 3_600_000;
 

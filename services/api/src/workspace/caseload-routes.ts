@@ -4,14 +4,9 @@ import { recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES, CARE_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { ERROR_RESPONSES, notFound } from "../errors.ts";
-import {
-  Caseload,
-  CaseloadQuery,
-  CaseloadTargets,
-  CaseloadTargetsBody,
-} from "../workspace/caseload-schemas.ts";
-import { loadCaseloadCounts, organizationExists, saveCaseloadTargets } from "../workspace/caseload-store.ts";
-import { buildCaseload } from "../workspace/caseload-view.ts";
+import { Caseload, CaseloadQuery, CaseloadTargets, CaseloadTargetsBody } from "./caseload-schemas.ts";
+import { loadCaseloadCounts, organizationExists, saveCaseloadTargets } from "./caseload-store.ts";
+import { buildCaseload } from "./caseload-view.ts";
 
 const tags = ["workspace"];
 

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { accessLogActions, readAccessLog } from "../access-log/access-log-store.ts";
 import type { ApiDeps } from "../api-deps.ts";
 import { recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
@@ -10,6 +9,7 @@ import { type CsvColumn, toCsv } from "../reports/csv.ts";
 import { sendCsv } from "../reports/report-routing.ts";
 import { jsonOrCsv } from "../reports/report-schemas.ts";
 import { DbId, IsoDateTimeString, Page } from "../schemas.ts";
+import { accessLogActions, readAccessLog } from "./access-log-store.ts";
 
 /** At most this many rows in one export (a year of a busy practice's reads is far below it). */
 const MAX_EXPORT_ROWS = 50_000;

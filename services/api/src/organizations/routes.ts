@@ -19,8 +19,8 @@ import { recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { ApiError, badRequest, conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { holidayRegions, namedHolidays } from "../organizations/holiday-calendar.ts";
 import { DbId, IdParams, IsoDateString } from "../schemas.ts";
+import { holidayRegions, namedHolidays } from "./holiday-calendar.ts";
 
 const Kind = z.enum(["practice", "health_plan", "aco"]);
 const Settings = z.object({

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { ApiDeps } from "../api-deps.ts";
 import { accessesByOrganization, recordPatientAccess } from "../audit.ts";
 import { organizationScope, type Role } from "../auth/principal.ts";
-import { registerReportRoutes } from "../reports/index.ts";
+import { registerReportRoutes } from "./index.ts";
 
 /** Who reads the quality reports, unless a report route says otherwise: aggregates of their organizations. */
 export const REPORT_ROLES: readonly Role[] = ["quality", "practice_admin", "system_admin"];

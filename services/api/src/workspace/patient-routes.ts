@@ -4,9 +4,9 @@ import { recordPatientAccess } from "../audit.ts";
 import { CARE_ROLES } from "../auth/access-control.ts";
 import { organizationScope } from "../auth/principal.ts";
 import { ERROR_RESPONSES, notFound } from "../errors.ts";
-import { loadPatientDetail } from "../workspace/patient-detail.ts";
-import { PatientDetail, PatientParams } from "../workspace/patient-schemas.ts";
-import { entitledOrganizations, loadPatientRow } from "../workspace/patient-store.ts";
+import { loadPatientDetail } from "./patient-detail.ts";
+import { PatientDetail, PatientParams } from "./patient-schemas.ts";
+import { entitledOrganizations, loadPatientRow } from "./patient-store.ts";
 
 /**
  * The patient page: identifiers and demographics with their sources, attributions and enrollments

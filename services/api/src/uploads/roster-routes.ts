@@ -16,13 +16,13 @@ import { type CsvColumn, toCsv } from "../reports/csv.ts";
 import { sendCsv } from "../reports/report-routing.ts";
 import { jsonOrCsv } from "../reports/report-schemas.ts";
 import { DbId, IdParams, IsoDateString, Page, QueryBoolean } from "../schemas.ts";
-import { findImportRun, listImportRuns, listRowErrors, type RowError } from "../uploads/import-run-store.ts";
+import { findImportRun, listImportRuns, listRowErrors, type RowError } from "./import-run-store.ts";
 import {
   AllowMissingQuery,
   csvBody,
   ImportReport,
   referenceImportRoutes,
-} from "./admin-reference-imports.ts";
+} from "./reference-import-routes.ts";
 
 const PresetName = z.enum(Object.keys(ROSTER_PRESETS) as [keyof typeof ROSTER_PRESETS]);
 

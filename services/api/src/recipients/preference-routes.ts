@@ -8,7 +8,7 @@ import { recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { ERROR_RESPONSES } from "../errors.ts";
 import { IdParams, RiskTier } from "../schemas.ts";
-import { recipientFor } from "./admin-recipients.ts";
+import { recipientFor } from "./recipient-routes.ts";
 
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM");
 /** As the notifier reads recipient_preferences (delivery-plan.ts): first matching rule wins. */

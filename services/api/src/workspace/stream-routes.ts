@@ -7,8 +7,8 @@ import { canReadOrganization } from "../auth/principal.ts";
 import type { SessionCheck } from "../auth/session-check.ts";
 import { ApiError, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId } from "../schemas.ts";
-import type { StreamEndReason, StreamHub } from "../workspace/stream-hub.ts";
-import type { WorkspaceListener } from "../workspace/stream-listener.ts";
+import type { StreamEndReason, StreamHub } from "./stream-hub.ts";
+import type { WorkspaceListener } from "./stream-listener.ts";
 
 export interface StreamSettings {
   /** A comment line this often keeps proxies from closing an idle stream and shows the client it is alive. */

@@ -8,9 +8,9 @@ import { recordPatientAccess } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization } from "../auth/principal.ts";
 import { badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { findPreviewPatients, isSensitiveFacility } from "../routing-preview/preview-store.ts";
 import { DbId, IsoDateTimeString } from "../schemas.ts";
 import { displayName } from "../tasks/task-queries.ts";
+import { findPreviewPatients, isSensitiveFacility } from "./preview-store.ts";
 
 const PreviewRequest = z
   .object({

@@ -7,10 +7,10 @@ import { canReadOrganization } from "../auth/principal.ts";
 import { conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { loadCalendars } from "../reports/follow-up-query.ts";
 import { loadTask, toTaskSummary } from "../tasks/task-queries.ts";
-import { loadEventDetail } from "../workspace/event-detail.ts";
-import { HAND_OPENED_DUE_WORDS, openFollowUpTask } from "../workspace/event-follow-up.ts";
-import { EventDetail, EventParams, FollowUpTaskCreated } from "../workspace/event-schemas.ts";
-import { loadMatchedEvent, type MatchedEventRow } from "../workspace/event-store.ts";
+import { loadEventDetail } from "./event-detail.ts";
+import { HAND_OPENED_DUE_WORDS, openFollowUpTask } from "./event-follow-up.ts";
+import { EventDetail, EventParams, FollowUpTaskCreated } from "./event-schemas.ts";
+import { loadMatchedEvent, type MatchedEventRow } from "./event-store.ts";
 
 const config = { roles: CARE_ROLES };
 const tags = ["events"];

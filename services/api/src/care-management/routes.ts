@@ -6,7 +6,12 @@ import type { ApiDeps } from "../api-deps.ts";
 import { recordPatientAccess } from "../audit.ts";
 import { CARE_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization } from "../auth/principal.ts";
-import { AGENDA_COLUMNS, pickAgenda, RECENT_EVENT_DAYS, zonedDate } from "../care-management/agenda.ts";
+import { badRequest, conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
+import { toCsv } from "../reports/csv.ts";
+import { sendCsv } from "../reports/report-routing.ts";
+import { jsonOrCsv } from "../reports/report-schemas.ts";
+import { DbId, IdParams } from "../schemas.ts";
+import { AGENDA_COLUMNS, pickAgenda, RECENT_EVENT_DAYS, zonedDate } from "./agenda.ts";
 import {
   Agenda,
   AgendaQuery,
@@ -16,21 +21,16 @@ import {
   HighRiskListQuery,
   PartnerPractices,
   PartnerPracticesQuery,
-} from "../care-management/enrollment-schemas.ts";
-import { enrollmentOwners, updateEnrollment } from "../care-management/enrollment-store.ts";
+} from "./enrollment-schemas.ts";
+import { enrollmentOwners, updateEnrollment } from "./enrollment-store.ts";
 import {
   highRiskList,
   loadOrganization,
   type Org,
   plansListing,
   practicesListedBy,
-} from "../care-management/high-risk-list.ts";
-import { openTasksOf, recentEvents } from "../care-management/utilization-store.ts";
-import { badRequest, conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { toCsv } from "../reports/csv.ts";
-import { sendCsv } from "../reports/report-routing.ts";
-import { jsonOrCsv } from "../reports/report-schemas.ts";
-import { DbId, IdParams } from "../schemas.ts";
+} from "./high-risk-list.ts";
+import { openTasksOf, recentEvents } from "./utilization-store.ts";
 
 const PLAN_KINDS = new Set(["health_plan", "aco"]);
 const DAY_MS = 86_400_000;

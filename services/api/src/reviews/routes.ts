@@ -4,8 +4,8 @@ import type { ApiDeps } from "../api-deps.ts";
 import { actorOf, recordAdminAction, recordPatientAccess } from "../audit.ts";
 import type { Role } from "../auth/principal.ts";
 import { badRequest, conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { decideReview, listReviews, loadReview } from "../reviews/review-store.ts";
 import { DbId, Page } from "../schemas.ts";
+import { decideReview, listReviews, loadReview } from "./review-store.ts";
 
 /**
  * Only system admins decide reviews. A review is a *possible* match: the held event may be another
