@@ -1,14 +1,20 @@
 /**
- * The demo's sign-ins for the api and dashboard, created with the api's own `createUser` (scrypt
+ * The demo's sign-ins for the api and dashboard, created with the directory's `createUser` (scrypt
  * hash, organizations, the care manager's recipient). Every demo account gets its own random
  * password when it is created, on each install: it is stored only as its hash and handed back once,
  * for the seed to print. There is no shared, published demo password to try on someone's install.
  */
+
 import { randomBytes } from "node:crypto";
 import type { Pool } from "@homeward/db";
-import { checkPasswordPolicy } from "../../services/api/src/auth/passwords.ts";
-import type { Role } from "../../services/api/src/auth/principal.ts";
-import { createUser, type NewUser, setUserPassword } from "../../services/api/src/auth/users.ts";
+import {
+  checkPasswordPolicy,
+  createUser,
+  listUsers,
+  type NewUser,
+  setUserPassword,
+  type UserRole,
+} from "@homeward/directory";
 
 /** Who can sign in to the demo, and as what. */
 export const DEMO_USERS: readonly Omit<NewUser, "password">[] = [
@@ -45,7 +51,7 @@ export const DEMO_USERS: readonly Omit<NewUser, "password">[] = [
 /** A demo account and its password, known only to the run that set it. */
 export interface DemoSignIn {
   email: string;
-  role: Role;
+  role: UserRole;
   password: string;
   /** Made by this run (false: an existing account whose password was reset). */
   created: boolean;
@@ -68,8 +74,7 @@ export async function ensureDemoUsers(
   pool: Pool,
   options: { resetPasswords?: boolean } = {},
 ): Promise<DemoSignIn[]> {
-  const { rows } = await pool.query<{ email: string }>("SELECT lower(email) AS email FROM users");
-  const existing = new Set(rows.map((r) => r.email));
+  const existing = new Set((await listUsers(pool)).map((u) => u.email.toLowerCase()));
   const signIns: DemoSignIn[] = [];
   for (const user of DEMO_USERS) {
     const password = randomDemoPassword(user.email);

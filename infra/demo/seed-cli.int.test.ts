@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPool } from "@homeward/db";
+import { authenticate } from "@homeward/directory";
 import { isolation } from "@homeward/testing";
 import { describe, expect, it } from "vitest";
-import { authenticate } from "../../services/api/src/auth/users.ts";
 import { DEMO_USERS } from "./demo-users.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));

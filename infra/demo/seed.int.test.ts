@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPool } from "@homeward/db";
+import { authenticate } from "@homeward/directory";
 import { parsePatientsFile } from "@homeward/simulator";
 import { isolation } from "@homeward/testing";
 import { describe, expect, it } from "vitest";
-import { authenticate } from "../../services/api/src/auth/users.ts";
 import { DEMO_USERS } from "./demo-users.ts";
 import { seedDemo } from "./seed.ts";
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createPool, migrate, type Pool } from "@homeward/db";
+import { createUser } from "@homeward/directory";
 import { ADT_A01_ADMIT, ADT_A08_UPDATE } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
 import { type Isolation, isolation, type SmtpSink, serviceEnv, startSmtpSink } from "@homeward/testing";
@@ -19,7 +20,6 @@ import {
 } from "../../services/adt-listener/src/raw-mllp-client.test-support.ts";
 import { SilentFeedWatch } from "../../services/adt-listener/src/silent-feed-watch.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
-import { createUser } from "../../services/api/src/auth/users.ts";
 import {
   collectProblems,
   eventually,

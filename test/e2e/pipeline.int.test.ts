@@ -1,4 +1,5 @@
 import { createPool, migrate, type Pool } from "@homeward/db";
+import { createUser } from "@homeward/directory";
 import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
 import { type Isolation, isolation, type SmtpSink, serviceEnv } from "@homeward/testing";
@@ -6,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningListener } from "../../services/adt-listener/src/app.ts";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
-import { createUser } from "../../services/api/src/auth/users.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
 import { hl7Time, type Pipeline, startPipeline } from "./pipeline.test-support.ts";
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createPool, migrate, type Pool } from "@homeward/db";
+import { createUser } from "@homeward/directory";
 import { ADT_A01_ADMIT, ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createLogger } from "@homeward/logger";
 import { type Isolation, isolation, serviceEnv } from "@homeward/testing";
@@ -7,7 +8,6 @@ import { type Browser, chromium, type Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
-import { createUser } from "../../services/api/src/auth/users.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
 import { hl7Time, type Pipeline, startPipeline } from "./pipeline.test-support.ts";
 

@@ -86,7 +86,7 @@ describe("secret variables", () => {
       "WEBHOOK_KEY",
       "SIGNING_KEY_FILE",
     ]);
-    expect(secretVariableNames(StackEnv)).toEqual(["KAFKA_SASL_PASSWORD", "KAFKA_SASL_PASSWORD_FILE"]);
+    expect(secretVariableNames(StackEnv)).toEqual([]);
   });
 
   it("are recognized by name in an environment a launcher passes on", () => {

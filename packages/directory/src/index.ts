@@ -16,6 +16,12 @@ export {
   updateOrganization,
 } from "./organization-store.ts";
 export {
+  checkPasswordPolicy,
+  hashPassword,
+  UNUSABLE_HASH,
+  verifyPassword,
+} from "./passwords.ts";
+export {
   type ChannelRuleFields,
   DEFAULT_PREFERENCES,
   loadPreferences,
@@ -43,6 +49,23 @@ export {
   type StoredRule,
 } from "./rule-store.ts";
 export {
+  endSession,
+  endUserSessions,
+  loadSessionPrincipal,
+  openSession,
+  type SessionEnd,
+  type SignedInUser,
+} from "./session-store.ts";
+export {
+  authenticate,
+  createUser,
+  listUsers,
+  type NewUser,
+  setUserActive,
+  setUserPassword,
+  UserDefinitionError,
+} from "./user-accounts.ts";
+export {
   createInvitation,
   existingOrganizationIds,
   findOpenInvitation,
@@ -59,5 +82,6 @@ export {
   type UserAccess,
   type UserAccount,
   type UserRole,
+  type UserSummary,
   updateUserAccess,
 } from "./user-store.ts";

@@ -3,8 +3,8 @@ import type { Pool, PoolClient } from "@homeward/db";
 /**
  * The users an admin manages (users, user_organizations, user_invitations): who may sign in, with
  * which role, for which organizations, as which recipient. Password hashes are made and checked by
- * the api (auth/passwords.ts); sessions are the api's too, so functions that change who may sign in
- * take the caller's transaction and the caller ends the sessions in it.
+ * passwords.ts; functions that change who may sign in take the caller's transaction, and the caller
+ * ends the user's sessions in it (session-store.ts endUserSessions).
  */
 
 export type UserRole = "care_manager" | "practice_admin" | "quality" | "system_admin" | "interface_analyst";
@@ -236,4 +236,73 @@ export async function passwordHashOf(
   );
   const row = rows[0];
   return row === undefined ? undefined : { email: row.email, passwordHash: row.password_hash };
+}
+
+/** The organizations these codes name (the CLI and the demo name them by code), by code. */
+export async function organizationIdsByCode(db: Db, codes: readonly string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ id: string; code: string }>(
+    "SELECT id::text, code FROM organizations WHERE code = ANY($1::text[])",
+    [codes],
+  );
+  return new Map(rows.map((o) => [o.code, o.id]));
+}
+
+/** Recipients of these organizations with this e-mail (any case): a user's recipient is named by it. */
+export async function recipientIdsByEmail(
+  db: Db,
+  email: string,
+  organizationIds: readonly string[],
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    "SELECT id::text FROM recipients WHERE lower(email) = lower($1) AND organization_id = ANY($2::bigint[])",
+    [email, organizationIds],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Every user with their organization codes (the CLI's `list`), by id. */
+export interface UserSummary {
+  id: string;
+  email: string;
+  role: UserRole;
+  active: boolean;
+  organizationCodes: string[];
+}
+
+export async function listUserSummaries(db: Db): Promise<UserSummary[]> {
+  const { rows } = await db.query<UserSummary>(
+    `SELECT u.id::text, u.email, u.role, u.active,
+            coalesce(array_agg(o.code ORDER BY o.code) FILTER (WHERE o.code IS NOT NULL), '{}') AS "organizationCodes"
+       FROM users u
+       LEFT JOIN user_organizations uo ON uo.user_id = u.id
+       LEFT JOIN organizations o ON o.id = uo.organization_id
+      GROUP BY u.id ORDER BY u.id`,
+  );
+  return rows;
+}
+
+/** Sets the password hash of the user with this e-mail (any case); their id, or undefined when there is none. */
+export async function setPasswordHashByEmail(
+  tx: PoolClient,
+  email: string,
+  passwordHash: string,
+): Promise<string | undefined> {
+  const { rows } = await tx.query<{ id: string }>(
+    "UPDATE users SET password_hash = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING id::text",
+    [email, passwordHash],
+  );
+  return rows[0]?.id;
+}
+
+/** Lets the user with this e-mail sign in, or stops them; their id, or undefined when there is none. */
+export async function setUserActiveByEmail(
+  tx: PoolClient,
+  email: string,
+  active: boolean,
+): Promise<string | undefined> {
+  const { rows } = await tx.query<{ id: string }>(
+    "UPDATE users SET active = $2, updated_at = now() WHERE lower(email) = lower($1) RETURNING id::text",
+    [email, active],
+  );
+  return rows[0]?.id;
 }

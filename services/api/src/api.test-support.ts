@@ -1,11 +1,11 @@
 import { adtEventId, type MatchedEvent } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
+import { createUser } from "@homeward/directory";
 import { createLogger } from "@homeward/logger";
 import { isolation } from "@homeward/testing";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { buildApi } from "./app.ts";
 import type { Role } from "./auth/principal.ts";
-import { createUser } from "./auth/users.ts";
 import { loadApiEnv } from "./env.ts";
 
 /** The api's clock in tests: 10:00 in New York on a Tuesday, so "today" is the same day in every zone used. */

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createPool, migrate, type Pool } from "@homeward/db";
+import { createUser } from "@homeward/directory";
 import { createLogger } from "@homeward/logger";
 import { taskIdFor } from "@homeward/protocols";
 import { type Isolation, isolation } from "@homeward/testing";
@@ -10,7 +11,6 @@ import { formatInZone } from "../public/format.js";
 // @ts-expect-error The dashboard is plain JavaScript without type declarations.
 import { toLocalInput } from "../public/zoned-time.js";
 import { type RunningApi, startApi } from "./app.ts";
-import { createUser } from "./auth/users.ts";
 import { eventually, launchChromium } from "./browser.test-support.ts";
 import { loadApiEnv } from "./env.ts";
 

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { createPool, migrate, type Pool } from "@homeward/db";
+import { createUser } from "@homeward/directory";
 import { createLogger } from "@homeward/logger";
 import { taskIdFor } from "@homeward/protocols";
 import { type Isolation, isolation } from "@homeward/testing";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApi, startApi } from "./app.ts";
-import { createUser } from "./auth/users.ts";
 import { eventually, launchChromium } from "./browser.test-support.ts";
 import { loadApiEnv } from "./env.ts";
 

@@ -1,3 +1,4 @@
+import { createUser, setUserActive, setUserPassword } from "@homeward/directory";
 import { createLogger } from "@homeward/logger";
 import type { FastifyInstance } from "fastify";
 import { decodeJwt } from "jose";
@@ -6,7 +7,6 @@ import { type ApiTest, NOW, PASSWORD, startTestApi } from "./api.test-support.ts
 import { buildApi } from "./app.ts";
 import type { Role } from "./auth/principal.ts";
 import { createTokenService } from "./auth/tokens.ts";
-import { createUser, setUserActive, setUserPassword } from "./auth/users.ts";
 import { loadApiEnv } from "./env.ts";
 
 /**

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPool, migrate, type Pool } from "@homeward/db";
+import { authenticate } from "@homeward/directory";
 import { type Isolation, isolation } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticate } from "./auth/users.ts";
 
 const SERVICE_DIR = fileURLToPath(new URL("..", import.meta.url));
 

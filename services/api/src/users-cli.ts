@@ -1,8 +1,14 @@
 import { parseArgs } from "node:util";
 import { ConfigError, parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
 import { createPool, migrate, type Pool } from "@homeward/db";
+import {
+  createUser,
+  listUsers,
+  setUserActive,
+  setUserPassword,
+  UserDefinitionError,
+} from "@homeward/directory";
 import type { Role } from "./auth/principal.ts";
-import { createUser, listUsers, setUserActive, setUserPassword, UserDefinitionError } from "./auth/users.ts";
 import { PasswordInputError, readPassword } from "./password-input.ts";
 
 const ROLES: readonly Role[] = [

@@ -1,18 +1,26 @@
 import { createHash } from "node:crypto";
 import { normalizeIP } from "@fastify/rate-limit";
 import { inTransaction } from "@homeward/db";
-import { findOpenInvitation, markInvitationUsed, passwordHashOf, setPasswordHash } from "@homeward/directory";
+import {
+  authenticate,
+  checkPasswordPolicy,
+  endUserSessions,
+  findOpenInvitation,
+  hashPassword,
+  markInvitationUsed,
+  openSession,
+  passwordHashOf,
+  setPasswordHash,
+  verifyPassword,
+} from "@homeward/directory";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { recordAuditEvent } from "../access-log/access-log-store.ts";
 import type { ApiDeps } from "../api-deps.ts";
 import { ALL_ROLES, sessionOf } from "../auth/access-control.ts";
-import { checkPasswordPolicy, hashPassword, verifyPassword } from "../auth/passwords.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { SessionCheck } from "../auth/session-check.ts";
-import { endUserSessions, openSession } from "../auth/session-store.ts";
-import { authenticate } from "../auth/users.ts";
 import { ApiError, badRequest, ERROR_RESPONSES } from "../errors.ts";
 
 /** An invitation link's token: 32 random bytes, base64url (admin-users.ts makes them). */

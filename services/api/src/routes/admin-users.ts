@@ -1,14 +1,18 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { inTransaction, type PoolClient } from "@homeward/db";
 import {
+  checkPasswordPolicy,
   createInvitation,
+  endUserSessions,
   existingOrganizationIds,
   findUserAccount,
+  hashPassword,
   insertUser,
   listUserAccounts,
   recipientInOrganizations,
   setPasswordHash,
   setUserActiveById,
+  UNUSABLE_HASH,
   type UserAccount,
   updateUserAccess,
 } from "@homeward/directory";
@@ -18,9 +22,7 @@ import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
 import { actorOf, recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
-import { checkPasswordPolicy, hashPassword, UNUSABLE_HASH } from "../auth/passwords.ts";
 import type { Principal, Role } from "../auth/principal.ts";
-import { endUserSessions } from "../auth/session-store.ts";
 import { ApiError, badRequest, conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId, IdParams } from "../schemas.ts";
 import { tokenHashOf } from "./account.ts";

@@ -1,11 +1,10 @@
 import { normalizeIP } from "@fastify/rate-limit";
+import { authenticate, endSession, openSession } from "@homeward/directory";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
 import { ALL_ROLES, sessionOf } from "../auth/access-control.ts";
 import type { SessionCheck } from "../auth/session-check.ts";
-import { endSession, openSession } from "../auth/session-store.ts";
-import { authenticate } from "../auth/users.ts";
 import { ApiError, ERROR_RESPONSES } from "../errors.ts";
 import { DbId, OrganizationRef } from "../schemas.ts";
 
