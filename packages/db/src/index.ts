@@ -1,5 +1,6 @@
+export { type DbSslMode, type DbTls, pgConnectionOptions } from "./connection-options.ts";
 export { MIGRATIONS_DIR, migrate } from "./migrate.ts";
-export { createPool, type DbSettings, type Pool, type PoolClient } from "./pool.ts";
+export { createPool, type DbSettings, DEFAULT_POOL_MAX, type Pool, type PoolClient } from "./pool.ts";
 /** Reference data (rosters, enrollments, consents, sensitive facilities, notification rules) changed: a NOTIFY channel per schema; the matcher reloads. */
 export {
   currentSchema,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { runner } from "node-pg-migrate";
 import pg from "pg";
+import { pgConnectionOptions } from "./connection-options.ts";
 import type { DbSettings } from "./pool.ts";
 
 /** Versioned SQL migrations (`NNNN_name.sql`, with `-- Up Migration` / `-- Down Migration`). */
@@ -35,7 +36,10 @@ export async function migrate(
   settings: DbSettings,
   log: (msg: string) => void = () => {},
 ): Promise<string[]> {
-  const client = new pg.Client({ connectionString: settings.url, application_name: "homeward-migrate" });
+  const client = new pg.Client({
+    ...pgConnectionOptions(settings.url, settings.tls),
+    application_name: "homeward-migrate",
+  });
   await client.connect();
   try {
     await takeMigrationLock(client, settings, log);

@@ -1,15 +1,18 @@
 import { Redis } from "ioredis";
+import { type RedisConnection, redisConnectionOptions } from "./redis-options.ts";
 
+export { type RedisConnection, type RedisTls, redisConnectionOptions } from "./redis-options.ts";
 export type { Redis };
 
-export interface RedisSettings {
-  url: string;
+export interface RedisSettings extends RedisConnection {
   /** Every key this client touches is prefixed, so services and test runs never collide. */
   keyPrefix: string;
 }
 
+/** A client for `settings`: over TLS for a rediss:// URL, signed in as the ACL user when one is given. */
 export function createRedis(settings: RedisSettings): Redis {
-  return new Redis(settings.url, {
+  return new Redis({
+    ...redisConnectionOptions(settings),
     keyPrefix: settings.keyPrefix,
     maxRetriesPerRequest: 3,
     // Commands issued in the same tick (many connections' duplicate checks) share one round trip.

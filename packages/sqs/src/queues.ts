@@ -77,3 +77,44 @@ async function createOrConverge(client: SQSClient, name: string, attributes: Rec
     return QueueUrl;
   }
 }
+
+/**
+ * The queue and dead-letter queue a service works with: the ones an operator made when their URLs
+ * are given (SQS_ALERTS_QUEUE_URL, SQS_ALERTS_DLQ_URL), else `ensureQueue`'s. Queues made
+ * beforehand are not changed, only checked: the delivery workers count on SQS moving a job to
+ * the dead-letter queue on exactly its `maxReceiveCount`th receive, so a queue whose redrive
+ * policy says otherwise stops the start (a job would go dead early or never).
+ */
+export async function resolveQueue(
+  client: SQSClient,
+  spec: QueueSpec,
+  options: { prefix: string; queueUrls?: Record<string, { url: string; dlqUrl: string }> | undefined },
+): Promise<{ url: string; dlqUrl: string }> {
+  const given = options.queueUrls?.[spec.name];
+  if (given === undefined) return ensureQueue(client, spec, options.prefix);
+  await checkRedrivePolicy(client, spec, given);
+  return given;
+}
+
+async function checkRedrivePolicy(
+  client: SQSClient,
+  spec: QueueSpec,
+  queues: { url: string; dlqUrl: string },
+): Promise<void> {
+  const attributes = async (url: string, names: ("QueueArn" | "RedrivePolicy")[]) =>
+    (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ??
+    {};
+  const { RedrivePolicy } = await attributes(queues.url, ["RedrivePolicy"]);
+  const { QueueArn: dlqArn } = await attributes(queues.dlqUrl, ["QueueArn"]);
+  const wanted = `a redrive policy {"deadLetterTargetArn":"${dlqArn}","maxReceiveCount":${spec.maxReceiveCount}}`;
+  if (RedrivePolicy === undefined)
+    throw new Error(`${spec.name} queue has no redrive policy; it needs ${wanted}`);
+  const policy = JSON.parse(RedrivePolicy) as {
+    deadLetterTargetArn?: string;
+    maxReceiveCount?: number | string;
+  };
+  if (policy.deadLetterTargetArn !== dlqArn || Number(policy.maxReceiveCount) !== spec.maxReceiveCount)
+    throw new Error(
+      `${spec.name} queue's redrive policy is ${RedrivePolicy}; it needs ${wanted} (maxReceiveCount is DELIVERY_MAX_ATTEMPTS)`,
+    );
+}
