@@ -1,18 +1,8 @@
 import type { Pool } from "@homeward/db";
+import { loadTaskRecord, type TaskEnrollmentRow, type TaskRow } from "@homeward/tasks";
 import { iso } from "../schemas.ts";
-import { type TaskRow, toTaskSummary } from "./task-queries.ts";
+import { toTaskSummary } from "./task-queries.ts";
 import type { TaskDetail } from "./task-schemas.ts";
-
-interface StoredEntry {
-  eventId: string;
-  kind: TaskDetail["timeline"][number]["kind"];
-  occurredAt: string;
-  announced: boolean;
-  retracted?: boolean;
-}
-
-/** How many of the patient's encounters the timeline goes back over. */
-const TIMELINE_ENCOUNTERS = 20;
 
 /** What a task the calendar opened is called where an event would be named. */
 const REVIEW_LABELS: Readonly<Record<string, string>> = {
@@ -26,77 +16,9 @@ const REVIEW_LABELS: Readonly<Record<string, string>> = {
  * (no encounter) comes with the list row it is about instead, and the patient's encounters.
  */
 export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDetail> {
-  const [encounters, alerts, history, enrollment, announcement] = await Promise.all([
-    pool.query<{
-      facility: string;
-      visit_number: string;
-      setting: string;
-      status: string;
-      started_at: Date;
-      discharged_at: Date | null;
-      entries: StoredEntry[];
-      this_encounter: boolean;
-    }>(
-      `SELECT e.facility, e.visit_number, e.setting, e.status, e.started_at, e.discharged_at, e.entries,
-              coalesce(e.facility = $2 AND e.visit_number = $3, false) AS this_encounter
-         FROM encounters e
-        WHERE (e.facility = $2 AND e.visit_number = $3)
-           OR (e.patient_id = $1 AND EXISTS (
-                SELECT 1 FROM tasks o WHERE o.organization_id = $4 AND o.patient_id = $1
-                   AND o.facility = e.facility AND o.visit_number = e.visit_number))
-        ORDER BY e.started_at DESC LIMIT ${TIMELINE_ENCOUNTERS}`,
-      [task.patient_id, task.facility, task.visit_number, task.organization_id],
-    ),
-    pool.query<{
-      id: string;
-      purpose: TaskDetail["alerts"][number]["purpose"];
-      channel: TaskDetail["alerts"][number]["channel"];
-      status: TaskDetail["alerts"][number]["status"];
-      recipient_id: string;
-      display_name: string;
-      attempts: number;
-      created_at: Date;
-      send_after: Date | null;
-      sent_at: Date | null;
-    }>(
-      `SELECT d.id, d.purpose, d.channel, d.status, d.recipient_id::text, r.display_name, d.attempts,
-              d.created_at, d.send_after, d.sent_at
-         FROM deliveries d JOIN recipients r ON r.id = d.recipient_id
-        WHERE d.organization_id = $1 AND (d.task_id = $2 OR d.match_id = $3)
-        ORDER BY d.created_at, d.id`,
-      [task.organization_id, task.id, task.trigger_match_id],
-    ),
-    pool.query<{
-      id: string;
-      at: Date;
-      actor: string;
-      email: string | null;
-      action: string;
-      from_status: string | null;
-      to_status: string | null;
-      detail: unknown;
-    }>(
-      `SELECT h.id::text, h.at, h.actor, u.email, h.action, h.from_status, h.to_status, h.detail
-         FROM task_history h LEFT JOIN users u ON h.actor = 'user:' || u.id::text
-        WHERE h.task_id = $1 ORDER BY h.at, h.id`,
-      [task.id],
-    ),
-    task.enrollment_id === null
-      ? undefined
-      : pool.query<{ id: string; status: string; effective_from: string; effective_to: string | null }>(
-          `SELECT id::text, status, to_char(effective_from, 'YYYY-MM-DD') AS effective_from,
-                  to_char(effective_to, 'YYYY-MM-DD') AS effective_to
-             FROM care_management_enrollments WHERE id = $1`,
-          [task.enrollment_id],
-        ),
-    // The announcement that opened the task, when Homeward kept it: the task links to its event page.
-    pool.query<{ match_id: string }>(
-      "SELECT match_id FROM matched_events WHERE match_id = $1 AND organization_id = $2",
-      [task.trigger_match_id, task.organization_id],
-    ),
-  ]);
-  const own = encounters.rows.find((e) => e.this_encounter);
-  const timeline = encounters.rows
+  const { encounters, alerts, history, enrollment, matchId } = await loadTaskRecord(pool, task);
+  const own = encounters.find((e) => e.this_encounter);
+  const timeline = encounters
     .flatMap((e) =>
       e.entries.map((entry) => ({
         eventId: entry.eventId,
@@ -122,7 +44,7 @@ export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDet
             dischargedAt: iso(own.discharged_at),
           },
     timeline,
-    alerts: alerts.rows.map((d) => ({
+    alerts: alerts.map((d) => ({
       id: d.id,
       purpose: d.purpose,
       channel: d.channel,
@@ -133,7 +55,7 @@ export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDet
       sendAfter: iso(d.send_after),
       sentAt: iso(d.sent_at),
     })),
-    history: history.rows.map((h) => ({
+    history: history.map((h) => ({
       id: h.id,
       at: h.at.toISOString(),
       actor: h.actor,
@@ -143,15 +65,12 @@ export async function loadTaskDetail(pool: Pool, task: TaskRow): Promise<TaskDet
       toStatus: h.to_status,
       detail: h.detail,
     })),
-    review: reviewOf(task, enrollment?.rows[0]),
-    matchId: announcement.rows[0]?.match_id ?? null,
+    review: reviewOf(task, enrollment),
+    matchId,
   };
 }
 
-function reviewOf(
-  task: TaskRow,
-  row: { id: string; status: string; effective_from: string; effective_to: string | null } | undefined,
-): TaskDetail["review"] {
+function reviewOf(task: TaskRow, row: TaskEnrollmentRow | undefined): TaskDetail["review"] {
   if (task.enrollment_id === null) return null;
   return {
     label: REVIEW_LABELS[task.task_type] ?? task.title,

@@ -6,9 +6,9 @@ import {
   TaskOutcome,
   TaskStatus,
 } from "@homeward/contracts";
+import { CONTACT_METHODS } from "@homeward/tasks";
 import { z } from "zod";
 import { DbId, IsoDateTimeString, OrganizationRef, Page, RiskTier } from "../schemas.ts";
-import { CONTACT_METHODS } from "./contact-time.ts";
 
 /** How the patient was reached or the attempt made: a call, a video visit, in person, a message. */
 const ContactMethodSchema = z.enum(CONTACT_METHODS);

@@ -1,4 +1,4 @@
-import { badRequest } from "../errors.ts";
+import { TaskChangeRefused } from "./task-change-refused.ts";
 
 /** How the patient was reached (migration 0013's `tasks.contact_method`). */
 export const CONTACT_METHODS = ["phone", "video", "in_person", "message"] as const;
@@ -17,8 +17,9 @@ export interface ContactTimeLimits {
 const DAY_MS = 86_400_000;
 
 /**
- * Refuses (400 `invalid_contact_time`) a time the care team could not have reached the patient at:
- * before the event that opened the task, after now, or more than `maxAgeDays` ago. The follow-up
+ * Refuses (TaskChangeRefused `invalid_contact_time`, a 400 in the api) a time the care team could
+ * not have reached the patient at: before the event that opened the task, after now, or more than
+ * `maxAgeDays` ago. The follow-up
  * measures count this time instead of the click on Complete, so it is bounded where it is entered.
  * `what` names the field in the message ("contactedAt", "at"). The bounds go in `details` (the
  * message stays free of patient data: the event time is the patient's).
@@ -28,15 +29,22 @@ export function checkContactTime(what: string, at: Date, limits: ContactTimeLimi
   const notBefore = oldest.getTime() > limits.triggeredAt.getTime() ? oldest : limits.triggeredAt;
   const details = { notBefore: notBefore.toISOString(), notAfter: limits.now.toISOString() };
   if (at.getTime() > limits.now.getTime())
-    throw badRequest("invalid_contact_time", `${what} is in the future; enter when it happened`, details);
+    throw new TaskChangeRefused(
+      "invalid",
+      "invalid_contact_time",
+      `${what} is in the future; enter when it happened`,
+      details,
+    );
   if (at.getTime() < limits.triggeredAt.getTime())
-    throw badRequest(
+    throw new TaskChangeRefused(
+      "invalid",
       "invalid_contact_time",
       `${what} is before the event that opened the task; check the date`,
       details,
     );
   if (at.getTime() < oldest.getTime())
-    throw badRequest(
+    throw new TaskChangeRefused(
+      "invalid",
       "invalid_contact_time",
       `${what} is more than ${limits.maxAgeDays} days ago; contact times older than that cannot be entered`,
       details,
