@@ -1,80 +1,57 @@
 /**
- * What the demo's history replay reads (demo-history-replay.ts, demo-history-work.ts): the care
- * managers who sign in, the tasks the history opened, what was already recorded on them, how far
- * the pipeline has got, and the monthly summary. Reads only: every write goes through the api's
- * task commands.
+ * What the demo's history replay reads (demo-history-replay.ts, demo-history-work.ts) beyond the
+ * owners' stores: who the care managers are (@homeward/directory), how far the pipeline has got,
+ * the monthly summary, and the access-log row each recorded entry writes as a click would. The
+ * tasks themselves are read and changed through @homeward/tasks.
  */
-import type { Pool } from "@homeward/db";
-import type { Principal } from "../../services/api/src/auth/principal.ts";
+import type { Pool, PoolClient } from "@homeward/db";
+import { listUserAccounts } from "@homeward/directory";
+import type { TaskAccess } from "@homeward/tasks";
 
-/** A care manager who can sign in, as the api would see them. */
+/** A care manager who can sign in: their user id, organizations and recipient, by email. */
 export interface CareManagerUser {
   email: string;
-  principal: Principal;
+  userId: string;
+  organizationIds: readonly string[];
+  recipientId?: string;
 }
 
 /** The active care-manager users with their organizations and recipient, by email. */
-export async function loadCareManagers(pool: Pool): Promise<CareManagerUser[]> {
-  const { rows } = await pool.query<{
-    id: string;
-    email: string;
-    recipient_id: string | null;
-    orgs: string[];
-  }>(
-    `SELECT u.id::text, lower(u.email) AS email, u.recipient_id::text,
-            coalesce(array_agg(uo.organization_id::text ORDER BY uo.organization_id)
-                     FILTER (WHERE uo.organization_id IS NOT NULL), '{}') AS orgs
-       FROM users u LEFT JOIN user_organizations uo ON uo.user_id = u.id
-      WHERE u.role = 'care_manager' AND u.active
-      GROUP BY u.id ORDER BY lower(u.email)`,
-  );
-  return rows.map((r) => ({
-    email: r.email,
-    principal: {
-      subject: r.id,
-      role: "care_manager",
-      organizationIds: r.orgs,
-      ...(r.recipient_id === null ? {} : { recipientId: r.recipient_id }),
-    },
-  }));
+export async function loadCareManagers(pool: Pool, now: Date): Promise<CareManagerUser[]> {
+  const accounts = await listUserAccounts(pool, null, now);
+  return accounts
+    .filter((a) => a.role === "care_manager" && a.active)
+    .map((a) => ({
+      email: a.email.toLowerCase(),
+      userId: a.id,
+      organizationIds: a.organizations.map((o) => o.id),
+      ...(a.recipient === null ? {} : { recipientId: a.recipient.id }),
+    }));
 }
 
-/** A task of the history, as the worker needs it to find its planned work and its worker. */
-export interface HistoryTask {
-  id: string;
-  organizationId: string;
-  facility: string;
-  visitNumber: string;
-  stepId: string;
-  status: string;
-  assigneeRecipientId: string | null;
-}
-
-/** The tasks opened on the history's visits, except `skip` (already handled this run). */
-export async function historyTasks(
-  pool: Pool,
-  visitNumbers: readonly string[],
-  skip: ReadonlySet<string>,
-): Promise<HistoryTask[]> {
-  const { rows } = await pool.query<HistoryTask>(
-    `SELECT id, organization_id::text AS "organizationId", facility, visit_number AS "visitNumber",
-            step_id AS "stepId", status, assignee_recipient_id::text AS "assigneeRecipientId"
-       FROM tasks WHERE visit_number = ANY($1::text[]) AND NOT (id = ANY($2::text[]))
-      ORDER BY triggered_at, id`,
-    [[...visitNumbers], [...skip]],
-  );
-  return rows;
-}
-
-/** The care team's entries already on a task (`attempt`, `completed`) with their times: what a rerun skips. */
-export async function recordedActions(pool: Pool, taskId: string): Promise<Set<string>> {
-  const { rows } = await pool.query<{ action: string; at: Date }>(
-    `SELECT action, at FROM task_history
-      WHERE task_id = $1 AND actor LIKE 'user:%' AND action IN ('attempt', 'completed')`,
-    [taskId],
-  );
-  return new Set(
-    rows.map((r) => `${r.action === "completed" ? "complete" : r.action}|${r.at.toISOString()}`),
+/**
+ * The access-log rows the api writes for a care manager's click on `route` (its recordPatientAccess:
+ * one per patient, actor `user:<id>`), in the change's transaction; the request id says they came
+ * from the demo's history, not from a browser.
+ */
+export async function recordDemoAccess(
+  db: PoolClient,
+  user: CareManagerUser,
+  route: string,
+  access: TaskAccess,
+): Promise<void> {
+  const detail = JSON.stringify({
+    role: "care_manager",
+    route: `POST ${route}`,
+    requestId: "demo-history",
+    ...access.detail,
+  });
+  const patients = [...new Set(access.patientIds)];
+  if (patients.length === 0) return;
+  await db.query(
+    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
+     SELECT $1, $2, 'patient', subject_id, $3, $4 FROM unnest($5::text[]) AS r(subject_id)`,
+    [`user:${user.userId}`, access.action, access.organizationId, detail, patients],
   );
 }
 

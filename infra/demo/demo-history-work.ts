@@ -1,26 +1,24 @@
 /**
  * Records the care team's planned work (demo-history-care.ts) on the history's tasks through the
- * api's own task commands (`changeTask`: the same row lock, history rows, contact times, access-log
- * rows and workspace notifications as a click in the dashboard), each entry dated at its planned
- * past instant, as the care manager who works the task. Idempotent: an entry already in a task's
+ * tasks family's own command (@homeward/tasks `changeTask`, which the api's routes call: the same
+ * row lock, history rows, contact times and workspace notifications as a click in the dashboard,
+ * with the access-log rows the api writes), each entry dated at its planned past instant, as the
+ * care manager who works the task. Idempotent: an entry already in a task's
  * history (same kind, same instant, by a user) is not recorded again; a task closed meanwhile (a
  * later event cancelled or excluded it) keeps what it has and is left alone.
  */
-import type { Pool, PoolClient } from "@homeward/db";
-import type { FastifyRequest } from "fastify";
-import { type PatientAccess, recordPatientAccess } from "../../services/api/src/audit.ts";
-import type { Principal } from "../../services/api/src/auth/principal.ts";
-import { ApiError } from "../../services/api/src/errors.ts";
-import { changeTask, type TaskChange } from "../../services/api/src/tasks/task-commands.ts";
+import type { Pool } from "@homeward/db";
+import {
+  careTeamEntries,
+  changeTask,
+  type TaskChange,
+  TaskChangeRefused,
+  tasksOfVisits,
+  type VisitTask,
+} from "@homeward/tasks";
 import { DEMO_RECIPIENTS } from "./demo-directory.ts";
 import type { CareManagerKey, PlannedAction } from "./demo-history-care.ts";
-import {
-  type CareManagerUser,
-  type HistoryTask,
-  historyTasks,
-  loadCareManagers,
-  recordedActions,
-} from "./demo-history-store.ts";
+import { type CareManagerUser, loadCareManagers, recordDemoAccess } from "./demo-history-store.ts";
 
 /** What the recorder did with the planned entries. */
 export interface WorkTally {
@@ -49,15 +47,15 @@ export interface TaskRecorder {
 const emailOf = (key: CareManagerKey) => DEMO_RECIPIENTS.find((r) => r.key === key)?.email ?? "";
 
 export async function createTaskRecorder(pool: Pool): Promise<TaskRecorder> {
-  const users = await loadCareManagers(pool);
-  const tasks = new Map<string, HistoryTask[]>();
+  const users = await loadCareManagers(pool, new Date());
+  const tasks = new Map<string, VisitTask[]>();
   const recorded = new Map<string, Set<string>>();
   const closed = new Set<string>();
   const tasksOf = async (visitNumber: string, stepId: string) => {
     const key = `${visitNumber}|${stepId}`;
     let found = tasks.get(key);
     if (found === undefined || found.length === 0) {
-      found = (await historyTasks(pool, [visitNumber], new Set())).filter((t) => t.stepId === stepId);
+      found = (await tasksOfVisits(pool, [visitNumber], new Set())).filter((t) => t.stepId === stepId);
       tasks.set(key, found);
     }
     return found;
@@ -73,7 +71,7 @@ export async function createTaskRecorder(pool: Pool): Promise<TaskRecorder> {
         }
         let done = recorded.get(task.id);
         if (done === undefined) {
-          done = await recordedActions(pool, task.id);
+          done = await recordedEntries(pool, task.id);
           recorded.set(task.id, done);
         }
         const key = `${action.kind}|${new Date(action.at).toISOString()}`;
@@ -85,19 +83,19 @@ export async function createTaskRecorder(pool: Pool): Promise<TaskRecorder> {
         if (worker === undefined) continue;
         try {
           await changeTask(pool, {
-            principal: worker.principal,
-            actor: `user:${worker.principal.subject}`,
+            mayChange: (organizationId) => worker.organizationIds.includes(organizationId),
+            actor: `user:${worker.userId}`,
             taskId: task.id,
             change: changeOf(action),
             now: new Date(action.at),
             // The history enters nothing later than a few days after the fact.
             contactTimeMaxAgeDays: 30,
-            audit: (db, access) => auditAs(db, worker.principal, action, access),
+            audit: (db, access) => recordDemoAccess(db, worker, routeOf(action), access),
           });
           done.add(key);
           tally.recorded++;
         } catch (err) {
-          if (!(err instanceof ApiError && err.statusCode === 409)) throw err;
+          if (!(err instanceof TaskChangeRefused && err.reason === "conflict")) throw err;
           closed.add(task.id);
           tally.refused++;
         }
@@ -112,13 +110,13 @@ export async function createTaskRecorder(pool: Pool): Promise<TaskRecorder> {
  * are made by the practice's care manager).
  */
 function workerOf(
-  task: HistoryTask,
+  task: VisitTask,
   careManager: CareManagerKey,
   users: readonly CareManagerUser[],
 ): CareManagerUser | undefined {
-  const mine = users.filter((u) => u.principal.organizationIds.includes(task.organizationId));
+  const mine = users.filter((u) => u.organizationIds.includes(task.organizationId));
   return (
-    mine.find((u) => u.principal.recipientId === task.assigneeRecipientId) ??
+    mine.find((u) => u.recipientId === task.assigneeRecipientId) ??
     mine.find((u) => u.email === emailOf(careManager)) ??
     mine[0]
   );
@@ -144,12 +142,14 @@ function changeOf(action: PlannedAction): TaskChange {
   };
 }
 
-/**
- * The access-log row a click would write (`recordPatientAccess`), for the route it stands for; its
- * request id says it came from the demo's history, not from a browser.
- */
-function auditAs(db: PoolClient, principal: Principal, action: PlannedAction, access: PatientAccess) {
-  const route = action.kind === "attempt" ? "/api/tasks/:id/attempts" : "/api/tasks/:id/complete";
-  const request = { principal, method: "POST", routeOptions: { url: route }, id: "demo-history" };
-  return recordPatientAccess(db, request as unknown as FastifyRequest, [access]);
+/** The api route a planned entry stands for (what its access-log row names). */
+const routeOf = (action: PlannedAction) =>
+  action.kind === "attempt" ? "/api/tasks/:id/attempts" : "/api/tasks/:id/complete";
+
+/** The care team's entries already on a task, as `kind|instant` keys: what a rerun skips. */
+async function recordedEntries(pool: Pool, taskId: string): Promise<Set<string>> {
+  const entries = await careTeamEntries(pool, taskId);
+  return new Set(
+    entries.map((e) => `${e.action === "completed" ? "complete" : e.action}|${e.at.toISOString()}`),
+  );
 }
