@@ -37,6 +37,7 @@ import { feedRoutes } from "./feeds/feed-routes.ts";
 import { organizationRoutes } from "./organizations/routes.ts";
 import { ownershipRoutes } from "./ownership/routes.ts";
 import { adminConfigRoutes } from "./protocols/routes.ts";
+import { pingPostgres } from "./readiness-store.ts";
 import { preferenceRoutes } from "./recipients/preference-routes.ts";
 import { recipientRoutes } from "./recipients/recipient-routes.ts";
 import { ruleRoutes } from "./recipients/rule-routes.ts";
@@ -321,9 +322,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     host: config.OPS_HOST,
     port: config.OPS_PORT,
     checks: {
-      postgres: async () => {
-        await pool.query("SELECT 1");
-      },
+      postgres: () => pingPostgres(pool),
     },
   });
   let stopping: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from "@homeward/db";
 import type { FastifyRequest } from "fastify";
+import { recordAuditEvent, recordPatientAccessRows } from "./access-log/access-log-store.ts";
 import type { Principal } from "./auth/principal.ts";
 
 /** What one request did to which patients of one organization. */
@@ -59,19 +60,7 @@ export async function recordPatientAccess(
       }),
     })),
   );
-  if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
-     SELECT $1, action, 'patient', subject_id, organization_id, detail
-       FROM unnest($2::text[], $3::text[], $4::bigint[], $5::jsonb[]) AS r(action, subject_id, organization_id, detail)`,
-    [
-      actorOf(request.principal),
-      rows.map((r) => r.action),
-      rows.map((r) => r.patientId),
-      rows.map((r) => r.organizationId),
-      rows.map((r) => r.detail),
-    ],
-  );
+  await recordPatientAccessRows(db, actorOf(request.principal), rows);
 }
 
 /** An audit row for an administrative change that touches no patient (a recipient, a roster run). */
@@ -80,16 +69,12 @@ export async function recordAdminAction(
   request: FastifyRequest,
   entry: { action: string; subjectType: string; subjectId: string; organizationId?: string; detail?: object },
 ): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      actorOf(request.principal),
-      entry.action,
-      entry.subjectType,
-      entry.subjectId,
-      entry.organizationId ?? null,
-      JSON.stringify({ role: request.principal.role, requestId: request.id, ...entry.detail }),
-    ],
-  );
+  await recordAuditEvent(db, {
+    actor: actorOf(request.principal),
+    action: entry.action,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    organizationId: entry.organizationId ?? null,
+    detail: { role: request.principal.role, requestId: request.id, ...entry.detail },
+  });
 }

@@ -136,3 +136,36 @@ export async function recordAuditEvent(
     ],
   );
 }
+
+/** One patient-access audit row as the request that read or changed the patient's data wrote it. */
+export interface PatientAccessRow {
+  action: string;
+  organizationId: string | null;
+  patientId: string;
+  /** JSON text: role, route, request id and the caller's detail (never demographics). */
+  detail: string;
+}
+
+/**
+ * Writes one request's patient-access rows in one statement, all under one actor. Pass the
+ * transaction's client for writes, so the audit rows commit with the change.
+ */
+export async function recordPatientAccessRows(
+  db: Pool | PoolClient,
+  actor: string,
+  rows: readonly PatientAccessRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
+     SELECT $1, action, 'patient', subject_id, organization_id, detail
+       FROM unnest($2::text[], $3::text[], $4::bigint[], $5::jsonb[]) AS r(action, subject_id, organization_id, detail)`,
+    [
+      actor,
+      rows.map((r) => r.action),
+      rows.map((r) => r.patientId),
+      rows.map((r) => r.organizationId),
+      rows.map((r) => r.detail),
+    ],
+  );
+}

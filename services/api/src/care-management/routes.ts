@@ -23,13 +23,8 @@ import {
   PartnerPracticesQuery,
 } from "./enrollment-schemas.ts";
 import { enrollmentOwners, updateEnrollment } from "./enrollment-store.ts";
-import {
-  highRiskList,
-  loadOrganization,
-  type Org,
-  plansListing,
-  practicesListedBy,
-} from "./high-risk-list.ts";
+import { highRiskList } from "./high-risk-list.ts";
+import { loadOrganization, type Org, plansListing, practicesListedBy } from "./list-organization-store.ts";
 import { openTasksOf, recentEvents } from "./utilization-store.ts";
 
 const PLAN_KINDS = new Set(["health_plan", "aco"]);

@@ -8,7 +8,7 @@ import { ContactTimesQuery, ContactTimesReport } from "./contact-times-schemas.t
 import { loadContactTimings } from "./contact-times-store.ts";
 import { snakeCaseColumns, toCsv } from "./csv.ts";
 import { DEFAULT_POPULATION } from "./follow-up-defaults.ts";
-import { loadFollowUpTasks } from "./follow-up-query.ts";
+import { loadFollowUpTasks } from "./follow-up-store.ts";
 import { type ReportDeps, reportRouteOptions, sendCsv } from "./report-routing.ts";
 import { ErrorBody, jsonOrCsv } from "./report-schemas.ts";
 

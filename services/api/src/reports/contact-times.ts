@@ -1,6 +1,6 @@
 import type { ContactTimings } from "./contact-times-store.ts";
 import { type FollowUpGroupBy, groupedRows } from "./follow-up-measure.ts";
-import type { FollowUpTaskRow } from "./follow-up-query.ts";
+import type { FollowUpTaskRow } from "./follow-up-store.ts";
 import { contactTimeOf } from "./follow-up-window.ts";
 import { percentile, roundTo } from "./percentiles.ts";
 

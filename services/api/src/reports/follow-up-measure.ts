@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from "@homeward/protocols";
-import type { FollowUpTaskRow } from "./follow-up-query.ts";
+import type { FollowUpTaskRow } from "./follow-up-store.ts";
 import { evaluateTask, type FollowUpWindow, type TaskEvaluation } from "./follow-up-window.ts";
 import { median, percentile, rateOf, roundTo } from "./percentiles.ts";
 

@@ -14,7 +14,7 @@ import {
   missReason,
   summarizeFollowUp,
 } from "./follow-up-measure.ts";
-import { loadCalendars, loadFollowUpTasks } from "./follow-up-query.ts";
+import { loadCalendars, loadFollowUpTasks } from "./follow-up-store.ts";
 import { type ReportDeps, reportRouteOptions, sendCsv } from "./report-routing.ts";
 import {
   ErrorBody,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { accessesByOrganization, recordPatientAccess } from "../audit.ts";
 import { organizationScope } from "../auth/principal.ts";
-import { alertTimelinessByFacility } from "./alert-timeliness.ts";
+import { alertTimelinessByFacility } from "./alert-timeliness-store.ts";
 import { snakeCaseColumns, toCsv } from "./csv.ts";
 import { loadActivity } from "./program-activity-store.ts";
 import { loadFrequentEdPatients, windowFromOf } from "./program-frequent-ed-store.ts";

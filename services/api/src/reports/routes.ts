@@ -3,6 +3,7 @@ import type { ApiDeps } from "../api-deps.ts";
 import { accessesByOrganization, recordPatientAccess } from "../audit.ts";
 import { organizationScope, type Role } from "../auth/principal.ts";
 import { registerReportRoutes } from "./index.ts";
+import { taskOrganizationsOfPatients } from "./report-access-store.ts";
 
 /** Who reads the quality reports, unless a report route says otherwise: aggregates of their organizations. */
 export const REPORT_ROLES: readonly Role[] = ["quality", "practice_admin", "system_admin"];
@@ -20,17 +21,11 @@ export const registerReportsScope: FastifyPluginAsync<{ deps: ApiDeps }> = async
   const audit = async (request: FastifyRequest, patientIds: string[]) => {
     if (patientIds.length === 0) return;
     const orgs = organizationScope(request.principal);
-    const { rows } = await deps.pool.query<{ patient_id: string; organization_id: string }>(
-      `SELECT DISTINCT patient_id::text, organization_id::text FROM tasks
-        WHERE patient_id = ANY($1::bigint[]) AND ($2::bigint[] IS NULL OR organization_id = ANY($2::bigint[]))`,
-      [patientIds, orgs ?? null],
-    );
+    const rows = await taskOrganizationsOfPatients(deps.pool, patientIds, orgs ?? null);
     await recordPatientAccess(
       deps.pool,
       request,
-      accessesByOrganization(rows, (r) => ({ organizationId: r.organization_id, patientId: r.patient_id }), {
-        action: "report.misses",
-      }),
+      accessesByOrganization(rows, (r) => r, { action: "report.misses" }),
     );
   };
   await registerReportRoutes(scope, { pool: deps.pool, audit, now: deps.now, protocols: deps.protocols });

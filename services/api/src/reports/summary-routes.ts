@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { organizationScope } from "../auth/principal.ts";
-import { type AlertTimelinessRow, alertTimeliness } from "./alert-timeliness.ts";
-import { type CareManagementRow, careManagementReport } from "./care-management-report.ts";
+import { type AlertTimelinessRow, alertTimeliness } from "./alert-timeliness-store.ts";
+import { type CareManagementRow, careManagementReport } from "./care-management-report-store.ts";
 import { snakeCaseColumns, toCsv } from "./csv.ts";
 import { type ReportDeps, reportRouteOptions, sendCsv } from "./report-routing.ts";
 import {

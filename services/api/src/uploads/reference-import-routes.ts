@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { ADT_EVENT_KINDS } from "@homeward/contracts";
+import { findOrganizationByCode, type Organization } from "@homeward/directory";
 import {
   importReferenceList,
   REFERENCE_PRESETS,
@@ -94,11 +95,6 @@ const OrganizationQuery = (kind: ReferenceKind) =>
     org: z.string().min(1).max(100),
   });
 type ImportQuery = z.infer<ReturnType<typeof SystemQuery>>;
-interface Organization {
-  id: string;
-  code: string;
-  time_zone: string;
-}
 
 const schemaOf = <Q extends z.ZodType>(summary: string, querystring: Q) => ({
   summary,
@@ -121,11 +117,7 @@ export const referenceImportRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = a
     code: string,
     input: Readable,
   ): Promise<Organization> => {
-    const { rows } = await deps.pool.query<Organization>(
-      "SELECT id::text, code, time_zone FROM organizations WHERE code = $1",
-      [code],
-    );
-    const org = rows[0];
+    const org = await findOrganizationByCode(deps.pool, code, deps.now());
     if (org === undefined || !canReadOrganization(request.principal, org.id)) {
       input.resume();
       throw notFound("unknown organization");
@@ -140,7 +132,7 @@ export const referenceImportRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = a
     input: Readable,
     org: Organization | undefined,
   ) => {
-    const asOf = q.asOf ?? deps.now().toLocaleDateString("en-CA", { timeZone: org?.time_zone ?? "UTC" });
+    const asOf = q.asOf ?? deps.now().toLocaleDateString("en-CA", { timeZone: org?.timeZone ?? "UTC" });
     try {
       const report = await importReferenceList({
         pool: deps.pool,

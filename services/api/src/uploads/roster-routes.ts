@@ -1,3 +1,4 @@
+import { findOrganizationByCode } from "@homeward/directory";
 import {
   importRoster,
   REFERENCE_PRESETS,
@@ -134,16 +135,12 @@ export const rosterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app
     async (request) => {
       const q = request.query;
       const input = csvBody(request.body);
-      const { rows } = await deps.pool.query<{ id: string; time_zone: string }>(
-        "SELECT id::text, time_zone FROM organizations WHERE code = $1",
-        [q.org],
-      );
-      const org = rows[0];
+      const org = await findOrganizationByCode(deps.pool, q.org, deps.now());
       if (org === undefined || !canReadOrganization(request.principal, org.id)) {
         input.resume();
         throw notFound("unknown organization");
       }
-      const asOf = q.asOf ?? deps.now().toLocaleDateString("en-CA", { timeZone: org.time_zone });
+      const asOf = q.asOf ?? deps.now().toLocaleDateString("en-CA", { timeZone: org.timeZone });
       try {
         const report = await importRoster({
           pool: deps.pool,

@@ -5,7 +5,7 @@ import { actorOf, recordPatientAccess } from "../audit.ts";
 import { CARE_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization } from "../auth/principal.ts";
 import { conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { loadCalendars } from "../reports/follow-up-query.ts";
+import { loadCalendars } from "../reports/follow-up-store.ts";
 import { loadTask, toTaskSummary } from "../tasks/task-queries.ts";
 import { loadEventDetail } from "./event-detail.ts";
 import { HAND_OPENED_DUE_WORDS, openFollowUpTask } from "./event-follow-up.ts";
