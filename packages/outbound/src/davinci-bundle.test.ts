@@ -1,0 +1,143 @@
+import type { Bundle, Condition, Encounter, MessageHeader, Patient } from "@medplum/fhirtypes";
+import { describe, expect, it } from "vitest";
+import { buildNotificationBundle, buildRetractionBundle } from "./davinci-bundle.ts";
+import { daVinciViolations } from "./davinci-constraints.test-support.ts";
+import { SYSTEMS } from "./fhir-codes.ts";
+import { fhirErrors } from "./fhir-validation.test-support.ts";
+import { dischargeEvent, edArrivalEvent, matchedOf } from "./matched-fixtures.test-support.ts";
+
+const options = {
+  messageId: "obd_test-1",
+  timestamp: new Date("2026-03-09T19:31:06Z"),
+  source: { name: "Homeward", endpoint: "https://homeward.example.org" },
+  destination: { endpoint: "https://ehr.example.org/fhir" },
+} as const;
+
+const resources = <T extends { resourceType: string }>(b: Bundle, type: T["resourceType"]) =>
+  (b.entry ?? []).map((e) => e.resource).filter((r): r is never => r?.resourceType === type) as T[];
+
+describe("Da Vinci notification Bundle", () => {
+  const discharge = buildNotificationBundle(matchedOf(dischargeEvent()), {
+    ...options,
+    event: "notification-discharge",
+  });
+
+  it("is valid FHIR R4 and meets the IG's constraints (a discharge with every field)", () => {
+    expect(fhirErrors(discharge)).toEqual([]);
+    expect(daVinciViolations(discharge)).toEqual([]);
+  });
+
+  it("maps the encounter: class, period, disposition, reason, diagnoses, locations, participants", () => {
+    const [encounter] = resources<Encounter>(discharge, "Encounter");
+    expect(encounter).toMatchObject({
+      status: "finished",
+      class: { system: SYSTEMS.actCode, code: "IMP" },
+      period: { start: "2026-03-05T22:10:00-05:00", end: "2026-03-09T14:30:00-05:00" },
+      hospitalization: {
+        admitSource: { coding: [{ system: SYSTEMS.admitSource, code: "7" }] },
+        dischargeDisposition: { coding: [{ system: SYSTEMS.dischargeDisposition, code: "03" }] },
+        destination: { display: "Maple Court Skilled Nursing" },
+      },
+      reasonCode: [{ text: "Chest pain" }],
+    });
+    expect(encounter?.identifier?.[0]).toMatchObject({ value: "V20260301" });
+    expect(encounter?.diagnosis?.map((d) => [d.use?.coding?.[0]?.code, d.rank])).toEqual([
+      ["DD", 1],
+      ["CM", undefined],
+      ["AD", undefined],
+    ]);
+    expect(encounter?.location?.map((l) => l.status)).toEqual(["completed", "completed"]);
+    expect(encounter?.participant?.map((p) => p.type?.[0]?.coding?.[0]?.code)).toEqual(["ATND", "ADM"]);
+    const conditions = resources<Condition>(discharge, "Condition");
+    expect(conditions[0]?.code?.coding).toEqual([
+      { system: SYSTEMS.icd10cm, code: "I21.4", display: "Non-ST elevation myocardial infarction" },
+    ]);
+    expect(conditions[2]?.code).toEqual({ text: "Shortness of breath" });
+    const [patient] = resources<Patient>(discharge, "Patient");
+    expect(patient).toMatchObject({
+      gender: "female",
+      birthDate: "1951-07-04",
+      name: [{ family: "Testperson" }],
+    });
+    expect(patient?.identifier?.map((i) => i.value)).toEqual(["417", "MRN00417", "M-99001"]);
+  });
+
+  it("names the event, the hospital as sender, the practice as receiver and the encounter as focus", () => {
+    const header = discharge.entry?.[0]?.resource as MessageHeader;
+    expect(header.eventCoding).toEqual({
+      system: "http://hl7.org/fhir/us/davinci-alerts/CodeSystem/notification-event",
+      code: "notification-discharge",
+      display: "Discharge",
+    });
+    expect(header.destination?.[0]?.endpoint).toBe("https://ehr.example.org/fhir");
+    const urls = new Map(discharge.entry?.map((e) => [e.fullUrl, e.resource]));
+    expect(urls.get(header.focus?.[0]?.reference)?.resourceType).toBe("Encounter");
+    expect(urls.get(header.sender?.reference)).toMatchObject({ name: "Northgen General Hospital" });
+    expect(urls.get(header.destination?.[0]?.receiver?.reference)).toMatchObject({
+      name: "Springvale Family Medicine",
+    });
+  });
+
+  it("is the same Bundle when built twice, so a resend is recognizably the same message", () => {
+    const again = buildNotificationBundle(matchedOf(dischargeEvent()), {
+      ...options,
+      event: "notification-discharge",
+    });
+    expect(again).toEqual(discharge);
+    const other = buildNotificationBundle(matchedOf(dischargeEvent()), {
+      ...options,
+      messageId: "obd_test-2",
+      event: "notification-discharge",
+    });
+    expect(other.identifier?.value).not.toBe(discharge.identifier?.value);
+  });
+
+  it("stays valid with the few fields an ED arrival carries (no name, no sex, no diagnoses)", () => {
+    const matched = matchedOf(edArrivalEvent(), {
+      encounter: { facility: "NORTHGEN", visitNumber: "V20260301", setting: "ed", status: "active" },
+    });
+    const admit = buildNotificationBundle(matched, { ...options, event: "notification-admit" });
+    expect(fhirErrors(admit)).toEqual([]);
+    expect(daVinciViolations(admit)).toEqual([]);
+    const [encounter] = resources<Encounter>(admit, "Encounter");
+    expect(encounter).toMatchObject({
+      status: "in-progress",
+      class: { code: "EMER" },
+      period: { start: "2026-03-05T20:02:00-05:00" },
+    });
+    expect(resources<Patient>(admit, "Patient")[0]).toMatchObject({
+      gender: "unknown",
+      name: [{ text: "unknown" }],
+    });
+  });
+
+  it("cancels with the same encounter marked entered-in-error under a new message identifier", () => {
+    const cancel = buildRetractionBundle(discharge, {
+      messageId: "obd_cancel-1",
+      timestamp: new Date("2026-03-09T20:00:00Z"),
+    });
+    expect(fhirErrors(cancel)).toEqual([]);
+    expect(daVinciViolations(cancel)).toEqual([]);
+    expect(resources<Encounter>(cancel, "Encounter")[0]?.status).toBe("entered-in-error");
+    expect(resources<Encounter>(cancel, "Encounter")[0]?.identifier).toEqual(
+      resources<Encounter>(discharge, "Encounter")[0]?.identifier,
+    );
+    expect(cancel.identifier?.value).not.toBe(discharge.identifier?.value);
+    expect(cancel.timestamp).toBe("2026-03-09T20:00:00.000Z");
+  });
+
+  it("the checks catch what they are for: a broken reference, a missing class, a wrong first entry", () => {
+    const broken = structuredClone(discharge);
+    const header = broken.entry?.[0]?.resource as MessageHeader;
+    header.focus = [{ reference: "urn:uuid:00000000-0000-5000-8000-000000000000" }];
+    expect(daVinciViolations(broken)).toContain(
+      "MessageHeader.focus must reference a Encounter in the Bundle",
+    );
+    const noClass = structuredClone(discharge);
+    const enc = noClass.entry?.find((e) => e.resource?.resourceType === "Encounter")?.resource as Encounter;
+    delete (enc as Partial<Encounter>).class;
+    expect(fhirErrors(noClass).some((e) => e.includes("class"))).toBe(true);
+    const reordered = { ...discharge, entry: [...(discharge.entry ?? [])].reverse() };
+    expect(fhirErrors(reordered).some((e) => e.includes("bdl-12"))).toBe(true);
+  });
+});

@@ -1,0 +1,42 @@
+import { AdtEventKind, type MatchedEvent } from "@homeward/contracts";
+import { z } from "zod";
+import { notificationEventOf } from "./fhir-codes.ts";
+
+/** How Homeward reaches an organization's system. FHIR Subscriptions and OAuth come later (issue 17). */
+export const EndpointKind = z.enum(["davinci_fhir", "webhook", "hl7v2_mllp"]);
+export type EndpointKind = z.infer<typeof EndpointKind>;
+
+/** How a request proves it is Homeward: a bearer token, or a Standard Webhooks signature. */
+export const EndpointAuthKind = z.enum(["none", "bearer", "webhook_secret"]);
+export type EndpointAuthKind = z.infer<typeof EndpointAuthKind>;
+
+/** What routing to an endpoint looks at. */
+export interface EndpointInterest {
+  kind: EndpointKind;
+  enabled: boolean;
+  /** Empty: every kind the channel carries. */
+  eventKinds: readonly AdtEventKind[];
+  /** Empty: every record, enrolled or not. */
+  programs: readonly string[];
+}
+
+/**
+ * Whether an announcement goes to this endpoint: enabled, the event kind carried by the channel (a
+ * Da Vinci message exists only for admits, discharges and transfers; HL7 forwarding is not built
+ * yet) and wanted, the program wanted. Which organization's patients it is about was decided by
+ * routing: the caller passes only the endpoints of the record's own organization.
+ */
+export function endpointWants(endpoint: EndpointInterest, matched: MatchedEvent): boolean {
+  if (!endpoint.enabled || matched.kind !== "announcement") return false;
+  const kind = matched.event.kind;
+  if (endpoint.kind === "davinci_fhir" && notificationEventOf(kind) === undefined) return false;
+  if (endpoint.kind === "hl7v2_mllp") return false;
+  if (endpoint.eventKinds.length > 0 && !endpoint.eventKinds.includes(kind)) return false;
+  if (endpoint.programs.length > 0) {
+    const program = matched.enrollment?.program;
+    if (program === undefined || !endpoint.programs.includes(program)) return false;
+  }
+  return true;
+}
+
+export const EventKindList = z.array(AdtEventKind).max(AdtEventKind.options.length);

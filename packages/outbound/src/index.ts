@@ -1,0 +1,61 @@
+/**
+ * @homeward/outbound: what Homeward sends to other systems, built purely (no sockets, no clock it
+ * is not given): the Da Vinci notification Bundle, Standard Webhooks events and signatures, the
+ * endpoint model and its secret sealing. Delivery happens in the notifier.
+ */
+export {
+  buildNotificationBundle,
+  buildRetractionBundle,
+  IDENTIFIER_BASE,
+  type NotificationOptions,
+} from "./davinci-bundle.ts";
+export {
+  insertOutboundDeliveries,
+  leaseOutbound,
+  loadOutboundForSend,
+  markOutboundEnqueued,
+  type NewOutboundDelivery,
+  type OutboundAttempt,
+  type OutboundDeliverySummary,
+  type OutboundJobRow,
+  type OutboundPurpose,
+  type OutboundSendRow,
+  outboundDeliveriesOfEvent,
+  type PlannedNotification,
+  pendingOutbound,
+  recordOutboundAttempt,
+  releaseOutbound,
+  retractNotifications,
+} from "./delivery-store.ts";
+export {
+  EndpointAuthKind,
+  type EndpointInterest,
+  EndpointKind,
+  EventKindList,
+  endpointWants,
+} from "./endpoint.ts";
+export {
+  createEndpoint,
+  type Endpoint,
+  type EndpointConflict,
+  type EndpointFields,
+  enabledEndpoints,
+  endpointSecret,
+  findEndpoint,
+  listEndpoints,
+  updateEndpoint,
+} from "./endpoint-store.ts";
+export { type NotificationEvent, notificationEventOf, PROFILES, SYSTEMS } from "./fhir-codes.ts";
+export { urnUuid, uuidFrom } from "./fhir-ids.ts";
+export { OUTBOUND_QUEUE, OutboundJob } from "./outbound-job.ts";
+export { outboundDeliveryId, type PlanContext, planNotifications, planRetractions } from "./plan.ts";
+export { endpointSecretContext, openSecret, parseSecretKey, sealSecret } from "./secret-box.ts";
+export {
+  isWebhookSecret,
+  newWebhookSecret,
+  signWebhook,
+  verifyWebhook,
+  type WebhookHeaders,
+  type WebhookVerification,
+} from "./standard-webhooks.ts";
+export { buildRetractionWebhookEvent, buildWebhookEvent, type WebhookEvent } from "./webhook-event.ts";

@@ -1,0 +1,203 @@
+import { parseContract } from "@homeward/contracts";
+import type { Pool } from "@homeward/db";
+import type { Logger } from "@homeward/logger";
+import {
+  type EndpointKind,
+  endpointSecret,
+  leaseOutbound,
+  loadOutboundForSend,
+  OutboundJob,
+  type OutboundSendRow,
+  pendingOutbound,
+  recordOutboundAttempt,
+  releaseOutbound,
+} from "@homeward/outbound";
+import type { Redis } from "@homeward/redis";
+import type { ReceivedMessage, WorkQueue } from "@homeward/sqs";
+import { backoffSeconds, type DeliveryOutcome } from "./delivery-worker.ts";
+import type { OutboundResult, OutboundSender } from "./outbound/outbound-sender.ts";
+import { enqueueOutbound } from "./outbound-handle.ts";
+
+export interface OutboundWorkerDeps {
+  queue: WorkQueue;
+  deadLetterQueue: WorkQueue;
+  pool: Pool;
+  redis: Redis;
+  /** Opens endpoint secrets (OUTBOUND_SECRET_KEY). */
+  secretKey: Buffer;
+  senders: Partial<Record<EndpointKind, OutboundSender>>;
+  maxAttempts: number;
+  backoff: { baseSeconds: number; maxSeconds: number };
+  visibilityTimeoutSeconds: number;
+  idempotencyTtlMs: number;
+  logger: Logger;
+  onOutcome?: (outcome: DeliveryOutcome, kind: string) => void;
+}
+
+const sentKey = (id: string) => `outbound:sent:${id}`;
+
+/**
+ * One job from the outbound queue, with email's guarantees (delivery-worker.ts): a Redis "sent" key
+ * and the row's state are checked first, a lease on the row keeps two workers from sending it at
+ * once, every try is recorded as an attempt, a retryable failure hides the job for a growing
+ * backoff, and after `maxAttempts` (or at once when it can never succeed) the job goes to the DLQ.
+ */
+export async function handleOutboundJob(
+  message: ReceivedMessage,
+  deps: OutboundWorkerDeps,
+): Promise<DeliveryOutcome> {
+  const job = parseContract(OutboundJob, message.body);
+  if (job === undefined) {
+    deps.logger.error({ messageId: message.id }, "not an OutboundJob v1; sent to the dead-letter queue");
+    await deps.deadLetterQueue.send(message.body);
+    await deps.queue.delete(message.receiptHandle);
+    return "invalid";
+  }
+  const id = job.deliveryId;
+  if ((await deps.redis.exists(sentKey(id))) === 1) {
+    await deps.queue.delete(message.receiptHandle);
+    return "duplicate";
+  }
+  const row = await loadOutboundForSend(deps.pool, id);
+  if (row === undefined || row.status === "sent" || row.status === "dead" || row.status === "skipped") {
+    if (row?.status === "sent") await deps.redis.set(sentKey(id), "1", "PX", deps.idempotencyTtlMs);
+    await deps.queue.delete(message.receiptHandle);
+    return row === undefined ? "invalid" : "duplicate";
+  }
+  const stale =
+    row.purpose === "notification" && row.retractedAt !== null
+      ? "retracted"
+      : !row.endpoint.enabled
+        ? "endpoint-disabled"
+        : undefined;
+  if (stale !== undefined) {
+    await recordOutboundAttempt(deps.pool, id, message.receiveCount, { outcome: "skipped", code: stale });
+    await deps.queue.delete(message.receiptHandle);
+    return "skipped";
+  }
+  if (!(await leaseOutbound(deps.pool, id, deps.visibilityTimeoutSeconds * 1000))) return "busy";
+  let recorded = false;
+  try {
+    const result = await send(row, deps);
+    recorded = true;
+    if (result.status === "sent") {
+      await recordOutboundAttempt(deps.pool, id, message.receiveCount, {
+        outcome: "sent",
+        responseStatus: result.responseStatus,
+      });
+      await deps.redis.set(sentKey(id), "1", "PX", deps.idempotencyTtlMs);
+      await deps.queue.delete(message.receiptHandle);
+      return "sent";
+    }
+    const final = !result.retryable || message.receiveCount >= deps.maxAttempts;
+    await recordOutboundAttempt(deps.pool, id, message.receiveCount, {
+      outcome: final ? "dead" : "failed",
+      code: result.code,
+      message: result.message,
+      ...(result.responseStatus === undefined ? {} : { responseStatus: result.responseStatus }),
+    });
+    deps.logger.warn(
+      {
+        deliveryId: id,
+        endpointId: row.endpoint.id,
+        attempt: message.receiveCount,
+        code: result.code,
+        final,
+      },
+      "outbound delivery failed",
+    );
+    if (!result.retryable) {
+      await deps.deadLetterQueue.send(message.body);
+      await deps.queue.delete(message.receiptHandle);
+    } else {
+      await deps.queue.changeVisibility(
+        message.receiptHandle,
+        final ? 0 : backoffSeconds(message.receiveCount, deps.backoff),
+      );
+    }
+    return final ? "dead" : "failed";
+  } finally {
+    if (!recorded) await releaseOutbound(deps.pool, id).catch(() => undefined);
+  }
+}
+
+async function send(row: OutboundSendRow, deps: OutboundWorkerDeps): Promise<OutboundResult> {
+  const sender = deps.senders[row.endpoint.kind];
+  if (sender === undefined || row.endpoint.url === null)
+    return {
+      status: "failed",
+      retryable: false,
+      code: "no-sender",
+      message: `no sender for ${row.endpoint.kind}`,
+    };
+  let secret: string | undefined;
+  try {
+    secret =
+      row.endpoint.authKind === "none"
+        ? undefined
+        : await endpointSecret(deps.pool, deps.secretKey, row.endpoint.id);
+  } catch {
+    // Sealed under another key (OUTBOUND_SECRET_KEY changed): an admin has to enter the secret again.
+    return {
+      status: "failed",
+      retryable: false,
+      code: "secret-unreadable",
+      message: "the endpoint's secret cannot be opened with this key",
+    };
+  }
+  return sender.send({ deliveryId: row.id, url: row.endpoint.url, secret, payload: row.payload });
+}
+
+/**
+ * Runs `concurrency` long-polling loops over the outbound queue, and the outbox pass (queued rows a
+ * crash left off SQS, after `outboxGraceSeconds`) every `outboxIntervalMs`, until stopped.
+ */
+export function startOutboundWorkers(
+  deps: OutboundWorkerDeps,
+  options: { concurrency: number; pollSeconds: number; outboxIntervalMs: number; outboxGraceSeconds: number },
+): { outboxNow(): Promise<number>; stop(): Promise<void> } {
+  let stopping = false;
+  const loop = async () => {
+    while (!stopping) {
+      try {
+        const messages = await deps.queue.receive({
+          max: 10,
+          waitSeconds: options.pollSeconds,
+          visibilityTimeoutSeconds: deps.visibilityTimeoutSeconds,
+        });
+        await Promise.all(
+          messages.map(async (m) => {
+            try {
+              deps.onOutcome?.(await handleOutboundJob(m, deps), m.attributes.channel ?? "unknown");
+            } catch (err) {
+              deps.logger.error({ err, messageId: m.id }, "outbound job failed unexpectedly");
+            }
+          }),
+        );
+      } catch (err) {
+        deps.logger.error({ err }, "outbound queue receive failed");
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
+  const outboxNow = async () =>
+    enqueueOutbound(
+      deps.queue,
+      deps.pool,
+      await pendingOutbound(deps.pool, { graceSeconds: options.outboxGraceSeconds, limit: 500 }),
+      deps.logger,
+    );
+  const timer = setInterval(() => {
+    outboxNow().catch((err) => deps.logger.error({ err }, "outbound outbox pass failed"));
+  }, options.outboxIntervalMs);
+  timer.unref();
+  const loops = Array.from({ length: options.concurrency }, loop);
+  return {
+    outboxNow,
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await Promise.all(loops);
+    },
+  };
+}

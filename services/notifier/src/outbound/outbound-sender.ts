@@ -1,0 +1,38 @@
+/**
+ * The port every outbound channel implements (as providers/provider.ts is for email and pages): one
+ * `send`, whose outcome is data. `message` is for operators and is stored with the attempt: never
+ * PHI, never text from the remote server (which may echo the payload); `responseStatus` is the
+ * receiver's answer (HTTP status, FHIR response code).
+ */
+export interface OutboundMessage {
+  /** The delivery id: the idempotency key the receiver sees (Bundle identifier, webhook-id). */
+  deliveryId: string;
+  /** Where: the FHIR base or the webhook URL. */
+  url: string;
+  /** The endpoint's bearer token or webhook signing secret, in clear, for this send only. */
+  secret: string | undefined;
+  payload: unknown;
+}
+
+export type OutboundResult =
+  | { status: "sent"; responseStatus: string }
+  | { status: "failed"; retryable: boolean; code: string; message: string; responseStatus?: string };
+
+export interface OutboundSender {
+  send(message: OutboundMessage): Promise<OutboundResult>;
+}
+
+/** Whether an HTTP status is worth another try: timeouts, throttling and server errors. */
+export const retryableHttpStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/** A network failure as a result (refused, reset, timed out): always worth another try. */
+export function networkFailure(err: unknown): OutboundResult {
+  const name = err instanceof Error ? err.name : "Error";
+  const cause =
+    err instanceof Error && err.cause instanceof Error
+      ? (err.cause as NodeJS.ErrnoException).code
+      : undefined;
+  const code =
+    name === "TimeoutError" || name === "AbortError" ? "timeout" : (cause ?? "network").toLowerCase();
+  return { status: "failed", retryable: true, code, message: `no answer from the endpoint (${code})` };
+}
