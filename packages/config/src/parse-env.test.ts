@@ -86,7 +86,11 @@ describe("secret variables", () => {
       "WEBHOOK_KEY",
       "SIGNING_KEY_FILE",
     ]);
-    expect(secretVariableNames(StackEnv)).toEqual([]);
+    expect(secretVariableNames(StackEnv)).toEqual([
+      "KAFKA_SASL_PASSWORD",
+      "KAFKA_SASL_PASSWORD_FILE",
+      "REDIS_PASSWORD",
+    ]);
   });
 
   it("are recognized by name in an environment a launcher passes on", () => {

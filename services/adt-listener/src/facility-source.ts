@@ -50,7 +50,8 @@ export async function openFacilitySource(config: ListenerConfig, logger: Logger)
   }
   const settings = config.stack.postgres;
   await migrate(settings, (line) => logger.debug(line));
-  const pool = createPool({ ...settings, max: 4 });
+  // The listener's PostgreSQL work is facility settings and feed counts: 4 unless DATABASE_POOL_MAX says.
+  const pool = createPool({ ...settings, max: settings.max ?? 4 });
   const seeded = await seedFacilitiesIfNew(
     pool,
     readFacilityMappings(config.FACILITY_MAPPINGS_FILE),
