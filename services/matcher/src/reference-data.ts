@@ -1,6 +1,7 @@
 import type { Pool } from "@homeward/db";
 import type { Candidate } from "@homeward/identity";
 import { type Directory, loadRoutingData, type PatientContext } from "@homeward/routing";
+import { type DemographicsRow, loadIdentityRows } from "./reference-data-store.ts";
 
 /** Everything the matcher consults per event, held in memory and reloaded after roster imports. */
 export interface ReferenceData {
@@ -13,9 +14,7 @@ export interface ReferenceData {
   loadedAt: Date;
 }
 
-type Row = Record<string, unknown>;
-
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const str = (v: string | null): string | undefined => (v === null ? undefined : v);
 
 /** How far back the matcher keeps ended reference rows, so late events and replays route as then. */
 export const DEFAULT_HISTORY_DAYS = 400;
@@ -33,31 +32,14 @@ export async function loadReferenceData(
   historyDays: number = DEFAULT_HISTORY_DAYS,
 ): Promise<ReferenceData> {
   const since = new Date(asOf.getTime() - historyDays * 86_400_000).toISOString().slice(0, 10);
-  const recent = "(effective_to IS NULL OR effective_to > $1)";
-  const [patients, demographics, identifiers, sensitive, routing] = await Promise.all([
-    pool.query<Row>(
-      `SELECT id, family_name, given_name, middle_name, birth_date::text AS birth_date, sex, postal_code, phone
-           FROM patients WHERE id IN (SELECT patient_id FROM attributions WHERE ${recent}
-                                      UNION SELECT patient_id FROM care_management_enrollments WHERE ${recent})`,
-      [since],
-    ),
-    pool.query<Row>(
-      `SELECT patient_id, family_name, given_name, middle_name, birth_date::text AS birth_date, sex, postal_code, phone
-           FROM patient_demographics
-          WHERE patient_id IN (SELECT patient_id FROM attributions WHERE ${recent}
-                               UNION SELECT patient_id FROM care_management_enrollments WHERE ${recent})`,
-      [since],
-    ),
-    pool.query<Row>("SELECT patient_id, assigning_authority, type_code, value FROM patient_identifiers"),
-    pool.query<Row>(
-      "SELECT sending_facility, sending_application, location FROM sensitive_facilities WHERE active",
-    ),
+  const [{ patients, demographics, identifiers, sensitive }, routing] = await Promise.all([
+    loadIdentityRows(pool, since),
     // Attributions, enrollments, opt-outs, organizations, recipients and rules: @homeward/routing's loader.
     loadRoutingData(pool, since),
   ]);
 
   const idsByPatient = new Map<string, Candidate["identifiers"][number][]>();
-  for (const r of identifiers.rows) {
+  for (const r of identifiers) {
     const list = idsByPatient.get(String(r.patient_id)) ?? [];
     list.push({
       value: String(r.value),
@@ -68,7 +50,7 @@ export async function loadReferenceData(
   }
   // One candidate per record: the patient row and each source's own demographics. The identity
   // resolution compares the event with every one (a source that disagrees sends it to review).
-  const candidateOf = (r: Row): Candidate => {
+  const candidateOf = (r: DemographicsRow): Candidate => {
     const ids = idsByPatient.get(String(r.patient_id)) ?? [];
     return {
       patientId: String(r.patient_id),
@@ -85,7 +67,7 @@ export async function loadReferenceData(
   };
   const candidates: Candidate[] = [];
   const seen = new Set<string>();
-  for (const r of [...patients.rows.map((p) => ({ ...p, patient_id: p.id })), ...demographics.rows]) {
+  for (const r of [...patients, ...demographics]) {
     const candidate = candidateOf(r);
     const key = JSON.stringify([
       candidate.patientId,
@@ -110,7 +92,7 @@ export async function loadReferenceData(
       routing.organizations.map((o) => [o.id, { code: o.code, name: o.name, timeZone: o.timeZone }]),
     ),
     sensitive: new Set(
-      sensitive.rows.map((r) =>
+      sensitive.map((r) =>
         sensitivePlaceKey(String(r.sending_facility), String(r.sending_application), String(r.location)),
       ),
     ),
