@@ -1,7 +1,8 @@
 import { isIP, connect as tcpConnect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
+import type { KafkaSaslSettings, KafkaTlsSettings } from "@homeward/config";
 import type { Logger } from "@homeward/logger";
-import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
+import { type ISocketFactory, Kafka, logLevel, type SASLOptions } from "kafkajs";
 import { registerZstdCodec } from "./compression.ts";
 
 export interface KafkaSettings {
@@ -9,6 +10,10 @@ export interface KafkaSettings {
   clientId: string;
   /** Connection attempts back off up to this many retries before an operation fails. */
   retries?: number;
+  /** TLS to every broker (a service passes its `stack.kafka`, from KAFKA_SSL*); plain TCP when absent. */
+  ssl?: KafkaTlsSettings;
+  /** SASL authentication (KAFKA_SASL_*), PLAIN and SCRAM with a password, or Amazon MSK IAM. */
+  sasl?: KafkaSaslSettings;
 }
 
 const toPino = (level: logLevel): "error" | "warn" | "info" | "debug" => {
@@ -40,6 +45,29 @@ const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
 };
 
 /**
+ * kafkajs's SASL options for ours. MSK IAM is OAUTHBEARER with a token that AWS's signer makes
+ * from the default credential chain (environment, profile, container or instance role); kafkajs
+ * asks for a fresh one on every connection, and a token lives 15 minutes. The signer (and the
+ * AWS SDK under it) loads only in a process that uses it.
+ */
+function saslOptions(sasl: KafkaSaslSettings): SASLOptions {
+  switch (sasl.mechanism) {
+    case "plain":
+    case "scram-sha-256":
+    case "scram-sha-512":
+      return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
+    case "aws":
+      return {
+        mechanism: "oauthbearer",
+        oauthBearerProvider: async () => {
+          const { generateAuthToken } = await import("aws-msk-iam-sasl-signer-js");
+          return { value: (await generateAuthToken({ region: sasl.region })).token };
+        },
+      };
+  }
+}
+
+/**
  * A kafkajs client whose own logs go through our (PHI-redacting) pino logger.
  * kafkajs logs broker and group state, never record values, but it goes through redaction anyway.
  * Registers the ZSTD codec, which Homeward's producers use and so every reader needs.
@@ -47,10 +75,14 @@ const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   registerZstdCodec();
   const log = logger.child({ component: "kafkajs" });
+  if (settings.ssl?.rejectUnauthorized === false)
+    log.warn("KAFKA_SSL_REJECT_UNAUTHORIZED=false: broker certificates are not verified");
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
     socketFactory,
+    ...(settings.ssl === undefined ? {} : { ssl: { ...settings.ssl } }),
+    ...(settings.sasl === undefined ? {} : { sasl: saslOptions(settings.sasl) }),
     retry: { retries: settings.retries ?? 8, initialRetryTime: 200 },
     logLevel: logLevel.WARN,
     logCreator:
