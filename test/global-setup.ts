@@ -2,8 +2,8 @@ import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
 import { startStack, stopStack } from "@homeward/local-stack";
 import { createLogger } from "@homeward/logger";
 import type { TestStack } from "@homeward/testing";
+import { dockerAvailable, startDockerStack } from "@homeward/testing/docker-stack";
 import type { TestProject } from "vitest/node";
-import { dockerAvailable, startDockerStack } from "../packages/testing/src/docker-stack.ts";
 
 /**
  * Gives every test the connection settings of a real stack, once per run:

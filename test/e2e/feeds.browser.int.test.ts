@@ -9,8 +9,11 @@ import { Gauge, Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningListener, startAdtListener } from "../../services/adt-listener/src/app.ts";
 import { loadListenerEnv } from "../../services/adt-listener/src/env.ts";
-import { smtpFeedMailer } from "../../services/adt-listener/src/feed-mailer.ts";
-import { msaOf } from "../../services/adt-listener/src/harness.test-support.ts";
+import {
+  msaOf,
+  SilentFeedWatch,
+  smtpFeedMailer,
+} from "../../services/adt-listener/src/harness.test-support.ts";
 import {
   connectRaw,
   mllpFrame,
@@ -18,7 +21,6 @@ import {
   sendOne,
   withMshField,
 } from "../../services/adt-listener/src/raw-mllp-client.test-support.ts";
-import { SilentFeedWatch } from "../../services/adt-listener/src/silent-feed-watch.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
 import {
   collectProblems,

@@ -5,7 +5,7 @@ import { createLogger } from "@homeward/logger";
 import { type Isolation, isolation, type SmtpSink, serviceEnv } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningListener } from "../../services/adt-listener/src/app.ts";
-import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
+import { sendWithHl7Client } from "../../services/adt-listener/src/harness.test-support.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
 import { loadApiEnv } from "../../services/api/src/env.ts";
 import { hl7Time, type Pipeline, startPipeline } from "./pipeline.test-support.ts";

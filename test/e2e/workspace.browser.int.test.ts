@@ -6,7 +6,7 @@ import { createLogger } from "@homeward/logger";
 import { type Isolation, isolation, serviceEnv } from "@homeward/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendWithHl7Client } from "../../services/adt-listener/src/hl7-client-sender.ts";
+import { sendWithHl7Client } from "../../services/adt-listener/src/harness.test-support.ts";
 import { type RunningApi, startApi } from "../../services/api/src/app.ts";
 import {
   collectProblems,

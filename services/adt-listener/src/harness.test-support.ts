@@ -5,7 +5,11 @@ import { vi } from "vitest";
 import { type ListenerConfig, type RunningListener, startAdtListener } from "./app.ts";
 import { loadListenerEnv } from "./env.ts";
 
+// What the whole-system tests (test/e2e) use of the listener beside its app.ts: the MLLP client, and
+// the silent-feed watch with its mailer, which the feeds test drives with a moved clock.
+export { smtpFeedMailer } from "./feed-mailer.ts";
 export { sendWithHl7Client } from "./hl7-client-sender.ts";
+export { SilentFeedWatch } from "./silent-feed-watch.ts";
 
 export const FACILITIES_FILE = new URL("../config/facilities.example.json", import.meta.url).pathname;
 

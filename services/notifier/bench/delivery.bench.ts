@@ -32,10 +32,10 @@ import { createEventLog, createKafka, ensureTopics, HOMEWARD_TOPICS, topicName }
 import { stackEnv, startStack } from "@homeward/local-stack";
 import { createLogger } from "@homeward/logger";
 import { createSqsClient, ensureQueue, HOMEWARD_QUEUES, openWorkQueue } from "@homeward/sqs";
-import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
 // @homeward/testing's entry point imports vitest (its `inject`), which throws outside a vitest run,
 // and the package exports no path to the sink alone: so the sink's file, by path.
-import { type SmtpSink, startSmtpSink } from "../../../packages/testing/src/smtp-sink.ts";
+import { type SmtpSink, startSmtpSink } from "@homeward/testing";
+import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
 import { buildAlertContent } from "../src/alert-content.ts";
 import { startNotifier } from "../src/app.ts";
 import { deliveryId } from "../src/delivery-ids.ts";
