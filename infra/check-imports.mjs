@@ -2,11 +2,25 @@
 // - packages never import services;
 // - a workspace imports another only through what it exports (`@homeward/x`, no deep paths)
 //   and declares it in package.json;
-// - no import cycles between workspaces.
+// - no import cycles between workspaces;
+// - what is checked: each workspace's src/ and bench/ (a workspace without src/, such as
+//   infra/demo, as a whole), and the top-level test/ folder;
+// - a relative import stays inside its own workspace: `../../services/x/src/y.ts` from another
+//   workspace is refused, another workspace is reached by its package name (checkRelativeImports).
+//   Two seams for tests, because test code may lean on test code but nothing shipped may:
+//   - a workspace's test files (`*.test.ts`, `*.test-support.ts`) may import the top-level test/
+//     folder's `*.test-support.ts` (the shared end-to-end harness, e.g. test/e2e/pipeline.test-support.ts
+//     used by infra/demo's *.int.test.ts);
+//   - the top-level test/ folder (the whole-system suite, which starts services in-process) may
+//     import a service's composition root (src/app.ts, src/env.ts) and any `*.test-support.ts`;
+//     anything else of a service, and every package, only by package name.
+// Usage: node infra/check-imports.mjs [root]  (root defaults to the repository; the test points it
+// at a fixture tree).
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 
-const root = new URL("..", import.meta.url).pathname;
+const root =
+  process.argv[2] === undefined ? new URL("..", import.meta.url).pathname : resolve(process.argv[2]);
 const workspaces = ["packages", "services", "infra"].flatMap((dir) => {
   try {
     return readdirSync(join(root, dir), { withFileTypes: true })
@@ -35,7 +49,17 @@ function* tsFiles(dir) {
     if (entry.name === "node_modules" || entry.name === "dist") continue;
     const p = join(dir, entry.name);
     if (entry.isDirectory()) yield* tsFiles(p);
-    else if (entry.name.endsWith(".ts")) yield p;
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) yield p;
+  }
+}
+
+/** The TypeScript a workspace owns: src/ and bench/, or all of it when it has no src/ (infra/demo). */
+function* workspaceFiles(dir) {
+  if (statSync(join(dir, "src"), { throwIfNoEntry: false })?.isDirectory()) {
+    yield* tsFiles(join(dir, "src"));
+    yield* tsFiles(join(dir, "bench"));
+  } else {
+    yield* tsFiles(dir);
   }
 }
 
@@ -43,7 +67,7 @@ const problems = [];
 const importRe = /(?:from|import)\s*\(?\s*["'](@homeward\/[^"']+)["']/g;
 for (const [name, ws] of byName) {
   const declared = { ...ws.pkg.dependencies, ...ws.pkg.devDependencies };
-  for (const file of tsFiles(join(ws.dir, "src"))) {
+  for (const file of workspaceFiles(ws.dir)) {
     for (const [, spec] of readFileSync(file, "utf8").matchAll(importRe)) {
       const [scope, pkgName, ...deep] = spec.split("/");
       const target = `${scope}/${pkgName}`;
@@ -77,8 +101,75 @@ const visit = (name, path) => {
 };
 for (const name of byName.keys()) visit(name, []);
 
+/** The workspace whose folder holds `path`, if any. */
+function workspaceOf(path) {
+  for (const ws of byName.values()) if (path === ws.dir || path.startsWith(ws.dir + sep)) return ws;
+  return undefined;
+}
+
+const relativeImportRe = /(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g;
+const isTestCode = (file) => /\.test(-support)?\.ts$/.test(file);
+const topLevelTests = join(root, "test");
+const inTopLevelTests = (path) => path.startsWith(topLevelTests + sep);
+
+/** Relative imports from workspace code: inside the workspace, or a test harness from test code. */
+function checkRelativeImports() {
+  for (const [name, ws] of byName) {
+    for (const file of workspaceFiles(ws.dir)) {
+      for (const [, spec] of readFileSync(file, "utf8").matchAll(relativeImportRe)) {
+        const target = resolve(dirname(file), spec);
+        if (workspaceOf(target) === ws) continue;
+        if (isTestCode(file) && inTopLevelTests(target) && target.endsWith(".test-support.ts")) continue;
+        const other = workspaceOf(target);
+        const instead = other === undefined ? "" : `; import ${other.pkg.name} by its package name`;
+        problems.push(
+          `${relative(root, file)}: imports ${relative(root, target)} across ${name}'s workspace boundary${instead}`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The top-level test/ folder: packages by name only (their entry points), services through their
+ * composition root (src/app.ts, src/env.ts) or their *.test-support.ts files.
+ */
+function checkTopLevelTests() {
+  for (const file of tsFiles(topLevelTests)) {
+    const where = relative(root, file);
+    const text = readFileSync(file, "utf8");
+    for (const [, spec] of text.matchAll(importRe)) {
+      const [scope, pkgName, ...deep] = spec.split("/");
+      const target = byName.get(`${scope}/${pkgName}`);
+      if (target === undefined) problems.push(`${where}: imports unknown workspace ${scope}/${pkgName}`);
+      else if (deep.length > 0 && !(`./${deep.join("/")}` in (target.pkg.exports ?? {})))
+        problems.push(
+          `${where}: imports ${spec}, which ${target.pkg.name} does not export; use its entry point`,
+        );
+    }
+    for (const [, spec] of text.matchAll(relativeImportRe)) {
+      const target = resolve(dirname(file), spec);
+      const ws = workspaceOf(target);
+      if (ws === undefined) continue;
+      const inside = relative(ws.dir, target);
+      if (ws.isService && (inside === join("src", "app.ts") || inside === join("src", "env.ts"))) continue;
+      if (target.endsWith(".test-support.ts")) continue;
+      problems.push(
+        ws.isService
+          ? `${where}: imports ${relative(root, target)}; the whole-system tests reach a service through src/app.ts, src/env.ts or its *.test-support.ts`
+          : `${where}: imports ${relative(root, target)}; import ${ws.pkg.name} by its package name`,
+      );
+    }
+  }
+}
+
+checkRelativeImports();
+checkTopLevelTests();
+
 if (problems.length > 0) {
   console.error(`Architecture check failed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   process.exit(1);
 }
-console.log(`Architecture check: ${byName.size} workspaces, no service imports from packages, no cycles.`);
+console.log(
+  `Architecture check: ${byName.size} workspaces (src, bench, infra/demo) and test/: no service imports from packages, no relative imports across workspaces, no cycles.`,
+);
