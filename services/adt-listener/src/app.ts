@@ -78,7 +78,7 @@ export async function createIngestPipeline(config: ListenerConfig, logger: Logge
   };
   const facilities = await openFacilitySource(config, logger);
   const { index } = facilities;
-  const kafka = createKafka({ brokers: stack.kafka.brokers, clientId: "adt-listener" }, logger);
+  const kafka = createKafka({ ...stack.kafka, clientId: "adt-listener" }, logger);
   await ensureTopics(
     kafka,
     // adt.unmatched.v1 too: feed operations copy it into the exceptions browser.

@@ -30,7 +30,7 @@ if (since !== undefined && Number.isNaN(since.getTime())) {
 const config = loadListenerEnv(process.env);
 const logger = createLogger({ service: "replay", level: "warn" });
 const prefix = config.stack.kafka.topicPrefix;
-const kafka = createKafka({ brokers: config.stack.kafka.brokers, clientId: "adt-replay" }, logger);
+const kafka = createKafka({ ...config.stack.kafka, clientId: "adt-replay" }, logger);
 const eventLog = await createEventLog(kafka);
 const facilities = await openFacilitySource(config, logger);
 try {
