@@ -50,7 +50,7 @@ const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
  * asks for a fresh one on every connection, and a token lives 15 minutes. The signer (and the
  * AWS SDK under it) loads only in a process that uses it.
  */
-function saslOptions(sasl: KafkaSaslSettings): SASLOptions {
+export function saslOptions(sasl: KafkaSaslSettings): SASLOptions {
   switch (sasl.mechanism) {
     case "plain":
     case "scram-sha-256":
