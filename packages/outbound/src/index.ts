@@ -49,7 +49,7 @@ export { type NotificationEvent, notificationEventOf, PROFILES, SYSTEMS } from "
 export { urnUuid, uuidFrom } from "./fhir-ids.ts";
 export { OUTBOUND_QUEUE, OutboundJob } from "./outbound-job.ts";
 export { outboundDeliveryId, type PlanContext, planNotifications, planRetractions } from "./plan.ts";
-export { endpointSecretContext, openSecret, parseSecretKey, sealSecret } from "./secret-box.ts";
+export { endpointSecretContext, isSecretKey, openSecret, parseSecretKey, sealSecret } from "./secret-box.ts";
 export {
   isWebhookSecret,
   newWebhookSecret,

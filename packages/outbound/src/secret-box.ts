@@ -52,3 +52,13 @@ export function openSecret(key: Buffer, context: string, sealed: string): string
 
 /** The sealing context of an endpoint's secret. */
 export const endpointSecretContext = (endpointId: string) => `outbound-endpoint:${endpointId}`;
+
+/** Whether `text` is a usable key (for the settings' check at start). */
+export function isSecretKey(text: string): boolean {
+  try {
+    parseSecretKey(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

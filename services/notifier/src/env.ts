@@ -1,4 +1,5 @@
-import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
+import { parseEnv, StackEnv, secret, stackSettingsFromEnv } from "@homeward/config";
+import { isSecretKey } from "@homeward/outbound";
 import { z } from "zod";
 
 /** The notifier's environment; the only place it reads `process.env`. */
@@ -43,6 +44,18 @@ export const NotifierEnv = StackEnv.extend({
     .min(1)
     .max(24 * 90)
     .default(24 * 14),
+  /**
+   * Outbound channels (FHIR, webhooks): the AES-256-GCM key that seals endpoint secrets, 64 hex
+   * digits or base64 of 32 bytes, the same as the api's. Without it the notifier sends to no system.
+   */
+  OUTBOUND_SECRET_KEY: secret(
+    z.string().refine(isSecretKey, "must be 32 bytes: 64 hex digits or base64"),
+  ).optional(),
+  OUTBOUND_WORKERS: z.coerce.number().int().min(1).max(64).default(2),
+  /** How long a receiver has to answer one message. */
+  OUTBOUND_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  /** Tries per outbound delivery before its job goes to the outbound dead-letter queue. */
+  OUTBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   OPS_HOST: z.string().default("127.0.0.1"),
   OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9466),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),

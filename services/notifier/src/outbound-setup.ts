@@ -1,0 +1,86 @@
+import type { MatchedEvent } from "@homeward/contracts";
+import type { Pool } from "@homeward/db";
+import type { Logger } from "@homeward/logger";
+import { OUTBOUND_QUEUE, parseSecretKey } from "@homeward/outbound";
+import type { Redis } from "@homeward/redis";
+import { ensureQueue, openWorkQueue } from "@homeward/sqs";
+import type { DeliveryOutcome } from "./delivery-worker.ts";
+import type { NotifierConfig } from "./env.ts";
+import { DaVinciFhirSender } from "./outbound/davinci-fhir.sender.ts";
+import { WebhookSender } from "./outbound/webhook.sender.ts";
+import { handleMatchedOutbound } from "./outbound-handle.ts";
+import { startOutboundWorkers } from "./outbound-worker.ts";
+
+export interface RunningOutbound {
+  /** Plans and enqueues one matched record's deliveries to its organization's systems. */
+  handle(matched: MatchedEvent): Promise<number>;
+  /** One outbox pass now (tests; operations). */
+  outboxNow(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The outbound channels (issue 17): the homeward-outbound queue and its DLQ, the senders and the
+ * workers. Off (undefined) without OUTBOUND_SECRET_KEY: endpoint secrets could not be opened.
+ */
+export async function startOutbound(
+  config: NotifierConfig,
+  deps: {
+    pool: Pool;
+    redis: Redis;
+    sqs: Parameters<typeof ensureQueue>[0];
+    logger: Logger;
+    onOutcome?: (outcome: DeliveryOutcome, channel: string) => void;
+  },
+): Promise<RunningOutbound | undefined> {
+  if (config.OUTBOUND_SECRET_KEY === undefined) {
+    deps.logger.info("outbound channels off: OUTBOUND_SECRET_KEY is not set");
+    return undefined;
+  }
+  const spec = { ...OUTBOUND_QUEUE, maxReceiveCount: config.OUTBOUND_MAX_ATTEMPTS };
+  const urls = await ensureQueue(deps.sqs, spec, config.stack.sqs.queuePrefix);
+  const queue = openWorkQueue(deps.sqs, urls.url);
+  const timeoutMs = config.OUTBOUND_TIMEOUT_SECONDS * 1000;
+  const workers = startOutboundWorkers(
+    {
+      queue,
+      deadLetterQueue: openWorkQueue(deps.sqs, urls.dlqUrl),
+      pool: deps.pool,
+      redis: deps.redis,
+      secretKey: parseSecretKey(config.OUTBOUND_SECRET_KEY),
+      senders: {
+        davinci_fhir: new DaVinciFhirSender({ timeoutMs }),
+        webhook: new WebhookSender({ timeoutMs, now: () => new Date() }),
+      },
+      maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
+      backoff: {
+        baseSeconds: config.DELIVERY_BACKOFF_BASE_SECONDS,
+        maxSeconds: config.DELIVERY_BACKOFF_MAX_SECONDS,
+      },
+      // Longer than a send can take (the timeout), so a slow receiver's job is not handed out twice.
+      visibilityTimeoutSeconds: Math.max(spec.visibilityTimeoutSeconds, config.OUTBOUND_TIMEOUT_SECONDS * 2),
+      idempotencyTtlMs: config.IDEMPOTENCY_TTL_HOURS * 3600 * 1000,
+      logger: deps.logger,
+      ...(deps.onOutcome === undefined ? {} : { onOutcome: deps.onOutcome }),
+    },
+    {
+      concurrency: config.OUTBOUND_WORKERS,
+      pollSeconds: config.DELIVERY_POLL_SECONDS,
+      outboxIntervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
+      outboxGraceSeconds: 30,
+    },
+  );
+  const planDeps = {
+    pool: deps.pool,
+    queue,
+    sourceEndpoint: config.PUBLIC_BASE_URL,
+    maxEventAgeHours: config.ALERT_MAX_EVENT_AGE_HOURS,
+    now: () => new Date(),
+    logger: deps.logger,
+  };
+  return {
+    handle: (matched) => handleMatchedOutbound(matched, planDeps),
+    outboxNow: () => workers.outboxNow(),
+    stop: () => workers.stop(),
+  };
+}
