@@ -32,6 +32,10 @@ describe("SQS (real ElasticMQ)", () => {
       await queue.changeVisibility(m.receiptHandle, 0); // retry now
     }
     expect(await queue.receive({ waitSeconds: 1 })).toEqual([]);
+    // What the notifier's homeward_sqs_messages gauge reads: the dead letter waits in the DLQ.
+    expect(await dlq.depth()).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+    await queue.send('{"delivery":"later"}', { delaySeconds: 60 });
+    expect(await queue.depth()).toEqual({ visible: 0, inFlight: 0, delayed: 1 });
     const [dead] = await dlq.receive({ waitSeconds: 5 });
     expect(dead?.body).toBe('{"delivery":"always fails"}');
     client.destroy();

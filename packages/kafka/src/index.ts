@@ -2,6 +2,7 @@ export type { Kafka } from "kafkajs";
 export { type BatchRecord, type ConsumedBatch, runBatchConsumer } from "./batch-consumer.ts";
 export { COMPRESS_FROM_BYTES } from "./compression.ts";
 export { type ConsumedRecord, type ConsumerHandle, runConsumer } from "./consumer.ts";
+export { consumerLag, type PartitionLag, registerConsumerLagGauge } from "./consumer-lag.ts";
 export { createEventLog, type EventLog, type OutgoingRecord } from "./event-log.ts";
 export { createKafka, type KafkaSettings } from "./kafka-client.ts";
 export { chunkRecords, MAX_PUBLISH_BYTES } from "./record-chunks.ts";

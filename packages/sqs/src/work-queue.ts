@@ -1,6 +1,8 @@
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type QueueAttributeName,
   ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
@@ -31,6 +33,14 @@ export interface WorkQueue {
   delete(receiptHandle: string): Promise<void>;
   /** Hides the message for `seconds` more (0 makes it visible now): how retries back off. */
   changeVisibility(receiptHandle: string, seconds: number): Promise<void>;
+  /** SQS's approximate counts: waiting, received and not yet deleted, and delayed (retries backing off). */
+  depth(): Promise<QueueDepth>;
+}
+
+export interface QueueDepth {
+  visible: number;
+  inFlight: number;
+  delayed: number;
 }
 
 export function openWorkQueue(client: SQSClient, url: string): WorkQueue {
@@ -97,6 +107,24 @@ export function openWorkQueue(client: SQSClient, url: string): WorkQueue {
           VisibilityTimeout: seconds,
         }),
       );
+    },
+    async depth() {
+      const out = await client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: [
+            "ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed",
+          ],
+        }),
+      );
+      const count = (name: QueueAttributeName) => Number(out.Attributes?.[name] ?? "0");
+      return {
+        visible: count("ApproximateNumberOfMessages"),
+        inFlight: count("ApproximateNumberOfMessagesNotVisible"),
+        delayed: count("ApproximateNumberOfMessagesDelayed"),
+      };
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   createKafka,
   ensureTopics,
   HOMEWARD_TOPICS,
+  registerConsumerLagGauge,
   runBatchConsumer,
   topicName,
 } from "@homeward/kafka";
@@ -136,6 +137,13 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
   });
   const admin = kafka.admin();
   await admin.connect();
+  registerConsumerLagGauge({
+    registry,
+    admin,
+    groupId: config.MATCHER_GROUP_ID,
+    topics: [topicName(prefix, "adt.events.v1")],
+    logger,
+  });
   const ops = await startOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,

@@ -1,8 +1,15 @@
 import { readFile } from "node:fs/promises";
 import { MatchedEvent, parseContract } from "@homeward/contracts";
 import { createPool, migrate } from "@homeward/db";
-import { Registry, startOpsServer } from "@homeward/http";
-import { createKafka, ensureTopics, HOMEWARD_TOPICS, runConsumer, topicName } from "@homeward/kafka";
+import { Registry, sampledGauge, startOpsServer } from "@homeward/http";
+import {
+  createKafka,
+  ensureTopics,
+  HOMEWARD_TOPICS,
+  registerConsumerLagGauge,
+  runConsumer,
+  topicName,
+} from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { DEFAULT_PROTOCOLS, loadProtocols, type ProtocolsFile } from "@homeward/protocols";
 import { closeRedis, createRedis } from "@homeward/redis";
@@ -134,6 +141,29 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
   });
   const admin = kafka.admin();
   await admin.connect();
+  registerConsumerLagGauge({
+    registry,
+    admin,
+    groupId: config.NOTIFIER_GROUP_ID,
+    topics: [topicName(prefix, "adt.matched.v1")],
+    logger,
+  });
+  const queues = { alerts: queue, "alerts-dlq": deadLetterQueue };
+  sampledGauge({
+    registry,
+    name: "homeward_sqs_messages",
+    help: "Approximate messages on the delivery queue and its dead-letter queue, by state",
+    labelNames: ["queue", "state"],
+    sample: async () => {
+      const samples = [];
+      for (const [name, q] of Object.entries(queues)) {
+        for (const [state, value] of Object.entries(await q.depth()))
+          samples.push({ labels: { queue: name, state }, value });
+      }
+      return samples;
+    },
+    onError: (err) => logger.warn({ err }, "queue depth could not be read"),
+  });
   const ops = await startOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,

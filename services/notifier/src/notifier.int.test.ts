@@ -309,6 +309,17 @@ describe("notifier", () => {
         },
         { timeout: 30_000, interval: 300 },
       );
+      // What operators alert on: the dead job waits in the DLQ, and the group has read what was published.
+      await vi.waitFor(
+        async () => {
+          const metrics = await (await fetch(`http://127.0.0.1:${notifier.opsPort}/metrics`)).text();
+          expect(metrics).toMatch(/^homeward_sqs_messages\{queue="alerts-dlq",state="visible"\} [1-9]/m);
+          expect(metrics).toMatch(
+            /^homeward_kafka_consumer_lag\{group="[^"]+",topic="[^"]+adt\.matched\.v1",partition="\d+"\} 0$/m,
+          );
+        },
+        { timeout: 20_000, interval: 500 },
+      );
       const found: string[] = [];
       await vi.waitFor(
         async () => {
