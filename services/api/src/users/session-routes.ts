@@ -1,5 +1,5 @@
 import { normalizeIP } from "@fastify/rate-limit";
-import { authenticate, endSession, openSession } from "@homeward/directory";
+import { authenticate, endSession, listOrganizations, openSession } from "@homeward/directory";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
@@ -124,15 +124,12 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
     async (request) => {
       const p = request.principal;
       const all = p.role === "system_admin";
-      const { rows } = await deps.pool.query<{ id: string; code: string; name: string; kind: string }>(
-        `SELECT id::text, code, name, kind FROM organizations WHERE $1 OR id = ANY($2::bigint[]) ORDER BY name`,
-        [all, p.organizationIds],
-      );
+      const organizations = await listOrganizations(deps.pool, all ? null : p.organizationIds, deps.now());
       return {
         userId: p.subject,
         role: p.role,
         recipientId: p.recipientId ?? null,
-        organizations: rows,
+        organizations: organizations.map(({ id, code, name, kind }) => ({ id, code, name, kind })),
         mustChangePassword: p.mustChangePassword === true,
       };
     },

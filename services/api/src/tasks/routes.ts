@@ -6,9 +6,9 @@ import { accessesByOrganization, actorOf, recordPatientAccess } from "../audit.t
 import { CARE_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { changeTask, type TaskChange } from "../tasks/task-commands.ts";
-import { loadTaskDetail } from "../tasks/task-detail.ts";
-import { listTasks, loadTask, toTaskSummary } from "../tasks/task-queries.ts";
+import { changeTask, type TaskChange } from "./task-commands.ts";
+import { loadTaskDetail } from "./task-detail.ts";
+import { listTasks, loadTask, toTaskSummary } from "./task-queries.ts";
 import {
   AttemptBody,
   CompleteBody,
@@ -19,7 +19,7 @@ import {
   TaskList,
   TaskListQuery,
   TaskSummary,
-} from "../tasks/task-schemas.ts";
+} from "./task-schemas.ts";
 
 /** An ISO instant of a request body as a Date (the schema has checked its form and offset). */
 const dateOf = (value: string | undefined) => (value === undefined ? undefined : new Date(value));

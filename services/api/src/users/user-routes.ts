@@ -25,7 +25,7 @@ import { ADMIN_ROLES } from "../auth/access-control.ts";
 import type { Principal, Role } from "../auth/principal.ts";
 import { ApiError, badRequest, conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId, IdParams } from "../schemas.ts";
-import { tokenHashOf } from "./account.ts";
+import { tokenHashOf } from "./account-routes.ts";
 
 /** How long an invitation link may be used. */
 export const INVITATION_HOURS = 72;
