@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
-import { createEventLog, createKafka, type Kafka, runConsumer } from "@homeward/kafka";
+import {
+  createEventLog,
+  createKafka,
+  ensureTopics,
+  HOMEWARD_TOPICS,
+  type Kafka,
+  runConsumer,
+} from "@homeward/kafka";
 import { createLogger } from "@homeward/logger";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -108,6 +115,21 @@ describe("Kafka over TLS with SASL (a broker of its own)", () => {
     } finally {
       await consumer.stop();
       await log.close();
+    }
+  });
+
+  it("creates Homeward's topics as a service does at start, one copy each on a one-broker cluster", async () => {
+    const kafka = kafkaFromEnv(scramEnv("scram-sha-512"));
+    const created = await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix: "svc" });
+    expect(created).toContain("svc.adt.events.v1");
+    expect(await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix: "svc" })).toEqual([]);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: ["svc.adt.events.v1"] });
+      expect(topics[0]?.partitions.map((p) => p.replicas.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    } finally {
+      await admin.disconnect();
     }
   });
 

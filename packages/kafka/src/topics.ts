@@ -46,6 +46,10 @@ export function topicName(prefix: string, base: string): string {
  * Existing topics keep their configs, except that a `max.message.bytes` below the spec's is raised
  * to it (topics made before the limit was set; a cluster's smaller default): a record the listener
  * has sized for the topic must never be refused. Safe to call from several processes at once.
+ * New topics get `replicationFactor` copies, by default three or as many as the cluster has
+ * brokers: one on the local stack's single broker, three on a managed cluster (Confluent Cloud
+ * refuses fewer; with one copy, acks=all would wait for one broker only). Make a topic beforehand
+ * for another factor: an existing topic is left as it is.
  */
 export async function ensureTopics(
   kafka: Kafka,
@@ -63,12 +67,14 @@ export async function ensureTopics(
       named.filter((s) => existing.has(s.name)),
     );
     if (missing.length > 0) {
+      const replicationFactor =
+        options.replicationFactor ?? Math.min(3, (await admin.describeCluster()).brokers.length);
       await admin.createTopics({
         waitForLeaders: true,
         topics: missing.map((s) => ({
           topic: s.name,
           numPartitions: s.partitions,
-          replicationFactor: options.replicationFactor ?? 1,
+          replicationFactor,
           configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
         })),
       });
