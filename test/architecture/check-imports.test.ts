@@ -8,6 +8,12 @@ import { afterEach, describe, expect, it } from "vitest";
 // each kind of crossing it must refuse makes it fail and names the file.
 const CHECKER = join(import.meta.dirname, "..", "..", "infra", "check-imports.mjs");
 
+/**
+ * An import line for a fixture file, built at run time so that this file's own text holds no import
+ * the checker would read as this file's (it checks the top-level test/ folder too).
+ */
+const use = (names: string, from: string) => `import { ${names} } from "${from}";\n`;
+
 const trees: string[] = [];
 afterEach(() => {
   for (const tree of trees.splice(0)) rmSync(tree, { recursive: true, force: true });
@@ -27,24 +33,20 @@ function fixture(extra: Record<string, string> = {}): string {
       name: "@homeward/svc",
       dependencies: { "@homeward/alpha": "*" },
     }),
-    "services/svc/src/app.ts":
-      'import { alpha } from "@homeward/alpha";\nimport { inner } from "./inner.ts";\nexport const app = alpha + inner;\n',
+    "services/svc/src/app.ts": `${use("alpha", "@homeward/alpha")}${use("inner", "./inner.ts")}export const app = alpha + inner;\n`,
     "services/svc/src/env.ts": "export const env = {};\n",
     "services/svc/src/inner.ts": "export const inner = 2;\n",
-    "services/svc/src/svc.test-support.ts": 'export { inner } from "./inner.ts";\n',
-    "services/svc/bench/svc.bench.ts": 'import { inner } from "../src/inner.ts";\nexport const b = inner;\n',
+    "services/svc/src/svc.test-support.ts": `export { inner } from "${"./inner.ts"}";\n`,
+    "services/svc/bench/svc.bench.ts": `${use("inner", "../src/inner.ts")}export const b = inner;\n`,
     "infra/demo/package.json": JSON.stringify({
       name: "@homeward/demo",
       dependencies: { "@homeward/alpha": "*" },
     }),
-    "infra/demo/seed.ts":
-      'import { alpha } from "@homeward/alpha";\nimport { helper } from "./helper.ts";\nexport const s = alpha + helper;\n',
+    "infra/demo/seed.ts": `${use("alpha", "@homeward/alpha")}${use("helper", "./helper.ts")}export const s = alpha + helper;\n`,
     "infra/demo/helper.ts": "export const helper = 3;\n",
-    "infra/demo/seed.int.test.ts":
-      'import { harness } from "../../test/e2e/harness.test-support.ts";\nexport const t = harness;\n',
+    "infra/demo/seed.int.test.ts": `${use("harness", "../../test/e2e/harness.test-support.ts")}export const t = harness;\n`,
     "test/e2e/harness.test-support.ts": "export const harness = 4;\n",
-    "test/e2e/system.int.test.ts":
-      'import { app } from "../../services/svc/src/app.ts";\nimport { env } from "../../services/svc/src/env.ts";\nimport { inner } from "../../services/svc/src/svc.test-support.ts";\nimport { harness } from "./harness.test-support.ts";\nexport const x = [app, env, inner, harness];\n',
+    "test/e2e/system.int.test.ts": `${use("app", "../../services/svc/src/app.ts")}${use("env", "../../services/svc/src/env.ts")}${use("inner", "../../services/svc/src/svc.test-support.ts")}${use("harness", "./harness.test-support.ts")}export const x = [app, env, inner, harness];\n`,
     ...extra,
   };
   for (const [path, text] of Object.entries(files)) {
@@ -69,8 +71,7 @@ describe("infra/check-imports.mjs", () => {
   it("refuses infra/demo reaching into a service's src by relative path", () => {
     const { status, output } = check(
       fixture({
-        "infra/demo/work.ts":
-          'import { inner } from "../../services/svc/src/inner.ts";\nexport const w = inner;\n',
+        "infra/demo/work.ts": `${use("inner", "../../services/svc/src/inner.ts")}export const w = inner;\n`,
       }),
     );
     expect(status).toBe(1);
@@ -82,8 +83,7 @@ describe("infra/check-imports.mjs", () => {
   it("refuses a bench file reaching into another workspace's src", () => {
     const { status, output } = check(
       fixture({
-        "services/svc/bench/alpha.bench.ts":
-          'import { alpha } from "../../../packages/alpha/src/index.ts";\nexport const a = alpha;\n',
+        "services/svc/bench/alpha.bench.ts": `${use("alpha", "../../../packages/alpha/src/index.ts")}export const a = alpha;\n`,
       }),
     );
     expect(status).toBe(1);
@@ -93,8 +93,7 @@ describe("infra/check-imports.mjs", () => {
   it("refuses shipped workspace code leaning on the top-level test harness; test code may", () => {
     const { status, output } = check(
       fixture({
-        "infra/demo/run.ts":
-          'import { harness } from "../../test/e2e/harness.test-support.ts";\nexport const r = harness;\n',
+        "infra/demo/run.ts": `${use("harness", "../../test/e2e/harness.test-support.ts")}export const r = harness;\n`,
       }),
     );
     expect(status).toBe(1);
@@ -117,10 +116,8 @@ describe("infra/check-imports.mjs", () => {
   it("lets the top-level tests reach a service only through app.ts, env.ts and *.test-support.ts, packages by name", () => {
     const { status, output } = check(
       fixture({
-        "test/e2e/deep.int.test.ts":
-          'import { inner } from "../../services/svc/src/inner.ts";\nimport { alpha } from "../../packages/alpha/src/index.ts";\nexport const d = [inner, alpha];\n',
-        "test/e2e/named.int.test.ts":
-          'import { alpha } from "@homeward/alpha/internal";\nexport const n = alpha;\n',
+        "test/e2e/deep.int.test.ts": `${use("inner", "../../services/svc/src/inner.ts")}${use("alpha", "../../packages/alpha/src/index.ts")}export const d = [inner, alpha];\n`,
+        "test/e2e/named.int.test.ts": `${use("alpha", "@homeward/alpha/internal")}export const n = alpha;\n`,
       }),
     );
     expect(status).toBe(1);
