@@ -74,7 +74,7 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
   );
 
   const prefix = stack.kafka.topicPrefix;
-  const kafka = createKafka({ brokers: stack.kafka.brokers, clientId: "matcher" }, logger);
+  const kafka = createKafka({ ...stack.kafka, clientId: "matcher" }, logger);
   await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix });
   const eventLog = await createEventLog(kafka);
   const registry = new Registry();
