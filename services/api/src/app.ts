@@ -35,6 +35,7 @@ import {
 import { facilityRoutes } from "./feeds/facility-routes.ts";
 import { feedRoutes } from "./feeds/feed-routes.ts";
 import { organizationRoutes } from "./organizations/routes.ts";
+import { outboundRoutes } from "./outbound/routes.ts";
 import { ownershipRoutes } from "./ownership/routes.ts";
 import { adminConfigRoutes } from "./protocols/routes.ts";
 import { pingPostgres } from "./readiness-store.ts";
@@ -257,6 +258,11 @@ export async function buildApi(
   });
   await app.register(facilityRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(feedRoutes, { deps: apiDeps, prefix: "/api/admin" });
+  await app.register(outboundRoutes, {
+    deps: apiDeps,
+    secretKey: config.OUTBOUND_SECRET_KEY,
+    prefix: "/api/admin",
+  });
   await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });
 
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: "/", index: ["index.html"] });

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { parseEnv, StackEnv, secret, stackSettingsFromEnv } from "@homeward/config";
+import { isSecretKey } from "@homeward/outbound";
 import { z } from "zod";
 
 /** CIDR names proxy-addr knows besides addresses: loopback, linklocal, uniquelocal. */
@@ -41,6 +42,14 @@ export const ApiEnv = StackEnv.extend({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** HS256 key for the bearer tokens; at least 32 characters (256 bits of a random string). */
   API_TOKEN_SECRET: secret(z.string().min(32, "must be at least 32 characters")),
+  /**
+   * Seals outbound endpoint secrets (bearer tokens, webhook signing secrets) with AES-256-GCM: 64 hex
+   * digits or base64 of 32 bytes, the notifier's OUTBOUND_SECRET_KEY. Without it, no endpoint with a
+   * secret can be added.
+   */
+  OUTBOUND_SECRET_KEY: secret(
+    z.string().refine(isSecretKey, "must be 32 bytes: 64 hex digits or base64"),
+  ).optional(),
   /** How long a token from POST /api/login is valid; there is no refresh: sign in again. */
   TOKEN_TTL_MINUTES: z.coerce
     .number()
