@@ -31,18 +31,35 @@ describe("SQS settings", () => {
       "homeward-alerts": { url: QUEUE, dlqUrl: DLQ },
     });
     expect(problems({ AWS_REGION: "eu-west-1", SQS_ALERTS_QUEUE_URL: QUEUE })).toEqual([
-      "SQS_ALERTS_DLQ_URL is not set: the alerts queue and its dead-letter queue are given together (SQS_ALERTS_QUEUE_URL, SQS_ALERTS_DLQ_URL)",
+      "SQS_ALERTS_DLQ_URL is not set: a queue and its dead-letter queue are given together (SQS_ALERTS_QUEUE_URL, SQS_ALERTS_DLQ_URL)",
     ]);
   });
 
   it("refuse a queue in another region than AWS_REGION, and a prefix that would be ignored", () => {
+    const outbound = {
+      SQS_OUTBOUND_QUEUE_URL: QUEUE.replace("alerts", "outbound"),
+      SQS_OUTBOUND_DLQ_URL: DLQ.replace("alerts", "outbound"),
+    };
     expect(
-      problems({ SQS_ALERTS_QUEUE_URL: QUEUE, SQS_ALERTS_DLQ_URL: DLQ, SQS_QUEUE_PREFIX: "prod" }).sort(),
+      problems({
+        SQS_ALERTS_QUEUE_URL: QUEUE,
+        SQS_ALERTS_DLQ_URL: DLQ,
+        ...outbound,
+        SQS_QUEUE_PREFIX: "prod",
+      })
+        .filter((p) => !p.startsWith("SQS_OUTBOUND"))
+        .sort(),
     ).toEqual([
       "SQS_ALERTS_DLQ_URL is invalid: is a queue in another region than AWS_REGION; requests would be signed for the wrong region",
       "SQS_ALERTS_QUEUE_URL is invalid: is a queue in another region than AWS_REGION; requests would be signed for the wrong region",
-      "SQS_QUEUE_PREFIX is invalid: is not used when SQS_ALERTS_QUEUE_URL names the queue; unset one",
+      "SQS_QUEUE_PREFIX is invalid: is not used when every queue is named by its URL; unset one",
     ]);
+    // One queue made beforehand, the other created under the prefix: both used.
+    expect(
+      sqs({ AWS_REGION: "eu-west-1", ...outbound, SQS_QUEUE_PREFIX: "prod" }).queueUrls?.[
+        "homeward-outbound"
+      ],
+    ).toEqual({ url: outbound.SQS_OUTBOUND_QUEUE_URL, dlqUrl: outbound.SQS_OUTBOUND_DLQ_URL });
   });
 
   it("read the region of each form of an AWS queue URL, and none of a local one", () => {

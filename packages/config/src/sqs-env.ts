@@ -24,7 +24,15 @@ export interface SqsQueueUrls {
 export const SqsEnvShape = {
   SQS_ALERTS_QUEUE_URL: httpUrl.optional(),
   SQS_ALERTS_DLQ_URL: httpUrl.optional(),
+  SQS_OUTBOUND_QUEUE_URL: httpUrl.optional(),
+  SQS_OUTBOUND_DLQ_URL: httpUrl.optional(),
 };
+
+/** Each queue Homeward would create, by base name, and the variables naming one made beforehand. */
+const QUEUE_VARIABLES = {
+  "homeward-alerts": ["SQS_ALERTS_QUEUE_URL", "SQS_ALERTS_DLQ_URL"],
+  "homeward-outbound": ["SQS_OUTBOUND_QUEUE_URL", "SQS_OUTBOUND_DLQ_URL"],
+} as const;
 
 type SqsEnv = z.output<z.ZodObject<typeof SqsEnvShape>> & {
   SQS_ENDPOINT?: string | undefined;
@@ -52,14 +60,16 @@ export function regionOfQueueUrl(url: string): string | undefined {
 export function sqsEnvProblems(env: SqsEnv): Problem[] {
   const problems: Problem[] = [];
   const add = (variable: Variable, message: string) => problems.push({ message, path: [variable] });
-  if ((env.SQS_ALERTS_QUEUE_URL === undefined) !== (env.SQS_ALERTS_DLQ_URL === undefined))
-    add(
-      env.SQS_ALERTS_QUEUE_URL === undefined ? "SQS_ALERTS_QUEUE_URL" : "SQS_ALERTS_DLQ_URL",
-      "the alerts queue and its dead-letter queue are given together (SQS_ALERTS_QUEUE_URL, SQS_ALERTS_DLQ_URL)",
-    );
-  if (env.SQS_ALERTS_QUEUE_URL !== undefined && env.SQS_QUEUE_PREFIX !== "")
-    add("SQS_QUEUE_PREFIX", "is not used when SQS_ALERTS_QUEUE_URL names the queue; unset one");
-  for (const name of ["SQS_ALERTS_QUEUE_URL", "SQS_ALERTS_DLQ_URL"] as const) {
+  for (const [queue, dlq] of Object.values(QUEUE_VARIABLES))
+    if ((env[queue] === undefined) !== (env[dlq] === undefined))
+      add(
+        env[queue] === undefined ? queue : dlq,
+        `a queue and its dead-letter queue are given together (${queue}, ${dlq})`,
+      );
+  const given = Object.values(QUEUE_VARIABLES).filter(([queue]) => env[queue] !== undefined);
+  if (given.length === Object.keys(QUEUE_VARIABLES).length && env.SQS_QUEUE_PREFIX !== "")
+    add("SQS_QUEUE_PREFIX", "is not used when every queue is named by its URL; unset one");
+  for (const name of Object.values(QUEUE_VARIABLES).flat()) {
     const url = env[name];
     if (url === undefined) continue;
     const region = regionOfQueueUrl(url);
@@ -80,8 +90,13 @@ export function checkSqsEnv(payload: z.core.ParsePayload<SqsEnv>): void {
     payload.issues.push({ code: "custom", input: payload.value, ...problem });
 }
 
-/** The queues an operator made, by base queue name; none when Homeward creates them. */
+/** The queues an operator made, by base queue name; none when Homeward creates them all. */
 export function sqsQueueUrls(env: SqsEnv): Record<string, SqsQueueUrls> | undefined {
-  if (env.SQS_ALERTS_QUEUE_URL === undefined || env.SQS_ALERTS_DLQ_URL === undefined) return undefined;
-  return { "homeward-alerts": { url: env.SQS_ALERTS_QUEUE_URL, dlqUrl: env.SQS_ALERTS_DLQ_URL } };
+  const made: Record<string, SqsQueueUrls> = {};
+  for (const [name, [queue, dlq]] of Object.entries(QUEUE_VARIABLES)) {
+    const url = env[queue];
+    const dlqUrl = env[dlq];
+    if (url !== undefined && dlqUrl !== undefined) made[name] = { url, dlqUrl };
+  }
+  return Object.keys(made).length === 0 ? undefined : made;
 }

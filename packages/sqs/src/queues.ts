@@ -80,7 +80,7 @@ async function createOrConverge(client: SQSClient, name: string, attributes: Rec
 
 /**
  * The queue and dead-letter queue a service works with: the ones an operator made when their URLs
- * are given (SQS_ALERTS_QUEUE_URL, SQS_ALERTS_DLQ_URL), else `ensureQueue`'s. Queues made
+ * are given (SQS_ALERTS_QUEUE_URL and SQS_ALERTS_DLQ_URL, SQS_OUTBOUND_…), else `ensureQueue`'s. Queues made
  * beforehand are not changed, only checked: the delivery workers count on SQS moving a job to
  * the dead-letter queue on exactly its `maxReceiveCount`th receive, so a queue whose redrive
  * policy says otherwise stops the start (a job would go dead early or never).
@@ -88,10 +88,10 @@ async function createOrConverge(client: SQSClient, name: string, attributes: Rec
 export async function resolveQueue(
   client: SQSClient,
   spec: QueueSpec,
-  options: { prefix: string; queueUrls?: Record<string, { url: string; dlqUrl: string }> | undefined },
+  settings: { queuePrefix: string; queueUrls?: Record<string, { url: string; dlqUrl: string }> },
 ): Promise<{ url: string; dlqUrl: string }> {
-  const given = options.queueUrls?.[spec.name];
-  if (given === undefined) return ensureQueue(client, spec, options.prefix);
+  const given = settings.queueUrls?.[spec.name];
+  if (given === undefined) return ensureQueue(client, spec, settings.queuePrefix);
   await checkRedrivePolicy(client, spec, given);
   return given;
 }

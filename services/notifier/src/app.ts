@@ -13,7 +13,7 @@ import {
 import type { Logger } from "@homeward/logger";
 import { DEFAULT_PROTOCOLS, loadProtocols, type ProtocolsFile } from "@homeward/protocols";
 import { closeRedis, createRedis } from "@homeward/redis";
-import { createSqsClient, ensureQueue, HOMEWARD_QUEUES, openWorkQueue } from "@homeward/sqs";
+import { createSqsClient, HOMEWARD_QUEUES, openWorkQueue, resolveQueue } from "@homeward/sqs";
 import { Counter } from "prom-client";
 import { startDeliveryWorkers } from "./delivery-worker.ts";
 import type { NotifierConfig } from "./env.ts";
@@ -54,11 +54,8 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
   const sqs = createSqsClient(stack.sqs);
   const spec = HOMEWARD_QUEUES.find((q) => q.name === "homeward-alerts");
   if (spec === undefined) throw new Error("homeward-alerts queue spec missing");
-  const urls = await ensureQueue(
-    sqs,
-    { ...spec, maxReceiveCount: config.DELIVERY_MAX_ATTEMPTS },
-    stack.sqs.queuePrefix,
-  );
+  // The queue made here under SQS_QUEUE_PREFIX, or one made beforehand (SQS_ALERTS_QUEUE_URL), checked.
+  const urls = await resolveQueue(sqs, { ...spec, maxReceiveCount: config.DELIVERY_MAX_ATTEMPTS }, stack.sqs);
   const queue = openWorkQueue(sqs, urls.url);
   const deadLetterQueue = openWorkQueue(sqs, urls.dlqUrl);
   const providers = await createProviders(config, stack.smtp.url);

@@ -3,7 +3,7 @@ import type { Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import { OUTBOUND_QUEUE, parseSecretKey } from "@homeward/outbound";
 import type { Redis } from "@homeward/redis";
-import { ensureQueue, openWorkQueue } from "@homeward/sqs";
+import { openWorkQueue, resolveQueue } from "@homeward/sqs";
 import type { DeliveryOutcome } from "./delivery-worker.ts";
 import type { NotifierConfig } from "./env.ts";
 import { DaVinciFhirSender } from "./outbound/davinci-fhir.sender.ts";
@@ -28,7 +28,7 @@ export async function startOutbound(
   deps: {
     pool: Pool;
     redis: Redis;
-    sqs: Parameters<typeof ensureQueue>[0];
+    sqs: Parameters<typeof resolveQueue>[0];
     logger: Logger;
     onOutcome?: (outcome: DeliveryOutcome, channel: string) => void;
   },
@@ -38,7 +38,8 @@ export async function startOutbound(
     return undefined;
   }
   const spec = { ...OUTBOUND_QUEUE, maxReceiveCount: config.OUTBOUND_MAX_ATTEMPTS };
-  const urls = await ensureQueue(deps.sqs, spec, config.stack.sqs.queuePrefix);
+  // Made here under SQS_QUEUE_PREFIX, or made beforehand (SQS_OUTBOUND_QUEUE_URL) and checked.
+  const urls = await resolveQueue(deps.sqs, spec, config.stack.sqs);
   const queue = openWorkQueue(deps.sqs, urls.url);
   const timeoutMs = config.OUTBOUND_TIMEOUT_SECONDS * 1000;
   const workers = startOutboundWorkers(
