@@ -196,3 +196,109 @@ export async function removeClosure(pool: Pool, organizationId: string, day: str
   );
   return (result.rowCount ?? 0) > 0;
 }
+
+/** An organization as rosters, routing and announcements name it, without its settings. */
+export interface OrganizationSummary {
+  id: string;
+  kind: OrganizationKind;
+  code: string;
+  name: string;
+  npi: string | null;
+  timeZone: string;
+}
+
+/** Every organization (hundreds at most), by id: what an import resolves codes and NPIs against, and routing's. */
+export async function listOrganizationSummaries(db: Pool | PoolClient): Promise<OrganizationSummary[]> {
+  const { rows } = await db.query<OrganizationSummary>(
+    `SELECT id::text, kind, code, name, npi, time_zone AS "timeZone" FROM organizations ORDER BY id`,
+  );
+  return rows;
+}
+
+/** What deadlines and alert content need to know about an organization. */
+export interface AlertSettings {
+  detailLevel: AlertDetailLevel;
+  holidays: { country: string; state?: string };
+  /** Every closed day, `YYYY-MM-DD`, earliest first. */
+  closures: string[];
+}
+
+/** The organization's alert detail level, holiday calendar and closed days (the defaults when it has no settings). */
+export async function loadAlertSettings(
+  db: Pool | PoolClient,
+  organizationId: string,
+): Promise<AlertSettings> {
+  const { rows } = await db.query<{
+    alert_detail_level: AlertDetailLevel | null;
+    holiday_country: string | null;
+    holiday_state: string | null;
+    closures: string[];
+  }>(
+    `SELECT s.alert_detail_level, s.holiday_country, s.holiday_state,
+            ARRAY(SELECT to_char(day, 'YYYY-MM-DD') FROM organization_closures c WHERE c.organization_id = o.id ORDER BY day) AS closures
+       FROM organizations o LEFT JOIN organization_settings s ON s.organization_id = o.id WHERE o.id = $1`,
+    [organizationId],
+  );
+  const row = rows[0];
+  return {
+    detailLevel: row?.alert_detail_level ?? "minimal",
+    holidays: {
+      country: row?.holiday_country ?? "US",
+      ...(row?.holiday_state == null ? {} : { state: row.holiday_state }),
+    },
+    closures: row?.closures ?? [],
+  };
+}
+
+/** The caseload screen's targets, kept on the organization's settings row. */
+export interface CaseloadTargets {
+  priorityOne: number;
+  totalMin: number;
+  totalMax: number;
+}
+
+/** Sets an organization's caseload targets (its settings row is made with the defaults if it has none). */
+export async function saveCaseloadTargets(
+  db: Pool | PoolClient,
+  organizationId: string,
+  targets: CaseloadTargets,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO organization_settings (organization_id, caseload_priority_one_target, caseload_total_min, caseload_total_max)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (organization_id) DO UPDATE
+        SET caseload_priority_one_target = EXCLUDED.caseload_priority_one_target,
+            caseload_total_min = EXCLUDED.caseload_total_min,
+            caseload_total_max = EXCLUDED.caseload_total_max,
+            updated_at = now()`,
+    [organizationId, targets.priorityOne, targets.totalMin, targets.totalMax],
+  );
+}
+
+/**
+ * The id of the organization with this code, created the first time: a seed run again (the demo,
+ * a benchmark) changes nothing, so what an admin changed since stays.
+ */
+export async function ensureOrganization(db: Pool | PoolClient, org: NewOrganization): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO organizations (kind, code, name, npi, tin, time_zone, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (code) DO UPDATE SET code = organizations.code RETURNING id::text`,
+    [org.kind, org.code, org.name, org.npi, org.tin, org.timeZone, org.parentId],
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error("organization upsert returned no row");
+  return id;
+}
+
+/** Gives an organization these settings if it has none yet (a seed's; an admin's own stay). */
+export async function ensureOrganizationSettings(
+  db: Pool | PoolClient,
+  organizationId: string,
+  settings: OrganizationSettings,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO organization_settings (organization_id, alert_detail_level, holiday_country, holiday_state)
+     VALUES ($1, $2, $3, $4) ON CONFLICT (organization_id) DO NOTHING`,
+    [organizationId, settings.alertDetailLevel, settings.holidayCountry, settings.holidayState],
+  );
+}

@@ -141,3 +141,56 @@ export async function updateRecipient(
   if (updated === undefined) throw new Error("recipient vanished after update");
   return updated;
 }
+
+/** An active recipient as routing and imports find them: by organization and role, NPI or e-mail. */
+export interface ActiveRecipient {
+  id: string;
+  organizationId: string;
+  role: RecipientRole;
+  email: string | null;
+  /** The clinician's NPI, when the recipient is one. */
+  npi: string | null;
+}
+
+/** Every active recipient (thousands at most), by id. */
+export async function listActiveRecipients(pool: Pool): Promise<ActiveRecipient[]> {
+  const { rows } = await pool.query<ActiveRecipient>(
+    `SELECT r.id::text, r.organization_id::text AS "organizationId", r.role, r.email, c.npi
+       FROM recipients r LEFT JOIN clinicians c ON c.id = r.clinician_id
+      WHERE r.active ORDER BY r.id`,
+  );
+  return rows;
+}
+
+/**
+ * The id of the organization's recipient with this e-mail, created the first time (a seed run again
+ * leaves an admin's changes alone). Throws when the NPI is another organization's recipient's.
+ */
+export async function ensureRecipient(
+  pool: Pool,
+  organizationId: string,
+  fields: RecipientFields & { email: string },
+): Promise<string> {
+  const clinician = await clinicianFor(pool, organizationId, fields.npi, null);
+  if (clinician === "npi-taken") throw new Error("the recipient's NPI is another organization's recipient's");
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO recipients (organization_id, clinician_id, role, display_name, email, pager_id, time_zone, active)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (organization_id, lower(email)) WHERE email IS NOT NULL
+     DO UPDATE SET clinician_id = recipients.clinician_id
+     RETURNING id::text`,
+    [
+      organizationId,
+      clinician,
+      fields.role,
+      fields.displayName,
+      fields.email,
+      fields.pagerId,
+      fields.timeZone,
+      fields.active,
+    ],
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new Error("recipient upsert returned no row");
+  return id;
+}

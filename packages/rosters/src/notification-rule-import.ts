@@ -1,3 +1,4 @@
+import { mergeImportedRules, type NotificationRuleFields } from "@homeward/directory";
 import { applyPlan, type ColumnPlan } from "./column-mapping.ts";
 import type { CsvImportSpec, ErrorLog, MergeOutcome } from "./csv-import.ts";
 import type { RowError } from "./import-runs.ts";
@@ -28,14 +29,13 @@ const RULE_STAGE = new StageTable("notification_rule_stage", {
 type RuleColumn = typeof RULE_STAGE extends StageTable<infer C> ? C : never;
 
 const LISTS = ["event_kinds", "programs", "risk_tiers", "facilities"] as const;
-/** `t` (a rule) says the same as `d` (a staged row): same recipient, lists (NULL = all) and channel. */
-const SAME_RULE = [
-  "t.recipient_id IS NOT DISTINCT FROM d.recipient_id",
-  "t.recipient_role IS NOT DISTINCT FROM d.recipient_role",
-  "t.audience = d.audience",
-  ...LISTS.map((l) => `t.${l} IS NOT DISTINCT FROM string_to_array(d.${l}, '${LIST_SEPARATOR}')`),
-  "t.channel = d.channel",
-].join(" AND ");
+/** The rule's field each staged list column holds. */
+const LIST_FIELDS = {
+  event_kinds: "eventKinds",
+  programs: "programs",
+  risk_tiers: "riskTiers",
+  facilities: "facilities",
+} as const;
 
 /**
  * Notification rules of one organization: the file replaces the rules the organization imported
@@ -145,55 +145,36 @@ async function mergeRules(
   for (const r of repeats.rows)
     ctx.errors.add({ line: r.line, column: null, value: null, reason: `the same rule as line ${r.first}` });
 
-  const inForce = `t.organization_id = $1 AND t.source IS NOT NULL AND t.active`;
-  const counts = await client.query<{ valid: string; unchanged: string }>(
-    `SELECT count(*)::text AS valid,
-            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM notification_rules t WHERE ${inForce} AND ${SAME_RULE}))::text
-              AS unchanged
-       FROM notification_rule_stage d WHERE d.valid`,
-    [ctx.organizationId],
+  const staged = await client.query<NotificationRuleFields>(
+    `SELECT recipient_id::text AS "recipientId", recipient_role AS "recipientRole", audience,
+            ${LISTS.map((l) => `string_to_array(${l}, '${LIST_SEPARATOR}') AS "${LIST_FIELDS[l]}"`).join(", ")}, channel
+       FROM notification_rule_stage WHERE valid ORDER BY line`,
   );
-  const valid = Number(counts.rows[0]?.valid ?? 0);
-  const inserted = await client.query(
-    `INSERT INTO notification_rules (organization_id, recipient_id, recipient_role, audience, ${LISTS.join(", ")},
-                                     channel, source, import_run_id, active_from)
-     SELECT $1, d.recipient_id, d.recipient_role, d.audience, ${LISTS.map((l) => `string_to_array(d.${l}, '${LIST_SEPARATOR}')`).join(", ")},
-            d.channel, $2, $3, $4::date
-       FROM notification_rule_stage d
-      WHERE d.valid AND NOT EXISTS (SELECT 1 FROM notification_rules t WHERE ${inForce} AND ${SAME_RULE})
-      ORDER BY d.line`,
-    [ctx.organizationId, ctx.source, ctx.runId, ctx.asOf],
-  );
-
-  const dropped = `${inForce} AND t.import_run_id IS DISTINCT FROM $2
-    AND NOT EXISTS (SELECT 1 FROM notification_rule_stage d WHERE d.valid AND ${SAME_RULE})`;
+  const valid = staged.rows.length;
   const refused = ctx.rejectedRows + repeats.rows.length;
-  let ended = 0;
-  let note: string | undefined;
-  if (valid > 0 && refused === 0) {
-    const res = await client.query(
-      `UPDATE notification_rules t SET active = false, active_to = greatest($3::date, t.active_from), ended_by_run_id = $2
-        WHERE ${dropped}`,
-      [ctx.organizationId, ctx.runId, ctx.asOf],
-    );
-    ended = res.rowCount ?? 0;
-  } else {
-    const kept = await client.query<{ n: string }>(
-      `SELECT count(*)::text AS n FROM notification_rules t WHERE ${dropped}`,
-      [ctx.organizationId, ctx.runId],
-    );
-    const n = Number(kept.rows[0]?.n ?? 0);
-    if (n > 0)
-      note = `${n} rule(s) of ${ctx.code} missing from the file were left active, because ${
-        valid === 0 ? "the file has no valid row" : "rows were refused"
-      }; correct the file and import it again to deactivate them`;
-  }
+  const merged = await mergeImportedRules(
+    client,
+    {
+      organizationId: ctx.organizationId,
+      source: ctx.source,
+      runId: ctx.runId,
+      asOf: ctx.asOf,
+      endMissing: valid > 0 && refused === 0,
+    },
+    staged.rows,
+  );
+  const note =
+    merged.leftInForce === 0
+      ? undefined
+      : `${merged.leftInForce} rule(s) of ${ctx.code} missing from the file were left active, because ${
+          valid === 0 ? "the file has no valid row" : "rows were refused"
+        }; correct the file and import it again to deactivate them`;
   return {
     valid,
-    inserted: inserted.rowCount ?? 0,
+    inserted: merged.inserted,
     updated: 0,
-    ended,
-    unchanged: Number(counts.rows[0]?.unchanged ?? 0),
+    ended: merged.ended,
+    unchanged: merged.unchanged,
     patientsCreated: 0,
     lateRejected: repeats.rows.length,
     ...(note === undefined ? {} : { note }),

@@ -1,4 +1,5 @@
 import type { Pool } from "@homeward/db";
+import { listActiveRecipients, listOrganizationSummaries } from "@homeward/directory";
 
 export interface OrganizationRef {
   id: string;
@@ -15,25 +16,20 @@ export interface ReferenceLookup {
 }
 
 /**
- * Loads every organization and recipient (thousands at most), so that resolving a practice code or
- * a care manager's e-mail on each of a million rows costs a map lookup, and an unknown one becomes
- * a row error with its line, not a failed join later.
+ * Loads every organization and active recipient (thousands at most, from @homeward/directory), so
+ * that resolving a practice code or a care manager's e-mail on each of a million rows costs a map
+ * lookup, and an unknown one becomes a row error with its line, not a failed join later.
  */
 export async function loadReferenceLookup(pool: Pool): Promise<ReferenceLookup> {
-  const orgs = await pool.query<OrganizationRef & { npi: string | null }>(
-    "SELECT id::text, code, kind, npi FROM organizations",
-  );
   const byKey = new Map<string, OrganizationRef>();
-  for (const o of orgs.rows) {
+  for (const o of await listOrganizationSummaries(pool)) {
     const ref = { id: o.id, code: o.code, kind: o.kind };
     byKey.set(o.code.toUpperCase(), ref);
     if (o.npi !== null) byKey.set(o.npi, ref);
   }
-  const recipients = await pool.query<{ id: string; organization_id: string; email: string }>(
-    "SELECT id::text, organization_id::text, lower(email) AS email FROM recipients WHERE active AND email IS NOT NULL",
-  );
   const byEmail = new Map<string, string>();
-  for (const r of recipients.rows) byEmail.set(`${r.organization_id} ${r.email}`, r.id);
+  for (const r of await listActiveRecipients(pool))
+    if (r.email !== null) byEmail.set(`${r.organizationId} ${r.email.toLowerCase()}`, r.id);
   return {
     organization: (codeOrNpi) => byKey.get(codeOrNpi.trim().toUpperCase()),
     recipient: (organizationId, email) => byEmail.get(`${organizationId} ${email.trim().toLowerCase()}`),

@@ -1,4 +1,5 @@
 import type { Pool } from "@homeward/db";
+import { listActiveRecipients, listOrganizationSummaries, listRulesInForceSince } from "@homeward/directory";
 import type {
   Attribution,
   Directory,
@@ -8,15 +9,15 @@ import type {
   NotificationRule,
   OptOut,
   PatientContext,
-  RecipientRole,
 } from "./routing.ts";
 
 /**
  * Loads what `routeEvent` consults: the patients' contexts (attributions, enrollments, opt-outs) and
- * the directory (organizations, active recipients, notification rules), every row in force at some
- * time since `since` (ended ones included, so an event routes by what was in force on its own day).
- * The matcher loads it for every patient, in memory; the api's "who would be alerted" preview for
- * one patient (`patientIds`). One database round trip per table.
+ * the directory (organizations, active recipients, notification rules, read through
+ * @homeward/directory, their owner), every row in force at some time since `since` (ended ones
+ * included, so an event routes by what was in force on its own day). The matcher loads it for every
+ * patient, in memory; the api's "who would be alerted" preview for one patient (`patientIds`). One
+ * database round trip per table.
  */
 
 type Row = Record<string, unknown>;
@@ -83,17 +84,9 @@ export async function loadRoutingData(
            FROM consents WHERE decision = 'opt_out' AND ${recent} AND ${forPatients}`,
       [since, patientIds],
     ),
-    pool.query<Row>("SELECT id, kind, code, name, time_zone FROM organizations"),
-    pool.query<Row>(
-      `SELECT r.id, r.organization_id, r.role, c.npi
-           FROM recipients r LEFT JOIN clinicians c ON c.id = r.clinician_id WHERE r.active`,
-    ),
-    pool.query<Row>(
-      `SELECT organization_id, recipient_id, recipient_role, audience, event_kinds, programs, risk_tiers,
-                facilities, active_from, active_to
-           FROM notification_rules WHERE active_to IS NULL OR active_to > $1::date`,
-      [since],
-    ),
+    listOrganizationSummaries(pool),
+    listActiveRecipients(pool),
+    listRulesInForceSince(pool, since),
   ]);
 
   const contexts = new Map<string, MutableContext>();
@@ -135,37 +128,36 @@ export async function loadRoutingData(
     contextOf(String(r.patient_id)).optOuts.push(o);
   }
 
-  const organizations = orgs.rows.map(
-    (r): RoutingOrganization => ({
-      id: String(r.id),
-      kind: r.kind as RoutingOrganization["kind"],
-      code: String(r.code),
-      name: String(r.name),
-      timeZone: String(r.time_zone),
+  const organizations = orgs.map(
+    (o): RoutingOrganization => ({
+      id: o.id,
+      kind: o.kind,
+      code: o.code,
+      name: o.name,
+      timeZone: o.timeZone,
     }),
   );
   const people = new Map<string, DirectoryPerson[]>();
-  for (const r of recipients.rows) {
-    const list = people.get(String(r.organization_id)) ?? [];
-    const npi = str(r.npi);
-    list.push({ id: String(r.id), role: r.role as RecipientRole, ...(npi === undefined ? {} : { npi }) });
-    people.set(String(r.organization_id), list);
+  for (const r of recipients) {
+    const list = people.get(r.organizationId) ?? [];
+    list.push({ id: r.id, role: r.role, ...(r.npi === null ? {} : { npi: r.npi }) });
+    people.set(r.organizationId, list);
   }
   const rulesByOrg = new Map<string, NotificationRule[]>();
-  for (const r of rules.rows) {
+  for (const r of rules) {
     const rule: NotificationRule = {};
-    if (r.recipient_id !== null) rule.recipientId = String(r.recipient_id);
-    if (r.recipient_role !== null) rule.recipientRole = r.recipient_role as RecipientRole;
+    if (r.recipientId !== null) rule.recipientId = r.recipientId;
+    if (r.recipientRole !== null) rule.recipientRole = r.recipientRole;
     rule.audience = r.audience === "everyone_in_role" ? "everyone_in_role" : "care_team";
-    rule.activeFrom = new Date(r.active_from as Date | string).getTime();
-    if (r.active_to !== null) rule.activeTo = new Date(r.active_to as Date | string).getTime();
-    if (r.event_kinds !== null) rule.eventKinds = r.event_kinds as string[];
-    if (r.programs !== null) rule.programs = r.programs as string[];
-    if (r.risk_tiers !== null) rule.riskTiers = r.risk_tiers as string[];
-    if (r.facilities !== null) rule.facilities = r.facilities as string[];
-    const list = rulesByOrg.get(String(r.organization_id)) ?? [];
+    rule.activeFrom = r.activeFrom.getTime();
+    if (r.activeTo !== null) rule.activeTo = r.activeTo.getTime();
+    if (r.eventKinds !== null) rule.eventKinds = r.eventKinds;
+    if (r.programs !== null) rule.programs = r.programs;
+    if (r.riskTiers !== null) rule.riskTiers = r.riskTiers;
+    if (r.facilities !== null) rule.facilities = r.facilities;
+    const list = rulesByOrg.get(r.organizationId) ?? [];
     list.push(rule);
-    rulesByOrg.set(String(r.organization_id), list);
+    rulesByOrg.set(r.organizationId, list);
   }
   return {
     contexts,

@@ -1,4 +1,5 @@
 import type { Pool } from "@homeward/db";
+import { findRecipient } from "@homeward/directory";
 
 /**
  * The delivery worker's reads and writes of `deliveries` and `delivery_attempts`: what one send
@@ -20,16 +21,32 @@ export interface DeliveryRow {
   task_status: string | null;
 }
 
-/** The delivery with its recipient's addresses and its task's state; undefined when unknown. */
+/**
+ * The delivery with its recipient's addresses (from @homeward/directory, the recipients' owner) and
+ * its task's state; undefined when unknown.
+ */
 export async function loadDeliveryForSend(pool: Pool, id: string): Promise<DeliveryRow | undefined> {
-  const { rows } = await pool.query<DeliveryRow>(
-    `SELECT d.status, d.purpose, d.channel, d.content, d.not_after, d.retracted_at, r.email, r.pager_id,
-            r.time_zone, r.active, t.status AS task_status
-       FROM deliveries d JOIN recipients r ON r.id = d.recipient_id LEFT JOIN tasks t ON t.id = d.task_id
+  const { rows } = await pool.query<
+    Omit<DeliveryRow, "email" | "pager_id" | "time_zone" | "active"> & { recipient_id: string }
+  >(
+    `SELECT d.status, d.purpose, d.channel, d.content, d.not_after, d.retracted_at, d.recipient_id::text,
+            t.status AS task_status
+       FROM deliveries d LEFT JOIN tasks t ON t.id = d.task_id
       WHERE d.id = $1`,
     [id],
   );
-  return rows[0];
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const recipient = await findRecipient(pool, row.recipient_id);
+  if (recipient === undefined) return undefined;
+  const { recipient_id: _, ...delivery } = row;
+  return {
+    ...delivery,
+    email: recipient.email,
+    pager_id: recipient.pagerId,
+    time_zone: recipient.timeZone,
+    active: recipient.active,
+  };
 }
 
 /**

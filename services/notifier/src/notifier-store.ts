@@ -1,93 +1,25 @@
-import type { AlertContent, AlertDetailLevel, DeliveryChannel, DeliveryPurpose } from "@homeward/contracts";
+import type { AlertContent, DeliveryChannel, DeliveryPurpose } from "@homeward/contracts";
 import type { Pool, PoolClient } from "@homeward/db";
-import type { ChannelRule, RecipientProfile } from "@homeward/routing";
+import { type AlertSettings, loadAlertRecipients, loadAlertSettings } from "@homeward/directory";
+import type { RecipientProfile } from "@homeward/routing";
 
 /** A client inside a transaction (pg's PoolClient, by what we use of it). */
 export type Tx = PoolClient;
 
-/** What deadlines and alert content need to know about an organization. */
-export interface OrganizationContext {
-  detailLevel: AlertDetailLevel;
-  holidays: { country: string; state?: string };
-  closures: string[];
-}
-
-export async function loadOrganizationContext(
-  pool: Pool,
+/**
+ * Organizations' alert settings and recipients' preferences are @homeward/directory's tables: the
+ * notifier reads them through it. A recipient's channel rules were checked against the event kinds
+ * when they were saved, so the directory's strings are the routing's kinds.
+ */
+export type OrganizationContext = AlertSettings;
+export const loadOrganizationContext: (
+  db: Pool | Tx,
   organizationId: string,
-): Promise<OrganizationContext> {
-  const { rows } = await pool.query<{
-    alert_detail_level: AlertDetailLevel | null;
-    holiday_country: string | null;
-    holiday_state: string | null;
-    closures: string[];
-  }>(
-    `SELECT s.alert_detail_level, s.holiday_country, s.holiday_state,
-            ARRAY(SELECT to_char(day, 'YYYY-MM-DD') FROM organization_closures c WHERE c.organization_id = o.id ORDER BY day) AS closures
-       FROM organizations o LEFT JOIN organization_settings s ON s.organization_id = o.id WHERE o.id = $1`,
-    [organizationId],
-  );
-  const row = rows[0];
-  return {
-    detailLevel: row?.alert_detail_level ?? "minimal",
-    holidays: {
-      country: row?.holiday_country ?? "US",
-      ...(row?.holiday_state == null ? {} : { state: row.holiday_state }),
-    },
-    closures: row?.closures ?? [],
-  };
-}
-
-const hhmm = (t: string | null) => (t === null ? undefined : t.slice(0, 5));
-
-/** Recipients with their preferences (defaults where they set none). */
-export async function loadRecipients(
+) => Promise<OrganizationContext> = loadAlertSettings;
+export const loadRecipients = loadAlertRecipients as (
   db: Pool | Tx,
   where: { ids: readonly string[] } | { organizationId: string; role: string },
-): Promise<RecipientProfile[]> {
-  const filter = "ids" in where ? "r.id = ANY($1::bigint[])" : "r.organization_id = $1 AND r.role = $2";
-  const params = "ids" in where ? [where.ids] : [where.organizationId, where.role];
-  const { rows } = await db.query<{
-    id: string;
-    organization_id: string;
-    role: RecipientProfile["role"];
-    email: string | null;
-    pager_id: string | null;
-    time_zone: string;
-    active: boolean;
-    channel_rules: ChannelRule[] | null;
-    email_mode: RecipientProfile["emailMode"] | null;
-    digest_hour: number | null;
-    quiet_start: string | null;
-    quiet_end: string | null;
-    page_priority_one_in_quiet_hours: boolean | null;
-  }>(
-    `SELECT r.id, r.organization_id, r.role, r.email, r.pager_id, r.time_zone, r.active,
-            p.channel_rules, p.email_mode, p.digest_hour, p.quiet_start::text, p.quiet_end::text,
-            p.page_priority_one_in_quiet_hours
-       FROM recipients r LEFT JOIN recipient_preferences p ON p.recipient_id = r.id
-      WHERE ${filter} ORDER BY r.id`,
-    params,
-  );
-  return rows.map((r) => {
-    const start = hhmm(r.quiet_start);
-    const end = hhmm(r.quiet_end);
-    return {
-      recipientId: String(r.id),
-      organizationId: String(r.organization_id),
-      role: r.role,
-      ...(r.email === null ? {} : { email: r.email }),
-      ...(r.pager_id === null ? {} : { pagerId: r.pager_id }),
-      timeZone: r.time_zone,
-      active: r.active,
-      channelRules: r.channel_rules ?? [],
-      emailMode: r.email_mode ?? "realtime",
-      digestHour: r.digest_hour ?? 7,
-      ...(start === undefined || end === undefined ? {} : { quietHours: { start, end } }),
-      pagePriorityOneInQuietHours: r.page_priority_one_in_quiet_hours ?? true,
-    };
-  });
-}
+) => Promise<RecipientProfile[]>;
 
 export interface NewDelivery {
   id: string;

@@ -141,23 +141,8 @@ export async function loadCaseloadCounts(
   };
 }
 
-/** Sets an organization's caseload targets (its settings row is made with the defaults if it has none). */
-export async function saveCaseloadTargets(
-  pool: Pool,
-  organizationId: string,
-  targets: CaseloadTargets,
-): Promise<void> {
-  await pool.query(
-    `INSERT INTO organization_settings (organization_id, caseload_priority_one_target, caseload_total_min, caseload_total_max)
-     VALUES ($1, $2, $3, $4)
-     ON CONFLICT (organization_id) DO UPDATE
-        SET caseload_priority_one_target = EXCLUDED.caseload_priority_one_target,
-            caseload_total_min = EXCLUDED.caseload_total_min,
-            caseload_total_max = EXCLUDED.caseload_total_max,
-            updated_at = now()`,
-    [organizationId, targets.priorityOne, targets.totalMin, targets.totalMax],
-  );
-}
+/** The targets are kept on the organization's settings row, whose owner (@homeward/directory) writes them. */
+export { saveCaseloadTargets } from "@homeward/directory";
 
 /** Whether an organization exists (a target for another id is a 404, not a foreign-key 500). */
 export async function organizationExists(pool: Pool, organizationId: string): Promise<boolean> {
