@@ -1,0 +1,189 @@
+import { randomBytes } from "node:crypto";
+import { insertOutboundDeliveries, newWebhookSecret } from "@homeward/outbound";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiTest, startTestApi } from "../api.test-support.ts";
+
+// Outbound endpoints through the api: admins of an organization manage its own, the secret goes in
+// and never comes out, every change is in the audit log, and another organization's admin finds nothing.
+
+let t: ApiTest;
+const token = "ehr-bearer-token-0123456789";
+beforeAll(async () => {
+  t = await startTestApi("outbound-endpoints", { OUTBOUND_SECRET_KEY: randomBytes(32).toString("hex") });
+});
+afterAll(async () => t?.close());
+
+const fhirEndpoint = () => ({
+  organizationId: t.ids.practiceA,
+  name: "Springvale EHR",
+  kind: "davinci_fhir",
+  url: "https://ehr.springvale.example/fhir",
+  authKind: "bearer",
+  secret: token,
+  eventKinds: ["ed-arrival", "discharge"],
+});
+
+describe("outbound endpoints", () => {
+  let fhirId = "";
+  it("an admin adds a FHIR endpoint: the token is sealed, never answered, and the change audited", async () => {
+    const res = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: fhirEndpoint(),
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    fhirId = body.id;
+    expect(body).toMatchObject({
+      organizationId: t.ids.practiceA,
+      kind: "davinci_fhir",
+      authKind: "bearer",
+      hasSecret: true,
+      eventKinds: ["ed-arrival", "discharge"],
+      programs: [],
+      enabled: true,
+    });
+    expect(res.body).not.toContain(token);
+    const stored = await t.pool.query<{ secret_sealed: string }>(
+      "SELECT secret_sealed FROM outbound_endpoints WHERE id = $1",
+      [fhirId],
+    );
+    expect(stored.rows[0]?.secret_sealed).toMatch(/^v1\./);
+    expect(stored.rows[0]?.secret_sealed).not.toContain(token);
+    const audit = await t.pool.query<{ action: string; detail: object }>(
+      "SELECT action, detail FROM audit_log WHERE subject_type = 'outbound_endpoint' AND subject_id = $1",
+      [fhirId],
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(["outbound-endpoint.create"]);
+    expect(JSON.stringify(audit.rows)).not.toContain(token);
+    const one = await t.call("adminA", { url: `/api/admin/outbound-endpoints/${fhirId}` });
+    expect(one.statusCode).toBe(200);
+    expect(one.body).not.toContain(token);
+  });
+
+  it("a webhook takes only a Standard Webhooks secret, and only webhook_secret authentication", async () => {
+    const base = {
+      organizationId: t.ids.practiceA,
+      name: "Care platform",
+      kind: "webhook",
+      url: "https://hooks.springvale.example/homeward",
+      authKind: "webhook_secret",
+    };
+    const weak = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: { ...base, secret: "not-a-whsec-secret-at-all" },
+    });
+    expect(weak.statusCode).toBe(400);
+    const bearer = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: { ...base, authKind: "bearer", secret: token },
+    });
+    expect(bearer.statusCode).toBe(400);
+    const missing = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: base,
+    });
+    expect(missing.statusCode).toBe(400);
+    const secret = newWebhookSecret();
+    const ok = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: { ...base, secret },
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.body).not.toContain(secret.slice(6));
+    const again = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: { ...base, secret },
+    });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it("a change keeps the secret unless a new one is given; the audit names the fields, not the values", async () => {
+    const { secret: _, organizationId: __, ...fields } = fhirEndpoint();
+    const res = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/outbound-endpoints/${fhirId}`,
+      payload: { ...fields, url: "https://ehr2.springvale.example/fhir", enabled: false },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      url: "https://ehr2.springvale.example/fhir",
+      enabled: false,
+      hasSecret: true,
+    });
+    const audit = await t.pool.query<{ detail: { fields: string[]; secretChanged: boolean } }>(
+      "SELECT detail FROM audit_log WHERE action = 'outbound-endpoint.update' AND subject_id = $1",
+      [fhirId],
+    );
+    expect(audit.rows[0]?.detail).toMatchObject({ fields: ["url", "enabled"], secretChanged: false });
+    const none = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/outbound-endpoints/${fhirId}`,
+      payload: { ...fields, authKind: "none" },
+    });
+    expect(none.json()).toMatchObject({ authKind: "none", hasSecret: false });
+  });
+
+  it("another organization's admin, a care manager and a stranger find nothing (cross-organization probe)", async () => {
+    const listB = await t.call("adminB", { url: "/api/admin/outbound-endpoints" });
+    expect(listB.json().items).toEqual([]);
+    const filtered = await t.call("adminB", {
+      url: `/api/admin/outbound-endpoints?organizationId=${t.ids.practiceA}`,
+    });
+    expect(filtered.json().items).toEqual([]);
+    expect((await t.call("adminB", { url: `/api/admin/outbound-endpoints/${fhirId}` })).statusCode).toBe(404);
+    const { secret: _, organizationId: __, ...fields } = fhirEndpoint();
+    const put = await t.call("adminB", {
+      method: "PUT",
+      url: `/api/admin/outbound-endpoints/${fhirId}`,
+      payload: { ...fields, url: "https://attacker.example/fhir" },
+    });
+    expect(put.statusCode).toBe(404);
+    const post = await t.call("adminB", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: { ...fhirEndpoint(), name: "Mine now" },
+    });
+    expect(post.statusCode).toBe(404);
+    expect((await t.call("cmA", { url: "/api/admin/outbound-endpoints" })).statusCode).toBe(403);
+    expect((await t.call(null, { url: "/api/admin/outbound-endpoints" })).statusCode).toBe(401);
+    const unchanged = await t.pool.query("SELECT url FROM outbound_endpoints WHERE id = $1", [fhirId]);
+    expect(unchanged.rows[0]?.url).toBe("https://ehr.springvale.example/fhir");
+    const all = await t.call("root", { url: "/api/admin/outbound-endpoints" });
+    expect(all.json().items.map((e: { name: string }) => e.name)).toEqual([
+      "Care platform",
+      "Springvale EHR",
+    ]);
+  });
+
+  it("what was delivered where for an event, to its own organization's admins only", async () => {
+    await insertOutboundDeliveries(t.pool, [
+      {
+        id: "obd_api-test-1",
+        endpointId: fhirId,
+        organizationId: t.ids.practiceA,
+        purpose: "notification",
+        matchId: "m-api-1",
+        eventId: "evt-api-1",
+        payload: {},
+        status: "queued",
+      },
+    ]);
+    const mine = await t.call("adminA", { url: "/api/admin/outbound-deliveries?eventId=evt-api-1" });
+    expect(mine.json().items).toEqual([
+      expect.objectContaining({
+        endpointName: "Springvale EHR",
+        kind: "davinci_fhir",
+        status: "queued",
+        attempts: 0,
+      }),
+    ]);
+    const theirs = await t.call("adminB", { url: "/api/admin/outbound-deliveries?eventId=evt-api-1" });
+    expect(theirs.json().items).toEqual([]);
+  });
+});
