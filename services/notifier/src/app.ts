@@ -18,6 +18,7 @@ import { Counter } from "prom-client";
 import { startDeliveryWorkers } from "./delivery-worker.ts";
 import type { NotifierConfig } from "./env.ts";
 import { handleMatched } from "./handle-matched.ts";
+import { startOutbound } from "./outbound-setup.ts";
 import { createProviders } from "./provider-setup.ts";
 import { type SweepResult, startSweeper } from "./sweeper.ts";
 
@@ -79,6 +80,14 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
     registers: [registry],
   });
 
+  // FHIR and webhook deliveries to the organizations' systems: their own queue and workers.
+  const outbound = await startOutbound(config, {
+    pool,
+    redis,
+    sqs,
+    logger,
+    onOutcome: (outcome, channel) => deliveriesTotal.inc({ outcome, channel }),
+  });
   const workers = startDeliveryWorkers(
     {
       queue,
@@ -132,6 +141,7 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
         return;
       }
       const outcome = await handleMatched(matched, deps);
+      await outbound?.handle(matched);
       matchedTotal.inc({ kind: matched.kind });
       tasksOpened.inc(outcome.tasksOpened);
     },
@@ -186,6 +196,7 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
         await consumer.stop();
         await sweeper.stop();
         await workers.stop();
+        await outbound?.stop();
         await admin.disconnect();
         await providers.close();
         await closeRedis(redis);
