@@ -1,10 +1,19 @@
 /**
  * The demo's organizations and people: Springvale Family Medicine (SFM) and its health plan
  * (HPLAN), their care managers (three at the practice, each with a caseload), PCP and supervisor,
- * how each wants to be alerted, and who is told about which events. Upserts only: running it again
- * changes nothing.
+ * how each wants to be alerted, and who is told about which events, written through
+ * @homeward/directory. Upserts only: running it again changes nothing.
  */
 import type { Pool } from "@homeward/db";
+import {
+  type ChannelRuleFields,
+  DEFAULT_PREFERENCES,
+  ensureOrganization,
+  ensureOrganizationSettings,
+  ensurePreferences,
+  ensureRecipient,
+  ensureRule,
+} from "@homeward/directory";
 import { isValidNpi } from "@homeward/rosters";
 import type { DemoPcp } from "./demo-rosters.ts";
 
@@ -42,7 +51,7 @@ export interface DemoRecipient {
   email: string;
   pagerId?: string;
   /** First matching rule picks the channels (notifier ChannelRule). */
-  channelRules: { riskTiers?: string[]; channels: ("email" | "pager")[] }[];
+  channelRules: ChannelRuleFields[];
 }
 
 /** A valid NPI from a 9-digit stem (the check digit computed). */
@@ -53,8 +62,8 @@ export function npiFrom(stem: string): string {
 
 export const DEMO_PCP: DemoPcp = { npi: npiFrom("999000001"), family: "Demoson", given: "Rowan" };
 
-const PAGE_PRIORITY_ONE = [{ riskTiers: ["I"], channels: ["email", "pager"] as ("email" | "pager")[] }];
-const EMAIL = [{ channels: ["email"] as ("email" | "pager")[] }];
+const PAGE_PRIORITY_ONE: ChannelRuleFields[] = [{ riskTiers: ["I"], channels: ["email", "pager"] }];
+const EMAIL: ChannelRuleFields[] = [{ channels: ["email"] }];
 
 export const DEMO_RECIPIENTS: readonly DemoRecipient[] = [
   {
@@ -118,63 +127,77 @@ export interface DemoDirectory {
   pcpClinicianId: string;
 }
 
-async function ensureOrganization(pool: Pool, kind: string, org: typeof PRACTICE, npi: string | null) {
-  const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO organizations (kind, code, name, npi, time_zone) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (code) DO UPDATE SET code = organizations.code RETURNING id::text`,
-    [kind, org.code, org.name, npi, org.timeZone],
-  );
-  return rows[0]?.id ?? "";
-}
+const organization = (kind: "practice" | "health_plan", org: typeof PRACTICE, npi: string | null) => ({
+  kind,
+  code: org.code,
+  name: org.name,
+  npi,
+  tin: null,
+  timeZone: org.timeZone,
+  parentId: null,
+});
 
 /**
  * The recipient's id, creating it (with its preferences) the first time. Later runs leave both as
  * they are, so changes made through the admin API survive a restart of the demo.
  */
-async function ensureRecipient(pool: Pool, orgId: string, r: DemoRecipient, clinicianId: string | null) {
-  const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO recipients (organization_id, clinician_id, role, display_name, email, pager_id, time_zone)
-     VALUES ($1, $2, $3, $4, $5, $6, 'America/New_York')
-     ON CONFLICT (organization_id, lower(email)) WHERE email IS NOT NULL
-     DO UPDATE SET clinician_id = recipients.clinician_id
-     RETURNING id::text`,
-    [orgId, clinicianId, r.role, r.displayName, r.email, r.pagerId ?? null],
-  );
-  const id = rows[0]?.id ?? "";
+async function ensureDemoRecipient(pool: Pool, orgId: string, r: DemoRecipient) {
+  const id = await ensureRecipient(pool, orgId, {
+    role: r.role,
+    displayName: r.displayName,
+    email: r.email,
+    pagerId: r.pagerId ?? null,
+    timeZone: "America/New_York",
+    active: true,
+    npi: r.role === "pcp" ? DEMO_PCP.npi : null,
+  });
   // Real-time email; Priority I also paged (through quiet hours, the notifier's default for tier I).
-  await pool.query(
-    `INSERT INTO recipient_preferences (recipient_id, channel_rules, email_mode, quiet_start, quiet_end)
-     VALUES ($1, $2::jsonb, 'realtime', '21:00', '07:00') ON CONFLICT (recipient_id) DO NOTHING`,
-    [id, JSON.stringify(r.channelRules)],
-  );
+  await ensurePreferences(pool, id, {
+    ...DEFAULT_PREFERENCES,
+    channelRules: r.channelRules,
+    quietHours: { start: "21:00", end: "07:00" },
+  });
   return id;
 }
 
 /** A notification rule for the patient's care-team member with `role` (care manager or PCP of record), added once. */
 async function ensureRoleRule(pool: Pool, orgId: string, role: Role, kinds: readonly string[]) {
-  await pool.query(
-    // In force for the past year, like the demo's rosters, so the feed's replay of the last weeks
-    // (the simulator's scenario) routes to the care team as it would have then.
-    `INSERT INTO notification_rules (organization_id, recipient_role, event_kinds, channel, active_from)
-     SELECT $1, $2, $3::text[], 'email', date_trunc('month', now()) - interval '1 year'
-      WHERE NOT EXISTS (SELECT 1 FROM notification_rules
-                         WHERE organization_id = $1 AND recipient_role = $2 AND event_kinds = $3::text[]
-                           AND programs IS NULL AND risk_tiers IS NULL AND facilities IS NULL AND active)`,
-    [orgId, role, kinds],
+  // In force for the past year, like the demo's rosters, so the feed's replay of the last weeks
+  // (the simulator's scenario) routes to the care team as it would have then.
+  const now = new Date();
+  const yearAgo = new Date(Date.UTC(now.getUTCFullYear() - 1, now.getUTCMonth(), 1));
+  await ensureRule(
+    pool,
+    orgId,
+    {
+      recipientId: null,
+      recipientRole: role,
+      audience: "care_team",
+      eventKinds: [...kinds],
+      programs: null,
+      riskTiers: null,
+      facilities: null,
+      channel: "email",
+    },
+    yearAgo,
   );
 }
 
 /** Creates (once) the demo's organizations, settings, PCP, recipients, preferences and rules. */
 export async function upsertDirectory(pool: Pool): Promise<DemoDirectory> {
-  const sfm = await ensureOrganization(pool, "practice", PRACTICE, npiFrom("999000100"));
-  const hplan = await ensureOrganization(pool, "health_plan", PLAN, null);
+  const sfm = await ensureOrganization(pool, organization("practice", PRACTICE, npiFrom("999000100")));
+  const hplan = await ensureOrganization(pool, organization("health_plan", PLAN, null));
   // Care managers see initials in alerts; the plan only the minimum.
-  await pool.query(
-    `INSERT INTO organization_settings (organization_id, alert_detail_level, holiday_country, holiday_state)
-     VALUES ($1, 'limited', 'US', 'NY'), ($2, 'minimal', 'US', NULL)
-     ON CONFLICT (organization_id) DO NOTHING`,
-    [sfm, hplan],
-  );
+  await ensureOrganizationSettings(pool, sfm, {
+    alertDetailLevel: "limited",
+    holidayCountry: "US",
+    holidayState: "NY",
+  });
+  await ensureOrganizationSettings(pool, hplan, {
+    alertDetailLevel: "minimal",
+    holidayCountry: "US",
+    holidayState: null,
+  });
   const clinician = await pool.query<{ id: string }>(
     `INSERT INTO clinicians (npi, family_name, given_name, organization_id) VALUES ($1, $2, $3, $4)
      ON CONFLICT (npi) DO UPDATE SET organization_id = EXCLUDED.organization_id RETURNING id::text`,
@@ -184,12 +207,7 @@ export async function upsertDirectory(pool: Pool): Promise<DemoDirectory> {
   const orgs = { SFM: sfm, HPLAN: hplan };
   const recipients = {} as Record<DemoRecipient["key"], string>;
   for (const r of DEMO_RECIPIENTS) {
-    recipients[r.key] = await ensureRecipient(
-      pool,
-      orgs[r.organization],
-      r,
-      r.role === "pcp" ? pcpClinicianId : null,
-    );
+    recipients[r.key] = await ensureDemoRecipient(pool, orgs[r.organization], r);
   }
   await ensureRoleRule(pool, sfm, "pcp", ALERT_KINDS);
   await ensureRoleRule(pool, sfm, "care_manager", ALERT_KINDS);

@@ -1,5 +1,6 @@
 import { adtEventId } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
+import { createOrganization, createRecipient, createRule, type RecipientRole } from "@homeward/directory";
 import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 
 /**
@@ -46,33 +47,64 @@ export function soakPatients(count: number): SoakPatient[] {
   }));
 }
 
-/** Writes the practice, its people, the patients, their rosters and the PCP rule. */
+/** Writes the practice, its people and the PCP rule (through @homeward/directory), the patients and their rosters. */
 export async function seedSoakWorld(pool: Pool, patients: SoakPatient[]): Promise<SoakWorld> {
   const one = async (sql: string, params: unknown[] = []) =>
     String((await pool.query<{ id: string }>(sql, params)).rows[0]?.id);
-  const practice = await one(
-    "INSERT INTO organizations (kind, code, name, time_zone) VALUES ('practice', 'SOAK', 'Soak Family Practice', 'America/New_York') RETURNING id",
+  const org = await createOrganization(
+    pool,
+    {
+      kind: "practice",
+      code: "SOAK",
+      name: "Soak Family Practice",
+      npi: null,
+      tin: null,
+      timeZone: "America/New_York",
+      parentId: null,
+    },
+    new Date(),
   );
+  if (typeof org === "string") throw new Error(`soak practice not created: ${org}`);
+  const practice = org.id;
   const clinician = await one(
     "INSERT INTO clinicians (npi, family_name, given_name, organization_id) VALUES ($1, 'Soakwell', 'Pat', $2) RETURNING id",
     [SOAK_PCP_NPI, practice],
   );
   const emails = { cm1: "cm1@soak.example", cm2: "cm2@soak.example", pcp: "pcp@soak.example" };
   const pagers = { cm1: "7101", cm2: "7102" };
-  const recipient = (role: string, name: string, email: string, pager: string | null, clin: string | null) =>
-    one(
-      `INSERT INTO recipients (organization_id, clinician_id, role, display_name, email, pager_id, time_zone)
-       VALUES ($1, $2, $3, $4, $5, $6, 'America/New_York') RETURNING id`,
-      [practice, clin, role, name, email, pager],
-    );
-  const recipients = {
-    cm1: await recipient("care_manager", "Casey One", emails.cm1, pagers.cm1, null),
-    cm2: await recipient("care_manager", "Casey Two", emails.cm2, pagers.cm2, null),
-    pcp: await recipient("pcp", "Dr Soakwell", emails.pcp, null, clinician),
+  const recipient = async (role: RecipientRole, name: string, email: string, pager: string | null) => {
+    const created = await createRecipient(pool, practice, {
+      role,
+      displayName: name,
+      email,
+      pagerId: pager,
+      timeZone: "America/New_York",
+      active: true,
+      // The PCP is the clinician above: routing finds them by the roster's PCP NPI.
+      npi: role === "pcp" ? SOAK_PCP_NPI : null,
+    });
+    if (typeof created === "string") throw new Error(`soak recipient not created: ${created}`);
+    return created.id;
   };
-  await pool.query(
-    "INSERT INTO notification_rules (organization_id, recipient_role, channel, active_from) VALUES ($1, 'pcp', 'email', '2020-01-01')",
-    [practice],
+  const recipients = {
+    cm1: await recipient("care_manager", "Casey One", emails.cm1, pagers.cm1),
+    cm2: await recipient("care_manager", "Casey Two", emails.cm2, pagers.cm2),
+    pcp: await recipient("pcp", "Dr Soakwell", emails.pcp, null),
+  };
+  await createRule(
+    pool,
+    practice,
+    {
+      recipientId: null,
+      recipientRole: "pcp",
+      audience: "care_team",
+      eventKinds: null,
+      programs: null,
+      riskTiers: null,
+      facilities: null,
+      channel: "email",
+    },
+    new Date("2020-01-01T00:00:00Z"),
   );
   await pool.query(
     `WITH p AS (

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createPool, migrate } from "@homeward/db";
+import { ensureOrganization } from "@homeward/directory";
 import { machineLine, writeBenchmarkSection } from "@homeward/testing/bench";
 import { importRoster, isValidNpi } from "../src/index.ts";
 
@@ -61,12 +62,20 @@ await migrate(settings);
 const pool = createPool({ ...settings, max: 4 });
 const files = [join(tmpdir(), `${SCHEMA}-m1.csv`), join(tmpdir(), `${SCHEMA}-m2.csv`)] as const;
 try {
-  await pool.query(
-    `INSERT INTO organizations (kind, code, name)
-     SELECT 'practice', 'P' || g, 'Practice ' || g FROM generate_series(0, $1 - 1) g
-     UNION ALL SELECT 'health_plan', 'BLUECARE', 'BlueCare'`,
-    [PRACTICES],
-  );
+  const organization = { npi: null, tin: null, timeZone: "America/New_York", parentId: null };
+  for (let g = 0; g < PRACTICES; g++)
+    await ensureOrganization(pool, {
+      ...organization,
+      kind: "practice",
+      code: `P${g}`,
+      name: `Practice ${g}`,
+    });
+  await ensureOrganization(pool, {
+    ...organization,
+    kind: "health_plan",
+    code: "BLUECARE",
+    name: "BlueCare",
+  });
   await writeRoster(files[0], 0);
   await writeRoster(files[1], 1);
   console.log(`roster import benchmark, ${machineLine()}`);

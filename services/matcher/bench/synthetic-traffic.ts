@@ -8,6 +8,7 @@
  */
 import { type AdtEvent, adtEventId } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
+import { createOrganization, createRecipient, createRule } from "@homeward/directory";
 import type { Candidate, SyntheticEvent } from "@homeward/identity";
 import {
   type BatchRecord,
@@ -43,17 +44,45 @@ export interface SeededRoster {
  * PCP wants every event by email, in a few set-based statements.
  */
 export async function seedRoster(pool: Pool, roster: readonly Candidate[]): Promise<SeededRoster> {
-  const practice = await pool.query<{ id: string }>(
-    "INSERT INTO organizations (kind, code, name) VALUES ('practice', 'BENCH', 'Bench Practice') RETURNING id",
+  const practice = await createOrganization(
+    pool,
+    {
+      kind: "practice",
+      code: "BENCH",
+      name: "Bench Practice",
+      npi: null,
+      tin: null,
+      timeZone: "America/New_York",
+      parentId: null,
+    },
+    new Date(),
   );
-  const practiceId = String(practice.rows[0]?.id);
-  await pool.query(
-    "INSERT INTO recipients (organization_id, role, display_name, email, time_zone) VALUES ($1, 'pcp', 'PCP', 'pcp@bench.example', 'America/New_York')",
-    [practiceId],
-  );
-  await pool.query(
-    "INSERT INTO notification_rules (organization_id, recipient_role, channel) VALUES ($1, 'pcp', 'email')",
-    [practiceId],
+  if (typeof practice === "string") throw new Error(`bench practice not created: ${practice}`);
+  const practiceId = practice.id;
+  const pcp = await createRecipient(pool, practiceId, {
+    role: "pcp",
+    displayName: "PCP",
+    email: "pcp@bench.example",
+    pagerId: null,
+    timeZone: "America/New_York",
+    active: true,
+    npi: null,
+  });
+  if (typeof pcp === "string") throw new Error(`bench PCP not created: ${pcp}`);
+  await createRule(
+    pool,
+    practiceId,
+    {
+      recipientId: null,
+      recipientRole: "pcp",
+      audience: "care_team",
+      eventKinds: null,
+      programs: null,
+      riskTiers: null,
+      facilities: null,
+      channel: "email",
+    },
+    new Date(),
   );
   await pool.query(
     `INSERT INTO patients (id, family_name, given_name, middle_name, birth_date, sex, postal_code, phone)

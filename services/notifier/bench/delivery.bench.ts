@@ -26,6 +26,7 @@ import {
   type MatchedEvent,
 } from "@homeward/contracts";
 import { createPool, inTransaction, migrate } from "@homeward/db";
+import { createOrganization, createRecipient } from "@homeward/directory";
 import { normalizeAdt, parseHl7 } from "@homeward/hl7";
 import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import { createEventLog, createKafka, ensureTopics, HOMEWARD_TOPICS, topicName } from "@homeward/kafka";
@@ -109,21 +110,36 @@ const configWith = (sink: SmtpSink, overrides: Record<string, string> = {}) =>
 const seedConfig = loadNotifierEnv({ ...baseEnv, SMTP_URL: "smtp://127.0.0.1:25" });
 await migrate(seedConfig.stack.postgres);
 const pool = createPool(seedConfig.stack.postgres);
-const practiceId = String(
-  (
-    await pool.query<{ id: string }>(
-      "INSERT INTO organizations (kind, code, name, time_zone) VALUES ('practice', 'BENCH', 'Bench Family Medicine', 'America/New_York') RETURNING id",
-    )
-  ).rows[0]?.id,
+const practice = await createOrganization(
+  pool,
+  {
+    kind: "practice",
+    code: "BENCH",
+    name: "Bench Family Medicine",
+    npi: null,
+    tin: null,
+    timeZone: "America/New_York",
+    parentId: null,
+  },
+  new Date(),
 );
-const recipients = (
-  await pool.query<{ id: string; role: "care_manager" | "pcp" }>(
-    `INSERT INTO recipients (organization_id, role, display_name, email, time_zone)
-     SELECT $1, CASE WHEN g % 2 = 0 THEN 'care_manager' ELSE 'pcp' END, 'Recipient ' || g, 'r' || g || '@bench.example', 'America/New_York'
-       FROM generate_series(0, $2 - 1) g ORDER BY g RETURNING id, role`,
-    [practiceId, RECIPIENTS],
-  )
-).rows.map((r) => ({ id: String(r.id), role: r.role }));
+if (typeof practice === "string") throw new Error(`bench practice not created: ${practice}`);
+const practiceId = practice.id;
+const recipients: { id: string; role: "care_manager" | "pcp" }[] = [];
+for (let g = 0; g < RECIPIENTS; g++) {
+  const role = g % 2 === 0 ? "care_manager" : "pcp";
+  const created = await createRecipient(pool, practiceId, {
+    role,
+    displayName: `Recipient ${g}`,
+    email: `r${g}@bench.example`,
+    pagerId: null,
+    timeZone: "America/New_York",
+    active: true,
+    npi: null,
+  });
+  if (typeof created === "string") throw new Error(`bench recipient not created: ${created}`);
+  recipients.push({ id: created.id, role });
+}
 const patients = (
   await pool.query<{ id: string }>(
     `INSERT INTO patients (family_name, given_name, birth_date, sex)
