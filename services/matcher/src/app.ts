@@ -15,6 +15,7 @@ import type { Logger } from "@homeward/logger";
 import { Counter, Histogram } from "prom-client";
 import type { MatcherConfig } from "./env.ts";
 import { matchEvents } from "./match-event.ts";
+import { pingPostgres } from "./readiness-store.ts";
 import { loadReferenceData, type ReferenceData } from "./reference-data.ts";
 
 export interface RunningMatcher {
@@ -152,9 +153,7 @@ export async function startMatcher(config: MatcherConfig, logger: Logger): Promi
       kafka: async () => {
         await admin.describeCluster();
       },
-      postgres: async () => {
-        await pool.query("SELECT 1");
-      },
+      postgres: () => pingPostgres(pool),
     },
   });
   let stopping: Promise<void> | undefined;
