@@ -22,8 +22,15 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-/** Starts the pipeline for `iso`, the notifier first (consumers before producers), as `npm start` would. */
-export async function startPipeline(iso: Isolation, logger: Logger): Promise<Pipeline> {
+/**
+ * Starts the pipeline for `iso`, the notifier first (consumers before producers), as `npm start` would.
+ * `notifierEnv` adds settings to the notifier's (e.g. OUTBOUND_SECRET_KEY).
+ */
+export async function startPipeline(
+  iso: Isolation,
+  logger: Logger,
+  options: { notifierEnv?: Record<string, string> } = {},
+): Promise<Pipeline> {
   const smtp = await startSmtpSink();
   const env = serviceEnv(iso);
   const notifier = await startNotifier(
@@ -33,6 +40,7 @@ export async function startPipeline(iso: Isolation, logger: Logger): Promise<Pip
       NOTIFIER_GROUP_ID: iso.groupId("notifier"),
       DELIVERY_POLL_SECONDS: "1",
       SWEEP_INTERVAL_SECONDS: "3600",
+      ...options.notifierEnv,
     }),
     logger,
   );
