@@ -14,6 +14,8 @@
 //   - the top-level test/ folder (the whole-system suite, which starts services in-process) may
 //     import a service's composition root (src/app.ts, src/env.ts) and any `*.test-support.ts`;
 //     anything else of a service, and every package, only by package name.
+// - a family of tables is written only by its owner package (checkTableOwnership, its own block
+//   below: the directory's organizations, users, recipients, preferences and rules).
 // Usage: node infra/check-imports.mjs [root]  (root defaults to the repository; the test points it
 // at a fixture tree).
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -163,13 +165,73 @@ function checkTopLevelTests() {
   }
 }
 
+// ---- Table ownership (issue 15): a family of tables is written only by its owner package. ----
+// Every INSERT, UPDATE, DELETE, TRUNCATE or MERGE on a family's table must be in the owner's src/;
+// anyone else calls the owner. Reads are not checked (a report may join a name in). Test code
+// (`*.test.ts`, `*.test-support.ts`) may write fixtures directly; migrations are SQL files, not read.
+const TABLE_OWNERS = [
+  {
+    owner: "packages/directory/src",
+    ownerName: "@homeward/directory",
+    tables: [
+      "organizations",
+      "organization_settings",
+      "organization_closures",
+      "users",
+      "user_organizations",
+      "user_invitations",
+      "api_sessions",
+      "recipients",
+      "recipient_preferences",
+      "notification_rules",
+    ],
+  },
+];
+
+/** Every .ts/.mjs/.js file of the repository outside dependencies, builds and dot folders. */
+function* sourceFiles(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "dist" || entry.name.startsWith(".")) continue;
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) yield* sourceFiles(p);
+    else if (/\.(ts|mjs|js)$/.test(entry.name) && !entry.name.endsWith(".d.ts")) yield p;
+  }
+}
+
+/** The statements that change a table, as the code writes SQL (keywords in capitals), schema optional. */
+const tableWriteRe = (tables) =>
+  new RegExp(
+    `\\b(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM|TRUNCATE(?:\\s+TABLE)?|MERGE\\s+INTO)\\s+(?:ONLY\\s+)?(?:\\w+\\.)?"?(${tables.join("|")})"?(?![\\w.])`,
+    "g",
+  );
+
+/** Writes to an owned table from a file that is neither its owner's src/ nor test code. */
+function checkTableOwnership() {
+  for (const file of sourceFiles(root)) {
+    if (isTestCode(file)) continue;
+    const where = relative(root, file);
+    const text = readFileSync(file, "utf8");
+    for (const { owner, ownerName, tables } of TABLE_OWNERS) {
+      if (where.startsWith(owner + sep)) continue;
+      for (const match of text.matchAll(tableWriteRe(tables))) {
+        const line = text.slice(0, match.index).split("\n").length;
+        problems.push(
+          `${where}:${line}: ${match[1].replace(/\s+/g, " ")} ${match[2]}: only ${owner} writes that table; call ${ownerName}`,
+        );
+      }
+    }
+  }
+}
+// ---- end of table ownership ----
+
 checkRelativeImports();
 checkTopLevelTests();
+checkTableOwnership();
 
 if (problems.length > 0) {
   console.error(`Architecture check failed:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   process.exit(1);
 }
 console.log(
-  `Architecture check: ${byName.size} workspaces (src, bench, infra/demo) and test/: no service imports from packages, no relative imports across workspaces, no cycles.`,
+  `Architecture check: ${byName.size} workspaces (src, bench, infra/demo) and test/: no service imports from packages, no relative imports across workspaces, no cycles, owned tables written by their owners only.`,
 );
