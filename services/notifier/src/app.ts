@@ -20,6 +20,7 @@ import type { NotifierConfig } from "./env.ts";
 import { handleMatched } from "./handle-matched.ts";
 import { startOutbound } from "./outbound-setup.ts";
 import { createProviders } from "./provider-setup.ts";
+import { pingPostgres } from "./readiness-store.ts";
 import { type SweepResult, startSweeper } from "./sweeper.ts";
 
 export interface RunningNotifier {
@@ -179,9 +180,7 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
       kafka: async () => {
         await admin.describeCluster();
       },
-      postgres: async () => {
-        await pool.query("SELECT 1");
-      },
+      postgres: () => pingPostgres(pool),
       redis: async () => {
         await redis.ping();
       },
