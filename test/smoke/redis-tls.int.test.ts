@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
-import { createRedis, type RedisSettings } from "@homeward/redis";
+import { claimOnce, createRedis, type RedisSettings } from "@homeward/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTestCa } from "./test-ca.ts";
 
@@ -62,7 +62,10 @@ beforeAll(async () => {
     ["--appendonly", "no"],
     ["--dir", dir],
     ["--user", "default", "off"],
-    ["--user", "homeward", "on", `>${PASSWORD}`, "~tls-smoke:*", "+@all"],
+    // The least a Homeward service needs (docs/operations.md): its key prefix, the commands it sends.
+    ["--user", "homeward", "on", `>${PASSWORD}`, "~tls-smoke:*", "resetchannels", "-@all"],
+    ["+ping", "+info", "+select", "+quit", "+get", "+mget", "+set", "+exists"],
+    ["+acl|whoami"], // this test's own question, not Homeward's
   ].flat();
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   redisServer = child;
@@ -105,6 +108,13 @@ describe("Redis over TLS with an ACL user (a redis-server of the test's own, TLS
     try {
       await redis.set("greeting", "hello", "PX", 60_000);
       expect(await redis.get("greeting")).toBe("hello");
+      // What the listener's duplicate check and the notifier's idempotency keys send.
+      expect(await claimOnce(redis, "delivery:sent:1", 60_000)).toBe(true);
+      expect(await claimOnce(redis, "delivery:sent:1", 60_000)).toBe(false);
+      await redis.pipeline().set("adt:ctl:A|F|1", "1", "EX", 60).exec();
+      expect(await redis.mget("adt:ctl:A|F|1", "adt:ctl:A|F|2")).toEqual(["1", null]);
+      expect(await redis.exists("delivery:sent:1")).toBe(1);
+      expect(await redis.ping()).toBe("PONG");
       // The ACL user may touch tls-smoke:* keys only, so the prefix really is on the key.
       const unprefixed = createRedis({ ...s, keyPrefix: "" });
       await expect(unprefixed.get("greeting")).rejects.toThrow(/NOPERM/);
