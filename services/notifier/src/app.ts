@@ -117,7 +117,7 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
   );
 
   const prefix = stack.kafka.topicPrefix;
-  const kafka = createKafka({ brokers: stack.kafka.brokers, clientId: "notifier" }, logger);
+  const kafka = createKafka({ ...stack.kafka, clientId: "notifier" }, logger);
   await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix });
   const deps = {
     pool,
