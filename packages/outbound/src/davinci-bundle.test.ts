@@ -60,6 +60,10 @@ describe("Da Vinci notification Bundle", () => {
       name: [{ family: "Testperson" }],
     });
     expect(patient?.identifier?.map((i) => i.value)).toEqual(["417", "MRN00417", "M-99001"]);
+    const urls = new Map(discharge.entry?.map((e) => [e.fullUrl, e.resource]));
+    expect(urls.get(patient?.generalPractitioner?.[0]?.reference)).toMatchObject({
+      identifier: [{ system: SYSTEMS.npi, value: "1245319599" }],
+    });
   });
 
   it("names the event, the hospital as sender, the practice as receiver and the encounter as focus", () => {

@@ -84,7 +84,14 @@ export function buildNotificationBundle(matched: MatchedEvent, options: Notifica
     identifier: [{ system: `${IDENTIFIER_BASE}:organization`, value: matched.practice.code }],
     name: matched.practice.name,
   } satisfies Organization);
-  const patient = add(id("patient"), patientOf(matched));
+  const pcp =
+    event.primaryCareProvider === undefined
+      ? undefined
+      : add(id("practitioner:PCP"), practitionerOf(event.primaryCareProvider));
+  const patient = add(id("patient"), {
+    ...patientOf(matched),
+    ...(pcp === undefined ? {} : { generalPractitioner: [pcp] }),
+  });
 
   const locations: EncounterLocation[] = [];
   const visit = event.visit;
@@ -117,9 +124,6 @@ export function buildNotificationBundle(matched: MatchedEvent, options: Notifica
       type: [{ coding: [{ system: SYSTEMS.participationType, code: role, display }] }],
       individual: ref,
     });
-  }
-  if (matched.event.primaryCareProvider !== undefined) {
-    add(id("practitioner:PCP"), practitionerOf(matched.event.primaryCareProvider));
   }
 
   const diagnoses: EncounterDiagnosis[] = [];

@@ -67,6 +67,8 @@ export function daVinciViolations(bundle: Bundle): string[] {
       if ((patient.identifier?.length ?? 0) === 0) v.push("Patient.identifier is required (US Core)");
       if ((patient.name?.length ?? 0) === 0) v.push("Patient.name is required (US Core)");
       if (!GENDER.has(patient.gender ?? "")) v.push("Patient.gender is required (US Core)");
+      for (const gp of patient.generalPractitioner ?? [])
+        resolve(gp, "Practitioner", "Patient.generalPractitioner");
     }
     for (const p of encounter.participant ?? [])
       resolve(p.individual, "Practitioner", "Encounter.participant.individual");
