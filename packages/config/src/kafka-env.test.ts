@@ -133,6 +133,7 @@ describe("Kafka TLS and SASL settings", () => {
     expect(listed).toEqual([
       "KAFKA_SSL_CA_FILE is invalid: file cannot be read",
       "REDIS_URL is invalid: must be a URL starting with redis: or rediss:",
+      "KAFKA_SASL_PASSWORD_FILE is invalid: set KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE, not both",
     ]);
     const both = problems({
       KAFKA_SSL: "true",

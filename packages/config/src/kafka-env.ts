@@ -82,11 +82,10 @@ function holdsCertificates(pem: string): boolean {
 }
 
 /**
- * The combinations of Kafka variables that cannot work, each as a problem naming the variable:
- * a TLS option without KAFKA_SSL, a certificate without its key, a mechanism without its user,
- * PLAIN or AWS without TLS, files that are not what they should be.
+ * The TLS variables that cannot work together, each as a problem naming the variable: an option
+ * without KAFKA_SSL, a certificate without its key, files that are not what they should be.
  */
-export function kafkaEnvProblems(env: KafkaEnv): Problem[] {
+function tlsProblems(env: KafkaEnv): Problem[] {
   const problems: Problem[] = [];
   const add = (variable: keyof KafkaEnv, message: string) => problems.push({ message, path: [variable] });
   if (!env.KAFKA_SSL)
@@ -116,7 +115,13 @@ export function kafkaEnvProblems(env: KafkaEnv): Problem[] {
       );
     }
   }
+  return problems;
+}
 
+/** The SASL variables that cannot work (with KAFKA_SSL): a mechanism without its user, PLAIN or AWS without TLS. */
+function saslProblems(env: KafkaEnv): Problem[] {
+  const problems: Problem[] = [];
+  const add = (variable: keyof KafkaEnv, message: string) => problems.push({ message, path: [variable] });
   const mechanism = env.KAFKA_SASL_MECHANISM;
   const password = env.KAFKA_SASL_PASSWORD !== undefined || env.KAFKA_SASL_PASSWORD_FILE !== undefined;
   if (mechanism === undefined) {
@@ -151,14 +156,19 @@ export function kafkaEnvProblems(env: KafkaEnv): Problem[] {
 }
 
 /**
- * StackEnv's check (so every service's): adds `kafkaEnvProblems` to the parse, once every Kafka
- * variable is valid on its own (zod runs an object's checks even when a field failed, with that
- * field's raw value), so that a bad REDIS_URL does not hide a certificate without its key.
+ * StackEnv's check (so every service's): adds the TLS and the SASL problems to the parse. zod runs
+ * an object's checks even when a field failed, with that field's raw value, so each group is
+ * checked only when its own variables are valid: a missing CA file does not hide a mechanism
+ * without its user, and a bad REDIS_URL hides neither.
  */
 export function checkKafkaEnv(payload: z.core.ParsePayload<KafkaEnv>): void {
-  if (payload.issues.some((issue) => String(issue.path?.[0] ?? "").startsWith("KAFKA_"))) return;
-  for (const problem of kafkaEnvProblems(payload.value))
-    payload.issues.push({ code: "custom", input: payload.value, ...problem });
+  const failed = new Set(payload.issues.map((issue) => String(issue.path?.[0] ?? "")));
+  const valid = (prefix: string) => ![...failed].some((name) => name.startsWith(prefix));
+  const problems = [
+    ...(valid("KAFKA_SSL") ? tlsProblems(payload.value) : []),
+    ...(valid("KAFKA_SASL_") && !failed.has("KAFKA_SSL") ? saslProblems(payload.value) : []),
+  ];
+  for (const problem of problems) payload.issues.push({ code: "custom", input: payload.value, ...problem });
 }
 
 /** The TLS and SASL settings of a parsed environment, files read; nothing when both are off. */
