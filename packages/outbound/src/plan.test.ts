@@ -50,7 +50,7 @@ describe("planning outbound deliveries", () => {
       purpose: "notification",
       status: "queued",
     });
-    expect((planned[1]?.payload as { type: string }).type).toBe("encounter.discharge");
+    expect(planned[1]?.payload).toMatchObject({ type: "encounter.discharge" });
   });
 
   it("no Da Vinci message for a kind the IG has no event for; a webhook still gets it", () => {
@@ -107,7 +107,7 @@ describe("planning outbound deliveries", () => {
       ["1", "retraction", matched.matchId, "evt-a13"],
       ["2", "retraction", matched.matchId, "evt-a13"],
     ]);
-    const encounter = (cancels[0]?.payload as Bundle).entry?.find(
+    const encounter = ((cancels[0]?.payload ?? {}) as Bundle).entry?.find(
       (e) => e.resource?.resourceType === "Encounter",
     )?.resource as Encounter;
     expect(encounter.status).toBe("entered-in-error");
