@@ -15,7 +15,8 @@
 //     import a service's composition root (src/app.ts, src/env.ts) and any `*.test-support.ts`;
 //     anything else of a service, and every package, only by package name.
 // - a family of tables is written only by its owner package (checkTableOwnership, its own block
-//   below: the directory's organizations, users, recipients, preferences and rules).
+//   below: the directory's organizations, users, recipients, preferences and rules; the tasks
+//   family's tasks, their history and timers).
 // Usage: node infra/check-imports.mjs [root]  (root defaults to the repository; the test points it
 // at a fixture tree).
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -185,6 +186,11 @@ const TABLE_OWNERS = [
       "recipient_preferences",
       "notification_rules",
     ],
+  },
+  {
+    owner: "packages/tasks/src",
+    ownerName: "@homeward/tasks",
+    tables: ["tasks", "task_history", "task_timers"],
   },
 ];
 

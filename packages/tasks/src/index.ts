@@ -11,6 +11,7 @@ export {
   checkContactTime,
 } from "./contact-time.ts";
 export { cancelTasks, type EventTask, excludeTasks, openTasks } from "./event-task-store.ts";
+export { type HandOpenedTask, insertHandOpenedTask } from "./hand-opened-task-store.ts";
 export {
   cancelReviewsOffList,
   insertReviewTask,

@@ -1,13 +1,9 @@
 import { type AlertContent, EVENT_KIND_LABELS } from "@homeward/contracts";
 import { inTransaction, notifyWorkspaceChanged, type Pool, type PoolClient } from "@homeward/db";
 import { type BusinessCalendar, computeDueAt, type DueRule, taskIdFor } from "@homeward/protocols";
+import { insertHandOpenedTask } from "@homeward/tasks";
 import type { Principal } from "../auth/principal.ts";
-import {
-  activeRecipientsOf,
-  careManagerOfRecord,
-  insertHandOpenedTask,
-  type MatchedEventRow,
-} from "./event-store.ts";
+import { activeRecipientsOf, careManagerOfRecord, type MatchedEventRow } from "./event-store.ts";
 
 /** A follow-up call opened by hand is due 2 business days after the day it is opened (as the ED follow-up protocol counts). */
 export const HAND_OPENED_DUE_RULE: DueRule = { type: "business-days", days: 2, indexDayCounts: false };
