@@ -103,7 +103,15 @@ export async function startKafkaSecureNode(
   const config = join(node.dir, "server.properties");
   writeFileSync(config, serverProperties(node, data, interBroker));
   writeFileSync(join(node.dir, "log4j2.properties"), LOG4J2);
-  const java = [`-Dlog4j2.configurationFile=${join(node.dir, "log4j2.properties")}`, "-cp", `${jars}/*`];
+  // A test broker lives for seconds and carries little: C1 only and the serial collector start
+  // the JVM about twice as fast (kafka-storage format: 4.3 s -> 2.2 s on 2 cores).
+  const java = [
+    "-XX:TieredStopAtLevel=1",
+    "-XX:+UseSerialGC",
+    `-Dlog4j2.configurationFile=${join(node.dir, "log4j2.properties")}`,
+    "-cp",
+    `${jars}/*`,
+  ];
   const scram = node.users.flatMap((u) =>
     ["SCRAM-SHA-256", "SCRAM-SHA-512"].flatMap((m) => [
       "--add-scram",
