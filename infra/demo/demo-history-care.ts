@@ -2,7 +2,7 @@
  * The care team's six months of work on the tasks the demo's history opens (demo-history.ts): for
  * each task the protocols will open, the attempts and the completion a care manager recorded, at
  * working hours of the practice's business days. demo-history-work.ts replays them through the
- * api's task commands, dated as planned.
+ * tasks family's command (@homeward/tasks changeTask, as the api's routes), dated as planned.
  *
  * Realistic rather than flattering: about four calls in five reach the patient within the two
  * business days; the rate improves month by month as the programme settles in, drops in the weeks

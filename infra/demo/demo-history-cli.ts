@@ -3,8 +3,8 @@
  *  [--host 127.0.0.1] [--port 2575]`
  * The demo's six months of history, sent and worked like live data: the visits the seed wrote into
  * patients.json go to the MLLP listener (the matcher and notifier open their tasks), and the care
- * team's planned attempts and completions are recorded on those tasks through the api's task
- * commands, dated in the past (demo-history-replay.ts). Prints progress and, per month, how the ED
+ * team's planned attempts and completions are recorded on those tasks through the tasks family's
+ * command (@homeward/tasks, as the api's routes do), dated in the past (demo-history-replay.ts). Prints progress and, per month, how the ED
  * calls and discharge contacts went. `npm start` runs it once its services are up; a second run
  * sends only duplicates and records nothing new. Counts only, never patient data. Only into a
  * database on this machine, like the seed.
@@ -15,9 +15,9 @@ import { parseArgs } from "node:util";
 import { ConfigError, parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
 import { createPool } from "@homeward/db";
 import { parsePatientsFile } from "@homeward/simulator";
+import { followUpByMonth } from "@homeward/tasks";
 import { HistoryFile } from "./demo-history-data.ts";
 import { replayDemoHistory } from "./demo-history-replay.ts";
-import { monthlySummary } from "./demo-history-store.ts";
 import { isLocalDatabase } from "./local-database.ts";
 
 const DEFAULT_PATIENTS = fileURLToPath(new URL("../../.stack/demo/patients.json", import.meta.url));
@@ -84,7 +84,7 @@ async function main(): Promise<number> {
         `(${(report.elapsedMs / 1000).toFixed(1)} s)`,
     );
     const visitNumbers = history.visits.map((v) => v.visitNumber);
-    const lines = await monthlySummary(pool, visitNumbers);
+    const lines = await followUpByMonth(pool, visitNumbers);
     const part = (organization: string, month: string, stepId: string, what: string) => {
       const l = lines.find(
         (x) => x.organization === organization && x.month === month && x.stepId === stepId,

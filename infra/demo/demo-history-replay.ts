@@ -2,7 +2,8 @@
  * Replays the demo's six months of history like live data: its messages go to the MLLP listener
  * as a hospital's feed catching up on a backlog (one at a time, each after the previous ACK), the
  * matcher and notifier open the tasks, and the care team's planned work is recorded on them through
- * the api's task commands (demo-history-work.ts), dated in the past.
+ * the tasks family's command (@homeward/tasks, as the api's routes; demo-history-work.ts), dated in
+ * the past.
  *
  * Each patient's story is kept in time order, whatever the pipeline's pace: a patient's message is
  * sent only after the care team's entries dated before it are recorded, and an entry is recorded

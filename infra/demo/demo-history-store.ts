@@ -1,8 +1,8 @@
 /**
  * What the demo's history replay reads (demo-history-replay.ts, demo-history-work.ts) beyond the
  * owners' stores: who the care managers are (@homeward/directory), how far the pipeline has got,
- * the monthly summary, and the access-log row each recorded entry writes as a click would. The
- * tasks themselves are read and changed through @homeward/tasks.
+ * and the access-log row each recorded entry writes as a click would. The tasks themselves, and
+ * the monthly summary of them, are read and changed through @homeward/tasks.
  */
 import type { Pool, PoolClient } from "@homeward/db";
 import { listUserAccounts } from "@homeward/directory";
@@ -70,44 +70,4 @@ export async function handledByVisit(
     [[...visitNumbers]],
   );
   return new Map(rows.map((r) => [r.visit_number, { events: r.events, announcements: r.announcements }]));
-}
-
-/** One month of a follow-up step's tasks on the history's visits at one organization, as the measure would judge them. */
-export interface MonthLine {
-  organization: string;
-  month: string;
-  stepId: string;
-  /** Tasks in the measure (not cancelled or excluded). */
-  counted: number;
-  inTime: number;
-  late: number;
-  /** Closed without reaching the patient, or still open past due. */
-  missed: number;
-  /** Cancelled: the event was cancelled, or the visit left the measure (admitted, transferred, died). */
-  excluded: number;
-}
-
-/**
- * The ED calls and discharge contacts of the history by organization and month of the event (in
- * the organization's zone): reached by the due time, after it, or not reached; the contact time is
- * the one the care team entered, else a reached completion's.
- */
-export async function monthlySummary(pool: Pool, visitNumbers: readonly string[]): Promise<MonthLine[]> {
-  const { rows } = await pool.query<MonthLine>(
-    `WITH t AS (
-       SELECT o.code AS organization, to_char(t.triggered_at AT TIME ZONE o.time_zone, 'YYYY-MM') AS month,
-              t.step_id, t.status, t.due_at,
-              coalesce(t.contacted_at, CASE WHEN t.outcome = 'reached_patient' THEN t.completed_at END) AS contact
-         FROM tasks t JOIN organizations o ON o.id = t.organization_id
-        WHERE t.visit_number = ANY($1::text[]) AND t.step_id IN ('follow-up-call', 'interactive-contact'))
-     SELECT organization, month, step_id AS "stepId",
-            (count(*) FILTER (WHERE status <> 'cancelled'))::int AS counted,
-            (count(*) FILTER (WHERE status <> 'cancelled' AND contact <= due_at))::int AS "inTime",
-            (count(*) FILTER (WHERE status <> 'cancelled' AND contact > due_at))::int AS late,
-            (count(*) FILTER (WHERE status <> 'cancelled' AND contact IS NULL))::int AS missed,
-            (count(*) FILTER (WHERE status = 'cancelled'))::int AS excluded
-       FROM t GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3`,
-    [[...visitNumbers]],
-  );
-  return rows;
 }

@@ -37,4 +37,10 @@ export {
   recordTimerFired,
   takeDueTimers,
 } from "./task-timer-store.ts";
-export { careTeamEntries, tasksOfVisits, type VisitTask } from "./visit-task-store.ts";
+export {
+  careTeamEntries,
+  followUpByMonth,
+  type MonthLine,
+  tasksOfVisits,
+  type VisitTask,
+} from "./visit-task-store.ts";
