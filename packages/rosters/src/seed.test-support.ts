@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { Pool } from "@homeward/db";
+import { createOrganization, createRecipient, type OrganizationKind } from "@homeward/directory";
 import { isValidNpi } from "./values.ts";
 
 /** A valid NPI (check digit computed) from a 9-digit stem. Synthetic, for tests and benchmarks. */
@@ -17,22 +18,29 @@ export interface SeededOrgs {
   bluecareCm: string;
 }
 
-/** Two practices, one plan and a care manager each: the organizations the synthetic rosters name. */
+/** Two practices, one plan and a care manager each (made through @homeward/directory): the organizations the synthetic rosters name. */
 export async function seedOrganizations(pool: Pool): Promise<SeededOrgs> {
-  const org = async (kind: string, code: string, name: string, groupNpi: string | null) => {
-    const { rows } = await pool.query<{ id: string }>(
-      "INSERT INTO organizations (kind, code, name, npi) VALUES ($1, $2, $3, $4) RETURNING id::text",
-      [kind, code, name, groupNpi],
+  const org = async (kind: OrganizationKind, code: string, name: string, groupNpi: string | null) => {
+    const created = await createOrganization(
+      pool,
+      { kind, code, name, npi: groupNpi, tin: null, timeZone: "America/New_York", parentId: null },
+      new Date(),
     );
-    return rows[0]?.id ?? "";
+    if (typeof created === "string") throw new Error(`organization ${code} not created: ${created}`);
+    return created.id;
   };
   const recipient = async (orgId: string, email: string) => {
-    const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO recipients (organization_id, role, display_name, email, time_zone)
-       VALUES ($1, 'care_manager', 'Care Manager', $2, 'America/New_York') RETURNING id::text`,
-      [orgId, email],
-    );
-    return rows[0]?.id ?? "";
+    const created = await createRecipient(pool, orgId, {
+      role: "care_manager",
+      displayName: "Care Manager",
+      email,
+      pagerId: null,
+      timeZone: "America/New_York",
+      active: true,
+      npi: null,
+    });
+    if (typeof created === "string") throw new Error(`recipient ${email} not created: ${created}`);
+    return created.id;
   };
   const riverside = await org("practice", "RIVERSIDE", "Riverside Family Medicine", npi("199999001"));
   const hilltop = await org("practice", "HILLTOP", "Hilltop Pediatrics", null);

@@ -1,6 +1,12 @@
 import { adtEventId, type MatchedEvent } from "@homeward/contracts";
 import { createPool, migrate, type Pool } from "@homeward/db";
-import { createUser } from "@homeward/directory";
+import {
+  createOrganization,
+  createRecipient,
+  createUser,
+  type OrganizationKind,
+  type RecipientRole,
+} from "@homeward/directory";
 import { createLogger } from "@homeward/logger";
 import { isolation } from "@homeward/testing";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
@@ -216,17 +222,31 @@ async function matchedEventRow(
 async function seed(pool: Pool) {
   const one = async (sql: string, params: unknown[] = []) =>
     String((await pool.query(sql, params)).rows[0]?.id);
-  const org = (kind: string, code: string, name: string) =>
-    one("INSERT INTO organizations (kind, code, name) VALUES ($1, $2, $3) RETURNING id", [kind, code, name]);
+  const org = async (kind: OrganizationKind, code: string, name: string) => {
+    const created = await createOrganization(
+      pool,
+      { kind, code, name, npi: null, tin: null, timeZone: "America/New_York", parentId: null },
+      new Date(),
+    );
+    if (typeof created === "string") throw new Error(`organization ${code} not created: ${created}`);
+    return created.id;
+  };
   const practiceA = await org("practice", "SFM", "Springvale Family Medicine");
   const practiceB = await org("practice", "RVP", "Riverside Primary Care");
   const plan = await org("health_plan", "BCP", "BlueCare Plan");
-  const recipient = (organizationId: string, role: string, name: string, email: string) =>
-    one(
-      `INSERT INTO recipients (organization_id, role, display_name, email, time_zone)
-       VALUES ($1, $2, $3, $4, 'America/New_York') RETURNING id`,
-      [organizationId, role, name, email],
-    );
+  const recipient = async (organizationId: string, role: RecipientRole, name: string, email: string) => {
+    const created = await createRecipient(pool, organizationId, {
+      role,
+      displayName: name,
+      email,
+      pagerId: null,
+      timeZone: "America/New_York",
+      active: true,
+      npi: null,
+    });
+    if (typeof created === "string") throw new Error(`recipient ${email} not created: ${created}`);
+    return created.id;
+  };
   const cmA = await recipient(practiceA, "care_manager", "Casey Morgan", "cm@sfm.example");
   const cmA2 = await recipient(practiceA, "care_manager", "Robin Lee", "cm2@sfm.example");
   const cmB = await recipient(practiceB, "care_manager", "Jordan Price", "cm@rvp.example");
