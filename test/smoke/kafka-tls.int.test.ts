@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv, StackEnv, stackSettingsFromEnv } from "@homeward/config";
+import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import {
   createEventLog,
   createKafka,
@@ -10,21 +11,29 @@ import {
   type Kafka,
   runConsumer,
 } from "@homeward/kafka";
-import { createLogger } from "@homeward/logger";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type KafkaSecureClient,
   type KafkaSecureNode,
   startKafkaSecureNode,
   stopKafkaSecureNode,
-} from "./kafka-secure-node.ts";
-import { makeTestPki, type TestPki } from "./test-pki.test-support.ts";
+} from "@homeward/local-stack";
+import { createLogger } from "@homeward/logger";
+import { isolation, serviceEnv } from "@homeward/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { makeTestPki, type TestPki } from "../../infra/local-stack/src/test-pki.test-support.ts";
+import { startAdtListener } from "../../services/adt-listener/src/app.ts";
+import { loadListenerEnv } from "../../services/adt-listener/src/env.ts";
+import { sendWithHl7Client } from "../../services/adt-listener/src/harness.test-support.ts";
+
+const FACILITIES = new URL("../../services/adt-listener/config/facilities.example.json", import.meta.url)
+  .pathname;
 
 /**
  * Homeward's Kafka settings against a real broker with the listeners a managed Kafka has: a
  * SASL_SSL listener (SCRAM users made by Kafka's own storage tool, PLAIN) and an SSL listener that
  * requires client certificates, behind a CA this test makes. One broker for the file, its own
- * ports and directory, from the stack's Kafka jars; the stack's broker is not touched.
+ * ports and directory, from the stack's Kafka jars (infra/local-stack); the stack's broker is not
+ * touched. Last, a service started with these settings takes a message through that broker.
  */
 const dir = mkdtempSync(join(tmpdir(), "homeward-kafka-secure-"));
 const USER = { name: "homeward", password: "synthetic-Scram-pw-7f3a" };
@@ -185,5 +194,36 @@ describe("Kafka over TLS with SASL (a broker of its own)", () => {
     await expect(describeCluster(kafkaFromEnv(env))).rejects.toThrow();
     const withCert = { ...env, KAFKA_SSL_CERT_FILE: pki.clientCertPem, KAFKA_SSL_KEY_FILE: pki.clientKeyPem };
     expect(await describeCluster(kafkaFromEnv(withCert))).toBe(1);
+  });
+
+  it("a service started with these settings writes through them: the adt-listener accepts an ED arrival", async () => {
+    const iso = isolation("kafka-tls");
+    const listener = await startAdtListener(
+      loadListenerEnv({
+        ...serviceEnv(iso),
+        ...scramEnv("scram-sha-512"),
+        KAFKA_TOPIC_PREFIX: iso.topicPrefix,
+        FACILITY_SOURCE: "file",
+        FACILITY_MAPPINGS_FILE: FACILITIES,
+        MLLP_HOST: "127.0.0.1",
+        MLLP_PORT: "0",
+      }),
+      logger,
+    );
+    try {
+      const acks = await sendWithHl7Client(listener.mllpPort, [ADT_A04_ED]);
+      expect(acks[0]).toMatch(/MSA\|CA\|/); // the fixture asks for an accept ACK (MSH-15)
+      // The event is on the secure broker's adt.events.v1, not on the stack's.
+      const admin = kafkaFromEnv(scramEnv("scram-sha-512")).admin();
+      await admin.connect();
+      try {
+        const offsets = await admin.fetchTopicOffsets(`${iso.topicPrefix}.adt.events.v1`);
+        expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(1);
+      } finally {
+        await admin.disconnect();
+      }
+    } finally {
+      await listener.stop();
+    }
   });
 });
