@@ -146,11 +146,26 @@ describe("PostgreSQL TLS settings", () => {
     expect(problems({ PGSSLMODE: "require", DATABASE_SSL_MODE: "require" })).toEqual([]);
   });
 
-  it("are listed with the other variables' problems", () => {
+  it("are listed with the other variables' problems, other combinations' included", () => {
     const found = problems({ REDIS_URL: "http://x", DATABASE_SSL_MODE: "verify-ca" });
     expect(found).toContain("REDIS_URL is invalid: must be a URL starting with redis: or rediss:");
     expect(found).toContain(
       "DATABASE_SSL_CA_FILE is not set: is required by verify-ca (a public CA would vouch for anybody's server)",
     );
+    expect(
+      problems({
+        KAFKA_SSL_CA_FILE: path("ca.pem"),
+        DATABASE_SSL_MODE: "verify-ca",
+        REDIS_URL: "rediss://cache:6379",
+        REDIS_USERNAME: "homeward",
+        SQS_ALERTS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/1/q",
+      }).map((p) => p.split(" ")[0]),
+    ).toEqual([
+      "KAFKA_SSL_CA_FILE",
+      "DATABASE_SSL_CA_FILE",
+      "REDIS_PASSWORD",
+      "SQS_ALERTS_DLQ_URL",
+      "SQS_ALERTS_QUEUE_URL",
+    ]);
   });
 });

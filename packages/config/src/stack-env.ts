@@ -66,7 +66,11 @@ const StackVariables = z.object({
  * StackVariables, refusing the combinations that cannot work: a Kafka certificate without its key,
  * a DATABASE_URL sslmode against DATABASE_SSL_MODE, a Redis password given twice, a queue without its DLQ.
  */
-export const StackEnv = StackVariables.check(checkKafkaEnv, checkPostgresEnv, checkRedisEnv, checkSqsEnv);
+export const StackEnv = StackVariables.check((payload) => {
+  // One check running the four: zod skips an object's later checks once an earlier one found a
+  // problem, and every problem is to be listed at once (a bad Kafka CA and a missing Redis password).
+  for (const check of [checkKafkaEnv, checkPostgresEnv, checkRedisEnv, checkSqsEnv]) check(payload);
+});
 
 /** Resolved connection settings; what tests receive from the harness and services from `env.ts`. */
 export interface StackSettings {
