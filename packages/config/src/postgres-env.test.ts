@@ -75,6 +75,15 @@ describe("PostgreSQL TLS settings", () => {
     expect(postgres({ DATABASE_URL: url, DATABASE_SSL_MODE: "verify-full" }).tls?.mode).toBe("verify-full");
   });
 
+  it("read libpq 16's sslrootcert=system as the platform's CAs with verify-full (RDS Proxy, public CAs)", () => {
+    const s = postgres({ DATABASE_URL: `${URL_BASE}?sslrootcert=system` });
+    expect(s).toMatchObject({ url: URL_BASE, tls: { mode: "verify-full" } });
+    expect(s.tls?.ca).toBeUndefined();
+    expect(problems({ DATABASE_URL: `${URL_BASE}?sslrootcert=system&sslmode=require` })).toEqual([
+      "DATABASE_URL is invalid: its sslrootcert=system (the platform's CAs) needs sslmode verify-full, as libpq's does",
+    ]);
+  });
+
   it("refuse a DATABASE_URL and a variable that disagree, and never repeat either value", () => {
     const found = problems({
       DATABASE_URL: `${URL_BASE}?sslmode=require`,

@@ -82,15 +82,21 @@ function effective(env: PostgresEnv) {
     const value = env[variable] ?? given[variable];
     return { value, from: (env[variable] === undefined ? "DATABASE_URL" : variable) as Variable };
   };
+  // libpq 16's sslrootcert=system: the platform's CAs, and verify-full unless sslmode says otherwise.
+  const systemRoots = env.DATABASE_SSL_CA_FILE === undefined && given.DATABASE_SSL_CA_FILE === SYSTEM_ROOTS;
+  const mode = pick("DATABASE_SSL_MODE");
   return {
     url,
     given,
-    mode: pick("DATABASE_SSL_MODE"),
-    ca: pick("DATABASE_SSL_CA_FILE"),
+    systemRoots,
+    mode: systemRoots && mode.value === undefined ? { ...mode, value: "verify-full" } : mode,
+    ca: systemRoots ? { value: undefined, from: "DATABASE_URL" as Variable } : pick("DATABASE_SSL_CA_FILE"),
     cert: pick("DATABASE_SSL_CERT_FILE"),
     key: pick("DATABASE_SSL_KEY_FILE"),
   };
 }
+
+const SYSTEM_ROOTS = "system";
 
 const FILE_PARAMETER: Record<TlsVariable, UrlParameter> = {
   DATABASE_SSL_MODE: "sslmode",
@@ -118,7 +124,11 @@ export function postgresEnvProblems(env: PostgresEnv): Problem[] {
   for (const [variable, value] of Object.entries(e.given) as [TlsVariable, string][]) {
     if (env[variable] !== undefined && env[variable] !== value)
       add(variable, `differs from DATABASE_URL's ${FILE_PARAMETER[variable]}; give it in one place`);
-    if (variable !== "DATABASE_SSL_MODE" && env[variable] === undefined) {
+    if (
+      variable !== "DATABASE_SSL_MODE" &&
+      env[variable] === undefined &&
+      !(e.systemRoots && value === SYSTEM_ROOTS)
+    ) {
       try {
         readFileSync(value);
       } catch {
@@ -135,6 +145,11 @@ export function postgresEnvProblems(env: PostgresEnv): Problem[] {
     );
     return problems;
   }
+  if (e.systemRoots && mode !== "verify-full")
+    add(
+      "DATABASE_URL",
+      "its sslrootcert=system (the platform's CAs) needs sslmode verify-full, as libpq's does",
+    );
   if (env.PGSSLMODE !== undefined && env.PGSSLMODE !== mode)
     add(
       "PGSSLMODE",
