@@ -1,5 +1,5 @@
 /**
- * Who plays which part of the demo's recent past (services/adt-listener/src/tools/simulator-scenario.ts
+ * Who plays which part of the demo's recent past (packages/simulator/src/simulator-scenario.ts
  * tells the stories): chosen from the population by what their lists say, so each part shows what
  * it is meant to (a tracking-list patient's admission opens the in-hospital visit, a plan-led
  * patient's ED visit gives the practice a monitor copy…). Pure and deterministic; no one plays two

@@ -8,44 +8,15 @@ import { ERROR_RESPONSES } from "../errors.ts";
 import { type CsvColumn, toCsv } from "../reports/csv.ts";
 import { sendCsv } from "../reports/report-routing.ts";
 import { jsonOrCsv } from "../reports/report-schemas.ts";
-import { DbId, IsoDateTimeString, Page } from "../schemas.ts";
+import { DbId } from "../schemas.ts";
 import { accessLogActions, readAccessLog } from "./access-log-store.ts";
+import { AccessLogEntry, AccessLogQuery } from "./schemas.ts";
 
 /** At most this many rows in one export (a year of a busy practice's reads is far below it). */
 const MAX_EXPORT_ROWS = 50_000;
 
-const AccessLogQuery = z.object({
-  organizationId: DbId.optional(),
-  /** Every access to one patient's data. */
-  patientId: DbId.optional(),
-  /** `user:<id>`, `matcher`... */
-  actor: z.string().min(1).max(100).optional(),
-  /** A signed-in user by e-mail (any case). */
-  userEmail: z.string().trim().min(1).max(320).optional(),
-  action: z.string().min(1).max(100).optional(),
-  from: IsoDateTimeString.optional(),
-  to: IsoDateTimeString.optional(),
-  /** `csv`: every matching row (up to 50,000) as a download, newest first. */
-  format: z.enum(["json", "csv"]).default("json"),
-  ...Page,
-});
-
-const AccessLogEntry = z.object({
-  id: DbId,
-  at: IsoDateTimeString,
-  actor: z.string(),
-  /** The user's e-mail when the actor is a signed-in user. */
-  actorName: z.string().nullable(),
-  action: z.string(),
-  subjectType: z.string(),
-  subjectId: z.string(),
-  organizationId: DbId.nullable(),
-  organizationName: z.string().nullable(),
-  detail: z.unknown(),
-});
-type AccessLogEntry = z.infer<typeof AccessLogEntry>;
-
 const detailOf = (row: AccessLogEntry) => (row.detail ?? {}) as Record<string, unknown>;
+
 const CSV_COLUMNS: CsvColumn<AccessLogEntry>[] = [
   { header: "at", value: (r) => r.at },
   { header: "actor", value: (r) => r.actor },

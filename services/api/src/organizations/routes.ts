@@ -1,4 +1,3 @@
-import { AlertDetailLevel, IanaTimeZone } from "@homeward/contracts";
 import {
   createOrganization,
   findOrganization,
@@ -10,7 +9,6 @@ import {
   updateOrganization,
 } from "@homeward/directory";
 import { isKnownHolidaySet } from "@homeward/protocols";
-import { isValidNpi } from "@homeward/rosters";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -19,70 +17,16 @@ import { recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { ApiError, badRequest, conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { DbId, IdParams, IsoDateString } from "../schemas.ts";
+import { IdParams, IsoDateString } from "../schemas.ts";
 import { holidayRegions, namedHolidays } from "./holiday-calendar.ts";
-
-const Kind = z.enum(["practice", "health_plan", "aco"]);
-const Settings = z.object({
-  /** How much about the patient an alert may say: minimal (a link only), limited (initials), full (name, birth date). */
-  alertDetailLevel: AlertDetailLevel,
-  /** date-holidays country (ISO 3166-1) whose public holidays are not business days. */
-  holidayCountry: z
-    .string()
-    .trim()
-    .regex(/^[A-Z]{2}$/, "a two-letter country code"),
-  holidayState: z.string().trim().min(1).max(10).nullable(),
-});
-const OrganizationOut = z
-  .object({
-    id: DbId,
-    kind: Kind,
-    code: z.string(),
-    name: z.string(),
-    npi: z.string().nullable(),
-    tin: z.string().nullable(),
-    timeZone: z.string(),
-    parentId: DbId.nullable(),
-    settings: Settings,
-    upcomingClosures: z.number().int(),
-  })
-  .meta({ id: "Organization" });
-const Closure = z.object({ day: IsoDateString, reason: z.string().nullable() });
-const OrganizationDetail = OrganizationOut.extend({
-  /** Closed days from a year ago on. */
-  closures: z.array(Closure),
-});
-const Code = z
-  .string()
-  .trim()
-  .min(1)
-  .max(50)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, . _ -");
-const NewOrganization = z.object({
-  kind: Kind,
-  code: Code,
-  name: z.string().trim().min(1).max(200),
-  npi: z.string().trim().refine(isValidNpi, "not a valid NPI").nullable().default(null),
-  tin: z
-    .string()
-    .trim()
-    .regex(/^[0-9]{9}$/, "nine digits")
-    .nullable()
-    .default(null),
-  timeZone: IanaTimeZone,
-  parentId: DbId.nullable().default(null),
-});
-const OrganizationUpdate = Settings.extend({
-  name: z.string().trim().min(1).max(200),
-  timeZone: IanaTimeZone,
-});
-const ClosureParams = z.object({ id: DbId, day: IsoDateString });
-const HolidaysOut = z.object({
-  year: z.number().int(),
-  country: z.string(),
-  state: z.string().nullable(),
-  holidays: z.array(z.object({ date: IsoDateString, name: z.string() })),
-});
+import {
+  ClosureParams,
+  HolidaysOut,
+  NewOrganization,
+  OrganizationDetail,
+  OrganizationOut,
+  OrganizationUpdate,
+} from "./schemas.ts";
 
 /** Field-by-field what a change did, for the audit row: `{ timeZone: [old, new] }`. */
 function changes(before: Organization, after: Organization): Record<string, [unknown, unknown]> {

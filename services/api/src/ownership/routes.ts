@@ -12,6 +12,7 @@ import { actorOf, recordAdminAction, recordPatientAccess } from "../audit.ts";
 import type { Role } from "../auth/principal.ts";
 import { conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId, IdParams, Page } from "../schemas.ts";
+import { Agreement, Code, Conflict } from "./schemas.ts";
 
 /**
  * Who may name patients by whose identifiers, and where two sources disagree about a patient.
@@ -19,44 +20,6 @@ import { DbId, IdParams, Page } from "../schemas.ts";
  * conflict shows what two organizations each said about a patient.
  */
 const OWNERSHIP_ROLES: readonly Role[] = ["system_admin"];
-
-const Agreement = z
-  .object({
-    id: z.string(),
-    organizationCode: z.string(),
-    assigningAuthority: z.string(),
-    typeCode: z.string().nullable(),
-    note: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .meta({ id: "IdentifierAgreement" });
-
-const Side = z.object({
-  organizationCode: z.string().nullable(),
-  source: z.string(),
-  familyName: z.string().nullable(),
-  givenName: z.string().nullable(),
-  birthDate: z.string().nullable(),
-  sex: z.string().nullable(),
-});
-const Conflict = z
-  .object({
-    id: z.string(),
-    patientId: z.string(),
-    fields: z.array(z.string()),
-    status: z.enum(["pending", "resolved"]),
-    createdAt: z.string(),
-    decidedBy: z.string().nullable(),
-    sources: z.tuple([Side, Side]),
-  })
-  .meta({ id: "DemographicConflict" });
-
-const Code = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, . _ -");
 
 export const ownershipRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
   const config = { roles: OWNERSHIP_ROLES };

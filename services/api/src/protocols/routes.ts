@@ -1,13 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { ERROR_RESPONSES } from "../errors.ts";
-
-const ProtocolsResponse = z.object({
-  /** A ProtocolsFile (packages/protocols): the transition protocols tasks are opened by. */
-  protocols: z.unknown().describe("ProtocolsFile, see packages/protocols"),
-});
+import { ProtocolsResponse } from "./schemas.ts";
 
 /**
  * Read-only configuration for admins: the transition protocols in force (no patient data). Facility

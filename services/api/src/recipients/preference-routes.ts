@@ -1,38 +1,14 @@
-import { AdtEventKind, DeliveryChannel } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
 import { DEFAULT_PREFERENCES, loadPreferences as loadStored, savePreferences } from "@homeward/directory";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
+import type { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
 import { recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { ERROR_RESPONSES } from "../errors.ts";
-import { IdParams, RiskTier } from "../schemas.ts";
+import { IdParams } from "../schemas.ts";
+import { Preferences, PreferencesResponse } from "./preference-schemas.ts";
 import { recipientFor } from "./recipient-routes.ts";
-
-const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM");
-/** As the notifier reads recipient_preferences (delivery-plan.ts): first matching rule wins. */
-const Preferences = z
-  .object({
-    channelRules: z
-      .array(
-        z.object({
-          eventKinds: z.array(AdtEventKind).min(1).optional(),
-          riskTiers: z.array(RiskTier).min(1).optional(),
-          channels: z.array(DeliveryChannel).min(1),
-        }),
-      )
-      .max(50),
-    emailMode: z.enum(["realtime", "digest"]),
-    digestHour: z.number().int().min(0).max(23),
-    quietHours: z.object({ start: LocalTime, end: LocalTime }).nullable(),
-    pagePriorityOneInQuietHours: z.boolean(),
-  })
-  .meta({ id: "RecipientPreferences" });
-const PreferencesResponse = Preferences.extend({
-  /** No row yet: the notifier's defaults apply (e-mail for all, a page too for Priority I). */
-  isDefault: z.boolean(),
-});
 
 /**
  * How each recipient wants alerts (channels by event kind and tier, digest or real time, quiet

@@ -1,4 +1,3 @@
-import { IanaTimeZone } from "@homeward/contracts";
 import { notifyReferenceChanged, type Pool } from "@homeward/db";
 import {
   createRecipient,
@@ -9,7 +8,6 @@ import {
   type RecipientFields as StoredFields,
   updateRecipient,
 } from "@homeward/directory";
-import { isValidNpi } from "@homeward/rosters";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -19,47 +17,17 @@ import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId, IdParams, QueryBoolean } from "../schemas.ts";
+import { RecipientFields, RecipientOut, RecipientRole } from "./recipient-schemas.ts";
 
-const RecipientRole = z.enum(["care_manager", "pcp", "supervisor"]);
-const RecipientFields = z.object({
-  role: RecipientRole,
-  displayName: z.string().trim().min(1).max(200),
-  email: z.email().max(320).nullable().default(null),
-  pagerId: z.string().trim().min(1).max(100).nullable().default(null),
-  timeZone: IanaTimeZone,
-  active: z.boolean().default(true),
-  /**
-   * The clinician's NPI for a recipient who is one: routing finds a patient's PCP of record by the
-   * attribution's PCP NPI, so a `pcp` recipient without it is never anyone's PCP of record.
-   */
-  npi: z
-    .string()
-    .trim()
-    .refine(isValidNpi, "not a valid NPI (10 digits with a check digit)")
-    .nullable()
-    .default(null),
-});
 const NewRecipient = RecipientFields.extend({ organizationId: DbId }).refine(
   (r) => r.email !== null || r.pagerId !== null,
   { message: "give an e-mail or a pager id", path: ["email"] },
 );
+
 const RecipientUpdate = RecipientFields.refine((r) => r.email !== null || r.pagerId !== null, {
   message: "give an e-mail or a pager id",
   path: ["email"],
 });
-const RecipientOut = z
-  .object({
-    id: DbId,
-    organizationId: DbId,
-    role: RecipientRole,
-    displayName: z.string(),
-    email: z.string().nullable(),
-    pagerId: z.string().nullable(),
-    timeZone: z.string(),
-    active: z.boolean(),
-    npi: z.string().nullable(),
-  })
-  .meta({ id: "Recipient" });
 
 const fieldsOf = (b: z.infer<typeof RecipientFields>): StoredFields => ({
   role: b.role,

@@ -1,78 +1,14 @@
-import { AdtEventKind } from "@homeward/contracts";
 import { listRecipients, loadPreferences } from "@homeward/directory";
 import { eventDay, loadRoutingData, planSends, type RecipientProfile, routeEvent } from "@homeward/routing";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
 import { recordPatientAccess } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization } from "../auth/principal.ts";
 import { badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { DbId, IsoDateTimeString } from "../schemas.ts";
 import { displayName } from "../tasks/task-queries.ts";
 import { findPreviewPatients, isSensitiveFacility } from "./preview-store.ts";
-
-const PreviewRequest = z
-  .object({
-    patientId: DbId.optional(),
-    /** An identifier of the patient (an MRN, a member id), with its authority when the value alone is ambiguous. */
-    identifier: z.string().trim().min(1).max(100).optional(),
-    assigningAuthority: z.string().trim().min(1).max(100).optional(),
-    eventKind: AdtEventKind,
-    /** The sending facility (MSH-4): rules may be for some facilities only; a sensitive one suppresses. */
-    facility: z.string().trim().min(1).max(100).default("PREVIEW"),
-    /** When the event happens; now when absent. Routing takes the rows in force then. */
-    occurredAt: IsoDateTimeString.optional(),
-  })
-  .refine((b) => (b.patientId === undefined) !== (b.identifier === undefined), {
-    message: "give a patient id or an identifier",
-    path: ["patientId"],
-  });
-
-const Send = z.object({
-  channel: z.enum(["email", "pager"]),
-  /** queued: at once; scheduled: a page waiting out quiet hours; held: an e-mail for the daily digest. */
-  status: z.enum(["queued", "scheduled", "held"]),
-  sendAfter: z.string().nullable(),
-});
-const PreviewOut = z.object({
-  patient: z.object({ id: DbId, displayName: z.string() }),
-  event: z.object({
-    kind: z.string(),
-    occurredAt: z.string(),
-    facility: z.string(),
-    sensitiveFacility: z.boolean(),
-  }),
-  organizations: z.array(
-    z.object({
-      organizationId: DbId,
-      name: z.string(),
-      /** lead: the alert and the task; monitor: a copy, by e-mail only. */
-      copy: z.enum(["lead", "monitor"]),
-      enrollment: z
-        .object({
-          program: z.string(),
-          riskTier: z.string().nullable(),
-          status: z.string(),
-          leadOrganization: z.string().nullable(),
-        })
-        .nullable(),
-      attribution: z.object({ source: z.string() }).nullable(),
-      recipients: z.array(
-        z.object({
-          recipientId: DbId,
-          displayName: z.string(),
-          role: z.string(),
-          /** Why they are told: care-manager-of-record, pcp-of-record, named-by-rule, role-in-organization. */
-          basis: z.string().nullable(),
-          sends: z.array(Send),
-        }),
-      ),
-    }),
-  ),
-  /** Organizations that would have been told but are not, and why (an opt-out, a sensitive place). */
-  suppressed: z.array(z.object({ organizationId: DbId, name: z.string(), reason: z.string() })),
-});
+import { PreviewOut, PreviewRequest } from "./schemas.ts";
 
 /**
  * "Who would be alerted for this patient and event": the matcher's own routing (@homeward/routing's

@@ -1,50 +1,21 @@
 import { Readable } from "node:stream";
 import { ADT_EVENT_KINDS } from "@homeward/contracts";
 import { findOrganizationByCode, type Organization } from "@homeward/directory";
-import {
-  importReferenceList,
-  REFERENCE_PRESETS,
-  type ReferenceKind,
-  type ReferencePresetName,
-  RosterImportError,
-} from "@homeward/rosters";
+import { importReferenceList, type ReferenceKind, RosterImportError } from "@homeward/rosters";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
+import type { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
 import { actorOf, recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization } from "../auth/principal.ts";
 import { ApiError, badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { IsoDateString, QueryBoolean } from "../schemas.ts";
-
-/** What an import did, row errors included: the answer of every CSV upload (rosters and reference lists). */
-export const ImportReport = z
-  .object({
-    runId: z.string(),
-    status: z.enum(["completed", "rejected"]),
-    dryRun: z.boolean(),
-    read: z.number(),
-    valid: z.number(),
-    inserted: z.number(),
-    updated: z.number(),
-    ended: z.number(),
-    unchanged: z.number(),
-    errorCount: z.number(),
-    patientsCreated: z.number(),
-    rejectedRows: z.number(),
-    errors: z.array(
-      z.object({
-        line: z.number(),
-        column: z.string().nullable(),
-        value: z.string().nullable(),
-        reason: z.string(),
-      }),
-    ),
-    unmappedColumns: z.array(z.string()),
-    message: z.string().optional(),
-  })
-  .meta({ id: "ImportReport" });
+import {
+  type ImportQuery,
+  ImportReport,
+  OrganizationQuery,
+  SystemQuery,
+} from "./reference-import-schemas.ts";
 
 /** The body must be the CSV itself (`text/csv`), streamed into the import. */
 export function csvBody(body: unknown): Readable {
@@ -52,49 +23,6 @@ export function csvBody(body: unknown): Readable {
     throw new ApiError(415, "unsupported_media_type", "send the file as the body with content-type text/csv");
   return body;
 }
-
-const presetsOf = (kind: ReferenceKind) =>
-  z.enum(
-    Object.values(REFERENCE_PRESETS)
-      .filter((p) => p.kind === kind)
-      .map((p) => p.name) as [ReferencePresetName, ...ReferencePresetName[]],
-  );
-
-/**
- * Fields the file may leave empty in every row although the matcher relies on them or a column
- * looks like them, comma-separated (`allowMissing=birthDate,sex`) or repeated.
- */
-export const AllowMissingQuery = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) =>
-    (Array.isArray(v) ? v : [v])
-      .flatMap((s) => s.split(","))
-      .map((s) => s.trim())
-      .filter((s) => s !== ""),
-  )
-  .pipe(z.array(z.string().max(100)).max(50));
-
-const CommonQuery = {
-  /** The feed the file comes from; the kind's name when absent. */
-  source: z.string().trim().min(1).max(200).optional(),
-  /** Validate and count, then roll back: nothing changes. */
-  dryRun: QueryBoolean.default(false),
-  /** The list's date (a consent row without its own date takes effect on it); today when absent. */
-  asOf: IsoDateString.optional(),
-  /** How many row errors the answer lists (all are counted and stored). */
-  errors: z.coerce.number().int().min(0).max(10_000).default(100),
-  fileName: z.string().max(255).optional(),
-  allowMissing: AllowMissingQuery.optional(),
-};
-const SystemQuery = (kind: ReferenceKind) => z.object({ ...CommonQuery, preset: presetsOf(kind).optional() });
-const OrganizationQuery = (kind: ReferenceKind) =>
-  z.object({
-    ...CommonQuery,
-    preset: presetsOf(kind).optional(),
-    /** Code of the importing organization: whose consents, whose rules. */
-    org: z.string().min(1).max(100),
-  });
-type ImportQuery = z.infer<ReturnType<typeof SystemQuery>>;
 
 const schemaOf = <Q extends z.ZodType>(summary: string, querystring: Q) => ({
   summary,

@@ -1,11 +1,5 @@
 import { findOrganizationByCode } from "@homeward/directory";
-import {
-  importRoster,
-  REFERENCE_PRESETS,
-  ROSTER_PRESETS,
-  RosterImportError,
-  RosterKind,
-} from "@homeward/rosters";
+import { importRoster, REFERENCE_PRESETS, ROSTER_PRESETS, RosterImportError } from "@homeward/rosters";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
@@ -16,80 +10,22 @@ import { badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { type CsvColumn, toCsv } from "../reports/csv.ts";
 import { sendCsv } from "../reports/report-routing.ts";
 import { jsonOrCsv } from "../reports/report-schemas.ts";
-import { DbId, IdParams, IsoDateString, Page, QueryBoolean } from "../schemas.ts";
+import { DbId, IdParams, Page } from "../schemas.ts";
 import { findImportRun, listImportRuns, listRowErrors, type RowError } from "./import-run-store.ts";
-import {
-  AllowMissingQuery,
-  csvBody,
-  ImportReport,
-  referenceImportRoutes,
-} from "./reference-import-routes.ts";
+import { csvBody, referenceImportRoutes } from "./reference-import-routes.ts";
+import { ImportReport } from "./reference-import-schemas.ts";
+import { ImportRun, PresetOut, RosterQuery, RowErrorOut } from "./roster-schemas.ts";
 
-const PresetName = z.enum(Object.keys(ROSTER_PRESETS) as [keyof typeof ROSTER_PRESETS]);
-
-const RosterQuery = z.object({
-  kind: RosterKind,
-  /** The roster feed: re-imports of one source replace each other. */
-  source: z.string().trim().min(1).max(200),
-  /** Code of the organization sending the roster (the payer, the practice, the plan). */
-  org: z.string().min(1).max(100),
-  preset: PresetName.optional(),
-  /** Validate and count, then roll back: nothing changes. */
-  dryRun: QueryBoolean.default(false),
-  /** The roster's date; today in the organization's time zone when absent. */
-  asOf: IsoDateString.optional(),
-  /** How many row errors the answer lists (all are counted and stored). */
-  errors: z.coerce.number().int().min(0).max(10_000).default(100),
-  fileName: z.string().max(255).optional(),
-  allowMissing: AllowMissingQuery.optional(),
-});
-
-const ImportRun = z.object({
-  id: DbId,
-  kind: z.string(),
-  source: z.string(),
-  organizationId: DbId.nullable(),
-  fileName: z.string().nullable(),
-  preset: z.string().nullable(),
-  asOf: z.string(),
-  dryRun: z.boolean(),
-  status: z.string(),
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
-  read: z.number(),
-  valid: z.number(),
-  inserted: z.number(),
-  updated: z.number(),
-  ended: z.number(),
-  unchanged: z.number(),
-  errorCount: z.number(),
-  message: z.string().nullable(),
-  organizationName: z.string().nullable(),
-  /** Who uploaded it (a user's e-mail); null for the CLI and the demo seed. */
-  uploadedBy: z.string().nullable(),
-});
-const RowErrorOut = z.object({
-  line: z.number(),
-  column: z.string().nullable(),
-  value: z.string().nullable(),
-  reason: z.string(),
-});
 const ERROR_COLUMNS: CsvColumn<RowError>[] = [
   { header: "line", value: (e) => e.line },
   { header: "column", value: (e) => e.column },
   { header: "value", value: (e) => e.value },
   { header: "reason", value: (e) => e.reason },
 ];
+
 /** The most row errors a report lists (the run counts them all; imports store at most this many). */
 const MAX_ERROR_ROWS = 10_000;
 
-/** Presets per upload kind, as the upload screen offers them: which headers each maps to which field. */
-const PresetOut = z.object({
-  name: z.string(),
-  kind: z.string(),
-  description: z.string(),
-  columns: z.array(z.object({ field: z.string(), headers: z.array(z.string()) })),
-});
 function presetsOut(): z.infer<typeof PresetOut>[] {
   const all = [...Object.values(ROSTER_PRESETS), ...Object.values(REFERENCE_PRESETS)] as {
     name: string;

@@ -22,13 +22,11 @@ import { ALL_ROLES, sessionOf } from "../auth/access-control.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { SessionCheck } from "../auth/session-check.ts";
 import { ApiError, badRequest, ERROR_RESPONSES } from "../errors.ts";
+import { InvitationToken, SignedIn } from "./account-schemas.ts";
 
-/** An invitation link's token: 32 random bytes, base64url (admin-users.ts makes them). */
-export const InvitationToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "not an invitation link");
 /** What is stored of a token: its SHA-256, so the table alone signs nobody in. */
 export const tokenHashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 
-const SignedIn = z.object({ token: z.string(), expiresAt: z.string(), mustChangePassword: z.boolean() });
 const NOT_VALID =
   "This link is not valid: it was used or replaced, or it expired. Ask your administrator for a new one.";
 

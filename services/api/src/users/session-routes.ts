@@ -6,22 +6,7 @@ import type { ApiDeps } from "../api-deps.ts";
 import { ALL_ROLES, sessionOf } from "../auth/access-control.ts";
 import type { SessionCheck } from "../auth/session-check.ts";
 import { ApiError, ERROR_RESPONSES } from "../errors.ts";
-import { DbId, OrganizationRef } from "../schemas.ts";
-
-const LoginBody = z.object({ email: z.email().max(320), password: z.string().min(1).max(1024) });
-const LoginResponse = z.object({
-  token: z.string(),
-  expiresAt: z.string(),
-  /** Signed in with a temporary password: POST /api/account/password before anything else. */
-  mustChangePassword: z.boolean(),
-});
-const Me = z.object({
-  userId: z.string(),
-  role: z.enum(["care_manager", "practice_admin", "quality", "system_admin", "interface_analyst"]),
-  recipientId: DbId.nullable(),
-  organizations: z.array(OrganizationRef.extend({ kind: z.string() })),
-  mustChangePassword: z.boolean(),
-});
+import { LoginBody, LoginResponse, Me } from "./session-schemas.ts";
 
 /** How many sign-in attempts a minute: per client address, and per account from any address. */
 export interface SignInLimits {

@@ -24,51 +24,18 @@ import { actorOf, recordAdminAction } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import type { Principal, Role } from "../auth/principal.ts";
 import { ApiError, badRequest, conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { DbId, IdParams } from "../schemas.ts";
+import { IdParams } from "../schemas.ts";
 import { tokenHashOf } from "./account-routes.ts";
+import { Access, Credentials, Method, NewUser, UserOut } from "./user-schemas.ts";
 
 /** How long an invitation link may be used. */
 export const INVITATION_HOURS = 72;
 
-const ROLES = ["care_manager", "practice_admin", "quality", "system_admin", "interface_analyst"] as const;
 /** Roles a practice admin may give: never one that reads every organization or the hospitals' feeds. */
 const PRACTICE_GRANTABLE: readonly Role[] = ["care_manager", "practice_admin", "quality"];
+
 /** Roles that belong to no organization. */
 const UNSCOPED: readonly Role[] = ["system_admin", "interface_analyst"];
-
-const Method = z.enum(["link", "password"]).describe("link: a one-time link; password: a temporary password");
-const Access = z.object({
-  role: z.enum(ROLES),
-  organizationIds: z.array(DbId).max(50).default([]),
-  /** A care manager's recipient row (their tasks: "assignee = me"), in one of their organizations. */
-  recipientId: DbId.nullable().default(null),
-});
-const NewUser = Access.extend({ email: z.email().max(320), method: Method });
-const UserOut = z
-  .object({
-    id: DbId,
-    email: z.string(),
-    role: z.enum(ROLES),
-    active: z.boolean(),
-    /** invited (an open link, never signed in), must-change (temporary password), active, disabled. */
-    status: z.enum(["invited", "must-change", "active", "disabled"]),
-    mustChangePassword: z.boolean(),
-    createdAt: z.string(),
-    lastLoginAt: z.string().nullable(),
-    /** Their organizations the caller administers (a practice admin sees no other organization's name). */
-    organizations: z.array(z.object({ id: DbId, code: z.string(), name: z.string() })),
-    recipient: z.object({ id: DbId, displayName: z.string() }).nullable(),
-    invitation: z.object({ expiresAt: z.string() }).nullable(),
-    /** Whether the caller may change this user (not themselves; a practice admin: only users wholly of their organizations). */
-    manageable: z.boolean(),
-  })
-  .meta({ id: "UserAccount" });
-const Credentials = z.object({
-  /** The one-time link's token (the link is `/invite#<token>`), shown once. */
-  invitation: z.object({ token: z.string(), expiresAt: z.string() }).nullable(),
-  /** The temporary password, shown once; the user must change it at sign-in. */
-  temporaryPassword: z.string().nullable(),
-});
 
 /** A temporary password a person can read out: 16 letters and digits without look-alikes, in fours. */
 export function temporaryPassword(): string {
