@@ -17,6 +17,8 @@
 // - a family of tables is written only by its owner package (checkTableOwnership, its own block
 //   below: the directory's organizations, users, recipients, preferences and rules; the tasks
 //   family's tasks, their history and timers).
+// - in a service, SQL statements are written only in `*-store.ts` files (checkSqlInStores): a route
+//   handler or a worker calls its store (tests are exempt);
 // Usage: node infra/check-imports.mjs [root]  (root defaults to the repository; the test points it
 // at a fixture tree).
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -230,8 +232,30 @@ function checkTableOwnership() {
 }
 // ---- end of table ownership ----
 
+// ---- SQL only in stores (issue 15): in a service, statements live in *-store.ts files. ----
+const sqlStatementRe = /\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM)\b/;
+
+/** A service's non-test source files that hold an SQL statement outside a `*-store.ts` file. */
+function checkSqlInStores() {
+  for (const ws of byName.values()) {
+    if (!ws.isService) continue;
+    for (const file of tsFiles(join(ws.dir, "src"))) {
+      if (file.endsWith("-store.ts") || isTestCode(file)) continue;
+      const line = readFileSync(file, "utf8")
+        .split("\n")
+        .findIndex((text) => sqlStatementRe.test(text));
+      if (line >= 0)
+        problems.push(
+          `${relative(root, file)}:${line + 1}: SQL outside a *-store.ts file; move the statement into the feature's store`,
+        );
+    }
+  }
+}
+// ---- end of SQL only in stores ----
+
 checkRelativeImports();
 checkTopLevelTests();
+checkSqlInStores();
 checkTableOwnership();
 
 if (problems.length > 0) {
@@ -239,5 +263,5 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `Architecture check: ${byName.size} workspaces (src, bench, infra/demo) and test/: no service imports from packages, no relative imports across workspaces, no cycles, owned tables written by their owners only.`,
+  `Architecture check: ${byName.size} workspaces (src, bench, infra/demo) and test/: no service imports from packages, no relative imports across workspaces, no cycles, owned tables written by their owners only, service SQL only in *-store.ts.`,
 );

@@ -113,6 +113,24 @@ describe("infra/check-imports.mjs", () => {
     );
   });
 
+  it("refuses an SQL statement in a service file that is not a *-store.ts; stores and tests may hold SQL", () => {
+    const query = (sql: string) =>
+      `export const q = (db: { query(s: string): unknown }) => db.query("${sql}");\n`;
+    const { status, output } = check(
+      fixture({
+        "services/svc/src/handler.ts": query("SELECT id FROM tasks"),
+        "services/svc/src/task-store.ts": query("SELECT id FROM tasks"),
+        "services/svc/src/handler.int.test.ts": query("DELETE FROM tasks"),
+      }),
+    );
+    expect(status).toBe(1);
+    expect(output).toContain(
+      "services/svc/src/handler.ts:1: SQL outside a *-store.ts file; move the statement into the feature's store",
+    );
+    expect(output).not.toContain("task-store.ts");
+    expect(output).not.toContain("handler.int.test.ts");
+  });
+
   it("lets the top-level tests reach a service only through app.ts, env.ts and *.test-support.ts, packages by name", () => {
     const { status, output } = check(
       fixture({
