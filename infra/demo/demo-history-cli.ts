@@ -4,10 +4,10 @@
  * The demo's six months of history, sent and worked like live data: the visits the seed wrote into
  * patients.json go to the MLLP listener (the matcher and notifier open their tasks), and the care
  * team's planned attempts and completions are recorded on those tasks through the tasks family's
- * command (@homeward/tasks, as the api's routes do), dated in the past (demo-history-replay.ts). Prints progress and, per month, how the ED
- * calls and discharge contacts went. `npm start` runs it once its services are up; a second run
- * sends only duplicates and records nothing new. Counts only, never patient data. Only into a
- * database on this machine, like the seed.
+ * command (@homeward/tasks, as the api's routes do), dated in the past (demo-history-replay.ts).
+ * Prints progress and, per month, how the ED calls and discharge contacts went. `npm start` runs
+ * it once its services are up; a second run sends only duplicates and records nothing new. Counts
+ * only, never patient data. Only into a database on this machine, like the seed.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
