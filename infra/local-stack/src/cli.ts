@@ -6,11 +6,20 @@ import { createLogger } from "@homeward/logger";
 import { REPO_ROOT, STACK_DIR, stackPath } from "./paths.ts";
 import { superviseServices } from "./run-services.ts";
 import { readyzProbe, spawnService } from "./service-process.ts";
-import { DEMO_MLLP_HOST, type EnvSources, SERVICES, serviceEnv } from "./services.ts";
+import {
+  builtEntry,
+  DEMO_MLLP_HOST,
+  type EnvSources,
+  nodeArgs,
+  type RunMode,
+  SERVICES,
+  serviceEnv,
+} from "./services.ts";
 import { stackEnv, startStack, stopStack } from "./stack.ts";
 
 const USAGE = `usage: npm run stack -- <start|stop|status|env>
   start   start every engine that is not running, wait until each answers, print settings
+          (--with-services: then the demo and the services, from source; --built: npm run build's JavaScript)
   stop    stop the engines the stack started (Kafka, ElasticMQ, MailDev, a Redis it started)
   status  check every engine and print settings (starts nothing... except what is missing)
   env     print the settings as shell exports`;
@@ -41,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(`  data & logs  ${STACK_DIR}`);
       console.log("\nEnvironment for services:");
       for (const [k, v] of Object.entries(env)) console.log(`  ${k}=${v}`);
-      if (argv.includes("--with-services")) return runServices(env);
+      if (argv.includes("--with-services"))
+        return runServices(env, argv.includes("--built") ? "built" : "source");
       return 0;
     }
     case "stop": {
@@ -70,14 +80,10 @@ function localTokenSecret(): string {
 
 /** Starts a one-shot script (the demo seed, the demo's history) with the stack's settings and no secret. */
 function spawnOnce(entry: string, args: readonly string[], sources: EnvSources): ChildProcess {
-  return spawn(
-    process.execPath,
-    ["--conditions=source", "--import", "tsx", join(REPO_ROOT, entry), ...args],
-    {
-      env: serviceEnv({ env: {} }, sources),
-      stdio: "inherit",
-    },
-  );
+  return spawn(process.execPath, nodeArgs(entry, args, "source"), {
+    env: serviceEnv({ env: {} }, sources),
+    stdio: "inherit",
+  });
 }
 
 /** Runs a one-shot script; resolves with its exit code. */
@@ -107,15 +113,20 @@ const SERVICES_READY_TIMEOUT_MS = 120_000;
 /**
  * Loads the demo data, then runs the services until Ctrl-C (the stack keeps running; `npm stop`
  * stops it), or until one of them fails to come up or stops: then all stop and npm start fails.
+ * `built` runs the services from `npm run build`'s dist/ with plain node; the demo's seed and
+ * history, tools rather than services, run from source either way.
  */
-async function runServices(stackSettings: Record<string, string>): Promise<number> {
+async function runServices(stackSettings: Record<string, string>, mode: RunMode): Promise<number> {
+  if (mode === "built") {
+    const missing = SERVICES.map((s) => builtEntry(s.entry)).filter((e) => !existsSync(join(REPO_ROOT, e)));
+    if (missing.length > 0) {
+      console.error(`npm start --built: no ${missing.join(", ")}; run \`npm run build\` first`);
+      return 1;
+    }
+  }
   const sources: EnvSources = {
     inherited: process.env,
-    shared: {
-      ...stackSettings,
-      // The AWS SDK's notice about its future Node 22 requirement, once per process, is noise in the demo.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    },
+    shared: stackSettings,
     // Each secret goes only to the services that list it (services.ts): the token key to the api.
     secrets: { API_TOKEN_SECRET: process.env.API_TOKEN_SECRET ?? localTokenSecret() },
   };
@@ -149,11 +160,7 @@ Ctrl-C stops the services; \`npm stop\` stops the stack.
     }),
     {
       start: (s) =>
-        spawnService(
-          process.execPath,
-          ["--conditions=source", "--import", "tsx", join(REPO_ROOT, s.entry), ...(s.args ?? [])],
-          serviceEnv(s, sources),
-        ),
+        spawnService(process.execPath, nodeArgs(s.entry, s.args ?? [], mode), serviceEnv(s, sources)),
       readyTimeoutMs: SERVICES_READY_TIMEOUT_MS,
       pollMs: 500,
       stopGraceMs: 15_000,

@@ -1,5 +1,7 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type EnvSources, SERVICES, serviceEnv } from "./services.ts";
+import { REPO_ROOT } from "./paths.ts";
+import { builtEntry, type EnvSources, nodeArgs, SERVICES, serviceEnv } from "./services.ts";
 
 const SOURCES: EnvSources = {
   inherited: {
@@ -44,5 +46,29 @@ describe("what npm start gives each service", () => {
     expect(() => serviceEnv({ env: {}, secrets: ["API_TOKEN_SECRET"] }, { ...SOURCES, secrets: {} })).toThrow(
       /no API_TOKEN_SECRET/,
     );
+  });
+});
+
+describe("how npm start runs a service", () => {
+  it("runs the TypeScript through tsx by default, and npm run build's JavaScript with plain node when built", () => {
+    expect(nodeArgs("services/api/src/main.ts", ["--x"], "source")).toEqual([
+      "--conditions=source",
+      "--import",
+      "tsx",
+      join(REPO_ROOT, "services/api/src/main.ts"),
+      "--x",
+    ]);
+    expect(nodeArgs("services/api/src/main.ts", ["--x"], "built")).toEqual([
+      join(REPO_ROOT, "services/api/dist/main.js"),
+      "--x",
+    ]);
+  });
+
+  it("finds every service's built entry in its workspace's dist/", () => {
+    expect(SERVICES.map((s) => builtEntry(s.entry))).toEqual(
+      SERVICES.map((s) => s.entry.replace("/src/", "/dist/").replace(/\.ts$/, ".js")),
+    );
+    expect(builtEntry("services/adt-listener/src/main.ts")).toBe("services/adt-listener/dist/main.js");
+    expect(() => builtEntry("infra/demo/seed-cli.ts")).toThrow(/not a workspace's src/);
   });
 });

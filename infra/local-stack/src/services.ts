@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { looksSecret } from "@homeward/config";
-import { STACK_DIR } from "./paths.ts";
+import { REPO_ROOT, STACK_DIR } from "./paths.ts";
 
 /** A process `npm start` runs in the foreground, with the stack's settings. */
 export interface ServiceSpec {
@@ -64,6 +64,25 @@ export const SERVICES: readonly ServiceSpec[] = [
     ],
   },
 ];
+
+/**
+ * How `npm start` runs the services: `source` (the TypeScript through tsx, as in development) or
+ * `built` (`npm run build`'s JavaScript with plain node, as in production: `npm start -- --built`).
+ */
+export type RunMode = "source" | "built";
+
+/** A service's (or script's) built entry: `<workspace>/src/x.ts` compiles to `<workspace>/dist/x.js`. */
+export function builtEntry(entry: string): string {
+  if (!/\/src\/.+\.ts$/.test(entry)) throw new Error(`${entry} is not a workspace's src/*.ts file`);
+  return entry.replace("/src/", "/dist/").replace(/\.ts$/, ".js");
+}
+
+/** The node arguments that run `entry` (a repo-relative path) with `args`, from source or built. */
+export function nodeArgs(entry: string, args: readonly string[], mode: RunMode): string[] {
+  return mode === "built"
+    ? [join(REPO_ROOT, builtEntry(entry)), ...args]
+    : ["--conditions=source", "--import", "tsx", join(REPO_ROOT, entry), ...args];
+}
 
 /** What a process is started with: see `serviceEnv`. */
 export interface EnvSources {
