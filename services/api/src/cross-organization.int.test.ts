@@ -79,7 +79,7 @@ const items = (res: LightMyRequestResponse) => res.json<{ items: Record<string, 
 const PROBES: Record<string, Probe | null> = {
   "POST /api/login": null,
   "GET /api/openapi.json": null,
-  // Ends the caller's own session only; probing it would sign the prober out (sessions.int.test.ts).
+  // Ends the caller's own session only; probing it would sign the prober out (users/sessions.int.test.ts).
   "POST /api/logout": null,
   // An invitation link's token is the only key; a made-up one finds nothing.
   "POST /api/invitations/lookup": {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi } from "./api.test-support.ts";
+import { type ApiTest, startTestApi } from "../api.test-support.ts";
 
 // Organizations and their settings through the API the admin screen uses. The api's clock is
 // 2026-03-10 (NOW): closures from that day on are "upcoming".

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi } from "./api.test-support.ts";
+import { type ApiTest, startTestApi } from "../api.test-support.ts";
 
 let t: ApiTest;
 beforeAll(async () => {

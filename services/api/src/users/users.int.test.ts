@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, NOW, PASSWORD, startTestApi } from "./api.test-support.ts";
+import { type ApiTest, NOW, PASSWORD, startTestApi } from "../api.test-support.ts";
 
 // Users through the API the admin screen uses: invited by a one-time link or a temporary password,
 // the "must change" rule at the first sign-in, access changes, disabling and new credentials.

@@ -3,10 +3,10 @@ import { createLogger } from "@homeward/logger";
 import { isolation } from "@homeward/testing";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-support.ts";
-import { buildApi } from "./app.ts";
-import { createTokenService } from "./auth/tokens.ts";
-import { loadApiEnv } from "./env.ts";
+import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "../api.test-support.ts";
+import { buildApi } from "../app.ts";
+import { createTokenService } from "../auth/tokens.ts";
+import { loadApiEnv } from "../env.ts";
 
 const SECRET = "test-only-secret-0123456789abcdefghijkl";
 let t: ApiTest;
@@ -77,7 +77,7 @@ describe("authentication", () => {
   it("every /api route except sign-in, invitation links and the OpenAPI document answers 401 without a token", async () => {
     const routes = t.app.apiRoutes.filter((r) => r.url.startsWith("/api/"));
     expect(routes.length).toBeGreaterThan(20);
-    // An invitation link's token is its own credential (admin-users.int.test.ts).
+    // An invitation link's token is its own credential (users.int.test.ts).
     const PUBLIC = ["/api/login", "/api/openapi.json", "/api/invitations/lookup", "/api/invitations/accept"];
     for (const route of routes) {
       if (PUBLIC.includes(route.url)) continue;

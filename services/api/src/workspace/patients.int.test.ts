@@ -1,7 +1,7 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts";
-import type { PatientDetail } from "./workspace/patient-schemas.ts";
+import { type ApiTest, startTestApi, type UserKey } from "../api.test-support.ts";
+import type { PatientDetail } from "./patient-schemas.ts";
 
 let t: ApiTest;
 /** A patient of both practices: attributed to each, on each one's list, one encounter routed to each. */

@@ -1,7 +1,7 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts";
-import type { Caseload } from "./workspace/caseload-schemas.ts";
+import { type ApiTest, startTestApi, type UserKey } from "../api.test-support.ts";
+import type { Caseload } from "./caseload-schemas.ts";
 
 let t: ApiTest;
 

@@ -2,7 +2,7 @@ import { type IncomingMessage, request } from "node:http";
 import { notifyWorkspaceChanged } from "@homeward/db";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, PASSWORD, startTestApi, USERS, type UserKey } from "./api.test-support.ts";
+import { type ApiTest, PASSWORD, startTestApi, USERS, type UserKey } from "../api.test-support.ts";
 
 // GET /api/stream over real HTTP (the api listening on a port, Node's fetch reading the stream), as
 // the dashboard reads it: who hears which organization's changes, heartbeats, and the stream's end.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, NOW, startTestApi, type UserKey } from "./api.test-support.ts";
+import { type ApiTest, NOW, startTestApi, type UserKey } from "../api.test-support.ts";
 
 // The combined plan + practice high-risk list as the care teams work it: each side's top 30, both
 // lists first, the tracking list apart, hospital use only from what the viewer's organization was

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi } from "./api.test-support.ts";
+import { type ApiTest, startTestApi } from "../api.test-support.ts";
 
 // The upload screen's API besides the uploads themselves (admin.int.test.ts): the history of import
 // runs with who uploaded, one run's row-error report (JSON and CSV, its reading audited), and the

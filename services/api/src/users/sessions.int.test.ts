@@ -3,11 +3,11 @@ import { createLogger } from "@homeward/logger";
 import type { FastifyInstance } from "fastify";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, NOW, PASSWORD, startTestApi } from "./api.test-support.ts";
-import { buildApi } from "./app.ts";
-import type { Role } from "./auth/principal.ts";
-import { createTokenService } from "./auth/tokens.ts";
-import { loadApiEnv } from "./env.ts";
+import { type ApiTest, NOW, PASSWORD, startTestApi } from "../api.test-support.ts";
+import { buildApi } from "../app.ts";
+import type { Role } from "../auth/principal.ts";
+import { createTokenService } from "../auth/tokens.ts";
+import { loadApiEnv } from "../env.ts";
 
 /**
  * "Sessions can end": sign-out, disabling a user and changes to a user's role or organizations

@@ -1,8 +1,8 @@
 import { NO_TASK_REASON_TEXT } from "@homeward/protocols";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts";
-import type { EventDetail, FollowUpTaskCreated } from "./workspace/event-schemas.ts";
+import { type ApiTest, startTestApi, type UserKey } from "../api.test-support.ts";
+import type { EventDetail, FollowUpTaskCreated } from "./event-schemas.ts";
 
 let t: ApiTest;
 beforeAll(async () => {

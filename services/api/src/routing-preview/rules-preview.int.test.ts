@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, NOW, startTestApi } from "./api.test-support.ts";
+import { type ApiTest, NOW, startTestApi } from "../api.test-support.ts";
 
 // Notification rules and the "who would be alerted" preview, through the API the recipients screen
 // uses. The seed's MARISOL (pA1) is attributed to practice A (SFM) and on two lists: the plan's

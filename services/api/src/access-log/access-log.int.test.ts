@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi } from "./api.test-support.ts";
+import { type ApiTest, startTestApi } from "../api.test-support.ts";
 
 // The access log as the admin screen reads it: filtered by user (e-mail), patient, action and time,
 // counted, exported as CSV with the same filters (the export itself audited), and the actions to

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_PROTOCOLS } from "@homeward/protocols";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi } from "./api.test-support.ts";
+import { type ApiTest, startTestApi } from "../api.test-support.ts";
 
 // The combined high-risk list marks who is high-risk by the protocols file's one definition, the one
 // the quality reports count (docs/measures.md). Practice A's shared seed: QUILLFEATHER (tier I on both

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi } from "./api.test-support.ts";
+import { type ApiTest, startTestApi } from "../api.test-support.ts";
 
 // The review queue's answer for the screen: the message's values beside each candidate's, field by
 // field, with the matcher's agreement level and weight, and what confirming does with each of the

@@ -1,8 +1,8 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts";
-import { announce, followUpTask } from "./workspace/census-fixtures.test-support.ts";
-import type { Census } from "./workspace/census-schemas.ts";
+import { type ApiTest, startTestApi, type UserKey } from "../api.test-support.ts";
+import { announce, followUpTask } from "./census-fixtures.test-support.ts";
+import type { Census } from "./census-schemas.ts";
 
 let t: ApiTest;
 const ST_LUKE = { code: "STLUKE", name: "St. Luke's Medical Center", timeZone: "America/Denver" };

@@ -1,9 +1,9 @@
 import { createLogger } from "@homeward/logger";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-support.ts";
-import { buildApi } from "./app.ts";
-import { loadApiEnv } from "./env.ts";
+import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "../api.test-support.ts";
+import { buildApi } from "../app.ts";
+import { loadApiEnv } from "../env.ts";
 
 /**
  * Password guessing is bounded per account (the normalized e-mail) and per client address; the
