@@ -17,17 +17,13 @@ import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId, IdParams, QueryBoolean } from "../schemas.ts";
-import { RecipientFields, RecipientOut, RecipientRole } from "./recipient-schemas.ts";
-
-const NewRecipient = RecipientFields.extend({ organizationId: DbId }).refine(
-  (r) => r.email !== null || r.pagerId !== null,
-  { message: "give an e-mail or a pager id", path: ["email"] },
-);
-
-const RecipientUpdate = RecipientFields.refine((r) => r.email !== null || r.pagerId !== null, {
-  message: "give an e-mail or a pager id",
-  path: ["email"],
-});
+import {
+  NewRecipient,
+  type RecipientFields,
+  RecipientOut,
+  RecipientRole,
+  RecipientUpdate,
+} from "./recipient-schemas.ts";
 
 const fieldsOf = (b: z.infer<typeof RecipientFields>): StoredFields => ({
   role: b.role,

@@ -39,3 +39,14 @@ export const RecipientOut = z
     npi: z.string().nullable(),
   })
   .meta({ id: "Recipient" });
+
+/** A new recipient: of an organization, reachable by e-mail or pager. */
+export const NewRecipient = RecipientFields.extend({ organizationId: DbId }).refine(
+  (r) => r.email !== null || r.pagerId !== null,
+  { message: "give an e-mail or a pager id", path: ["email"] },
+);
+
+export const RecipientUpdate = RecipientFields.refine((r) => r.email !== null || r.pagerId !== null, {
+  message: "give an e-mail or a pager id",
+  path: ["email"],
+});

@@ -17,17 +17,7 @@ import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { badRequest, conflict, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId, IdParams, QueryBoolean } from "../schemas.ts";
-import { RuleBase, RuleOut } from "./rule-schemas.ts";
-
-const oneWho = {
-  check: (r: { recipientId: string | null; recipientRole: string | null }) =>
-    (r.recipientId === null) !== (r.recipientRole === null),
-  message: { message: "name a recipient or a role, not both", path: ["recipientId"] },
-};
-
-const RuleFields = RuleBase.refine(oneWho.check, oneWho.message);
-
-const NewRule = RuleBase.extend({ organizationId: DbId }).refine(oneWho.check, oneWho.message);
+import { NewRule, type RuleBase, RuleFields, RuleOut } from "./rule-schemas.ts";
 
 const fieldsOf = (b: z.infer<typeof RuleBase>): NotificationRuleFields => ({
   recipientId: b.recipientId,

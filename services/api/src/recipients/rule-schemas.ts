@@ -42,3 +42,13 @@ export const RuleOut = z
     active: z.boolean(),
   })
   .meta({ id: "NotificationRule" });
+
+const oneWho = {
+  check: (r: { recipientId: string | null; recipientRole: string | null }) =>
+    (r.recipientId === null) !== (r.recipientRole === null),
+  message: { message: "name a recipient or a role, not both", path: ["recipientId"] },
+};
+
+export const RuleFields = RuleBase.refine(oneWho.check, oneWho.message);
+
+export const NewRule = RuleBase.extend({ organizationId: DbId }).refine(oneWho.check, oneWho.message);

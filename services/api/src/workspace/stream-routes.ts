@@ -6,9 +6,9 @@ import { CARE_ROLES, sessionOf } from "../auth/access-control.ts";
 import { canReadOrganization } from "../auth/principal.ts";
 import type { SessionCheck } from "../auth/session-check.ts";
 import { ApiError, ERROR_RESPONSES, notFound } from "../errors.ts";
-import { DbId } from "../schemas.ts";
 import type { StreamEndReason, StreamHub } from "./stream-hub.ts";
 import type { WorkspaceListener } from "./stream-listener.ts";
+import { StreamQuery } from "./stream-schemas.ts";
 
 export interface StreamSettings {
   /** A comment line this often keeps proxies from closing an idle stream and shows the client it is alive. */
@@ -16,11 +16,6 @@ export interface StreamSettings {
   /** How often an open stream asks whether its session is still open (sign-out elsewhere, user disabled, expiry). */
   sessionCheckSeconds: number;
 }
-
-const StreamQuery = z.object({
-  /** Only this organization's changes (one of the user's); default: all of theirs. */
-  organizationId: DbId.optional(),
-});
 
 /** A stream that cannot keep up (this much unsent) is ended; the client reconnects and reloads. */
 const MAX_BUFFERED_BYTES = 64 * 1024;
