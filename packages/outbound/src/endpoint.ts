@@ -22,15 +22,14 @@ export interface EndpointInterest {
 
 /**
  * Whether an announcement goes to this endpoint: enabled, the event kind carried by the channel (a
- * Da Vinci message exists only for admits, discharges and transfers; HL7 forwarding is not built
- * yet) and wanted, the program wanted. Which organization's patients it is about was decided by
+ * Da Vinci message exists only for admits, discharges and transfers; webhooks and HL7 forwarding
+ * carry every kind) and wanted, the program wanted. Which organization's patients it is about was decided by
  * routing: the caller passes only the endpoints of the record's own organization.
  */
 export function endpointWants(endpoint: EndpointInterest, matched: MatchedEvent): boolean {
   if (!endpoint.enabled || matched.kind !== "announcement") return false;
   const kind = matched.event.kind;
   if (endpoint.kind === "davinci_fhir" && notificationEventOf(kind) === undefined) return false;
-  if (endpoint.kind === "hl7v2_mllp") return false;
   if (endpoint.eventKinds.length > 0 && !endpoint.eventKinds.includes(kind)) return false;
   if (endpoint.programs.length > 0) {
     const program = matched.enrollment?.program;

@@ -47,6 +47,7 @@ export {
 } from "./endpoint-store.ts";
 export { type NotificationEvent, notificationEventOf, PROFILES, SYSTEMS } from "./fhir-codes.ts";
 export { urnUuid, uuidFrom } from "./fhir-ids.ts";
+export { buildForwardedAdt, type ForwardOptions, hl7DateTime } from "./hl7-forward.ts";
 export { OUTBOUND_QUEUE, OutboundJob } from "./outbound-job.ts";
 export { outboundDeliveryId, type PlanContext, planNotifications, planRetractions } from "./plan.ts";
 export { endpointSecretContext, isSecretKey, openSecret, parseSecretKey, sealSecret } from "./secret-box.ts";

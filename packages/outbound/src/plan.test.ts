@@ -44,7 +44,10 @@ describe("planning outbound deliveries", () => {
       ],
       ctx,
     );
-    expect(planned.map((p) => p.endpointId)).toEqual(["1", "2", "6"]);
+    expect(planned.map((p) => p.endpointId)).toEqual(["1", "2", "6", "8"]);
+    expect(((planned[3]?.payload ?? {}) as { hl7?: string }).hl7).toMatch(
+      /^MSH\|\^~\\&\|HOMEWARD\|NORTHGEN\|\|SFM\|/,
+    );
     expect(planned[0]).toMatchObject({
       id: outboundDeliveryId(matched.matchId, "1", "notification"),
       purpose: "notification",

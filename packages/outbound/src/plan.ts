@@ -6,6 +6,7 @@ import type { NewOutboundDelivery, OutboundPurpose, PlannedNotification } from "
 import { endpointWants } from "./endpoint.ts";
 import type { Endpoint } from "./endpoint-store.ts";
 import { notificationEventOf } from "./fhir-codes.ts";
+import { buildForwardedAdt } from "./hl7-forward.ts";
 import { buildRetractionWebhookEvent, buildWebhookEvent, type WebhookEvent } from "./webhook-event.ts";
 
 /**
@@ -61,7 +62,7 @@ function payloadFor(
   endpoint: Endpoint,
   id: string,
   ctx: PlanContext,
-): Bundle | WebhookEvent | undefined {
+): Bundle | WebhookEvent | { hl7: string } | undefined {
   switch (endpoint.kind) {
     case "davinci_fhir": {
       const event = notificationEventOf(matched.event.kind);
@@ -77,9 +78,17 @@ function payloadFor(
     case "webhook":
       return buildWebhookEvent(matched, ctx.now);
     case "hl7v2_mllp":
-      return undefined;
+      return { hl7: forward(matched, id, ctx.now) };
   }
 }
+
+/** The HL7 v2 text of a forwarded message, its control id the delivery id. */
+const forward = (matched: MatchedEvent, id: string, now: Date) =>
+  buildForwardedAdt(matched, {
+    controlId: id,
+    now,
+    receiving: { application: "", facility: matched.practice.code },
+  });
 
 /**
  * The cancels of a retraction: one per notification that was sent (or is on the wire), to the same
@@ -102,11 +111,14 @@ export function planRetractions(
     const payload =
       endpoint.kind === "davinci_fhir"
         ? buildRetractionBundle(original.payload as Bundle, { messageId: id, timestamp: now })
-        : buildRetractionWebhookEvent(
-            retraction,
-            { webhookId: original.id, eventId: retracted.eventId, matchId: retracted.matchId },
-            now,
-          );
+        : endpoint.kind === "hl7v2_mllp"
+          ? // The hospital's own cancel (A11, A12, A13), forwarded as it came.
+            { hl7: forward(retraction, id, now) }
+          : buildRetractionWebhookEvent(
+              retraction,
+              { webhookId: original.id, eventId: retracted.eventId, matchId: retracted.matchId },
+              now,
+            );
     out.push({
       id,
       endpointId: endpoint.id,

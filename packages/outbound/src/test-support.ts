@@ -6,4 +6,5 @@ export { daVinciViolations } from "./davinci-constraints.test-support.ts";
 export { type FhirReceiver, startFhirReceiver } from "./fhir-receiver.test-support.ts";
 export { fhirErrors } from "./fhir-validation.test-support.ts";
 export { dischargeEvent, edArrivalEvent, matchedOf } from "./matched-fixtures.test-support.ts";
+export { type MllpReceiver, startMllpReceiver } from "./mllp-receiver.test-support.ts";
 export { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.test-support.ts";

@@ -7,6 +7,7 @@ import { openWorkQueue, resolveQueue } from "@homeward/sqs";
 import type { DeliveryOutcome } from "./delivery-worker.ts";
 import type { NotifierConfig } from "./env.ts";
 import { DaVinciFhirSender } from "./outbound/davinci-fhir.sender.ts";
+import { Hl7v2MllpSender } from "./outbound/hl7v2-mllp.sender.ts";
 import { WebhookSender } from "./outbound/webhook.sender.ts";
 import { handleMatchedOutbound } from "./outbound-handle.ts";
 import { startOutboundWorkers } from "./outbound-worker.ts";
@@ -20,7 +21,8 @@ export interface RunningOutbound {
 }
 
 /**
- * The outbound channels (issue 17): the homeward-outbound queue and its DLQ, the senders and the
+ * The outbound channels (issue 17): the homeward-outbound queue and its DLQ, the senders (FHIR,
+ * webhook, HL7 v2 over MLLP) and the
  * workers. Off (undefined) without OUTBOUND_SECRET_KEY: endpoint secrets could not be opened.
  */
 export async function startOutbound(
@@ -52,6 +54,7 @@ export async function startOutbound(
       senders: {
         davinci_fhir: new DaVinciFhirSender({ timeoutMs }),
         webhook: new WebhookSender({ timeoutMs, now: () => new Date() }),
+        hl7v2_mllp: new Hl7v2MllpSender({ timeoutMs }),
       },
       maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
       backoff: {

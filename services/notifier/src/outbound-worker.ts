@@ -123,7 +123,9 @@ export async function handleOutboundJob(
 
 async function send(row: OutboundSendRow, deps: OutboundWorkerDeps): Promise<OutboundResult> {
   const sender = deps.senders[row.endpoint.kind];
-  if (sender === undefined || row.endpoint.url === null)
+  const { url, host, port } = row.endpoint;
+  const target = url ?? (host !== null && port !== null ? `mllp://${host}:${port}` : null);
+  if (sender === undefined || target === null)
     return {
       status: "failed",
       retryable: false,
@@ -145,7 +147,7 @@ async function send(row: OutboundSendRow, deps: OutboundWorkerDeps): Promise<Out
       message: "the endpoint's secret cannot be opened with this key",
     };
   }
-  return sender.send({ deliveryId: row.id, url: row.endpoint.url, secret, payload: row.payload });
+  return sender.send({ deliveryId: row.id, url: target, secret, payload: row.payload });
 }
 
 /**
@@ -168,7 +170,9 @@ export function startOutboundWorkers(
         await Promise.all(
           messages.map(async (m) => {
             try {
-              deps.onOutcome?.(await handleOutboundJob(m, deps), m.attributes.channel ?? "unknown");
+              // Handled first: `onOutcome?.(await …)` would skip the handling when no one counts outcomes.
+              const outcome = await handleOutboundJob(m, deps);
+              deps.onOutcome?.(outcome, m.attributes.channel ?? "unknown");
             } catch (err) {
               deps.logger.error({ err, messageId: m.id }, "outbound job failed unexpectedly");
             }

@@ -6,8 +6,10 @@ import { createEndpoint, type EndpointFields, newWebhookSecret, OUTBOUND_QUEUE }
 import {
   dischargeEvent,
   type FhirReceiver,
+  type MllpReceiver,
   matchedOf,
   startFhirReceiver,
+  startMllpReceiver,
   startWebhookReceiver,
   type WebhookReceiver,
 } from "@homeward/outbound/test-support";
@@ -15,8 +17,9 @@ import { createRedis, type Redis } from "@homeward/redis";
 import { createSqsClient, ensureQueue, openWorkQueue, type WorkQueue } from "@homeward/sqs";
 import { type Isolation, isolation } from "@homeward/testing";
 import type { Bundle, Encounter, MessageHeader } from "@medplum/fhirtypes";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DaVinciFhirSender } from "./outbound/davinci-fhir.sender.ts";
+import { Hl7v2MllpSender } from "./outbound/hl7v2-mllp.sender.ts";
 import { WebhookSender } from "./outbound/webhook.sender.ts";
 import { handleMatchedOutbound, type OutboundPlanDeps } from "./outbound-handle.ts";
 import { startOutboundWorkers } from "./outbound-worker.ts";
@@ -37,6 +40,7 @@ let dlq: WorkQueue;
 let fhir: FhirReceiver;
 let hook: WebhookReceiver;
 let otherFhir: FhirReceiver;
+let mllp: MllpReceiver;
 let workers: ReturnType<typeof startOutboundWorkers>;
 const ids: Record<string, string> = {};
 
@@ -72,6 +76,7 @@ beforeAll(async () => {
   fhir = await startFhirReceiver({ bearerToken: token });
   hook = await startWebhookReceiver(hookSecret);
   otherFhir = await startFhirReceiver();
+  mllp = await startMllpReceiver();
   await inTransaction(pool, async (tx) => {
     const add = async (organizationId: string, f: EndpointFields, secret: string | null) => {
       const e = await createEndpoint(tx, key, { organizationId, fields: f, secret, createdBy: "test" });
@@ -87,6 +92,11 @@ beforeAll(async () => {
       ids.sfm as string,
       fields({ name: "Hook", kind: "webhook", url: hook.url, authKind: "webhook_secret" }),
       hookSecret,
+    );
+    ids.mllp = await add(
+      ids.sfm as string,
+      fields({ name: "HL7 interface", kind: "hl7v2_mllp", host: mllp.host, port: mllp.port }),
+      null,
     );
     // Wants only another program, and one switched off: neither gets anything.
     await add(
@@ -112,6 +122,7 @@ beforeAll(async () => {
       senders: {
         davinci_fhir: new DaVinciFhirSender({ timeoutMs: 5000 }),
         webhook: new WebhookSender({ timeoutMs: 5000, now: () => new Date() }),
+        hl7v2_mllp: new Hl7v2MllpSender({ timeoutMs: 5000 }),
       },
       maxAttempts: 4,
       backoff: { baseSeconds: 1, maxSeconds: 1 },
@@ -125,7 +136,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workers?.stop();
-  await Promise.all([fhir?.close(), hook?.close(), otherFhir?.close()]);
+  await Promise.all([fhir?.close(), hook?.close(), otherFhir?.close(), mllp?.close()]);
   await redis?.quit();
   await pool?.end();
 });
@@ -146,7 +157,9 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms
       const rows = await pool.query(
         "SELECT match_id, endpoint_id, status, attempts, last_error, enqueued_at FROM outbound_deliveries",
       );
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(rows.rows)}`);
+      throw new Error(
+        `timed out waiting for ${what}: ${JSON.stringify(rows.rows)} queue ${JSON.stringify(await queue.depth())} ${queue.url}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -170,14 +183,18 @@ const statusOf = async (matchId: string) =>
 describe("outbound deliveries through outbox -> SQS -> worker", () => {
   it("delivers one discharge to the organization's FHIR receiver and webhook, exactly once, nowhere else", async () => {
     const matched = matchedOf(dischargeEvent(), { matchId: "m-out-1", practice: sfmPractice() });
-    expect(await handleMatchedOutbound(matched, deps())).toBe(2);
+    expect(await handleMatchedOutbound(matched, deps())).toBe(3);
     // The same Kafka record again: nothing new is planned or enqueued.
     expect(await handleMatchedOutbound(matched, deps())).toBe(0);
     await waitFor("both sent", async () => (await statusOf("m-out-1")).every((r) => r.status === "sent"));
     expect((await statusOf("m-out-1")).map((r) => [r.endpoint_id, r.status, r.attempts])).toEqual([
       [ids.fhir, "sent", 1],
       [ids.hook, "sent", 1],
+      [ids.mllp, "sent", 1],
     ]);
+    expect(mllp.accepted).toHaveLength(1);
+    expect(mllp.accepted[0]).toContain("417^^^HOMEWARD^PI");
+    expect(mllp.accepted[0]?.split("\r")[0]).toMatch(/\|ADT\^A03\^ADT_A03\|obd_/);
     expect(fhir.stored).toHaveLength(1);
     const header = fhir.stored[0]?.entry?.[0]?.resource as MessageHeader;
     expect(header.eventCoding?.code).toBe("notification-discharge");
@@ -238,6 +255,39 @@ describe("outbound deliveries through outbox -> SQS -> worker", () => {
     );
   });
 
+  it("HL7 forwarding retries an AR, gives up on an AE, and records the ACK codes", async () => {
+    mllp.answerNext("AR", "AA");
+    const event = { ...dischargeEvent(), eventId: "evt-ar", controlId: "CTRL-D-5" } as ReturnType<
+      typeof dischargeEvent
+    >;
+    await handleMatchedOutbound(matchedOf(event, { matchId: "m-out-5", practice: sfmPractice() }), deps());
+    await waitFor("sent after an AR", async () =>
+      (await statusOf("m-out-5")).every((r) => r.status === "sent"),
+    );
+    const codes = async (matchId: string) =>
+      (
+        await pool.query<{ outcome: string; response_status: string }>(
+          `SELECT a.outcome, a.response_status FROM outbound_delivery_attempts a
+             JOIN outbound_deliveries d ON d.id = a.delivery_id
+            WHERE d.match_id = $1 AND d.endpoint_id = $2 ORDER BY a.id`,
+          [matchId, ids.mllp],
+        )
+      ).rows.map((r) => [r.outcome, r.response_status]);
+    expect(await codes("m-out-5")).toEqual([
+      ["failed", "AR"],
+      ["sent", "AA"],
+    ]);
+    mllp.answerNext("AE");
+    const bad = { ...dischargeEvent(), eventId: "evt-ae", controlId: "CTRL-D-6" } as ReturnType<
+      typeof dischargeEvent
+    >;
+    await handleMatchedOutbound(matchedOf(bad, { matchId: "m-out-6", practice: sfmPractice() }), deps());
+    await waitFor("dead after an AE", async () =>
+      (await statusOf("m-out-6")).some((r) => r.endpoint_id === ids.mllp && r.status === "dead"),
+    );
+    expect(await codes("m-out-6")).toEqual([["dead", "AE"]]);
+  });
+
   it("a retraction sends the FHIR receiver the encounter entered-in-error and the webhook event.retracted", async () => {
     const cancel = {
       ...dischargeEvent(),
@@ -252,7 +302,7 @@ describe("outbound deliveries through outbox -> SQS -> worker", () => {
       retracts: { eventId: dischargeEvent().eventId, matchId: "m-out-1" },
       practice: sfmPractice(),
     });
-    expect(await handleMatchedOutbound(retraction, deps())).toBe(2);
+    expect(await handleMatchedOutbound(retraction, deps())).toBe(3);
     expect(await handleMatchedOutbound(retraction, deps())).toBe(0);
     await waitFor("cancels sent", async () => (await statusOf("m-out-1")).every((r) => r.status === "sent"));
     const last = fhir.stored.at(-1) as Bundle;
@@ -262,7 +312,8 @@ describe("outbound deliveries through outbox -> SQS -> worker", () => {
     expect(encounter.identifier?.[0]?.value).toBe("V20260301");
     const retracted = hook.received.at(-1);
     const original = (await statusOf("m-out-1")).length;
-    expect(original).toBe(4);
+    expect(original).toBe(6);
+    await vi.waitFor(() => expect(mllp.accepted.at(-1)).toMatch(/\|ADT\^A13/), { timeout: 10_000 });
     expect(retracted?.body).toMatchObject({
       type: "event.retracted",
       data: { kind: "cancel-discharge", retracts: { matchId: "m-out-1" } },
@@ -300,6 +351,7 @@ describe("outbound deliveries through outbox -> SQS -> worker", () => {
     );
     expect(await handleMatchedOutbound(retraction, deps())).toBe(0);
     expect((await statusOf("m-out-4")).map((r) => [r.purpose, r.status])).toEqual([
+      ["notification", "skipped"],
       ["notification", "skipped"],
       ["notification", "skipped"],
     ]);

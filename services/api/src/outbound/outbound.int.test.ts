@@ -103,6 +103,39 @@ describe("outbound endpoints", () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it("an HL7 v2 interface takes host and port, no URL and no secret", async () => {
+    const base = {
+      organizationId: t.ids.practiceA,
+      name: "HL7 interface",
+      kind: "hl7v2_mllp",
+      authKind: "none",
+    };
+    const ok = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: { ...base, host: "ehr-if.springvale.example", port: 6661 },
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({
+      kind: "hl7v2_mllp",
+      url: null,
+      host: "ehr-if.springvale.example",
+      port: 6661,
+    });
+    const noPort = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: { ...base, name: "x", host: "ehr-if.springvale.example" },
+    });
+    expect(noPort.statusCode).toBe(400);
+    const withUrl = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: { ...base, name: "y", host: "h", port: 1, url: "https://x.example" },
+    });
+    expect(withUrl.statusCode).toBe(400);
+  });
+
   it("a change keeps the secret unless a new one is given; the audit names the fields, not the values", async () => {
     const { secret: _, organizationId: __, ...fields } = fhirEndpoint();
     const res = await t.call("adminA", {
@@ -157,6 +190,7 @@ describe("outbound endpoints", () => {
     const all = await t.call("root", { url: "/api/admin/outbound-endpoints" });
     expect(all.json().items.map((e: { name: string }) => e.name)).toEqual([
       "Care platform",
+      "HL7 interface",
       "Springvale EHR",
     ]);
   });

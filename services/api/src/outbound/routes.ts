@@ -15,8 +15,8 @@ const fieldsOf = (b: Body) => ({
   name: b.name,
   kind: b.kind,
   url: b.url,
-  host: null,
-  port: null,
+  host: b.host,
+  port: b.port,
   authKind: b.authKind,
   eventKinds: b.eventKinds,
   programs: b.programs,
@@ -24,8 +24,8 @@ const fieldsOf = (b: Body) => ({
 });
 
 /**
- * An organization's systems Homeward notifies (issue 17): Da Vinci FHIR notification receivers and
- * signed webhooks. Admins of the organization (and system admins) list, add and change them; every
+ * An organization's systems Homeward notifies (issue 17): Da Vinci FHIR notification receivers,
+ * signed webhooks and HL7 v2 interfaces (MLLP). Admins of the organization (and system admins) list, add and change them; every
  * change is audited without the secret, which is sealed with OUTBOUND_SECRET_KEY and never
  * returned. Another organization's endpoint is "not found". Without the key, adding or changing an
  * endpoint with a secret answers 503.
@@ -88,7 +88,7 @@ export const outboundRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; secretKey: s
     {
       config,
       schema: {
-        summary: "Add an outbound endpoint (FHIR or webhook)",
+        summary: "Add an outbound endpoint (FHIR, webhook or HL7 v2 over MLLP)",
         tags,
         body: NewEndpoint,
         response: { 201: EndpointOut, ...ERROR_RESPONSES, 503: ErrorBody },

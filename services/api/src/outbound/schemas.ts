@@ -3,11 +3,8 @@ import { isWebhookSecret } from "@homeward/outbound";
 import { z } from "zod";
 import { DbId } from "../schemas.ts";
 
-/**
- * The endpoint kinds the api takes today: Da Vinci FHIR notifications and signed webhooks. HL7 v2
- * forwarding and FHIR Subscriptions are in the table's vocabulary but not built (issue 17).
- */
-export const EndpointKindIn = z.enum(["davinci_fhir", "webhook"]);
+/** Da Vinci FHIR notifications, signed webhooks, HL7 v2 forwarding over MLLP (FHIR Subscriptions: later, issue 17). */
+export const EndpointKindIn = z.enum(["davinci_fhir", "webhook", "hl7v2_mllp"]);
 export const AuthKindIn = z.enum(["none", "bearer", "webhook_secret"]);
 
 const HttpUrl = z
@@ -22,7 +19,15 @@ const EndpointFields = z.object({
   name: z.string().trim().min(1).max(200),
   kind: EndpointKindIn,
   /** davinci_fhir: the FHIR base (Homeward posts to [base]/$process-message); webhook: the URL it posts to. */
-  url: HttpUrl,
+  url: HttpUrl.nullable().default(null),
+  /** hl7v2_mllp: the EHR interface engine's host and port (plain MLLP; TLS not yet). */
+  host: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/, "a host name or IPv4 address")
+    .nullable()
+    .default(null),
+  port: z.number().int().min(1).max(65535).nullable().default(null),
   authKind: AuthKindIn,
   /** Adt event kinds wanted; empty: every kind the channel carries. */
   eventKinds: z.array(AdtEventKind).max(AdtEventKind.options.length).default([]),
@@ -35,10 +40,26 @@ type Fields = z.infer<typeof EndpointFields>;
 
 /** A webhook is signed (Standard Webhooks); a FHIR endpoint authenticates with no token or a bearer one. */
 function checkAuth(
-  f: Pick<Fields, "kind" | "authKind">,
+  f: Pick<Fields, "kind" | "authKind" | "url" | "host" | "port">,
   secret: string | null | undefined,
   ctx: z.RefinementCtx,
 ) {
+  if (f.kind === "hl7v2_mllp") {
+    if (f.host === null || f.port === null)
+      ctx.addIssue({ code: "custom", path: ["host"], message: "HL7 forwarding needs host and port" });
+    if (f.url !== null)
+      ctx.addIssue({ code: "custom", path: ["url"], message: "HL7 forwarding takes host and port" });
+    if (f.authKind !== "none")
+      ctx.addIssue({
+        code: "custom",
+        path: ["authKind"],
+        message: "HL7 forwarding over MLLP authenticates with none",
+      });
+  } else {
+    if (f.url === null) ctx.addIssue({ code: "custom", path: ["url"], message: "a URL is required" });
+    if (f.host !== null || f.port !== null)
+      ctx.addIssue({ code: "custom", path: ["host"], message: "host and port are for HL7 forwarding" });
+  }
   if (f.kind === "webhook" && f.authKind !== "webhook_secret")
     ctx.addIssue({ code: "custom", path: ["authKind"], message: "a webhook is signed: webhook_secret" });
   if (f.kind === "davinci_fhir" && f.authKind === "webhook_secret")

@@ -7,7 +7,7 @@
 export interface OutboundMessage {
   /** The delivery id: the idempotency key the receiver sees (Bundle identifier, webhook-id). */
   deliveryId: string;
-  /** Where: the FHIR base or the webhook URL. */
+  /** Where: the FHIR base, the webhook URL, or `mllp://host:port`. */
   url: string;
   /** The endpoint's bearer token or webhook signing secret, in clear, for this send only. */
   secret: string | undefined;
