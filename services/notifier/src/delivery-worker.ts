@@ -216,7 +216,9 @@ export function startDeliveryWorkers(
         await Promise.all(
           messages.map(async (m) => {
             try {
-              deps.onOutcome?.(await handleDeliveryJob(m, deps), m.attributes.channel ?? "unknown");
+              // Handled first: in `onOutcome?.(await …)` the handling is skipped when no one counts outcomes.
+              const outcome = await handleDeliveryJob(m, deps);
+              deps.onOutcome?.(outcome, m.attributes.channel ?? "unknown");
             } catch (err) {
               // The job stays on the queue and comes back after its visibility timeout.
               deps.logger.error({ err, messageId: m.id }, "delivery job failed unexpectedly");
