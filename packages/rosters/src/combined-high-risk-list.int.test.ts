@@ -1,7 +1,7 @@
 import { createPool, migrate, type Pool } from "@homeward/db";
 import { isolation } from "@homeward/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { combinedHighRiskList } from "./combined-high-risk-list.ts";
+import { combinedHighRiskList } from "./combined-high-risk-list-store.ts";
 import { importRoster } from "./roster-import.ts";
 import { csv, type SeededOrgs, seedOrganizations } from "./seed.test-support.ts";
 

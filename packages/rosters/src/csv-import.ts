@@ -14,17 +14,17 @@ import { readCsvRecords, type UnreadableCell } from "./csv-records.ts";
 import {
   finishImportRun,
   type ImportCounts,
+  lockImportSource,
   MAX_STORED_ERRORS,
   type RowError,
   startImportRun,
   storeRowErrors,
-} from "./import-runs.ts";
+} from "./import-runs-store.ts";
 import { rosterFieldChecks } from "./presets.ts";
 import { REFERENCE_FIELD_CHECKS } from "./reference-presets.ts";
 import { ReferenceKind } from "./reference-rows.ts";
 import { RosterKind } from "./roster-row.ts";
-import type { SqlClient } from "./sql-client.ts";
-import type { StageRowOf, StageTable } from "./staging.ts";
+import type { StageRowOf, StageTable } from "./staging-store.ts";
 
 export interface ImportProgress {
   phase: "reading" | "merging" | "done";
@@ -167,7 +167,7 @@ export async function runCsvImport<F extends string, C extends string>(
   };
   try {
     await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [spec.lockKey]);
+    await lockImportSource(client, spec.lockKey);
     await spec.stage.create(client);
     const stage = spec.stage.writer(client, spec.batchSize ?? 5_000);
     for await (const record of readCsvRecords(input)) {
@@ -269,12 +269,6 @@ export async function runCsvImport<F extends string, C extends string>(
     unmappedColumns: plan?.unmapped ?? [],
     ...(message === undefined ? {} : { message }),
   };
-}
-
-/** Number of valid rows left in a stage after the late checks. */
-export async function countValid(client: SqlClient, stage: string): Promise<number> {
-  const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${stage} WHERE valid`);
-  return Number(rows[0]?.n ?? 0);
 }
 
 /** What each kind must say of every row beyond its required columns, by `import_runs.kind`. */

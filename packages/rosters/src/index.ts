@@ -1,7 +1,7 @@
 export { ColumnMapping, type FieldMapping, normalizeColumnName } from "./column-mapping.ts";
-export { type CombinedHighRiskEntry, combinedHighRiskList } from "./combined-high-risk-list.ts";
+export { type CombinedHighRiskEntry, combinedHighRiskList } from "./combined-high-risk-list-store.ts";
 export { type ImportProgress, type ImportReport, RosterImportError } from "./csv-import.ts";
-export { MAX_STORED_ERRORS, type RowError } from "./import-runs.ts";
+export { MAX_STORED_ERRORS, type RowError } from "./import-runs-store.ts";
 export {
   addIdentifierAgreement,
   type DemographicConflict,
@@ -12,7 +12,7 @@ export {
   resolveDemographicConflict,
   type SourceDemographics,
 } from "./ownership-store.ts";
-export { addPatientIdentifiers, type IdentifierToTeach } from "./patient-identifiers.ts";
+export { addPatientIdentifiers, type IdentifierToTeach } from "./patient-identifiers-store.ts";
 export {
   DEFAULT_PRESET,
   findPreset,

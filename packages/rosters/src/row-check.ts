@@ -1,5 +1,5 @@
 import { applyPlan, type ColumnPlan } from "./column-mapping.ts";
-import type { RowError } from "./import-runs.ts";
+import type { RowError } from "./import-runs-store.ts";
 import type { OrganizationRef, ReferenceLookup } from "./reference-lookup.ts";
 import {
   type AttributionRow,
@@ -9,7 +9,7 @@ import {
   rowSchema,
 } from "./roster-row.ts";
 import { rowErrorsOf } from "./row-errors.ts";
-import type { StageRow } from "./staging.ts";
+import type { StageRow } from "./staging-store.ts";
 
 export interface RowCheck {
   kind: RosterKind;

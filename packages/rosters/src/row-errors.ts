@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { RowError } from "./import-runs.ts";
+import type { RowError } from "./import-runs-store.ts";
 
 /**
  * A row's schema failures as row errors: each at the column the file spells (the first column

@@ -108,3 +108,9 @@ export const ROSTER_STAGE = new StageTable("roster_stage", {
 
 /** A staged roster row. */
 export type StageRow = StageRowOf<typeof ROSTER_STAGE extends StageTable<infer C> ? C : never>;
+
+/** Number of valid rows left in a stage after the late checks. */
+export async function countValid(client: SqlClient, stage: string): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${stage} WHERE valid`);
+  return Number(rows[0]?.n ?? 0);
+}

@@ -12,6 +12,14 @@ export interface RowError {
 /** How many refused rows a run keeps in `import_row_errors` (the count is always exact). */
 export const MAX_STORED_ERRORS = 10_000;
 
+/**
+ * Holds the transaction-scoped advisory lock of `key` (one import of a source at a time), until the
+ * import's transaction commits or rolls back.
+ */
+export async function lockImportSource(db: SqlClient, key: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext($1))", [key]);
+}
+
 export async function startImportRun(
   db: SqlClient,
   run: {
