@@ -5,7 +5,9 @@ import { createLogger } from "@homeward/logger";
 import { createEndpoint, type EndpointFields, newWebhookSecret } from "@homeward/outbound";
 import {
   type FhirReceiver,
+  type MllpReceiver,
   startFhirReceiver,
+  startMllpReceiver,
   startWebhookReceiver,
   type WebhookReceiver,
 } from "@homeward/outbound/test-support";
@@ -18,8 +20,9 @@ import { hl7Time, type Pipeline, startPipeline } from "./pipeline.test-support.t
 /**
  * ADT over MLLP to the practice's EHR: an ED arrival (node-hl7-client) → adt-listener → Kafka →
  * matcher → notifier → outbox → SQS → outbound worker → a Da Vinci notification Bundle stored by a
- * FHIR receiver that validates it against R4 and the IG's constraints, and a signed webhook; then
- * the hospital cancels the visit (A11) and both get the cancel. Another practice's endpoint gets nothing.
+ * FHIR receiver that validates it against R4 and the IG's constraints, a signed webhook and the ADT
+ * forwarded to an HL7 interface that ACKs; then the hospital cancels the visit (A11) and all three get
+ * the cancel. Another practice's endpoint gets nothing.
  */
 
 let iso: Isolation;
@@ -28,6 +31,7 @@ let pipeline: Pipeline | undefined;
 let fhir: FhirReceiver;
 let hook: WebhookReceiver;
 let otherFhir: FhirReceiver;
+let mllp: MllpReceiver;
 const key = randomBytes(32);
 const token = "e2e-ehr-bearer-token-000001";
 const hookSecret = newWebhookSecret();
@@ -85,6 +89,7 @@ beforeAll(async () => {
   fhir = await startFhirReceiver({ bearerToken: token });
   hook = await startWebhookReceiver(hookSecret);
   otherFhir = await startFhirReceiver();
+  mllp = await startMllpReceiver();
   await inTransaction(pool, async (tx) => {
     for (const [organizationId, fields, secret] of [
       [practice, endpoint({ url: fhir.baseUrl, authKind: "bearer" }), token],
@@ -93,6 +98,7 @@ beforeAll(async () => {
         endpoint({ name: "Hook", kind: "webhook", url: hook.url, authKind: "webhook_secret" }),
         hookSecret,
       ],
+      [practice, endpoint({ name: "HL7", kind: "hl7v2_mllp", host: mllp.host, port: mllp.port }), null],
       [other, endpoint({ name: "RVP EHR", url: otherFhir.baseUrl }), null],
     ] as const) {
       await createEndpoint(tx, key, { organizationId, fields, secret, createdBy: "e2e" });
@@ -106,7 +112,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pipeline?.stop();
-  await Promise.all([fhir?.close(), hook?.close(), otherFhir?.close()]);
+  await Promise.all([fhir?.close(), hook?.close(), otherFhir?.close(), mllp?.close()]);
   await pool?.end();
 });
 
@@ -117,7 +123,7 @@ const arrival = ADT_A04_ED.replaceAll("20240305143015-0500", hl7Time(now))
   .replace("MG20240305143015001", `OUT${Date.now()}`);
 
 describe("ADT over MLLP to the practice's systems", () => {
-  it("an ED arrival becomes a Da Vinci admit notification stored by the EHR's FHIR server and a signed webhook", async () => {
+  it("an ED arrival becomes a Da Vinci admit notification stored by the EHR's FHIR server, a signed webhook and a forwarded ADT", async () => {
     const listener = pipeline?.listener;
     if (listener === undefined) throw new Error("no pipeline");
     const acks = await sendWithHl7Client(listener.mllpPort, [arrival]);
@@ -140,6 +146,11 @@ describe("ADT over MLLP to the practice's systems", () => {
       data: { organization: { code: "SFM" }, encounter: { visitNumber: "V40012345001" } },
     });
     expect(hook.refused).toEqual([]);
+    // The EHR's HL7 interface gets the ADT re-encoded, with Homeward's patient id, and ACKs it.
+    await vi.waitFor(() => expect(mllp.accepted).toHaveLength(1), { timeout: 15_000, interval: 200 });
+    expect(mllp.accepted[0]).toMatch(/\|ADT\^A04/);
+    expect(mllp.accepted[0]).toContain("40012345^^^MERCYGEN^MR");
+    expect(mllp.accepted[0]).toMatch(/~\d+\^\^\^HOMEWARD\^PI/);
     expect(otherFhir.requests()).toBe(0);
   });
 
@@ -159,6 +170,8 @@ describe("ADT over MLLP to the practice's systems", () => {
     expect(encounter.status).toBe("entered-in-error");
     expect(encounter.identifier?.[0]?.value).toBe("V40012345001");
     expect(hook.received[1]?.body).toMatchObject({ type: "event.retracted", data: { kind: "cancel-admit" } });
+    await vi.waitFor(() => expect(mllp.accepted).toHaveLength(2), { timeout: 15_000, interval: 200 });
+    expect(mllp.accepted[1]).toMatch(/\|ADT\^A11/);
     expect(otherFhir.requests()).toBe(0);
   });
 });
