@@ -14,8 +14,9 @@ import {
   ensureRecipient,
   ensureRule,
 } from "@homeward/directory";
-import { isValidNpi } from "@homeward/rosters";
+import { addIdentifierAgreement, isValidNpi } from "@homeward/rosters";
 import type { DemoPcp } from "./demo-rosters.ts";
+import { upsertClinician } from "./seed-store.ts";
 
 export const PRACTICE = { code: "SFM", name: "Springvale Family Medicine", timeZone: "America/New_York" };
 export const PLAN = {
@@ -198,12 +199,12 @@ export async function upsertDirectory(pool: Pool): Promise<DemoDirectory> {
     holidayCountry: "US",
     holidayState: null,
   });
-  const clinician = await pool.query<{ id: string }>(
-    `INSERT INTO clinicians (npi, family_name, given_name, organization_id) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (npi) DO UPDATE SET organization_id = EXCLUDED.organization_id RETURNING id::text`,
-    [DEMO_PCP.npi, DEMO_PCP.family, DEMO_PCP.given, sfm],
-  );
-  const pcpClinicianId = clinician.rows[0]?.id ?? "";
+  const pcpClinicianId = await upsertClinician(pool, {
+    npi: DEMO_PCP.npi,
+    family: DEMO_PCP.family,
+    given: DEMO_PCP.given,
+    organizationId: sfm,
+  });
   const orgs = { SFM: sfm, HPLAN: hplan };
   const recipients = {} as Record<DemoRecipient["key"], string>;
   for (const r of DEMO_RECIPIENTS) {
@@ -214,11 +215,13 @@ export async function upsertDirectory(pool: Pool): Promise<DemoDirectory> {
   await ensureRoleRule(pool, hplan, "care_manager", ALERT_KINDS);
   // The plan's roster carries the hospitals' MRNs it knows from claims: an agreement lets it name
   // patients by them (without one, its import may only use its own member ids).
-  await pool.query(
-    `INSERT INTO organization_identifier_authorities (organization_id, assigning_authority, type_code, note)
-     SELECT $1, authority, 'MR', 'demo: hospital MRNs from claims' FROM unnest($2::text[]) AS authority
-     ON CONFLICT DO NOTHING`,
-    [hplan, ["MERCYGEN", "STLUKES"]],
-  );
+  for (const assigningAuthority of ["MERCYGEN", "STLUKES"]) {
+    await addIdentifierAgreement(pool, {
+      organizationCode: PLAN.code,
+      assigningAuthority,
+      typeCode: "MR",
+      note: "demo: hospital MRNs from claims",
+    });
+  }
   return { organizations: orgs, recipients, pcpClinicianId };
 }

@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { createPool, type DbSettings, migrate, type Pool } from "@homeward/db";
+import { createPool, type DbSettings, migrate } from "@homeward/db";
 import { type ImportReport, importRoster } from "@homeward/rosters";
 import type { DemoScenario } from "@homeward/simulator";
 import {
@@ -42,6 +42,7 @@ import {
 } from "./demo-rosters.ts";
 import { demoCast } from "./demo-scenario.ts";
 import { type DemoSignIn, ensureDemoUsers } from "./demo-users.ts";
+import { firstCompletedImport, patientIdsByMemberId } from "./seed-store.ts";
 
 export interface SeedOptions {
   /** Where the roster CSVs and patients.json go (`.stack/demo` from the CLI). */
@@ -123,20 +124,6 @@ function rosterFiles(people: readonly DemoPerson[], from: string): Record<string
   };
 }
 
-/**
- * When the demo's past is told from: the start of this database's first demo list import, so every
- * later run (and `npm start`) replays the same past with the same ids, and the feed's resend of it
- * is recognized as such.
- */
-async function scenarioEpoch(pool: Pool): Promise<Date> {
-  const { rows } = await pool.query<{ at: Date | null }>(
-    `SELECT min(started_at) AS at FROM import_runs
-      WHERE source = $1 AND status = 'completed' AND NOT dry_run`,
-    [IMPORTS[1].source],
-  );
-  return rows[0]?.at ?? new Date();
-}
-
 /** The practice's care managers' caseloads by tier, and the tracking list with its reviews due soon. */
 function listSummary(people: readonly DemoPerson[], from: string, asOf: string) {
   const caseloads = DEMO_RECIPIENTS.filter((r) => r.organization === "SFM" && r.role === "care_manager").map(
@@ -155,15 +142,6 @@ function listSummary(people: readonly DemoPerson[], from: string, asOf: string) 
     return since.toISOString().slice(0, 10) <= soon;
   }).length;
   return { caseloads, trackingList: { patients: tracking.length, reviewsDueSoon } };
-}
-
-async function patientIds(pool: Pool, memberIds: string[]): Promise<Map<string, string>> {
-  const { rows } = await pool.query<{ value: string; patient_id: string }>(
-    `SELECT value, patient_id::text FROM patient_identifiers
-      WHERE assigning_authority = $1 AND type_code = 'MB' AND value = ANY($2::text[])`,
-    [PLAN_MEMBER_AUTHORITY, memberIds],
-  );
-  return new Map(rows.map((r) => [r.value, r.patient_id]));
 }
 
 /** What a seed run did: the data (as in patients.json) and the sign-ins whose passwords it set. */
@@ -219,8 +197,9 @@ export async function seedDemo(
         errors: report.errorCount,
       });
     }
-    const ids = await patientIds(
+    const ids = await patientIdsByMemberId(
       pool,
+      PLAN_MEMBER_AUTHORITY,
       people.map((p) => p.memberId),
     );
     const patients: DemoPatient[] = people.map(({ practiceList, planList, rosterMrnFacility, ...person }) => {
@@ -235,7 +214,9 @@ export async function seedDemo(
     });
     const signIns = await ensureDemoUsers(pool, { resetPasswords: options.resetDemoPasswords === true });
     const usersCreated = signIns.filter((u) => u.created).map((u) => u.email);
-    const epoch = await scenarioEpoch(pool);
+    // The demo's past is told from its first list import, so every later run (and `npm start`)
+    // replays the same past with the same ids, and the feed's resend of it is recognized as such.
+    const epoch = (await firstCompletedImport(pool, IMPORTS[1].source)) ?? new Date();
     const cast = demoCast(people);
     const months = options.historyMonths ?? 6;
     // Told from the same epoch on every run, so the same history with the same ids (see the file comment).
