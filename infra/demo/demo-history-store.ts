@@ -4,6 +4,7 @@
  * and the access-log row each recorded entry writes as a click would. The tasks themselves, and
  * the monthly summary of them, are read and changed through @homeward/tasks.
  */
+import { recordPatientAccessRows } from "@homeward/audit";
 import type { Pool, PoolClient } from "@homeward/db";
 import { listUserAccounts } from "@homeward/directory";
 import type { TaskAccess } from "@homeward/tasks";
@@ -31,8 +32,8 @@ export async function loadCareManagers(pool: Pool, now: Date): Promise<CareManag
 
 /**
  * The access-log rows the api writes for a care manager's click on `route` (its recordPatientAccess:
- * one per patient, actor `user:<id>`), in the change's transaction; the request id says they came
- * from the demo's history, not from a browser.
+ * one per patient, actor `user:<id>`, through @homeward/audit's writer), in the change's
+ * transaction; the request id says they came from the demo's history, not from a browser.
  */
 export async function recordDemoAccess(
   db: PoolClient,
@@ -46,12 +47,15 @@ export async function recordDemoAccess(
     requestId: "demo-history",
     ...access.detail,
   });
-  const patients = [...new Set(access.patientIds)];
-  if (patients.length === 0) return;
-  await db.query(
-    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
-     SELECT $1, $2, 'patient', subject_id, $3, $4 FROM unnest($5::text[]) AS r(subject_id)`,
-    [`user:${user.userId}`, access.action, access.organizationId, detail, patients],
+  await recordPatientAccessRows(
+    db,
+    `user:${user.userId}`,
+    [...new Set(access.patientIds)].map((patientId) => ({
+      action: access.action,
+      organizationId: access.organizationId,
+      patientId,
+      detail,
+    })),
   );
 }
 

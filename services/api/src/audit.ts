@@ -1,6 +1,6 @@
+import { recordAuditEvent, recordPatientAccessRows } from "@homeward/audit";
 import type { Pool, PoolClient } from "@homeward/db";
 import type { FastifyRequest } from "fastify";
-import { recordAuditEvent, recordPatientAccessRows } from "./access-log/access-log-store.ts";
 import type { Principal } from "./auth/principal.ts";
 
 /** What one request did to which patients of one organization. */

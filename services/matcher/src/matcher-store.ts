@@ -1,5 +1,6 @@
+import { recordAuditEvent, recordAuditRows } from "@homeward/audit";
 import type { AdtEvent } from "@homeward/contracts";
-import { inTransaction, type Pool } from "@homeward/db";
+import { inTransaction, type Pool, type PoolClient } from "@homeward/db";
 import type { ScoredCandidate } from "@homeward/identity";
 import { addPatientIdentifiers } from "@homeward/rosters";
 import { type Encounter, type EncounterEntry, encounterId, visitSummaryOf } from "./encounter.ts";
@@ -84,17 +85,46 @@ export interface BatchWrites {
 }
 
 /**
- * Stores what a batch decided, after its Kafka records are durable, in one statement (so one round
- * trip, and atomic like a transaction): the encounters, the review-queue entries, and an audit row
- * per suppressed organization. Re-running it for a replayed batch changes nothing that matters:
- * encounters are upserted to the same state and a review is kept once per event.
+ * Stores what a batch decided, after its Kafka records are durable, atomically: the encounters and
+ * the review-queue entries in one statement (one round trip), and with them, in the same
+ * transaction when there are any, an audit row per suppressed organization (@homeward/audit).
+ * Re-running it for a replayed batch changes nothing that matters: encounters are upserted to the
+ * same state and a review is kept once per event.
  */
 export async function saveBatchOutcome(pool: Pool, writes: BatchWrites): Promise<void> {
   const { encounters, suppressed } = writes;
   const reviews = [...new Map(writes.reviews.map((r) => [r.event.eventId, r])).values()];
   if (encounters.length + reviews.length + suppressed.length === 0) return;
+  if (suppressed.length === 0) return saveEncountersAndReviews(pool, encounters, reviews);
+  await inTransaction(pool, async (client) => {
+    await saveEncountersAndReviews(client, encounters, reviews);
+    await recordAuditRows(
+      client,
+      "matcher",
+      "event",
+      suppressed.map((s) => ({
+        action: "suppress",
+        subjectId: s.eventId,
+        organizationId: null,
+        detail: JSON.stringify({
+          organizationId: s.organizationId,
+          patientId: s.patientId,
+          reason: s.reason,
+        }),
+      })),
+    );
+  });
+}
+
+/** The encounters and review-queue entries of a batch, in one statement. */
+async function saveEncountersAndReviews(
+  db: Pool | PoolClient,
+  encounters: BatchWrites["encounters"],
+  reviews: BatchWrites["reviews"],
+): Promise<void> {
+  if (encounters.length + reviews.length === 0) return;
   const summaries = encounters.map((e) => visitSummaryOf(e.encounter));
-  await pool.query(
+  await db.query(
     `WITH saved_encounters AS (
        INSERT INTO encounters (facility, visit_number, patient_id, setting, status, started_at, discharged_at, entries, updated_at)
        SELECT facility, visit_number, patient_id, setting, status, started_at, discharged_at, entries, now()
@@ -105,12 +135,11 @@ export async function saveBatchOutcome(pool: Pool, writes: BatchWrites): Promise
        RETURNING 1
      ), saved_reviews AS (
        INSERT INTO match_reviews (event_id, facility, reason, candidates, event_patient, event_kind, event_occurred_at)
-       SELECT * FROM unnest($9::text[], $10::text[], $11::text[], $12::jsonb[], $15::jsonb[], $16::text[], $17::timestamptz[])
+       SELECT * FROM unnest($9::text[], $10::text[], $11::text[], $12::jsonb[], $13::jsonb[], $14::text[], $15::timestamptz[])
        ON CONFLICT (event_id) DO NOTHING
        RETURNING 1
      )
-     INSERT INTO audit_log (actor, action, subject_type, subject_id, detail)
-     SELECT 'matcher', 'suppress', 'event', subject_id, detail FROM unnest($13::text[], $14::jsonb[]) AS s(subject_id, detail)`,
+     SELECT (SELECT count(*) FROM saved_encounters) AS encounters, (SELECT count(*) FROM saved_reviews) AS reviews`,
     [
       encounters.map((e) => e.encounter.facility),
       encounters.map((e) => e.encounter.visitNumber),
@@ -127,10 +156,6 @@ export async function saveBatchOutcome(pool: Pool, writes: BatchWrites): Promise
         JSON.stringify(
           r.candidates.map((c) => ({ patientId: c.patientId, score: c.score, notes: c.explanation.notes })),
         ),
-      ),
-      suppressed.map((s) => s.eventId),
-      suppressed.map((s) =>
-        JSON.stringify({ organizationId: s.organizationId, patientId: s.patientId, reason: s.reason }),
       ),
       // The held event's patient block: a reviewer needs it to decide, and confirming teaches its
       // identifiers to the chosen patient (the api's review queue).
@@ -153,10 +178,13 @@ export async function addIdentifiers(pool: Pool, patientId: string, event: AdtEv
       event.patient.identifiers,
       `feed:merge:${event.eventId}`,
     );
-    await client.query(
-      `INSERT INTO audit_log (actor, action, subject_type, subject_id, detail) VALUES ('matcher', 'merge-identifiers', 'patient', $1, $2)`,
-      [patientId, JSON.stringify({ eventId: event.eventId, added })],
-    );
+    await recordAuditEvent(client, {
+      actor: "matcher",
+      action: "merge-identifiers",
+      subjectType: "patient",
+      subjectId: patientId,
+      detail: { eventId: event.eventId, added },
+    });
     return added;
   });
 }

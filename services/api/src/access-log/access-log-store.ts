@@ -1,9 +1,9 @@
-import type { Pool, PoolClient } from "@homeward/db";
+import type { Pool } from "@homeward/db";
 
 /**
- * Reads of the audit log (written by `recordPatientAccess` / `recordAdminAction` in audit.ts and by
- * the matcher and notifier): who read or changed what, newest first, limited to the organizations
- * the caller administers.
+ * Reads of the audit log (written through @homeward/audit: by `recordPatientAccess` /
+ * `recordAdminAction` in audit.ts, by the matcher and by the demo's history): who read or changed
+ * what, newest first, limited to the organizations the caller administers.
  */
 
 export interface AccessLogFilter {
@@ -106,66 +106,4 @@ export async function accessLogActions(
     [organizationIds],
   );
   return rows.map((r) => r.action);
-}
-
-/**
- * An audit row for what someone did without a signed-in request (accepting an invitation, the
- * password change that ends a session): the actor named by the caller, `user:<id>`.
- */
-export async function recordAuditEvent(
-  db: Pool | PoolClient,
-  entry: {
-    actor: string;
-    action: string;
-    subjectType: string;
-    subjectId: string;
-    organizationId?: string | null;
-    detail?: object;
-  },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [
-      entry.actor,
-      entry.action,
-      entry.subjectType,
-      entry.subjectId,
-      entry.organizationId ?? null,
-      JSON.stringify(entry.detail ?? {}),
-    ],
-  );
-}
-
-/** One patient-access audit row as the request that read or changed the patient's data wrote it. */
-export interface PatientAccessRow {
-  action: string;
-  organizationId: string | null;
-  patientId: string;
-  /** JSON text: role, route, request id and the caller's detail (never demographics). */
-  detail: string;
-}
-
-/**
- * Writes one request's patient-access rows in one statement, all under one actor. Pass the
- * transaction's client for writes, so the audit rows commit with the change.
- */
-export async function recordPatientAccessRows(
-  db: Pool | PoolClient,
-  actor: string,
-  rows: readonly PatientAccessRow[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO audit_log (actor, action, subject_type, subject_id, organization_id, detail)
-     SELECT $1, action, 'patient', subject_id, organization_id, detail
-       FROM unnest($2::text[], $3::text[], $4::bigint[], $5::jsonb[]) AS r(action, subject_id, organization_id, detail)`,
-    [
-      actor,
-      rows.map((r) => r.action),
-      rows.map((r) => r.patientId),
-      rows.map((r) => r.organizationId),
-      rows.map((r) => r.detail),
-    ],
-  );
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { normalizeIP } from "@fastify/rate-limit";
+import { recordAuditEvent } from "@homeward/audit";
 import { inTransaction } from "@homeward/db";
 import {
   authenticate,
@@ -16,7 +17,6 @@ import {
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { recordAuditEvent } from "../access-log/access-log-store.ts";
 import type { ApiDeps } from "../api-deps.ts";
 import { ALL_ROLES, sessionOf } from "../auth/access-control.ts";
 import type { Principal } from "../auth/principal.ts";
