@@ -131,6 +131,40 @@ describe("infra/check-imports.mjs", () => {
     expect(output).not.toContain("handler.int.test.ts");
   });
 
+  it("refuses an SQL statement outside a *-store.ts file in a package's src and in infra/demo; the named channel and migration files may", () => {
+    const query = (sql: string) =>
+      `export const q = (db: { query(s: string): unknown }) => db.query("${sql}");\n`;
+    const { status, output } = check(
+      fixture({
+        "packages/alpha/src/import.ts": `// the merge step\n${query("UPDATE alpha_stage SET valid = false")}`,
+        "packages/alpha/src/alpha-store.ts": query("INSERT INTO alpha (id) VALUES (1)"),
+        "packages/alpha/src/alpha.int.test.ts": query("DELETE FROM alpha"),
+        "packages/alpha/src/alpha.test-support.ts": query("INSERT INTO alpha (id) VALUES (2)"),
+        "infra/demo/seed-step.ts": query("SELECT id FROM alpha"),
+        "infra/demo/seed-store.ts": query("SELECT id FROM alpha"),
+        "packages/db/package.json": JSON.stringify({ name: "@homeward/db" }),
+        "packages/db/src/migrate.ts": query("SELECT pg_advisory_lock(1)"),
+        "packages/db/src/workspace-channel.ts": query("SELECT pg_notify('c', '')"),
+        "packages/db/src/other.ts": query("SELECT 1"),
+      }),
+    );
+    expect(status).toBe(1);
+    expect(output).toContain(
+      "packages/alpha/src/import.ts:2: SQL outside a *-store.ts file; move the statement into the feature's store",
+    );
+    expect(output).toContain("infra/demo/seed-step.ts:1: SQL outside a *-store.ts file");
+    expect(output).toContain("packages/db/src/other.ts:1: SQL outside a *-store.ts file");
+    for (const allowed of [
+      "alpha-store.ts",
+      "alpha.int.test.ts",
+      "alpha.test-support.ts",
+      "seed-store.ts",
+      "migrate.ts",
+      "workspace-channel.ts",
+    ])
+      expect(output).not.toContain(allowed);
+  });
+
   it("lets the top-level tests reach a service only through app.ts, env.ts and *.test-support.ts, packages by name", () => {
     const { status, output } = check(
       fixture({

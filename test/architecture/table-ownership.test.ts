@@ -73,6 +73,26 @@ describe("table ownership (infra/check-imports.mjs)", () => {
     );
   });
 
+  it("refuses the audit log written outside @homeward/audit; its own store and test fixtures may", () => {
+    const { status, output } = check(
+      fixture({
+        "packages/audit/package.json": JSON.stringify({ name: "@homeward/audit" }),
+        "packages/audit/src/audit-store.ts":
+          "export const q = `INSERT INTO audit_log (actor, action) VALUES ($1, $2)`;\n",
+        "services/svc/src/access-store.ts":
+          "export const q = `INSERT INTO audit_log (actor, action, subject_type, subject_id) VALUES ($1, $2, $3, $4)`;\n",
+        "services/svc/src/access.int.test.ts":
+          "export const seed = `INSERT INTO audit_log (actor) VALUES ('x')`;\n",
+      }),
+    );
+    expect(status).toBe(1);
+    expect(output).toContain(
+      "services/svc/src/access-store.ts:1: INSERT INTO audit_log: only packages/audit/src writes that table; call @homeward/audit",
+    );
+    expect(output).not.toContain("audit-store.ts");
+    expect(output).not.toContain("access.int.test.ts");
+  });
+
   it("refuses writes spread over lines, schema-qualified or quoted, in benches, the demo and test/ scripts", () => {
     const { status, output } = check(
       fixture({
