@@ -268,3 +268,51 @@ export async function outboundDeliveriesOfEvent(
     sentAt: r.sent_at?.toISOString() ?? null,
   }));
 }
+
+export interface MatchDelivery {
+  endpointName: string;
+  kind: EndpointKind;
+  purpose: OutboundPurpose;
+  status: string;
+  attempts: number;
+  responseStatus: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/**
+ * What went to one organization's systems for one matched record (its notification and any cancel):
+ * the event page's "sent to your systems". No payload, no error text: names, states and codes.
+ */
+export async function outboundDeliveriesOfMatch(
+  db: Db,
+  matchId: string,
+  organizationId: string,
+): Promise<MatchDelivery[]> {
+  const { rows } = await db.query<{
+    name: string;
+    kind: EndpointKind;
+    purpose: OutboundPurpose;
+    status: string;
+    attempts: number;
+    response_status: string | null;
+    created_at: Date;
+    sent_at: Date | null;
+  }>(
+    `SELECT e.name, e.kind, d.purpose, d.status, d.attempts, d.response_status, d.created_at, d.sent_at
+       FROM outbound_deliveries d JOIN outbound_endpoints e ON e.id = d.endpoint_id
+      WHERE d.match_id = $1 AND d.organization_id = $2
+      ORDER BY d.created_at, e.name`,
+    [matchId, organizationId],
+  );
+  return rows.map((r) => ({
+    endpointName: r.name,
+    kind: r.kind,
+    purpose: r.purpose,
+    status: r.status,
+    attempts: r.attempts,
+    responseStatus: r.response_status,
+    createdAt: r.created_at.toISOString(),
+    sentAt: r.sent_at?.toISOString() ?? null,
+  }));
+}

@@ -140,6 +140,25 @@ export function taskTable(tasks, { drawer, caption }) {
   });
 }
 
+const SYSTEM_KINDS = { davinci_fhir: "FHIR", webhook: "webhook", hl7v2_mllp: "HL7 v2" };
+const SYSTEM_PURPOSES = { notification: "Notification", retraction: "Cancel" };
+
+/** "Notification by FHIR to Springvale EHR", with its time, its status and the receiver's answer. */
+export function systemItems(systems, timeZone) {
+  return systems.map((s) =>
+    h(
+      "li",
+      {},
+      h("time", { datetime: s.sentAt ?? s.createdAt }, formatInZone(s.sentAt ?? s.createdAt, timeZone)),
+      " ",
+      `${label(SYSTEM_PURPOSES, s.purpose)} by ${label(SYSTEM_KINDS, s.kind)} to ${s.endpointName}`,
+      " ",
+      h("span", { class: `badge badge-delivery-${s.status}` }, label(DELIVERY_STATUSES, s.status)),
+      s.responseStatus ? h("span", { class: "muted" }, ` answered ${s.responseStatus}`) : null,
+    ),
+  );
+}
+
 /** "Alert by email to Robin Lee", with its time in `timeZone` and its status. */
 export function alertItems(alerts, timeZone) {
   return alerts.map((a) =>
@@ -221,6 +240,7 @@ export function createEventPage({ drawer }) {
       h("div", { class: "grid-3" }, who(e), where(e), why(e, kind, when)),
       h("div", { class: "grid-2" }, followUp(e), careTeam(e)),
       alertsCard(e),
+      (e.systems ?? []).length === 0 ? null : systemsCard(e),
     );
   }
 
@@ -443,6 +463,13 @@ export function createEventPage({ drawer }) {
       replace(createStatus, notice(messageOf(error, "The task could not be opened. Try again."), "error"));
       button.disabled = false;
     }
+  }
+
+  function systemsCard(e) {
+    return card("Sent to your systems", "event-systems", [
+      h("ul", { class: "plain-list" }, systemItems(e.systems, e.organization.timeZone)),
+      h("p", { class: "hint" }, `Times in the practice's zone (${e.organization.timeZone}).`),
+    ]);
   }
 
   function alertsCard(e) {

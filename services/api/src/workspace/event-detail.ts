@@ -1,5 +1,6 @@
 import type { MatchedEvent, PersonName, Provider } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
+import { outboundDeliveriesOfMatch } from "@homeward/outbound";
 import { NO_TASK_REASON_TEXT, type NoTaskReason } from "@homeward/protocols";
 import type { z } from "zod";
 import { iso } from "../schemas.ts";
@@ -63,13 +64,14 @@ export function noTaskOf(reason: string | null): EventDetail["noTask"] {
 /**
  * The event page's answer for one matched event the principal may read: the stored announcement
  * (what the hospital said, as routed to this organization) with the patient as the organization
- * knows them, the care team now and as alerted, the tasks, and the alerts sent.
+ * knows them, the care team now and as alerted, the tasks, the alerts sent and what went to the
+ * organization's systems.
  */
 export async function loadEventDetail(pool: Pool, row: MatchedEventRow, now: Date): Promise<EventDetail> {
   const record = row.record;
   const event = record.event;
   const visit = event.visit;
-  const [patient, careManager, pcp, alerted, taskIds, alerts] = await Promise.all([
+  const [patient, careManager, pcp, alerted, taskIds, alerts, systems] = await Promise.all([
     loadEventPatient(pool, row.patient_id, row.organization_id),
     careManagerOfRecord(pool, row.patient_id, row.organization_id),
     pcpOfRecord(pool, row.patient_id, row.organization_id, record.attribution?.pcpNpi),
@@ -80,6 +82,7 @@ export async function loadEventDetail(pool: Pool, row: MatchedEventRow, now: Dat
     ),
     eventTaskIds(pool, row),
     eventAlerts(pool, row),
+    outboundDeliveriesOfMatch(pool, row.match_id, row.organization_id),
   ]);
   const tasks = (await Promise.all(taskIds.map((id) => loadTask(pool, id, now)))).flatMap((t) =>
     t === undefined ? [] : [toTaskSummary(t)],
@@ -226,5 +229,6 @@ export async function loadEventDetail(pool: Pool, row: MatchedEventRow, now: Dat
     tasks,
     noTask: tasks.length > 0 ? null : noTaskOf(row.no_task_reason),
     alerts: alerts.map(toAlertSent),
+    systems,
   };
 }

@@ -142,6 +142,20 @@ export const EventDetail = z
     noTask: z.object({ reason: z.string(), text: z.string() }).nullable(),
     /** Alerts sent to this organization for this event. */
     alerts: z.array(AlertSent),
+    /** What went to the organization's systems (FHIR, webhook, HL7 v2 endpoints) for this event and its cancel. */
+    systems: z.array(
+      z.object({
+        endpointName: z.string(),
+        kind: z.enum(["davinci_fhir", "webhook", "hl7v2_mllp"]),
+        purpose: z.enum(["notification", "retraction"]),
+        status: z.string(),
+        attempts: z.number().int(),
+        /** The receiver's answer: HTTP status and FHIR response code, or the HL7 ACK code. */
+        responseStatus: z.string().nullable(),
+        createdAt: IsoDateTimeString,
+        sentAt: IsoDateTimeString.nullable(),
+      }),
+    ),
   })
   .meta({ id: "EventDetail" });
 export type EventDetail = z.infer<typeof EventDetail>;

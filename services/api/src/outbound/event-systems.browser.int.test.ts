@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import { inTransaction } from "@homeward/db";
+import {
+  createEndpoint,
+  type EndpointFields,
+  insertOutboundDeliveries,
+  recordOutboundAttempt,
+} from "@homeward/outbound";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "../api.test-support.ts";
+import {
+  collectProblems,
+  eventually,
+  launchChromium,
+  newContext,
+  signIn,
+  textOf,
+} from "../browser.test-support.ts";
+
+// The event page says what went to the organization's own systems: a Da Vinci notification answered
+// "200 ok" and an HL7 forward still retrying, in headless Chromium against the real api; another
+// practice's care manager reads none of it. Screenshot: /tmp/homeward-event-systems.png.
+
+let t: ApiTest;
+let browser: Browser;
+let baseUrl: string;
+
+const endpoint = (over: Partial<EndpointFields>): EndpointFields => ({
+  name: "",
+  kind: "davinci_fhir",
+  url: null,
+  host: null,
+  port: null,
+  authKind: "none",
+  eventKinds: [],
+  programs: [],
+  enabled: true,
+  ...over,
+});
+
+beforeAll(async () => {
+  t = await startTestApi("event-systems");
+  const key = randomBytes(32);
+  const [fhir, hl7] = await inTransaction(t.pool, async (tx) => {
+    const ids: string[] = [];
+    for (const f of [
+      endpoint({ name: "Springvale EHR", url: "https://ehr.springvale.example/fhir" }),
+      endpoint({ name: "EHR interface", kind: "hl7v2_mllp", host: "ehr-if.springvale.example", port: 6661 }),
+    ]) {
+      const e = await createEndpoint(tx, key, {
+        organizationId: t.ids.practiceA,
+        fields: f,
+        secret: null,
+        createdBy: "test",
+      });
+      if (typeof e === "string") throw new Error(e);
+      ids.push(e.id);
+    }
+    return ids;
+  });
+  const base = {
+    organizationId: t.ids.practiceA,
+    purpose: "notification" as const,
+    matchId: "match-V-A4",
+    eventId: "e-A4",
+    payload: {},
+    status: "queued" as const,
+  };
+  await insertOutboundDeliveries(t.pool, [
+    { ...base, id: "obd_sys-1", endpointId: fhir ?? "" },
+    { ...base, id: "obd_sys-2", endpointId: hl7 ?? "" },
+  ]);
+  await recordOutboundAttempt(t.pool, "obd_sys-1", 1, { outcome: "sent", responseStatus: "200 ok" });
+  await recordOutboundAttempt(t.pool, "obd_sys-2", 1, {
+    outcome: "failed",
+    responseStatus: "AR",
+    code: "AR",
+  });
+  await t.app.listen({ host: "127.0.0.1", port: 0 });
+  const address = t.app.server.address();
+  if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
+  baseUrl = `http://127.0.0.1:${address.port}`;
+  browser = await launchChromium();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe("the event page's systems card", () => {
+  it("the API answers what went to the organization's systems, and only to its own people", async () => {
+    const mine = await t.call("cmA", { url: "/api/events/match-V-A4" });
+    expect(mine.json().systems).toEqual([
+      expect.objectContaining({
+        endpointName: "EHR interface",
+        kind: "hl7v2_mllp",
+        status: "failed",
+        responseStatus: "AR",
+      }),
+      expect.objectContaining({
+        endpointName: "Springvale EHR",
+        kind: "davinci_fhir",
+        status: "sent",
+        responseStatus: "200 ok",
+      }),
+    ]);
+    expect((await t.call("cmB", { url: "/api/events/match-V-A4" })).statusCode).toBe(404);
+  });
+
+  it("a care manager sees it on the event page", async () => {
+    const context = await newContext(browser, baseUrl, { at: NOW });
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    await page.goto("/events/match-V-A4");
+    await signIn(page, USERS.cmA.email, PASSWORD);
+    const systems = page.getByRole("region", { name: "Sent to your systems" });
+    await eventually(() => textOf(systems)).toContain("Notification by FHIR to Springvale EHR");
+    const text = await textOf(systems);
+    expect(text).toContain("Sent answered 200 ok");
+    expect(text).toContain("Notification by HL7 v2 to EHR interface");
+    expect(text).toContain("Failed, retrying answered AR");
+    await page.screenshot({ path: "/tmp/homeward-event-systems.png", fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
