@@ -191,6 +191,11 @@ const TABLE_OWNERS = [
     ],
   },
   {
+    owner: "packages/outbound/src",
+    ownerName: "@homeward/outbound",
+    tables: ["outbound_endpoints", "outbound_deliveries", "outbound_delivery_attempts"],
+  },
+  {
     owner: "packages/tasks/src",
     ownerName: "@homeward/tasks",
     tables: ["tasks", "task_history", "task_timers"],
