@@ -60,9 +60,19 @@ beforeAll(async () => {
   };
   // Consumers before producers, as npm start does; each must answer /readyz before the next.
   for (const name of SERVICES) {
-    running.set(name, startBuilt(name, { ...env, ...own[name], OPS_PORT: String(ports.ops[name]) }));
+    const service = startBuilt(name, { ...env, ...own[name], OPS_PORT: String(ports.ops[name]) });
+    running.set(name, service);
     await vi.waitFor(
-      async () => expect((await fetch(`http://127.0.0.1:${ports.ops[name]}/readyz`)).status).toBe(200),
+      async () => {
+        if (service.child.exitCode !== null)
+          throw new Error(
+            `${name} exited with ${service.child.exitCode}: ${service.output.join("").slice(-3000)}`,
+          );
+        const ready = await fetch(`http://127.0.0.1:${ports.ops[name]}/readyz`).catch(() => undefined);
+        expect(ready?.status, `${name} /readyz; its output: ${service.output.join("").slice(-2000)}`).toBe(
+          200,
+        );
+      },
       { timeout: 90_000, interval: 500 },
     );
   }
