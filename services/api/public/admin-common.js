@@ -36,6 +36,14 @@ export const ADMIN_PAGES = [
       "Who receives alerts, how each wants them (channels, quiet hours, digest), the notification rules, and who would be alerted for a patient and event.",
   },
   {
+    id: "admin-systems",
+    path: "/admin/systems",
+    label: "Systems",
+    roles: ADMINS,
+    summary:
+      "Other systems Homeward tells of your patients' events: an EHR's FHIR server (Da Vinci notifications), a signed webhook, an HL7 v2 interface. Add, change, enable or disable; secrets are never shown again.",
+  },
+  {
     id: "admin-uploads",
     path: "/admin/uploads",
     label: "Uploads",

@@ -46,7 +46,7 @@ function checkboxes(name, options, chosen = []) {
 }
 
 /** Event-kind checkboxes: the common kinds, the others behind "more kinds". */
-function kindBoxes(name, chosen = []) {
+export function kindBoxes(name, chosen = []) {
   const common = checkboxes(name, Object.fromEntries(COMMON_KINDS.map((k) => [k, EVENT_KINDS[k]])), chosen);
   const rest = checkboxes(
     name,

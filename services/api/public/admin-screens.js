@@ -7,6 +7,7 @@ import { createAdminHome } from "./admin-home.js";
 import { createOrganizations } from "./admin-organizations.js";
 import { createRecipients } from "./admin-recipients.js";
 import { createReviewQueue } from "./admin-reviews.js";
+import { createSystems } from "./admin-systems.js";
 import { createUploads } from "./admin-uploads.js";
 import { createUsers } from "./admin-users.js";
 
@@ -14,6 +15,7 @@ const CREATORS = {
   "admin-organizations": createOrganizations,
   "admin-users": createUsers,
   "admin-recipients": createRecipients,
+  "admin-systems": createSystems,
   "admin-uploads": createUploads,
   "admin-reviews": createReviewQueue,
   "admin-access-log": createAccessLog,
