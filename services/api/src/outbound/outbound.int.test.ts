@@ -154,6 +154,25 @@ describe("outbound endpoints", () => {
       [fhirId],
     );
     expect(audit.rows[0]?.detail).toMatchObject({ fields: ["url", "enabled"], secretChanged: false });
+    // Another authentication kind needs its own secret: the stored token is not a webhook secret.
+    const toWebhook = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/outbound-endpoints/${fhirId}`,
+      payload: { ...fields, kind: "webhook", authKind: "webhook_secret" },
+    });
+    expect(toWebhook.statusCode).toBe(409);
+    const switched = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/outbound-endpoints/${fhirId}`,
+      payload: { ...fields, authKind: "none", secret: undefined },
+    });
+    expect(switched.statusCode).toBe(200);
+    const back = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/outbound-endpoints/${fhirId}`,
+      payload: { ...fields, authKind: "bearer" },
+    });
+    expect(back.statusCode).toBe(409);
     const none = await t.call("adminA", {
       method: "PUT",
       url: `/api/admin/outbound-endpoints/${fhirId}`,

@@ -139,7 +139,11 @@ export const outboundRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; secretKey: s
       const b = request.body;
       // An authentication kind without a secret drops the stored one.
       const secret = b.authKind === "none" ? null : b.secret;
-      if (b.authKind !== "none" && secret === undefined && !before.hasSecret)
+      if (
+        b.authKind !== "none" &&
+        secret === undefined &&
+        (!before.hasSecret || before.authKind !== b.authKind)
+      )
         throw conflict(`${b.authKind} needs its secret`);
       const changed = await changeEndpoint(deps.pool, keyFor(b.secret), before.id, fieldsOf(b), secret);
       if (changed === undefined) throw notFound("no such endpoint");

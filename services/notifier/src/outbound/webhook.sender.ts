@@ -24,14 +24,22 @@ export class WebhookSender implements OutboundSender {
         message: "the webhook has no signing secret",
       };
     const body = JSON.stringify(m.payload);
+    let signature: ReturnType<typeof signWebhook>;
+    try {
+      signature = signWebhook(m.secret, m.deliveryId, this.options.now(), body);
+    } catch {
+      return {
+        status: "failed",
+        retryable: false,
+        code: "bad-secret",
+        message: "the endpoint's signing secret is not a whsec_ secret",
+      };
+    }
     let res: Response;
     try {
       res = await fetch(m.url, {
         method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...signWebhook(m.secret, m.deliveryId, this.options.now(), body),
-        },
+        headers: { "content-type": "application/json", ...signature },
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
