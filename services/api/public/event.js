@@ -154,9 +154,15 @@ export function systemItems(systems, timeZone) {
       `${label(SYSTEM_PURPOSES, s.purpose)} by ${label(SYSTEM_KINDS, s.kind)} to ${s.endpointName}`,
       " ",
       h("span", { class: `badge badge-delivery-${s.status}` }, label(DELIVERY_STATUSES, s.status)),
-      s.responseStatus ? h("span", { class: "muted" }, ` answered ${s.responseStatus}`) : null,
+      systemAnswer(s) ? h("span", { class: "muted" }, ` ${systemAnswer(s)}`) : null,
     ),
   );
+}
+
+/** "answered 200 ok · 3 attempts": the receiver's last answer and how many tries it took so far. */
+function systemAnswer(s) {
+  const tries = s.attempts === 0 ? null : s.attempts === 1 ? "1 attempt" : `${s.attempts} attempts`;
+  return [s.responseStatus ? `answered ${s.responseStatus}` : null, tries].filter(Boolean).join(" · ");
 }
 
 /** "Alert by email to Robin Lee", with its time in `timeZone` and its status. */

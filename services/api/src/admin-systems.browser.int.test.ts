@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { insertOutboundDeliveries, recordOutboundAttempt } from "@homeward/outbound";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-support.ts";
@@ -15,7 +16,7 @@ import {
 // and PostgreSQL: a practice admin adds a Da Vinci FHIR server with a bearer token, a webhook whose
 // signing secret the screen generates and shows once, and an HL7 v2 interface; the API's validation
 // is shown beside the fields; the list never carries a secret; an endpoint is disabled. Screenshots:
-// /tmp/homeward-admin-systems*.png.
+// /tmp/homeward-admin-systems*.png and the event page's card, /tmp/homeward-event-systems-h9.png.
 
 const TOKEN = "ehr-bearer-token-0123456789";
 
@@ -176,6 +177,44 @@ describe("the Systems admin screen in headless Chromium", () => {
     expect(problems).toEqual(
       Array(2).fill("Failed to load resource: the server responded with a status of 400 (Bad Request)"),
     );
+    await context.close();
+  });
+
+  it("what went to the system added here is on the event page, for the practice's care manager", async () => {
+    const { rows } = await t.pool.query<{ id: string; name: string }>(
+      "SELECT id::text, name FROM outbound_endpoints WHERE name IN ('Care platform', 'EHR interface') ORDER BY name",
+    );
+    const [hook, hl7] = rows;
+    if (hook === undefined || hl7 === undefined) throw new Error("the first test adds the endpoints");
+    const base = {
+      organizationId: t.ids.practiceA,
+      purpose: "notification" as const,
+      matchId: "match-V-A4",
+      eventId: "evt-V-A4",
+      payload: {},
+      status: "queued" as const,
+    };
+    await insertOutboundDeliveries(t.pool, [
+      { ...base, id: "obd_h9-hook", endpointId: hook.id },
+      { ...base, id: "obd_h9-hl7", endpointId: hl7.id },
+    ]);
+    await recordOutboundAttempt(t.pool, "obd_h9-hook", 1, { outcome: "failed", responseStatus: "503" });
+    await recordOutboundAttempt(t.pool, "obd_h9-hook", 2, { outcome: "sent", responseStatus: "204" });
+    await recordOutboundAttempt(t.pool, "obd_h9-hl7", 1, {
+      outcome: "dead",
+      responseStatus: "AE",
+      code: "AE",
+    });
+    const { context, page, problems } = await signedIn(USERS.cmA.email, "/events/match-V-A4");
+    const systems = page.getByRole("region", { name: "Sent to your systems" });
+    await eventually(() => textOf(systems)).toContain("Notification by webhook to Care platform");
+    const text = await textOf(systems);
+    expect(text).toContain("Care platform Sent answered 204 · 2 attempts");
+    expect(text).toContain("Notification by HL7 v2 to EHR interface Failed answered AE · 1 attempt");
+    // Where they are and their secrets are the admins' business, not the event page's.
+    expect(text).not.toContain("hooks.springvale.example");
+    await screenshot(page, "/tmp/homeward-event-systems-h9.png");
+    expect(problems).toEqual([]);
     await context.close();
   });
 
