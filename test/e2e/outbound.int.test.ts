@@ -141,6 +141,8 @@ describe("ADT over MLLP to the practice's systems", () => {
     const patient = byType("Patient") as Patient;
     expect(patient.identifier?.map((i) => i.value)).toContain("40012345");
     expect(patient.name?.[0]?.family).toBe("QUILLFEATHER");
+    const coverages = bundle?.entry?.filter((e) => e.resource?.resourceType === "Coverage") ?? [];
+    expect(coverages).toHaveLength(2);
     expect(hook.received[0]?.body).toMatchObject({
       type: "encounter.ed-arrival",
       data: { organization: { code: "SFM" }, encounter: { visitNumber: "V40012345001" } },

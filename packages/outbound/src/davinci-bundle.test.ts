@@ -1,4 +1,4 @@
-import type { Bundle, Condition, Encounter, MessageHeader, Patient } from "@medplum/fhirtypes";
+import type { Bundle, Condition, Coverage, Encounter, MessageHeader, Patient } from "@medplum/fhirtypes";
 import { describe, expect, it } from "vitest";
 import { buildNotificationBundle, buildRetractionBundle } from "./davinci-bundle.ts";
 import { daVinciViolations } from "./davinci-constraints.test-support.ts";
@@ -64,6 +64,23 @@ describe("Da Vinci notification Bundle", () => {
     expect(urls.get(patient?.generalPractitioner?.[0]?.reference)).toMatchObject({
       identifier: [{ system: SYSTEMS.npi, value: "1245319599" }],
     });
+  });
+
+  it("maps each insurance with a payer (IN1) to a Coverage of the patient, its payer an Organization", () => {
+    const coverages = resources<Coverage>(discharge, "Coverage");
+    expect(coverages).toHaveLength(1);
+    expect(coverages[0]).toMatchObject({
+      status: "active",
+      subscriberId: "M-99001",
+      order: 1,
+      class: [
+        { type: { coding: [{ system: SYSTEMS.coverageClass, code: "group" }] }, value: "G-100" },
+        { type: { coding: [{ code: "plan" }] }, value: "HP-GOLD", name: "Harbor Plan Gold" },
+      ],
+    });
+    const urls = new Map(discharge.entry?.map((e) => [e.fullUrl, e.resource]));
+    expect(urls.get(coverages[0]?.payor[0]?.reference)).toMatchObject({ name: "Harbor Health Plan" });
+    expect(urls.get(coverages[0]?.beneficiary.reference)?.resourceType).toBe("Patient");
   });
 
   it("names the event, the hospital as sender, the practice as receiver and the encounter as focus", () => {

@@ -3,6 +3,8 @@ import type {
   Bundle,
   BundleEntry,
   Condition,
+  Coverage,
+  CoverageClass,
   Encounter,
   EncounterDiagnosis,
   EncounterLocation,
@@ -167,6 +169,45 @@ export function buildNotificationBundle(matched: MatchedEvent, options: Notifica
       ...(use === undefined ? {} : { use: { coding: [{ system: SYSTEMS.diagnosisRole, ...use }] } }),
       ...(rank === undefined ? {} : { rank }),
     });
+  });
+
+  // IN1: one Coverage per insurance the hospital sent with a payer, its payer an Organization.
+  event.insurances.forEach((ins, i) => {
+    if (ins.payerId === undefined && ins.payerName === undefined) return;
+    const payer = add(id(`organization:payer:${i}`), {
+      resourceType: "Organization",
+      meta: { profile: [PROFILES.organization] },
+      active: true,
+      ...(ins.payerId === undefined
+        ? {}
+        : { identifier: [{ system: `${IDENTIFIER_BASE}:payer`, value: ins.payerId }] }),
+      name: ins.payerName ?? ins.payerId ?? "payer",
+    } satisfies Organization);
+    const classes: CoverageClass[] = [];
+    for (const [code, value, name] of [
+      ["group", ins.groupNumber, ins.groupName],
+      ["plan", ins.planId, ins.planName],
+    ] as const) {
+      if (value === undefined) continue;
+      classes.push({
+        type: { coding: [{ system: SYSTEMS.coverageClass, code }] },
+        value,
+        ...(name === undefined ? {} : { name }),
+      });
+    }
+    const subscriberId = ins.memberId ?? ins.insuredId ?? ins.policyNumber;
+    const order =
+      ins.setId !== undefined && /^[1-9][0-9]{0,2}$/.test(ins.setId) ? Number(ins.setId) : undefined;
+    add(id(`coverage:${i}`), {
+      resourceType: "Coverage",
+      meta: { profile: [PROFILES.coverage] },
+      status: "active",
+      ...(subscriberId === undefined ? {} : { subscriberId }),
+      beneficiary: patient,
+      payor: [payer],
+      ...(classes.length === 0 ? {} : { class: classes }),
+      ...(order === undefined ? {} : { order }),
+    } satisfies Coverage);
   });
 
   const encounter = add(

@@ -84,5 +84,10 @@ export function daVinciViolations(bundle: Bundle): string[] {
     if (code === "notification-admit" && encounter.period?.start === undefined)
       v.push("an admit's Encounter.period.start is required");
   }
+  for (const e of entries) {
+    if (e.resource?.resourceType !== "Coverage") continue;
+    resolve(e.resource.beneficiary, "Patient", "Coverage.beneficiary");
+    for (const p of e.resource.payor) resolve(p, "Organization", "Coverage.payor");
+  }
   return v;
 }

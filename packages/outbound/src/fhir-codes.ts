@@ -19,6 +19,7 @@ export const SYSTEMS = {
   icd10cm: "http://hl7.org/fhir/sid/icd-10-cm",
   icd9cm: "http://hl7.org/fhir/sid/icd-9-cm",
   loinc: "http://loinc.org",
+  coverageClass: "http://terminology.hl7.org/CodeSystem/coverage-class",
 } as const;
 
 export const PROFILES = {
@@ -30,6 +31,7 @@ export const PROFILES = {
     "http://hl7.org/fhir/us/davinci-alerts/StructureDefinition/transfer-notification-messageheader",
   encounter: "http://hl7.org/fhir/us/davinci-alerts/StructureDefinition/adt-notification-encounter",
   condition: "http://hl7.org/fhir/us/davinci-alerts/StructureDefinition/adt-notification-condition",
+  coverage: "http://hl7.org/fhir/us/davinci-alerts/StructureDefinition/adt-notification-coverage",
   patient: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient",
   organization: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-organization",
   location: "http://hl7.org/fhir/us/core/StructureDefinition/us-core-location",

@@ -75,7 +75,18 @@ export function dischargeEvent(overrides: Partial<AdtEvent> = {}): AdtEvent {
       { code: "E11.9", system: "I10", description: "Type 2 diabetes mellitus", type: "W" },
       { description: "Shortness of breath", type: "A" },
     ],
-    insurances: [],
+    insurances: [
+      {
+        setId: "1",
+        planId: "HP-GOLD",
+        planName: "Harbor Plan Gold",
+        payerId: "HPLAN",
+        payerName: "Harbor Health Plan",
+        groupNumber: "G-100",
+        memberId: "M-99001",
+      },
+      { setId: "2", planName: "No payer named" },
+    ],
     flags: { sensitiveFacility: false, isEdVisit: false, isObservation: false, patientProtected: false },
     ...overrides,
   };
@@ -131,6 +142,7 @@ export function edArrivalEvent(): AdtEvent {
     visit: { visitNumber: "V20260301", patientClass: "E", location: { pointOfCare: "ED" } },
     primaryCareProvider: undefined,
     diagnoses: [],
+    insurances: [],
     flags: { ...d.flags, isEdVisit: true },
   };
 }
