@@ -545,7 +545,7 @@ export function createSystems({ session, path, built }) {
         e.enabled
           ? h("span", { class: "badge badge-completed" }, "Enabled")
           : h("span", { class: "badge badge-off" }, "Disabled"),
-        h("div", { class: "muted small-text nowrap" }, `changed ${when(e.updatedAt)}`),
+        h("div", { class: "muted small-text" }, `changed ${when(e.updatedAt)}`),
       ),
       h(
         "td",

@@ -173,6 +173,24 @@ describe("the Systems admin screen in headless Chromium", () => {
     await edit.getByRole("button", { name: "Save changes" }).click();
     await eventually(() => textOf(fhirRow)).toContain("https://ehr2.springvale.example/fhir");
     expect(await textOf(fhirRow)).toContain("Bearer token set");
+
+    // A webhook's secret rotated from Edit: a new one, shown once; the audit says only that it changed.
+    await table.getByRole("button", { name: "Edit Care platform" }).click();
+    const rotate = page.getByRole("form", { name: "Edit Care platform" });
+    expect(await rotate.getByRole("radio", { name: "Keep the current secret" }).isChecked()).toBe(true);
+    await rotate.getByRole("radio", { name: "Generate a new one" }).check();
+    await screenshot(page, "/tmp/homeward-admin-systems-edit.png");
+    await rotate.getByRole("button", { name: "Save changes" }).click();
+    await eventually(() => shown.isVisible()).toBe(true);
+    const rotated = await shown.inputValue();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+    const rotation = await t.pool.query<{ detail: unknown }>(
+      "SELECT detail FROM audit_log WHERE action = 'outbound-endpoint.update' ORDER BY id DESC LIMIT 1",
+    );
+    expect(rotation.rows[0]?.detail).toMatchObject({ fields: [], secretChanged: true });
+    expect(JSON.stringify(rotation.rows)).not.toContain(rotated.slice(6));
+    await page.getByRole("button", { name: "Done" }).click();
     // The browser logs the two refused saves (the API's 400s); nothing else went wrong.
     expect(problems).toEqual(
       Array(2).fill("Failed to load resource: the server responded with a status of 400 (Bad Request)"),
