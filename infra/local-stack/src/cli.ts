@@ -66,14 +66,15 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * The api's token signing key for the local stack: random, made once and kept in `.stack/conf`, so
- * tokens survive a restart. Production sets API_TOKEN_SECRET itself.
+ * A secret of the local stack: random, made once and kept in `.stack/conf/<name>`, so it survives a
+ * restart (the api's sessions stay valid, sealed endpoint secrets stay readable). Production sets
+ * its own API_TOKEN_SECRET and OUTBOUND_SECRET_KEY.
  */
-function localTokenSecret(): string {
-  const file = stackPath("conf", "api-token-secret");
+function localSecret(name: string, make: () => string): string {
+  const file = stackPath("conf", name);
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+    writeFileSync(file, make(), { mode: 0o600 });
   }
   return readFileSync(file, "utf8").trim();
 }
@@ -128,7 +129,15 @@ async function runServices(stackSettings: Record<string, string>, mode: RunMode)
     inherited: process.env,
     shared: stackSettings,
     // Each secret goes only to the services that list it (services.ts): the token key to the api.
-    secrets: { API_TOKEN_SECRET: process.env.API_TOKEN_SECRET ?? localTokenSecret() },
+    secrets: {
+      API_TOKEN_SECRET:
+        process.env.API_TOKEN_SECRET ??
+        localSecret("api-token-secret", () => randomBytes(32).toString("base64url")),
+      // The api seals outbound endpoints' secrets with it and the notifier opens them: the same key for both.
+      OUTBOUND_SECRET_KEY:
+        process.env.OUTBOUND_SECRET_KEY ??
+        localSecret("outbound-secret-key", () => randomBytes(32).toString("hex")),
+    },
   };
   const seeded = await runOnce("infra/demo/seed-cli.ts", sources);
   if (seeded !== 0) return seeded;

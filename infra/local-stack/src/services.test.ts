@@ -15,7 +15,10 @@ const SOURCES: EnvSources = {
     DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:5432/homeward",
     AWS_SECRET_ACCESS_KEY: "local",
   },
-  secrets: { API_TOKEN_SECRET: "the-launchers-signing-key-0123456789abcdef" },
+  secrets: {
+    API_TOKEN_SECRET: "the-launchers-signing-key-0123456789abcdef",
+    OUTBOUND_SECRET_KEY: "a".repeat(64),
+  },
 };
 
 describe("what npm start gives each service", () => {
@@ -30,6 +33,13 @@ describe("what npm start gives each service", () => {
     );
     // The demo seed (a one-shot script with no spec of its own) gets none either.
     expect(serviceEnv({ env: {} }, SOURCES).API_TOKEN_SECRET).toBeUndefined();
+  });
+
+  it("gives the outbound sealing key to the api, which seals endpoint secrets, and the notifier, which opens them", () => {
+    const holders = SERVICES.filter((s) => serviceEnv(s, SOURCES).OUTBOUND_SECRET_KEY !== undefined).map(
+      (s) => s.name,
+    );
+    expect(holders.sort()).toEqual(["api", "notifier"]);
   });
 
   it("passes on the shell's environment without its secrets, then the stack's and the service's settings", () => {

@@ -40,13 +40,14 @@ export const SERVICES: readonly ServiceSpec[] = [
     entry: "services/notifier/src/main.ts",
     // Pages go to MailDev through the email-to-pager gateway, so the demo shows them beside the emails.
     env: { OPS_PORT: "9466", PAGER_EMAIL_GATEWAY_DOMAIN: "pager.homeward.local" },
+    secrets: ["OUTBOUND_SECRET_KEY"],
     hint: ["notifier: tasks (PostgreSQL) and alerts (SQS → SMTP / pager), metrics on http://127.0.0.1:9466"],
   },
   {
     name: "api",
     entry: "services/api/src/main.ts",
     env: { API_PORT: "8080", OPS_PORT: "9467" },
-    secrets: ["API_TOKEN_SECRET"],
+    secrets: ["API_TOKEN_SECRET", "OUTBOUND_SECRET_KEY"],
     hint: ["api: http://127.0.0.1:8080 (dashboard), OpenAPI at http://127.0.0.1:8080/api/openapi.json"],
   },
   {
