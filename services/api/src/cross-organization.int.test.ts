@@ -17,8 +17,11 @@ let userB = "";
 let ruleB = "";
 /** An import run of practice B's. */
 let runB = "";
+/** Practice B's outbound endpoint (its EHR's webhook), and the event B's delivery to it was for. */
+let endpointB = "";
+let eventB = "";
 beforeAll(async () => {
-  t = await startTestApi("crossorg");
+  t = await startTestApi("crossorg", { OUTBOUND_SECRET_KEY: "b".repeat(64) });
   userB = String(
     (await t.pool.query("SELECT id FROM users WHERE email = 'cm@rvp.example'")).rows[0]?.id ?? "",
   );
@@ -38,6 +41,31 @@ beforeAll(async () => {
         [t.ids.practiceB],
       )
     ).rows[0]?.id,
+  );
+  const endpoint = await t.call("adminB", {
+    method: "POST",
+    url: "/api/admin/outbound-endpoints",
+    payload: {
+      organizationId: t.ids.practiceB,
+      name: "Riverside EHR hooks",
+      kind: "webhook",
+      url: "https://hooks.rvp.example/homeward",
+      authKind: "webhook_secret",
+      secret: `whsec_${Buffer.alloc(32, 7).toString("base64")}`,
+      eventKinds: ["ed-arrival"],
+    },
+  });
+  expect(endpoint.statusCode).toBe(201);
+  endpointB = endpoint.json().id;
+  eventB = String(
+    (await t.pool.query("SELECT event_id FROM matched_events WHERE match_id = 'match-V-B1'")).rows[0]
+      ?.event_id,
+  );
+  // What B's webhook was sent for B's event (as the notifier records it).
+  await t.pool.query(
+    `INSERT INTO outbound_deliveries (id, endpoint_id, organization_id, purpose, match_id, event_id, payload, status, attempts, response_status, sent_at)
+     VALUES ('out-b1', $1, $2, 'notification', 'match-V-B1', $3, '{}', 'sent', 1, '204', now())`,
+    [endpointB, t.ids.practiceB, eventB],
   );
   // A closed day of B's for the closure probes to aim at.
   await t.pool.query(
@@ -566,6 +594,55 @@ const PROBES: Record<string, Probe | null> = {
     expect: [404],
   },
   // Notification rules and the preview: a practice admin's own organizations and patients only.
+  "GET /api/admin/outbound-endpoints": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/outbound-endpoints?organizationId=${t.ids.practiceB}` }),
+    expect: [200],
+    check: (res) => expect(items(res)).toEqual([]),
+  },
+  "GET /api/admin/outbound-endpoints/:id": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/outbound-endpoints/${endpointB}` }),
+    expect: [404],
+  },
+  "POST /api/admin/outbound-endpoints": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/outbound-endpoints",
+      payload: {
+        organizationId: t.ids.practiceB,
+        name: "A's listener posing as B's",
+        kind: "hl7v2_mllp",
+        host: "ehr.springvale.example",
+        port: 2575,
+        authKind: "none",
+        eventKinds: ["ed-arrival"],
+      },
+    }),
+    expect: [404],
+  },
+  "PUT /api/admin/outbound-endpoints/:id": {
+    as: "adminA",
+    request: () => ({
+      method: "PUT",
+      url: `/api/admin/outbound-endpoints/${endpointB}`,
+      payload: {
+        name: "taken over",
+        kind: "webhook",
+        url: "https://attacker.example/hooks",
+        authKind: "webhook_secret",
+        eventKinds: ["ed-arrival"],
+      },
+    }),
+    expect: [404],
+  },
+  "GET /api/admin/outbound-deliveries": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/outbound-deliveries?eventId=${encodeURIComponent(eventB)}` }),
+    expect: [200],
+    check: (res) => expect(items(res)).toEqual([]),
+  },
   "GET /api/admin/notification-rules": {
     as: "adminA",
     request: () => ({
