@@ -15,6 +15,7 @@ import {
 import { insertDeliveries, type NewDelivery, pendingJobs } from "./notifier-store.ts";
 import { enqueueJobs } from "./outbox.ts";
 import type { DeliveryResult, EmailProvider, PagerProvider } from "./providers/provider.ts";
+import { runQueueWorkers } from "./queue-workers.ts";
 import { renderAlertEmail } from "./render/alert-email.ts";
 import { renderPagerText } from "./render/pager-text.ts";
 
@@ -202,40 +203,16 @@ export function startDeliveryWorkers(
   deps: DeliveryWorkerDeps,
   options: { concurrency: number; pollSeconds: number },
 ): { stop(): Promise<void> } {
-  let stopping = false;
-  const loop = async () => {
-    while (!stopping) {
-      try {
-        const messages = await deps.queue.receive({
-          max: 10,
-          waitSeconds: options.pollSeconds,
-          visibilityTimeoutSeconds: deps.visibilityTimeoutSeconds,
-        });
-        // The jobs of one receive go out side by side (each holds its own lease), so a slow SMTP
-        // round trip does not hold up the other nine.
-        await Promise.all(
-          messages.map(async (m) => {
-            try {
-              // Handled first: in `onOutcome?.(await …)` the handling is skipped when no one counts outcomes.
-              const outcome = await handleDeliveryJob(m, deps);
-              deps.onOutcome?.(outcome, m.attributes.channel ?? "unknown");
-            } catch (err) {
-              // The job stays on the queue and comes back after its visibility timeout.
-              deps.logger.error({ err, messageId: m.id }, "delivery job failed unexpectedly");
-            }
-          }),
-        );
-      } catch (err) {
-        deps.logger.error({ err }, "alerts queue receive failed");
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-  };
-  const loops = Array.from({ length: options.concurrency }, loop);
-  return {
-    async stop() {
-      stopping = true;
-      await Promise.all(loops);
+  return runQueueWorkers({
+    ...options,
+    queue: deps.queue,
+    visibilityTimeoutSeconds: deps.visibilityTimeoutSeconds,
+    logger: deps.logger,
+    name: "alerts",
+    handle: async (m) => {
+      // Handled first: in `onOutcome?.(await …)` the handling is skipped when no one counts outcomes.
+      const outcome = await handleDeliveryJob(m, deps);
+      deps.onOutcome?.(outcome, m.attributes.channel ?? "unknown");
     },
-  };
+  });
 }

@@ -17,6 +17,7 @@ import type { ReceivedMessage, WorkQueue } from "@homeward/sqs";
 import { backoffSeconds, type DeliveryOutcome } from "./delivery-worker.ts";
 import type { OutboundResult, OutboundSender } from "./outbound/outbound-sender.ts";
 import { enqueueOutbound } from "./outbound-handle.ts";
+import { runQueueWorkers } from "./queue-workers.ts";
 
 export interface OutboundWorkerDeps {
   queue: WorkQueue;
@@ -158,32 +159,19 @@ export function startOutboundWorkers(
   deps: OutboundWorkerDeps,
   options: { concurrency: number; pollSeconds: number; outboxIntervalMs: number; outboxGraceSeconds: number },
 ): { outboxNow(): Promise<number>; stop(): Promise<void> } {
-  let stopping = false;
-  const loop = async () => {
-    while (!stopping) {
-      try {
-        const messages = await deps.queue.receive({
-          max: 10,
-          waitSeconds: options.pollSeconds,
-          visibilityTimeoutSeconds: deps.visibilityTimeoutSeconds,
-        });
-        await Promise.all(
-          messages.map(async (m) => {
-            try {
-              // Handled first: `onOutcome?.(await …)` would skip the handling when no one counts outcomes.
-              const outcome = await handleOutboundJob(m, deps);
-              deps.onOutcome?.(outcome, m.attributes.channel ?? "unknown");
-            } catch (err) {
-              deps.logger.error({ err, messageId: m.id }, "outbound job failed unexpectedly");
-            }
-          }),
-        );
-      } catch (err) {
-        deps.logger.error({ err }, "outbound queue receive failed");
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-  };
+  const workers = runQueueWorkers({
+    queue: deps.queue,
+    concurrency: options.concurrency,
+    pollSeconds: options.pollSeconds,
+    visibilityTimeoutSeconds: deps.visibilityTimeoutSeconds,
+    logger: deps.logger,
+    name: "outbound",
+    handle: async (m) => {
+      // Handled first: `onOutcome?.(await …)` would skip the handling when no one counts outcomes.
+      const outcome = await handleOutboundJob(m, deps);
+      deps.onOutcome?.(outcome, m.attributes.channel ?? "unknown");
+    },
+  });
   const outboxNow = async () =>
     enqueueOutbound(
       deps.queue,
@@ -195,13 +183,11 @@ export function startOutboundWorkers(
     outboxNow().catch((err) => deps.logger.error({ err }, "outbound outbox pass failed"));
   }, options.outboxIntervalMs);
   timer.unref();
-  const loops = Array.from({ length: options.concurrency }, loop);
   return {
     outboxNow,
     async stop() {
-      stopping = true;
       clearInterval(timer);
-      await Promise.all(loops);
+      await workers.stop();
     },
   };
 }
