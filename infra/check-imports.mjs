@@ -193,7 +193,13 @@ const TABLE_OWNERS = [
   {
     owner: "packages/outbound/src",
     ownerName: "@homeward/outbound",
-    tables: ["outbound_endpoints", "outbound_deliveries", "outbound_delivery_attempts"],
+    tables: [
+      "outbound_endpoints",
+      "outbound_deliveries",
+      "outbound_delivery_attempts",
+      "fhir_subscriptions",
+      "fhir_subscription_notifications",
+    ],
   },
   {
     owner: "packages/tasks/src",

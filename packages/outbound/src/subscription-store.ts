@@ -1,0 +1,204 @@
+import type { Pool, PoolClient } from "@homeward/db";
+import type { Resource, Subscription } from "@medplum/fhirtypes";
+import { openSecret, sealSecret } from "./secret-box.ts";
+import type {
+  PayloadContent,
+  StoredNotification,
+  SubscriptionRef,
+  SubscriptionStatusCode,
+  SubscriptionTopicName,
+} from "./subscription-bundle.ts";
+
+/**
+ * The fhir_subscriptions and fhir_subscription_notifications tables' only SQL. Event numbers are
+ * given out here, under the subscription row's lock, once per (match, subscription) and in order.
+ */
+
+type Db = Pool | PoolClient;
+
+export interface StoredSubscription {
+  id: string;
+  organizationId: string;
+  topic: SubscriptionTopicName;
+  status: SubscriptionStatusCode;
+  endpoint: string;
+  content: PayloadContent;
+  heartbeatPeriod: number | null;
+  resource: Subscription;
+  eventsSinceStart: number;
+  hasHeader: boolean;
+  lastError: string | null;
+}
+
+const COLUMNS = `id, organization_id::text AS "organizationId", topic, status, endpoint, content,
+  heartbeat_period AS "heartbeatPeriod", resource, events_since_start::int AS "eventsSinceStart",
+  header_sealed IS NOT NULL AS "hasHeader", last_error AS "lastError"`;
+
+export const subscriptionHeaderContext = (id: string) => `fhir-subscription:${id}`;
+
+/** Stores a new subscription (status requested); its channel header sealed under the outbound key. */
+export async function createSubscription(
+  db: Db,
+  key: Buffer | undefined,
+  s: Omit<StoredSubscription, "status" | "eventsSinceStart" | "hasHeader" | "lastError"> & {
+    header: string | null;
+    createdBy: string;
+  },
+): Promise<StoredSubscription> {
+  const sealed =
+    s.header === null || key === undefined
+      ? null
+      : sealSecret(key, subscriptionHeaderContext(s.id), s.header);
+  const { rows } = await db.query<StoredSubscription>(
+    `INSERT INTO fhir_subscriptions (id, organization_id, topic, status, endpoint, header_sealed, content, heartbeat_period, resource, created_by)
+     VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+    [
+      s.id,
+      s.organizationId,
+      s.topic,
+      s.endpoint,
+      sealed,
+      s.content,
+      s.heartbeatPeriod,
+      s.resource,
+      s.createdBy,
+    ],
+  );
+  return rows[0] as StoredSubscription;
+}
+
+export async function findSubscription(db: Db, id: string): Promise<StoredSubscription | undefined> {
+  const { rows } = await db.query<StoredSubscription>(
+    `SELECT ${COLUMNS} FROM fhir_subscriptions WHERE id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+/** The channel header to send, opened; null when the subscription has none. */
+export async function subscriptionHeader(
+  db: Db,
+  key: Buffer | undefined,
+  id: string,
+): Promise<string | null> {
+  const { rows } = await db.query<{ sealed: string | null }>(
+    "SELECT header_sealed AS sealed FROM fhir_subscriptions WHERE id = $1",
+    [id],
+  );
+  const sealed = rows[0]?.sealed ?? null;
+  if (sealed === null || key === undefined) return null;
+  return openSecret(key, subscriptionHeaderContext(id), sealed);
+}
+
+/** Records how the last send went: the status moves (requested → active or error) and last_sent_at. */
+export async function setSubscriptionStatus(
+  db: Db,
+  id: string,
+  status: SubscriptionStatusCode,
+  lastError: string | null,
+): Promise<void> {
+  await db.query(
+    `UPDATE fhir_subscriptions SET status = $2, last_error = $3, last_sent_at = now(), updated_at = now(),
+       resource = jsonb_set(resource, '{status}', to_jsonb($2::text)) WHERE id = $1`,
+    [id, status, lastError],
+  );
+}
+
+/** The live subscriptions of an organization to a topic (an errored one still numbers its events). */
+export async function liveSubscriptions(
+  db: Db,
+  organizationId: string,
+  topic: SubscriptionTopicName,
+): Promise<StoredSubscription[]> {
+  const { rows } = await db.query<StoredSubscription>(
+    `SELECT ${COLUMNS} FROM fhir_subscriptions
+     WHERE organization_id = $1 AND topic = $2 AND status IN ('active', 'error') ORDER BY id`,
+    [organizationId, topic],
+  );
+  return rows;
+}
+
+/** Active subscriptions whose heartbeat is due (nothing sent for heartbeat_period seconds). */
+export async function dueHeartbeats(db: Db, now: Date): Promise<StoredSubscription[]> {
+  const { rows } = await db.query<StoredSubscription>(
+    `SELECT ${COLUMNS} FROM fhir_subscriptions
+     WHERE status = 'active' AND heartbeat_period IS NOT NULL
+       AND coalesce(last_sent_at, created_at) + make_interval(secs => heartbeat_period) <= $1`,
+    [now],
+  );
+  return rows;
+}
+
+/**
+ * The next event number of a subscription for one matched record, stored with what the
+ * notification carries; a record already numbered gets its number back (a redelivered Kafka
+ * record numbers nothing twice). Run it in a transaction: the row lock orders the numbers.
+ */
+export async function numberNotification(
+  tx: PoolClient,
+  subscriptionId: string,
+  n: { matchId: string; eventId: string; occurredAt: string; resources: Resource[] },
+): Promise<{ eventNumber: number; isNew: boolean }> {
+  await tx.query("SELECT 1 FROM fhir_subscriptions WHERE id = $1 FOR UPDATE", [subscriptionId]);
+  const existing = await tx.query<{ n: number }>(
+    "SELECT event_number::int AS n FROM fhir_subscription_notifications WHERE subscription_id = $1 AND match_id = $2",
+    [subscriptionId, n.matchId],
+  );
+  const known = existing.rows[0];
+  if (known !== undefined) return { eventNumber: known.n, isNew: false };
+  const { rows } = await tx.query<{ n: number }>(
+    `UPDATE fhir_subscriptions SET events_since_start = events_since_start + 1, updated_at = now()
+     WHERE id = $1 RETURNING events_since_start::int AS n`,
+    [subscriptionId],
+  );
+  const eventNumber = (rows[0] as { n: number }).n;
+  await tx.query(
+    `INSERT INTO fhir_subscription_notifications (subscription_id, event_number, match_id, event_id, occurred_at, focus, status)
+     VALUES ($1, $2, $3, $4, $5, $6, 'queued')`,
+    [subscriptionId, eventNumber, n.matchId, n.eventId, n.occurredAt, JSON.stringify(n.resources)],
+  );
+  return { eventNumber, isNew: true };
+}
+
+/** Stored notifications of a subscription between two event numbers (inclusive), in order. */
+export async function storedNotifications(
+  db: Db,
+  subscriptionId: string,
+  range: { from?: number; until?: number; status?: "queued" | "failed" },
+): Promise<StoredNotification[]> {
+  const { rows } = await db.query<StoredNotification>(
+    `SELECT event_number::int AS "eventNumber", to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
+            focus AS resources
+     FROM fhir_subscription_notifications
+     WHERE subscription_id = $1 AND event_number >= $2 AND event_number <= $3
+       AND ($4::text IS NULL OR status = $4 OR ($4 = 'queued' AND status = 'failed'))
+     ORDER BY event_number LIMIT 500`,
+    [subscriptionId, range.from ?? 1, range.until ?? Number.MAX_SAFE_INTEGER, range.status ?? null],
+  );
+  return rows;
+}
+
+/** Records the answer to one notification's send. */
+export async function markNotification(
+  db: Db,
+  subscriptionId: string,
+  eventNumber: number,
+  outcome: { sent: boolean; responseStatus: string | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE fhir_subscription_notifications SET status = $3, response_status = $4,
+       sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END
+     WHERE subscription_id = $1 AND event_number = $2`,
+    [subscriptionId, eventNumber, outcome.sent ? "sent" : "failed", outcome.responseStatus],
+  );
+}
+
+/** What a SubscriptionStatus needs of a stored subscription. */
+export const subscriptionRef = (s: StoredSubscription, base: string): SubscriptionRef => ({
+  id: s.id,
+  topic: s.topic,
+  status: s.status,
+  content: s.content,
+  eventsSinceStart: s.eventsSinceStart,
+  base,
+});
