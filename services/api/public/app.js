@@ -33,6 +33,18 @@ const SUPERVISORS = ["practice_admin", "system_admin"];
 const FEEDS = ["system_admin", "interface_analyst"];
 
 /**
+ * A detail page (an event, a patient) reloads while it is on screen when an alert or a task of the
+ * user's organizations changes, as the census and the inbox do: a task opened or closed by a
+ * colleague, a discharge announced, shows without a reload.
+ */
+function followingChanges(page, live) {
+  live.onWorkspaceChange(() => {
+    if (page.element.isConnected) page.refresh();
+  });
+  return page;
+}
+
+/**
  * Every screen: its address pattern (capture groups become `params`), the roles that may open it,
  * its entry in the top bar (`nav`, in this order; a role lands on its first one), and how it is
  * built once per session (`create(context)` answers `{ element, heading, show(params) }`, where
@@ -77,13 +89,13 @@ const SCREENS = [
     id: "event",
     pattern: /^\/events\/([^/]+)$/,
     roles: CARE,
-    create: ({ drawer }) => createEventPage({ drawer }),
+    create: ({ drawer, live }) => followingChanges(createEventPage({ drawer }), live),
   },
   {
     id: "patient",
     pattern: /^\/patients\/([^/]+)$/,
     roles: CARE,
-    create: ({ drawer }) => createPatientPage({ drawer }),
+    create: ({ drawer, live }) => followingChanges(createPatientPage({ drawer }), live),
   },
   {
     id: "quality",

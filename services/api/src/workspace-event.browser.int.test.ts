@@ -1,3 +1,4 @@
+import { notifyWorkspaceChanged } from "@homeward/db";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "./api.test-support.ts";
@@ -147,6 +148,70 @@ describe("the event page an alert links to, in headless Chromium", () => {
     await eventually(() => textOf(heading)).toBe("Inpatient admission — Mercy General");
 
     expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("an open event page and patient page follow a colleague's change of the task without a reload", async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, baseURL: baseUrl });
+    await context.clock.setFixedTime(NOW);
+    const page: Page = await context.newPage();
+    await page.goto("/events/match-V-A2");
+    await page.getByLabel("Email").fill(USERS.cmA.email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await eventually(() => textOf(page.getByRole("heading", { level: 1 }))).toBe(
+      "ED discharge — Mercy General",
+    );
+    const taskRow = page
+      .getByRole("region", { name: "Follow-up" })
+      .getByRole("row")
+      .filter({ hasText: "Follow-up call after ED visit" });
+    await eventually(() => textOf(taskRow)).not.toContain("Completed");
+
+    // The supervisor closes the task elsewhere; the api NOTIFYs the organization's workspace channel
+    // (here by hand, as the notifier and the task commands do after their commit).
+    const [task] = (
+      await t.pool.query<{ id: string }>(
+        "SELECT id FROM tasks WHERE trigger_match_id = 'match-V-A2' AND status <> 'completed' ORDER BY id LIMIT 1",
+      )
+    ).rows;
+    if (task === undefined) throw new Error("the seed has no open task for match-V-A2");
+    const done = await t.call("adminA", {
+      method: "POST",
+      url: `/api/tasks/${task.id}/complete`,
+      payload: { outcome: "not_needed" },
+    });
+    expect(done.statusCode).toBe(200);
+    await notifyWorkspaceChanged(t.pool, { organizationId: t.ids.practiceA, kind: "task" });
+    await eventually(() => textOf(taskRow), 15_000).toContain("Completed");
+
+    // The patient's page follows too: the admission's follow-up (opened from its event page, which
+    // is idempotent) closed elsewhere shows as closed.
+    const opened = await t.call("cmA", { method: "POST", url: "/api/events/match-V-A4/tasks" });
+    expect([200, 201]).toContain(opened.statusCode);
+    await page
+      .getByRole("region", { name: "Who" })
+      .getByRole("link", { name: /Open the patient/ })
+      .click();
+    const tasks = page.getByRole("region", { name: "Tasks" });
+    const admissionRow = tasks
+      .getByRole("listitem")
+      .filter({ hasText: "Follow-up call after inpatient admission" });
+    await eventually(() => textOf(admissionRow)).not.toContain("Completed");
+    const [admissionTask] = (
+      await t.pool.query<{ id: string }>(
+        "SELECT id FROM tasks WHERE trigger_match_id = 'match-V-A4' AND status <> 'completed' ORDER BY id LIMIT 1",
+      )
+    ).rows;
+    if (admissionTask === undefined) throw new Error("no open follow-up for match-V-A4");
+    const closed = await t.call("adminA", {
+      method: "POST",
+      url: `/api/tasks/${admissionTask.id}/complete`,
+      payload: { outcome: "not_needed" },
+    });
+    expect(closed.statusCode).toBe(200);
+    await notifyWorkspaceChanged(t.pool, { organizationId: t.ids.practiceA, kind: "task" });
+    await eventually(() => textOf(admissionRow), 15_000).toContain("Completed");
     await context.close();
   }, 120_000);
 });
