@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from "@homeward/db";
-import type { EndpointAuthKind, EndpointKind } from "./endpoint.ts";
+import type { EndpointAuthKind, EndpointKind, SmartBackendSettings } from "./endpoint.ts";
+import { smartOf } from "./endpoint-store.ts";
 
 /**
  * The outbound_deliveries and outbound_delivery_attempts tables' only SQL: planning (one row per
@@ -124,6 +125,7 @@ export interface OutboundSendRow {
     host: string | null;
     port: number | null;
     authKind: EndpointAuthKind;
+    smart: SmartBackendSettings | null;
     enabled: boolean;
   };
 }
@@ -142,10 +144,14 @@ export async function loadOutboundForSend(db: Db, id: string): Promise<OutboundS
     host: string | null;
     port: number | null;
     auth_kind: EndpointAuthKind;
+    token_url: string | null;
+    client_id: string | null;
+    key_id: string | null;
+    scope: string | null;
     enabled: boolean;
   }>(
     `SELECT d.id, d.status, d.purpose, d.payload, d.retracted_at, e.id::text AS endpoint_id, e.kind, e.url, e.host,
-            e.port, e.auth_kind, e.enabled
+            e.port, e.auth_kind, e.token_url, e.client_id, e.key_id, e.scope, e.enabled
        FROM outbound_deliveries d JOIN outbound_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1`,
     [id],
   );
@@ -164,6 +170,7 @@ export async function loadOutboundForSend(db: Db, id: string): Promise<OutboundS
       host: r.host,
       port: r.port,
       authKind: r.auth_kind,
+      smart: smartOf(r),
       enabled: r.enabled,
     },
   };

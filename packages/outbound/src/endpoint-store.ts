@@ -1,6 +1,6 @@
 import type { AdtEventKind } from "@homeward/contracts";
 import type { Pool, PoolClient } from "@homeward/db";
-import type { EndpointAuthKind, EndpointKind } from "./endpoint.ts";
+import type { EndpointAuthKind, EndpointKind, SmartBackendSettings } from "./endpoint.ts";
 import { endpointSecretContext, openSecret, sealSecret } from "./secret-box.ts";
 
 /**
@@ -21,6 +21,8 @@ export interface Endpoint {
   host: string | null;
   port: number | null;
   authKind: EndpointAuthKind;
+  /** smart_backend: the token URL, client id, key id and scope; null otherwise. */
+  smart: SmartBackendSettings | null;
   hasSecret: boolean;
   eventKinds: AdtEventKind[];
   programs: string[];
@@ -37,6 +39,8 @@ export interface EndpointFields {
   host: string | null;
   port: number | null;
   authKind: EndpointAuthKind;
+  /** smart_backend's settings; omitted or null for the other kinds. */
+  smart?: SmartBackendSettings | null;
   eventKinds: readonly AdtEventKind[];
   programs: readonly string[];
   enabled: boolean;
@@ -51,6 +55,10 @@ interface Row {
   host: string | null;
   port: number | null;
   auth_kind: EndpointAuthKind;
+  token_url: string | null;
+  client_id: string | null;
+  key_id: string | null;
+  scope: string | null;
   has_secret: boolean;
   event_kinds: AdtEventKind[];
   programs: string[];
@@ -61,7 +69,7 @@ interface Row {
 }
 
 const COLUMNS = `id::text, organization_id::text, name, kind, url, host, port, auth_kind,
-  secret_sealed IS NOT NULL AS has_secret, event_kinds, programs, enabled, created_by, created_at, updated_at`;
+  token_url, client_id, key_id, scope, secret_sealed IS NOT NULL AS has_secret, event_kinds, programs, enabled, created_by, created_at, updated_at`;
 
 const endpointOf = (r: Row): Endpoint => ({
   id: r.id,
@@ -72,6 +80,7 @@ const endpointOf = (r: Row): Endpoint => ({
   host: r.host,
   port: r.port,
   authKind: r.auth_kind,
+  smart: smartOf(r),
   hasSecret: r.has_secret,
   eventKinds: r.event_kinds,
   programs: r.programs,
@@ -80,6 +89,18 @@ const endpointOf = (r: Row): Endpoint => ({
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
+
+/** The SMART settings of a row (the CHECK keeps them all set or all null but the scope). */
+export function smartOf(r: {
+  token_url: string | null;
+  client_id: string | null;
+  key_id: string | null;
+  scope: string | null;
+}): SmartBackendSettings | null {
+  return r.token_url === null || r.client_id === null || r.key_id === null
+    ? null
+    : { tokenUrl: r.token_url, clientId: r.client_id, keyId: r.key_id, scope: r.scope };
+}
 
 export type EndpointConflict = "name-taken";
 
@@ -95,8 +116,8 @@ export async function createEndpoint(
   const f = input.fields;
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO outbound_endpoints (organization_id, name, kind, url, host, port, auth_kind, secret_sealed,
-            event_kinds, programs, enabled, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            event_kinds, programs, enabled, created_by, token_url, client_id, key_id, scope)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      ON CONFLICT (organization_id, name) DO NOTHING RETURNING id::text`,
     [
       input.organizationId,
@@ -112,6 +133,7 @@ export async function createEndpoint(
       f.programs,
       f.enabled,
       input.createdBy,
+      ...smartParams(f.smart),
     ],
   );
   const id = rows[0]?.id;
@@ -134,7 +156,8 @@ export async function updateEndpoint(
     .query(
       `UPDATE outbound_endpoints SET name = $2, kind = $3, url = $4, host = $5, port = $6, auth_kind = $7,
               secret_sealed = CASE WHEN $8::boolean THEN NULL WHEN $9::boolean THEN 'pending' ELSE secret_sealed END,
-              event_kinds = $10, programs = $11, enabled = $12, updated_at = now()
+              event_kinds = $10, programs = $11, enabled = $12, token_url = $13, client_id = $14, key_id = $15,
+              scope = $16, updated_at = now()
         WHERE id = $1`,
       [
         id,
@@ -149,6 +172,7 @@ export async function updateEndpoint(
         fields.eventKinds,
         fields.programs,
         fields.enabled,
+        ...smartParams(fields.smart),
       ],
     )
     .catch((err: { code?: string; constraint?: string }) => {
@@ -160,6 +184,9 @@ export async function updateEndpoint(
   if (typeof secret === "string") await storeSecret(db, key, id, secret);
   return findEndpoint(db, id);
 }
+
+const smartParams = (s: SmartBackendSettings | null | undefined) =>
+  s === null || s === undefined ? [null, null, null, null] : [s.tokenUrl, s.clientId, s.keyId, s.scope];
 
 async function storeSecret(db: Db, key: Buffer, id: string, secret: string): Promise<void> {
   await db.query("UPDATE outbound_endpoints SET secret_sealed = $2 WHERE id = $1", [

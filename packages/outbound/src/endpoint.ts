@@ -6,9 +6,31 @@ import { notificationEventOf } from "./fhir-codes.ts";
 export const EndpointKind = z.enum(["davinci_fhir", "webhook", "hl7v2_mllp"]);
 export type EndpointKind = z.infer<typeof EndpointKind>;
 
-/** How a request proves it is Homeward: a bearer token, or a Standard Webhooks signature. */
-export const EndpointAuthKind = z.enum(["none", "bearer", "webhook_secret"]);
+/**
+ * How a request proves it is Homeward: a bearer token, a Standard Webhooks signature, or (FHIR) an
+ * access token obtained with OAuth 2.0 client credentials and a signed JWT assertion, as SMART
+ * Backend Services do.
+ */
+export const EndpointAuthKind = z.enum(["none", "bearer", "webhook_secret", "smart_backend"]);
 export type EndpointAuthKind = z.infer<typeof EndpointAuthKind>;
+
+/**
+ * What a `smart_backend` endpoint needs besides its private key (the sealed secret): where to get a
+ * token, as whom, with which of the client's keys, for what scope.
+ */
+export interface SmartBackendSettings {
+  /** The EHR's OAuth 2.0 token endpoint: the assertion's `aud`. */
+  tokenUrl: string;
+  /** The client id the EHR registered for Homeward: the assertion's `iss` and `sub`. */
+  clientId: string;
+  /** The JWT header's `kid`: which of the client's registered keys signed. */
+  keyId: string;
+  /** The scope asked for; null: {@link DEFAULT_SMART_SCOPE}. */
+  scope: string | null;
+}
+
+/** What Homeward asks for when the endpoint names no scope: writing (posting messages) to any resource. */
+export const DEFAULT_SMART_SCOPE = "system/*.write";
 
 /** What routing to an endpoint looks at. */
 export interface EndpointInterest {

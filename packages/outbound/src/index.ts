@@ -30,11 +30,13 @@ export {
   retractNotifications,
 } from "./delivery-store.ts";
 export {
+  DEFAULT_SMART_SCOPE,
   EndpointAuthKind,
   type EndpointInterest,
   EndpointKind,
   EventKindList,
   endpointWants,
+  type SmartBackendSettings,
 } from "./endpoint.ts";
 export {
   createEndpoint,
@@ -53,6 +55,7 @@ export { buildForwardedAdt, type ForwardOptions, hl7DateTime } from "./hl7-forwa
 export { OUTBOUND_QUEUE, OutboundJob } from "./outbound-job.ts";
 export { outboundDeliveryId, type PlanContext, planNotifications, planRetractions } from "./plan.ts";
 export { endpointSecretContext, isSecretKey, openSecret, parseSecretKey, sealSecret } from "./secret-box.ts";
+export { parseSmartPrivateKey, type SmartKeyAlgorithm, type SmartSigningKey } from "./smart-key.ts";
 export {
   isWebhookSecret,
   newWebhookSecret,

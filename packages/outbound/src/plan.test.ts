@@ -13,6 +13,7 @@ const endpoint = (over: Partial<Endpoint>): Endpoint => ({
   host: null,
   port: null,
   authKind: "none",
+  smart: null,
   hasSecret: false,
   eventKinds: [],
   programs: [],

@@ -8,6 +8,7 @@ import type { DeliveryOutcome } from "./delivery-worker.ts";
 import type { NotifierConfig } from "./env.ts";
 import { DaVinciFhirSender } from "./outbound/davinci-fhir.sender.ts";
 import { Hl7v2MllpSender } from "./outbound/hl7v2-mllp.sender.ts";
+import { SmartBackendTokens } from "./outbound/smart-backend-token.ts";
 import { WebhookSender } from "./outbound/webhook.sender.ts";
 import { handleMatchedOutbound } from "./outbound-handle.ts";
 import { startOutboundWorkers } from "./outbound-worker.ts";
@@ -52,7 +53,10 @@ export async function startOutbound(
       redis: deps.redis,
       secretKey: parseSecretKey(config.OUTBOUND_SECRET_KEY),
       senders: {
-        davinci_fhir: new DaVinciFhirSender({ timeoutMs }),
+        davinci_fhir: new DaVinciFhirSender({
+          timeoutMs,
+          tokens: new SmartBackendTokens({ timeoutMs, now: () => Date.now() }),
+        }),
         webhook: new WebhookSender({ timeoutMs, now: () => new Date() }),
         hl7v2_mllp: new Hl7v2MllpSender({ timeoutMs }),
       },

@@ -148,7 +148,16 @@ async function send(row: OutboundSendRow, deps: OutboundWorkerDeps): Promise<Out
       message: "the endpoint's secret cannot be opened with this key",
     };
   }
-  return sender.send({ deliveryId: row.id, url: target, secret, payload: row.payload });
+  return sender.send({
+    deliveryId: row.id,
+    endpointId: row.endpoint.id,
+    url: target,
+    secret,
+    ...(row.endpoint.authKind === "smart_backend" && row.endpoint.smart !== null
+      ? { smart: row.endpoint.smart }
+      : {}),
+    payload: row.payload,
+  });
 }
 
 /**

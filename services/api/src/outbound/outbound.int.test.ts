@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { insertOutboundDeliveries, newWebhookSecret } from "@homeward/outbound";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, startTestApi } from "../api.test-support.ts";
@@ -181,6 +181,62 @@ describe("outbound endpoints", () => {
     expect(none.json()).toMatchObject({ authKind: "none", hasSecret: false });
   });
 
+  it("a FHIR endpoint with SMART Backend Services: token URL, client id and key id shown, the private key sealed and never answered", async () => {
+    const pem = generateKeyPairSync("ec", { namedCurve: "P-384" })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    const smart = {
+      tokenUrl: "https://ehr.springvale.example/oauth2/token",
+      clientId: "homeward-springvale",
+      keyId: "hw-2026-1",
+      scope: null,
+    };
+    const base = {
+      organizationId: t.ids.practiceA,
+      name: "Springvale EHR (SMART)",
+      kind: "davinci_fhir",
+      url: "https://ehr.springvale.example/fhir",
+      authKind: "smart_backend",
+    };
+    const post = (payload: object) =>
+      t.call("adminA", { method: "POST", url: "/api/admin/outbound-endpoints", payload });
+    const p256 = generateKeyPairSync("ec", { namedCurve: "P-256" })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    const refused = [
+      await post({ ...base, smart, secret: p256 }),
+      await post({ ...base, smart, secret: "-----BEGIN PRIVATE KEY----- nonsense" }),
+      await post({ ...base, secret: pem }),
+      await post({ ...base, kind: "webhook", smart, secret: pem }),
+      await post({ ...base, authKind: "bearer", smart, secret: token }),
+    ];
+    expect(refused.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400]);
+    expect(JSON.stringify(refused[0]?.json())).toContain("P-384");
+    const res = await post({ ...base, smart, secret: pem });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ authKind: "smart_backend", smart, hasSecret: true });
+    expect(res.body).not.toContain("PRIVATE KEY");
+    const id = res.json().id as string;
+    const listed = await t.call("adminA", { url: "/api/admin/outbound-endpoints" });
+    expect(listed.body).not.toContain("PRIVATE KEY");
+    const { secret: _, organizationId: __, ...fields } = { ...base, smart, secret: pem };
+    const scoped = await t.call("adminA", {
+      method: "PUT",
+      url: `/api/admin/outbound-endpoints/${id}`,
+      payload: { ...fields, smart: { ...smart, scope: "system/Bundle.write" } },
+    });
+    expect(scoped.json()).toMatchObject({ smart: { scope: "system/Bundle.write" }, hasSecret: true });
+    const audit = await t.pool.query<{ detail: object }>(
+      "SELECT detail FROM audit_log WHERE subject_type = 'outbound_endpoint' AND subject_id = $1 ORDER BY id",
+      [id],
+    );
+    expect(audit.rows.map((r) => r.detail)).toMatchObject([
+      { authKind: "smart_backend", clientId: "homeward-springvale" },
+      { fields: ["smart"], secretChanged: false },
+    ]);
+    expect(JSON.stringify(audit.rows)).not.toContain("PRIVATE KEY");
+  });
+
   it("another organization's admin, a care manager and a stranger find nothing (cross-organization probe)", async () => {
     const listB = await t.call("adminB", { url: "/api/admin/outbound-endpoints" });
     expect(listB.json().items).toEqual([]);
@@ -211,6 +267,7 @@ describe("outbound endpoints", () => {
       "Care platform",
       "HL7 interface",
       "Springvale EHR",
+      "Springvale EHR (SMART)",
     ]);
   });
 

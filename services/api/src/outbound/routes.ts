@@ -18,6 +18,7 @@ const fieldsOf = (b: Body) => ({
   host: b.host,
   port: b.port,
   authKind: b.authKind,
+  smart: b.smart,
   eventKinds: b.eventKinds,
   programs: b.programs,
   enabled: b.enabled,
@@ -113,6 +114,9 @@ export const outboundRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; secretKey: s
           kind: created.kind,
           url: created.url,
           authKind: created.authKind,
+          ...(created.smart === null
+            ? {}
+            : { tokenUrl: created.smart.tokenUrl, clientId: created.smart.clientId }),
           enabled: created.enabled,
         },
       });
@@ -149,7 +153,7 @@ export const outboundRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; secretKey: s
       if (changed === undefined) throw notFound("no such endpoint");
       if (changed === "name-taken") throw conflict("the organization has an endpoint with that name");
       const fields = (
-        ["name", "kind", "url", "authKind", "eventKinds", "programs", "enabled"] as const
+        ["name", "kind", "url", "authKind", "smart", "eventKinds", "programs", "enabled"] as const
       ).filter((f) => JSON.stringify(before[f]) !== JSON.stringify(changed[f]));
       await recordAdminAction(deps.pool, request, {
         action: "outbound-endpoint.update",

@@ -1,19 +1,38 @@
 import { AdtEventKind } from "@homeward/contracts";
-import { isWebhookSecret } from "@homeward/outbound";
+import { isWebhookSecret, parseSmartPrivateKey } from "@homeward/outbound";
 import { z } from "zod";
 import { DbId } from "../schemas.ts";
 
 /** Da Vinci FHIR notifications, signed webhooks, HL7 v2 forwarding over MLLP (FHIR Subscriptions: later, issue 17). */
 export const EndpointKindIn = z.enum(["davinci_fhir", "webhook", "hl7v2_mllp"]);
-export const AuthKindIn = z.enum(["none", "bearer", "webhook_secret"]);
+export const AuthKindIn = z.enum(["none", "bearer", "webhook_secret", "smart_backend"]);
 
 const HttpUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
   .refine((u) => !/[\s]/.test(u), "no spaces");
 
-/** Write-only: the bearer token or webhook secret. Never in any answer. */
-const Secret = z.string().min(16, "at least 16 characters").max(4000);
+/** Write-only: the bearer token, webhook secret, or smart_backend private key (PEM or JWK). Never in any answer. */
+const Secret = z.string().min(16, "at least 16 characters").max(8000);
+
+/**
+ * OAuth 2.0 client credentials with a signed JWT assertion (SMART Backend Services): the EHR's token
+ * URL, the client id it registered for Homeward, the id of the key Homeward signs with; the scope
+ * asked for (default system/*.write). The private key is the endpoint's secret.
+ */
+const SmartSettings = z.object({
+  tokenUrl: HttpUrl,
+  clientId: z.string().trim().min(1).max(500),
+  keyId: z.string().trim().min(1).max(200),
+  scope: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, "scopes separated by single spaces")
+    .nullable()
+    .default(null),
+});
 
 const EndpointFields = z.object({
   name: z.string().trim().min(1).max(200),
@@ -29,6 +48,8 @@ const EndpointFields = z.object({
     .default(null),
   port: z.number().int().min(1).max(65535).nullable().default(null),
   authKind: AuthKindIn,
+  /** smart_backend only: where and as whom Homeward gets its access token. */
+  smart: SmartSettings.nullable().default(null),
   /** Adt event kinds wanted; empty: every kind the channel carries. */
   eventKinds: z.array(AdtEventKind).max(AdtEventKind.options.length).default([]),
   /** Care-management programs wanted; empty: every record of the organization, enrolled or not. */
@@ -40,7 +61,7 @@ type Fields = z.infer<typeof EndpointFields>;
 
 /** A webhook is signed (Standard Webhooks); a FHIR endpoint authenticates with no token or a bearer one. */
 function checkAuth(
-  f: Pick<Fields, "kind" | "authKind" | "url" | "host" | "port">,
+  f: Pick<Fields, "kind" | "authKind" | "url" | "host" | "port" | "smart">,
   secret: string | null | undefined,
   ctx: z.RefinementCtx,
 ) {
@@ -63,7 +84,21 @@ function checkAuth(
   if (f.kind === "webhook" && f.authKind !== "webhook_secret")
     ctx.addIssue({ code: "custom", path: ["authKind"], message: "a webhook is signed: webhook_secret" });
   if (f.kind === "davinci_fhir" && f.authKind === "webhook_secret")
-    ctx.addIssue({ code: "custom", path: ["authKind"], message: "a FHIR endpoint takes none or bearer" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["authKind"],
+      message: "a FHIR endpoint takes none, bearer or smart_backend",
+    });
+  if (f.authKind === "smart_backend" && f.kind !== "davinci_fhir")
+    ctx.addIssue({ code: "custom", path: ["authKind"], message: "smart_backend is for FHIR endpoints" });
+  if (f.authKind === "smart_backend" && f.smart === null)
+    ctx.addIssue({ code: "custom", path: ["smart"], message: "the token URL, client id and key id" });
+  if (f.authKind !== "smart_backend" && f.smart !== null)
+    ctx.addIssue({ code: "custom", path: ["smart"], message: "only with smart_backend" });
+  if (f.authKind === "smart_backend" && typeof secret === "string") {
+    const parsed = parseSmartPrivateKey(secret);
+    if ("error" in parsed) ctx.addIssue({ code: "custom", path: ["secret"], message: parsed.error });
+  }
   if (f.authKind === "none" && typeof secret === "string")
     ctx.addIssue({ code: "custom", path: ["secret"], message: "no secret without an authentication kind" });
   if (f.authKind === "webhook_secret" && typeof secret === "string" && !isWebhookSecret(secret))
@@ -98,6 +133,9 @@ export const EndpointOut = z
     host: z.string().nullable(),
     port: z.number().int().nullable(),
     authKind: AuthKindIn,
+    smart: z
+      .object({ tokenUrl: z.string(), clientId: z.string(), keyId: z.string(), scope: z.string().nullable() })
+      .nullable(),
     /** Whether a secret is stored; the secret itself is never returned. */
     hasSecret: z.boolean(),
     eventKinds: z.array(AdtEventKind),

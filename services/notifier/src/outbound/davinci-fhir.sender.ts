@@ -6,6 +6,7 @@ import {
   type OutboundSender,
   retryableHttpStatus,
 } from "./outbound-sender.ts";
+import type { SmartBackendTokens } from "./smart-backend-token.ts";
 
 /**
  * Da Vinci notifications with FHIR messaging's `$process-message` (synchronous): POST the message
@@ -13,27 +14,64 @@ import {
  * delivered unless the response message says `fatal-error` (never retried) or `transient-error`
  * (retried); 202 (the receiver queued it) is delivered. 408, 429 and 5xx are retried; other 4xx are
  * not (the message or the configuration is wrong: retrying will not fix it).
+ *
+ * A `smart_backend` endpoint's access token comes from `tokens` (SMART Backend Services); when the
+ * FHIR server answers 401 the token is dropped and the message sent once more with a fresh one.
  */
 export class DaVinciFhirSender implements OutboundSender {
-  constructor(private readonly options: { timeoutMs: number }) {}
+  constructor(private readonly options: { timeoutMs: number; tokens?: SmartBackendTokens }) {}
 
   async send(m: OutboundMessage): Promise<OutboundResult> {
     const url = `${m.url.replace(/\/+$/, "")}/$process-message`;
-    let res: Response;
+    let bearer = m.secret;
+    const smart = m.smart;
+    if (smart !== undefined) {
+      const tokens = this.options.tokens;
+      if (tokens === undefined || m.secret === undefined)
+        return {
+          status: "failed",
+          retryable: false,
+          code: "smart-unavailable",
+          message: "no SMART token source",
+        };
+      const endpointKey = m.endpointId ?? m.url;
+      const privateKey = m.secret;
+      const got = await tokens.token(endpointKey, smart, privateKey);
+      if ("status" in got) return got;
+      bearer = got.token;
+      const first = await this.post(url, bearer, m.payload);
+      if (!(first instanceof Response) || first.status !== 401) return this.resultOf(first);
+      tokens.forget(endpointKey, smart, privateKey);
+      const fresh = await tokens.token(endpointKey, smart, privateKey);
+      if ("status" in fresh) return fresh;
+      return this.resultOf(await this.post(url, fresh.token, m.payload));
+    }
+    return this.resultOf(await this.post(url, bearer, m.payload));
+  }
+
+  private async post(
+    url: string,
+    bearer: string | undefined,
+    payload: unknown,
+  ): Promise<Response | OutboundResult> {
     try {
-      res = await fetch(url, {
+      return await fetch(url, {
         method: "POST",
         headers: {
           "content-type": "application/fhir+json",
           accept: "application/fhir+json",
-          ...(m.secret === undefined ? {} : { authorization: `Bearer ${m.secret}` }),
+          ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
         },
-        body: JSON.stringify(m.payload),
+        body: JSON.stringify(payload),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (err) {
       return networkFailure(err);
     }
+  }
+
+  private async resultOf(res: Response | OutboundResult): Promise<OutboundResult> {
+    if (!(res instanceof Response)) return res;
     const text = await res.text().catch(() => "");
     if (!res.ok) {
       return {

@@ -1,3 +1,5 @@
+import type { SmartBackendSettings } from "@homeward/outbound";
+
 /**
  * The port every outbound channel implements (as providers/provider.ts is for email and pages): one
  * `send`, whose outcome is data. `message` is for operators and is stored with the attempt: never
@@ -9,8 +11,12 @@ export interface OutboundMessage {
   deliveryId: string;
   /** Where: the FHIR base, the webhook URL, or `mllp://host:port`. */
   url: string;
-  /** The endpoint's bearer token or webhook signing secret, in clear, for this send only. */
+  /** The endpoint's id: what a sender's per-endpoint state (an access token) is kept under. */
+  endpointId?: string;
+  /** The endpoint's bearer token, webhook signing secret or SMART private key, in clear, for this send only. */
   secret: string | undefined;
+  /** Set when the endpoint gets its access token with SMART Backend Services (the secret is the private key). */
+  smart?: SmartBackendSettings;
   payload: unknown;
 }
 
