@@ -34,6 +34,7 @@ import {
 } from "./errors.ts";
 import { facilityRoutes } from "./feeds/facility-routes.ts";
 import { feedRoutes } from "./feeds/feed-routes.ts";
+import { fhirSubscriptionRoutes } from "./fhir-subscriptions/routes.ts";
 import { organizationRoutes } from "./organizations/routes.ts";
 import { outboundRoutes } from "./outbound/routes.ts";
 import { ownershipRoutes } from "./ownership/routes.ts";
@@ -262,6 +263,11 @@ export async function buildApi(
     deps: apiDeps,
     secretKey: config.OUTBOUND_SECRET_KEY,
     prefix: "/api/admin",
+  });
+  await app.register(fhirSubscriptionRoutes, {
+    deps: apiDeps,
+    secretKey: config.OUTBOUND_SECRET_KEY,
+    prefix: "/api/fhir",
   });
   await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });
 

@@ -20,6 +20,8 @@ let runB = "";
 /** Practice B's outbound endpoint (its EHR's webhook), and the event B's delivery to it was for. */
 let endpointB = "";
 let eventB = "";
+/** Practice B's FHIR Subscription (its care platform's rest-hook). */
+const subscriptionB = "sub-crossorg-b";
 beforeAll(async () => {
   t = await startTestApi("crossorg", { OUTBOUND_SECRET_KEY: "b".repeat(64) });
   userB = String(
@@ -66,6 +68,13 @@ beforeAll(async () => {
     `INSERT INTO outbound_deliveries (id, endpoint_id, organization_id, purpose, match_id, event_id, payload, status, attempts, response_status, sent_at)
      VALUES ('out-b1', $1, $2, 'notification', 'match-V-B1', $3, '{}', 'sent', 1, '204', now())`,
     [endpointB, t.ids.practiceB, eventB],
+  );
+  // B's FHIR Subscription (stored as the api stores one; no handshake needed for the probes).
+  await t.pool.query(
+    `INSERT INTO fhir_subscriptions (id, organization_id, topic, status, endpoint, content, resource, created_by)
+     VALUES ($1, $2, 'encounter-start', 'active', 'https://hooks.rvp.example/fhir', 'id-only', '{"resourceType":"Subscription"}', 'test')
+     ON CONFLICT (id) DO NOTHING`,
+    [subscriptionB, t.ids.practiceB],
   );
   // A closed day of B's for the closure probes to aim at.
   await t.pool.query(
@@ -642,6 +651,35 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: `/api/admin/outbound-deliveries?eventId=${encodeURIComponent(eventB)}` }),
     expect: [200],
     check: (res) => expect(items(res)).toEqual([]),
+  },
+  // FHIR Subscriptions: A's admin neither reads B's nor subscribes for B.
+  "POST /api/fhir/Subscription": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: `/api/fhir/Subscription?organizationId=${t.ids.practiceB}`,
+      payload: {
+        resourceType: "Subscription",
+        criteria: "http://homeward.example/fhir/SubscriptionTopic/encounter-start",
+        channel: { type: "rest-hook", endpoint: "https://listener.springvale.example/fhir" },
+      },
+    }),
+    expect: [404],
+  },
+  "GET /api/fhir/Subscription/:id": {
+    as: "adminA",
+    request: () => ({ url: `/api/fhir/Subscription/${subscriptionB}` }),
+    expect: [404],
+  },
+  "GET /api/fhir/Subscription/:id/$status": {
+    as: "adminA",
+    request: () => ({ url: `/api/fhir/Subscription/${subscriptionB}/$status` }),
+    expect: [404],
+  },
+  "GET /api/fhir/Subscription/:id/$events": {
+    as: "adminA",
+    request: () => ({ url: `/api/fhir/Subscription/${subscriptionB}/$events?eventsSinceNumber=1` }),
+    expect: [404],
   },
   "GET /api/admin/notification-rules": {
     as: "adminA",

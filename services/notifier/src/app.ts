@@ -21,6 +21,7 @@ import { handleMatched } from "./handle-matched.ts";
 import { startOutbound } from "./outbound-setup.ts";
 import { createProviders } from "./provider-setup.ts";
 import { pingPostgres } from "./readiness-store.ts";
+import { startSubscriptions } from "./subscription-setup.ts";
 import { type SweepResult, startSweeper } from "./sweeper.ts";
 
 export interface RunningNotifier {
@@ -89,6 +90,12 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
     logger,
     onOutcome: (outcome, channel) => deliveriesTotal.inc({ outcome, channel }),
   });
+  // FHIR Subscriptions (R4 backport): numbered notifications and heartbeats to rest-hook endpoints.
+  const subscriptions = startSubscriptions(config, {
+    pool,
+    logger,
+    heartbeatIntervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
+  });
   const workers = startDeliveryWorkers(
     {
       queue,
@@ -143,6 +150,7 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
       }
       const outcome = await handleMatched(matched, deps);
       await outbound?.handle(matched);
+      await subscriptions.handle(matched);
       matchedTotal.inc({ kind: matched.kind });
       tasksOpened.inc(outcome.tasksOpened);
     },
@@ -196,6 +204,7 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
         await sweeper.stop();
         await workers.stop();
         await outbound?.stop();
+        await subscriptions.stop();
         await admin.disconnect();
         await providers.close();
         await closeRedis(redis);
