@@ -56,7 +56,9 @@ describe("Subscriptions backport bundles", () => {
     expect(param(b, "events-since-subscription-start")?.valueString).toBe("2");
     const ev = param(b, "notification-event");
     expect(ev?.part?.find((p) => p.name === "event-number")?.valueString).toBe("2");
-    expect(ev?.part?.find((p) => p.name === "focus")?.valueReference?.reference).toMatch(/^urn:uuid:/);
+    expect(ev?.part?.find((p) => p.name === "focus")?.valueReference?.reference).toMatch(
+      /^Encounter\/[0-9a-f-]{36}$/,
+    );
     expect(b.entry).toHaveLength(1);
   });
 
@@ -84,7 +86,7 @@ describe("Subscriptions backport bundles", () => {
       timestamp: at,
     });
     expect(subscriptionViolations(b, "full-resource")).toEqual([
-      expect.stringMatching(/^the focus urn:uuid:.* is not in the Bundle$/),
+      expect.stringMatching(/^the focus Encounter\/.* is not in the Bundle$/),
     ]);
     expect(subscriptionViolations({ ...b, type: "collection" }, "id-only")).toContain(
       "Bundle.type is collection, not history",

@@ -86,7 +86,9 @@ export interface StoredNotification {
 }
 
 const subscriptionUrl = (s: SubscriptionRef) => `${s.base}/Subscription/${s.id}`;
-const focusRef = (r: Resource) => `urn:uuid:${r.id}`;
+/** full-resource: the entry's fullUrl (resolved inside the Bundle); id-only: the resource's type and id. */
+const focusRef = (r: Resource, content: PayloadContent = "full-resource") =>
+  content === "full-resource" ? `urn:uuid:${r.id}` : `${r.resourceType}/${r.id}`;
 
 function notificationEvent(s: SubscriptionRef, n: StoredNotification): ParametersParameter {
   const [focus, ...context] = n.resources;
@@ -95,9 +97,9 @@ function notificationEvent(s: SubscriptionRef, n: StoredNotification): Parameter
     { name: "timestamp", valueInstant: new Date(n.occurredAt).toISOString() },
   ];
   if (s.content !== "empty" && focus !== undefined) {
-    part.push({ name: "focus", valueReference: { reference: focusRef(focus) } });
+    part.push({ name: "focus", valueReference: { reference: focusRef(focus, s.content) } });
     for (const r of context)
-      part.push({ name: "additional-context", valueReference: { reference: focusRef(r) } });
+      part.push({ name: "additional-context", valueReference: { reference: focusRef(r, s.content) } });
   }
   return { name: "notification-event", part };
 }

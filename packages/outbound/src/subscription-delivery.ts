@@ -67,8 +67,12 @@ async function send(
   type: Exclude<StatusType, "query-status">,
   events: Parameters<typeof buildNotificationBundle>[2],
 ): Promise<{ ok: boolean; status: string }> {
-  // The status the client should see: a successful send makes an errored subscription active.
-  const ref = { ...subscriptionRef(s, o.base), status: "active" as const };
+  // The handshake goes out while the subscription is requested; afterwards a send is made as active
+  // (a successful one turns an errored subscription active again).
+  const ref = {
+    ...subscriptionRef(s, o.base),
+    status: type === "handshake" ? s.status : ("active" as const),
+  };
   const bundle = buildNotificationBundle(ref, type, events, { bundleId: randomUUID(), timestamp: o.now() });
   const header = await subscriptionHeader(o.pool, o.secretKey, s.id);
   const result = await postRestHook(s.endpoint, header, bundle, o.timeoutMs);
