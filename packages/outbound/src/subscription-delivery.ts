@@ -16,6 +16,7 @@ import {
   storedNotifications,
   subscriptionHeader,
   subscriptionRef,
+  subscriptionsWithPending,
 } from "./subscription-store.ts";
 
 /**
@@ -88,6 +89,19 @@ export async function sendHeartbeats(o: RestHookOptions): Promise<number> {
   const due = await dueHeartbeats(o.pool, o.now());
   for (const s of due) await send(o, s, "heartbeat", []);
   return due.length;
+}
+
+/**
+ * The retry pass: subscriptions whose endpoint missed notifications get them again, in order, once
+ * `retryAfterSeconds` passed since their last send (so a send in flight is not doubled). Without it
+ * a recovered endpoint would wait for the organization's next event.
+ */
+export async function resendPending(o: RestHookOptions, retryAfterSeconds: number): Promise<number> {
+  const before = new Date(o.now().getTime() - retryAfterSeconds * 1000);
+  let delivered = 0;
+  for (const s of await subscriptionsWithPending(o.pool, before))
+    if (await sendPending(o, s.id)) delivered += 1;
+  return delivered;
 }
 
 /** The Encounter first (the focus), then the Patient and what the Encounter refers to. */

@@ -23,6 +23,7 @@ export {
   notifySubscriptions,
   postRestHook,
   type RestHookOptions,
+  resendPending,
   sendHandshake,
   sendHeartbeats,
 } from "./subscription-delivery.ts";

@@ -2,13 +2,18 @@ import type { MatchedEvent } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import { parseSecretKey } from "@homeward/outbound";
-import { notifySubscriptions, type RestHookOptions, sendHeartbeats } from "@homeward/outbound/subscriptions";
+import {
+  notifySubscriptions,
+  type RestHookOptions,
+  resendPending,
+  sendHeartbeats,
+} from "@homeward/outbound/subscriptions";
 import type { NotifierConfig } from "./env.ts";
 
 export interface RunningSubscriptions {
   /** Numbers, stores and sends one matched record's notifications to its organization's subscriptions. */
   handle(matched: MatchedEvent): Promise<number>;
-  /** One heartbeat pass now (tests; operations). */
+  /** One pass now (tests; operations): missed notifications resent, then the heartbeats due. */
   heartbeatNow(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -17,7 +22,8 @@ export interface RunningSubscriptions {
  * FHIR Subscriptions (R4 backport, issue 17) in the notifier: after each matched record, its
  * organization's subscriptions to the record's topic get the next event number and the
  * notification (sent at once, in order; a receiver that is down makes the subscription `error`
- * and the client catches up with $events), and a timer sends the heartbeats that are due.
+ * and the client catches up with $events), and a timer resends what an endpoint missed (in order,
+ * once it answers again) and sends the heartbeats that are due.
  */
 export function startSubscriptions(
   config: Pick<NotifierConfig, "PUBLIC_BASE_URL" | "OUTBOUND_SECRET_KEY" | "OUTBOUND_TIMEOUT_SECONDS">,
@@ -31,11 +37,16 @@ export function startSubscriptions(
     timeoutMs: config.OUTBOUND_TIMEOUT_SECONDS * 1000,
     now: () => new Date(),
   };
+  // Longer than a send may take, so the pass seldom doubles a send in flight (a doubled one has
+  // the same event number, which the client recognizes).
+  const retryAfterSeconds = config.OUTBOUND_TIMEOUT_SECONDS * 3;
   let running: Promise<number> | undefined;
   const heartbeatNow = () => {
-    running ??= sendHeartbeats(options).finally(() => {
-      running = undefined;
-    });
+    running ??= resendPending(options, retryAfterSeconds)
+      .then(() => sendHeartbeats(options))
+      .finally(() => {
+        running = undefined;
+      });
     return running;
   };
   const timer = setInterval(() => {

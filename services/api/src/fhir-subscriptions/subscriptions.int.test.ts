@@ -5,7 +5,12 @@ import {
   statusViolations,
   subscriptionViolations,
 } from "@homeward/outbound/subscription-test-support";
-import { notifySubscriptions, type RestHookOptions, sendHeartbeats } from "@homeward/outbound/subscriptions";
+import {
+  notifySubscriptions,
+  type RestHookOptions,
+  resendPending,
+  sendHeartbeats,
+} from "@homeward/outbound/subscriptions";
 import { dischargeEvent, edArrivalEvent, fhirErrors, matchedOf } from "@homeward/outbound/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, startTestApi } from "../api.test-support.ts";
@@ -169,6 +174,27 @@ describe("FHIR Subscriptions (R4 backport)", () => {
     const events = receiverA.received.filter((r) => r.type === "event-notification");
     expect(events.map((r) => r.eventNumbers)).toEqual([[1], [2], [3], [4], [5]]);
     expect((await t.call("adminA", { url: `/api/fhir/Subscription/${subA}` })).json().status).toBe("active");
+  });
+
+  it("a recovered endpoint gets what it missed from the notifier's retry pass, without waiting for a new event", async () => {
+    receiverA.down = true;
+    await notifySubscriptions(notifier(), arrival("7", t.ids.practiceA));
+    receiverA.down = false;
+    expect(await resendPending(notifier(), 3600)).toBe(0); // its last send is too recent
+    expect(
+      await resendPending(
+        notifier(() => new Date(Date.now() + 60_000)),
+        30,
+      ),
+    ).toBe(1);
+    const events = receiverA.received.filter((r) => r.type === "event-notification");
+    expect(events.map((r) => r.eventNumbers).slice(-2)).toEqual([[5], [6]]);
+    expect(
+      await resendPending(
+        notifier(() => new Date(Date.now() + 60_000)),
+        30,
+      ),
+    ).toBe(0);
   });
 
   it("full-resource: a discharge reaches an encounter-end subscription with the Encounter and the Patient", async () => {
