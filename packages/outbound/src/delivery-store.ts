@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from "@homeward/db";
-import type { EndpointAuthKind, EndpointKind, SmartBackendSettings } from "./endpoint.ts";
+import type { EndpointAuthKind, EndpointKind, EndpointTls, SmartBackendSettings } from "./endpoint.ts";
 import { smartOf } from "./endpoint-store.ts";
 
 /**
@@ -126,6 +126,8 @@ export interface OutboundSendRow {
     port: number | null;
     authKind: EndpointAuthKind;
     smart: SmartBackendSettings | null;
+    tls: EndpointTls;
+    hasTlsClientKey: boolean;
     enabled: boolean;
   };
 }
@@ -148,10 +150,15 @@ export async function loadOutboundForSend(db: Db, id: string): Promise<OutboundS
     client_id: string | null;
     key_id: string | null;
     scope: string | null;
+    mllp_tls: boolean;
+    tls_ca: string | null;
+    tls_client_cert: string | null;
+    has_tls_client_key: boolean;
     enabled: boolean;
   }>(
     `SELECT d.id, d.status, d.purpose, d.payload, d.retracted_at, e.id::text AS endpoint_id, e.kind, e.url, e.host,
-            e.port, e.auth_kind, e.token_url, e.client_id, e.key_id, e.scope, e.enabled
+            e.port, e.auth_kind, e.token_url, e.client_id, e.key_id, e.scope, e.mllp_tls,
+            e.tls_ca, e.tls_client_cert, e.tls_client_key_sealed IS NOT NULL AS has_tls_client_key, e.enabled
        FROM outbound_deliveries d JOIN outbound_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1`,
     [id],
   );
@@ -171,6 +178,8 @@ export async function loadOutboundForSend(db: Db, id: string): Promise<OutboundS
       port: r.port,
       authKind: r.auth_kind,
       smart: smartOf(r),
+      tls: { mllpTls: r.mllp_tls, caPem: r.tls_ca, clientCertPem: r.tls_client_cert },
+      hasTlsClientKey: r.has_tls_client_key,
       enabled: r.enabled,
     },
   };

@@ -32,6 +32,18 @@ export interface SmartBackendSettings {
 /** What Homeward asks for when the endpoint names no scope: writing (posting messages) to any resource. */
 export const DEFAULT_SMART_SCOPE = "system/*.write";
 
+/**
+ * An endpoint's TLS: for FHIR and webhooks TLS comes with an https URL and these add a client
+ * certificate (mutual TLS) or a private CA; for HL7 v2, `mllpTls` wraps MLLP in TLS.
+ */
+export interface EndpointTls {
+  mllpTls: boolean;
+  /** PEM: the CA certificates the server's certificate must chain to; null: the system's CAs. */
+  caPem: string | null;
+  /** PEM: Homeward's client certificate for this endpoint (its key is sealed, never returned). */
+  clientCertPem: string | null;
+}
+
 /** What routing to an endpoint looks at. */
 export interface EndpointInterest {
   kind: EndpointKind;

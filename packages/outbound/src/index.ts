@@ -34,6 +34,7 @@ export {
   EndpointAuthKind,
   type EndpointInterest,
   EndpointKind,
+  type EndpointTls,
   EventKindList,
   endpointWants,
   type SmartBackendSettings,
@@ -45,6 +46,7 @@ export {
   type EndpointFields,
   enabledEndpoints,
   endpointSecret,
+  endpointTlsClientKey,
   findEndpoint,
   listEndpoints,
   updateEndpoint,
@@ -64,4 +66,5 @@ export {
   type WebhookHeaders,
   type WebhookVerification,
 } from "./standard-webhooks.ts";
+export { tlsMaterialProblem } from "./tls-pem.ts";
 export { buildRetractionWebhookEvent, buildWebhookEvent, type WebhookEvent } from "./webhook-event.ts";

@@ -1,9 +1,11 @@
 import { createServer, type Socket } from "node:net";
+import { createServer as createTlsServer, type TlsOptions } from "node:tls";
 import { buildAck, encodeMllp, MllpDecoder, parseHl7 } from "@homeward/hl7";
 
 /**
  * An EHR interface engine for tests: takes MLLP frames, parses each message and answers an ACK
  * (`AA` unless told otherwise with `answerNext`), keeping every message it acknowledged with AA.
+ * With `tls` it listens for MLLP inside TLS (its certificate; `requestCert` and `ca` for mutual TLS).
  */
 export interface MllpReceiver {
   host: string;
@@ -16,13 +18,13 @@ export interface MllpReceiver {
   close(): Promise<void>;
 }
 
-export async function startMllpReceiver(): Promise<MllpReceiver> {
+export async function startMllpReceiver(options: { tls?: TlsOptions } = {}): Promise<MllpReceiver> {
   const accepted: string[] = [];
   const codes: ("AA" | "AE" | "AR")[] = [];
   const sockets = new Set<Socket>();
   let requests = 0;
   let acks = 0;
-  const server = createServer((socket) => {
+  const onSocket = (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => undefined);
@@ -45,7 +47,11 @@ export async function startMllpReceiver(): Promise<MllpReceiver> {
         );
       }
     });
-  });
+  };
+  const server =
+    options.tls === undefined
+      ? createServer(onSocket)
+      : createTlsServer(options.tls, onSocket).on("tlsClientError", () => undefined);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : 0;

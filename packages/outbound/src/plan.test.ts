@@ -14,6 +14,8 @@ const endpoint = (over: Partial<Endpoint>): Endpoint => ({
   port: null,
   authKind: "none",
   smart: null,
+  tls: { mllpTls: false, caPem: null, clientCertPem: null },
+  hasTlsClientKey: false,
   hasSecret: false,
   eventKinds: [],
   programs: [],

@@ -4,6 +4,7 @@ import type { Logger } from "@homeward/logger";
 import {
   type EndpointKind,
   endpointSecret,
+  endpointTlsClientKey,
   leaseOutbound,
   loadOutboundForSend,
   OutboundJob,
@@ -15,7 +16,7 @@ import {
 import type { Redis } from "@homeward/redis";
 import type { ReceivedMessage, WorkQueue } from "@homeward/sqs";
 import { backoffSeconds, type DeliveryOutcome } from "./delivery-worker.ts";
-import type { OutboundResult, OutboundSender } from "./outbound/outbound-sender.ts";
+import type { OutboundResult, OutboundSender, OutboundTls } from "./outbound/outbound-sender.ts";
 import { enqueueOutbound } from "./outbound-handle.ts";
 import { runQueueWorkers } from "./queue-workers.ts";
 
@@ -134,11 +135,15 @@ async function send(row: OutboundSendRow, deps: OutboundWorkerDeps): Promise<Out
       message: `no sender for ${row.endpoint.kind}`,
     };
   let secret: string | undefined;
+  let tlsKey: string | undefined;
   try {
     secret =
       row.endpoint.authKind === "none"
         ? undefined
         : await endpointSecret(deps.pool, deps.secretKey, row.endpoint.id);
+    tlsKey = row.endpoint.hasTlsClientKey
+      ? await endpointTlsClientKey(deps.pool, deps.secretKey, row.endpoint.id)
+      : undefined;
   } catch {
     // Sealed under another key (OUTBOUND_SECRET_KEY changed): an admin has to enter the secret again.
     return {
@@ -156,8 +161,21 @@ async function send(row: OutboundSendRow, deps: OutboundWorkerDeps): Promise<Out
     ...(row.endpoint.authKind === "smart_backend" && row.endpoint.smart !== null
       ? { smart: row.endpoint.smart }
       : {}),
+    ...tlsOf(row, tlsKey),
     payload: row.payload,
   });
+}
+
+/** The endpoint's own TLS for this send: MLLP over TLS when on; for HTTPS a private CA or a client certificate. */
+function tlsOf(row: OutboundSendRow, key: string | undefined): { tls?: OutboundTls } {
+  const { tls, kind } = row.endpoint;
+  if (kind === "hl7v2_mllp" ? !tls.mllpTls : tls.caPem === null && tls.clientCertPem === null) return {};
+  return {
+    tls: {
+      ...(tls.caPem === null ? {} : { ca: tls.caPem }),
+      ...(tls.clientCertPem === null || key === undefined ? {} : { cert: tls.clientCertPem, key }),
+    },
+  };
 }
 
 /**

@@ -1,4 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { insertOutboundDeliveries, newWebhookSecret } from "@homeward/outbound";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, startTestApi } from "../api.test-support.ts";
@@ -237,6 +241,89 @@ describe("outbound endpoints", () => {
     expect(JSON.stringify(audit.rows)).not.toContain("PRIVATE KEY");
   });
 
+  it("MLLP over TLS with a private CA and a client certificate: the key sealed, never answered, and it must match the certificate", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hw-api-tls-"));
+    const selfSigned = (name: string) => {
+      execFileSync(
+        "openssl",
+        [
+          ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1"],
+          ...["-subj", `/CN=${name}`, "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.pem`)],
+        ],
+        { stdio: "ignore" },
+      );
+      return {
+        cert: readFileSync(join(dir, `${name}.pem`), "utf8").trim(),
+        key: readFileSync(join(dir, `${name}.key`), "utf8").trim(),
+      };
+    };
+    const client = selfSigned("homeward-client");
+    const other = selfSigned("someone-else");
+    rmSync(dir, { recursive: true, force: true });
+    const base = {
+      organizationId: t.ids.practiceA,
+      name: "HL7 over TLS",
+      kind: "hl7v2_mllp",
+      host: "ehr-interface.springvale.example",
+      port: 6661,
+      authKind: "none",
+    };
+    const tls = { mllpTls: true, caPem: other.cert, clientCertPem: client.cert };
+    const post = (payload: object) =>
+      t.call("adminA", { method: "POST", url: "/api/admin/outbound-endpoints", payload });
+    const refused = [
+      await post({ ...base, tls, tlsClientKey: other.key }),
+      await post({ ...base, tls }),
+      await post({ ...base, tls: { ...tls, mllpTls: false }, tlsClientKey: client.key }),
+      await post({ ...base, tls: { ...tls, caPem: "not a certificate" }, tlsClientKey: client.key }),
+      await post({
+        ...base,
+        kind: "davinci_fhir",
+        host: null,
+        port: null,
+        url: "http://ehr.springvale.example/fhir",
+        tls: { ...tls, mllpTls: false },
+        tlsClientKey: client.key,
+      }),
+    ];
+    expect(refused.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400]);
+    expect(JSON.stringify(refused[0]?.json())).toContain("does not belong");
+    const res = await post({ ...base, tls, tlsClientKey: client.key });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ tls, hasTlsClientKey: true, hasSecret: false });
+    expect(res.body).not.toContain("PRIVATE KEY");
+    const id = res.json().id as string;
+    const stored = await t.pool.query<{ sealed: string }>(
+      "SELECT tls_client_key_sealed AS sealed FROM outbound_endpoints WHERE id = $1",
+      [id],
+    );
+    expect(stored.rows[0]?.sealed).toMatch(/^v1\./);
+    const { organizationId: _, ...fields } = base;
+    const put = (payload: object) =>
+      t.call("adminA", {
+        method: "PUT",
+        url: `/api/admin/outbound-endpoints/${id}`,
+        payload: { ...fields, ...payload },
+      });
+    // The same certificate keeps its key; another certificate needs its own; none drops the key.
+    expect((await put({ tls: { ...tls, caPem: null } })).json()).toMatchObject({ hasTlsClientKey: true });
+    expect((await put({ tls: { ...tls, clientCertPem: other.cert } })).statusCode).toBe(409);
+    expect((await put({ tls: { mllpTls: true } })).json()).toMatchObject({
+      tls: { mllpTls: true, caPem: null, clientCertPem: null },
+      hasTlsClientKey: false,
+    });
+    const audit = await t.pool.query<{ detail: object }>(
+      "SELECT detail FROM audit_log WHERE subject_type = 'outbound_endpoint' AND subject_id = $1 ORDER BY id",
+      [id],
+    );
+    expect(audit.rows.map((r) => r.detail)).toMatchObject([
+      { mllpTls: true, privateCa: true, clientCertificate: true },
+      { fields: ["tls"], tlsClientKeyChanged: false },
+      { fields: ["tls"], tlsClientKeyChanged: true },
+    ]);
+    expect(JSON.stringify(audit.rows)).not.toContain("PRIVATE KEY");
+  });
+
   it("another organization's admin, a care manager and a stranger find nothing (cross-organization probe)", async () => {
     const listB = await t.call("adminB", { url: "/api/admin/outbound-endpoints" });
     expect(listB.json().items).toEqual([]);
@@ -266,6 +353,7 @@ describe("outbound endpoints", () => {
     expect(all.json().items.map((e: { name: string }) => e.name)).toEqual([
       "Care platform",
       "HL7 interface",
+      "HL7 over TLS",
       "Springvale EHR",
       "Springvale EHR (SMART)",
     ]);

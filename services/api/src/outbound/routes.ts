@@ -19,6 +19,7 @@ const fieldsOf = (b: Body) => ({
   port: b.port,
   authKind: b.authKind,
   smart: b.smart,
+  tls: b.tls,
   eventKinds: b.eventKinds,
   programs: b.programs,
   enabled: b.enabled,
@@ -98,10 +99,11 @@ export const outboundRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; secretKey: s
     async (request, reply) => {
       const b = request.body;
       if (!canReadOrganization(request.principal, b.organizationId)) throw notFound("unknown organization");
-      const created = await addEndpoint(deps.pool, keyFor(b.secret), {
+      const created = await addEndpoint(deps.pool, keyFor(b.secret ?? b.tlsClientKey), {
         organizationId: b.organizationId,
         fields: fieldsOf(b),
         secret: b.secret ?? null,
+        tlsClientKey: b.tlsClientKey ?? null,
         createdBy: actorOf(request.principal),
       });
       if (created === "name-taken") throw conflict("the organization has an endpoint with that name");
@@ -117,6 +119,9 @@ export const outboundRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; secretKey: s
           ...(created.smart === null
             ? {}
             : { tokenUrl: created.smart.tokenUrl, clientId: created.smart.clientId }),
+          mllpTls: created.tls.mllpTls,
+          privateCa: created.tls.caPem !== null,
+          clientCertificate: created.tls.clientCertPem !== null,
           enabled: created.enabled,
         },
       });
@@ -149,11 +154,26 @@ export const outboundRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; secretKey: s
         (!before.hasSecret || before.authKind !== b.authKind)
       )
         throw conflict(`${b.authKind} needs its secret`);
-      const changed = await changeEndpoint(deps.pool, keyFor(b.secret), before.id, fieldsOf(b), secret);
+      // No client certificate drops its key; a new certificate needs its own key.
+      const tlsKey = b.tls.clientCertPem === null ? null : b.tlsClientKey;
+      if (
+        b.tls.clientCertPem !== null &&
+        tlsKey === undefined &&
+        (!before.hasTlsClientKey || before.tls.clientCertPem !== b.tls.clientCertPem)
+      )
+        throw conflict("a new client certificate needs its key");
+      const changed = await changeEndpoint(
+        deps.pool,
+        keyFor(b.secret ?? b.tlsClientKey),
+        before.id,
+        fieldsOf(b),
+        secret,
+        tlsKey,
+      );
       if (changed === undefined) throw notFound("no such endpoint");
       if (changed === "name-taken") throw conflict("the organization has an endpoint with that name");
       const fields = (
-        ["name", "kind", "url", "authKind", "smart", "eventKinds", "programs", "enabled"] as const
+        ["name", "kind", "url", "authKind", "smart", "tls", "eventKinds", "programs", "enabled"] as const
       ).filter((f) => JSON.stringify(before[f]) !== JSON.stringify(changed[f]));
       await recordAdminAction(deps.pool, request, {
         action: "outbound-endpoint.update",
@@ -163,6 +183,7 @@ export const outboundRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps; secretKey: s
         detail: {
           fields,
           secretChanged: typeof secret === "string" || (secret === null && before.hasSecret),
+          tlsClientKeyChanged: typeof tlsKey === "string" || (tlsKey === null && before.hasTlsClientKey),
         },
       });
       return changed;

@@ -1,5 +1,5 @@
 import { AdtEventKind } from "@homeward/contracts";
-import { isWebhookSecret, parseSmartPrivateKey } from "@homeward/outbound";
+import { isWebhookSecret, parseSmartPrivateKey, tlsMaterialProblem } from "@homeward/outbound";
 import { z } from "zod";
 import { DbId } from "../schemas.ts";
 
@@ -34,12 +34,26 @@ const SmartSettings = z.object({
     .default(null),
 });
 
+const Pem = z.string().trim().min(1).max(20000);
+
+/**
+ * The endpoint's own TLS: `mllpTls` wraps HL7 v2's MLLP in TLS; `caPem` is the CA the server's
+ * certificate must chain to (none: the system's); `clientCertPem` is Homeward's certificate for
+ * mutual TLS (its key goes in `tlsClientKey`, write-only). FHIR and webhooks: https URLs only.
+ */
+const TlsSettings = z.object({
+  mllpTls: z.boolean().default(false),
+  caPem: Pem.nullable().default(null),
+  clientCertPem: Pem.nullable().default(null),
+});
+const NO_TLS = { mllpTls: false, caPem: null, clientCertPem: null };
+
 const EndpointFields = z.object({
   name: z.string().trim().min(1).max(200),
   kind: EndpointKindIn,
   /** davinci_fhir: the FHIR base (Homeward posts to [base]/$process-message); webhook: the URL it posts to. */
   url: HttpUrl.nullable().default(null),
-  /** hl7v2_mllp: the EHR interface engine's host and port (plain MLLP; TLS not yet). */
+  /** hl7v2_mllp: the EHR interface engine's host and port (MLLP, inside TLS with tls.mllpTls). */
   host: z
     .string()
     .trim()
@@ -50,6 +64,7 @@ const EndpointFields = z.object({
   authKind: AuthKindIn,
   /** smart_backend only: where and as whom Homeward gets its access token. */
   smart: SmartSettings.nullable().default(null),
+  tls: TlsSettings.default(NO_TLS),
   /** Adt event kinds wanted; empty: every kind the channel carries. */
   eventKinds: z.array(AdtEventKind).max(AdtEventKind.options.length).default([]),
   /** Care-management programs wanted; empty: every record of the organization, enrolled or not. */
@@ -61,7 +76,7 @@ type Fields = z.infer<typeof EndpointFields>;
 
 /** A webhook is signed (Standard Webhooks); a FHIR endpoint authenticates with no token or a bearer one. */
 function checkAuth(
-  f: Pick<Fields, "kind" | "authKind" | "url" | "host" | "port" | "smart">,
+  f: Pick<Fields, "kind" | "authKind" | "url" | "host" | "port" | "smart" | "tls">,
   secret: string | null | undefined,
   ctx: z.RefinementCtx,
 ) {
@@ -95,6 +110,7 @@ function checkAuth(
     ctx.addIssue({ code: "custom", path: ["smart"], message: "the token URL, client id and key id" });
   if (f.authKind !== "smart_backend" && f.smart !== null)
     ctx.addIssue({ code: "custom", path: ["smart"], message: "only with smart_backend" });
+  checkTls(f, ctx);
   if (f.authKind === "smart_backend" && typeof secret === "string") {
     const parsed = parseSmartPrivateKey(secret);
     if ("error" in parsed) ctx.addIssue({ code: "custom", path: ["secret"], message: parsed.error });
@@ -109,19 +125,64 @@ function checkAuth(
     });
 }
 
+function checkTls(f: Pick<Fields, "kind" | "url" | "tls">, ctx: z.RefinementCtx) {
+  const { tls } = f;
+  const own = tls.caPem !== null || tls.clientCertPem !== null;
+  if (f.kind !== "hl7v2_mllp" && tls.mllpTls)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tls", "mllpTls"],
+      message: "MLLP over TLS is for HL7 forwarding",
+    });
+  if (f.kind === "hl7v2_mllp" && own && !tls.mllpTls)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tls", "mllpTls"],
+      message: "a CA or client certificate needs TLS on",
+    });
+  if (f.kind !== "hl7v2_mllp" && own && !(f.url ?? "").startsWith("https:"))
+    ctx.addIssue({ code: "custom", path: ["url"], message: "TLS settings need an https URL" });
+  const problem = tlsMaterialProblem({ caPem: tls.caPem, clientCertPem: tls.clientCertPem });
+  if (problem !== undefined)
+    ctx.addIssue({ code: "custom", path: ["tls", problem.field], message: problem.message });
+}
+
+/** Write-only: the client certificate's private key (PEM). */
+const TlsClientKey = z.string().trim().min(1).max(20000);
+
+/** The client key must belong to the client certificate; no key without a certificate. */
+function checkTlsKey(b: Pick<Fields, "tls"> & { tlsClientKey?: string | undefined }, ctx: z.RefinementCtx) {
+  if (b.tlsClientKey === undefined) return;
+  if (b.tls.clientCertPem === null) {
+    ctx.addIssue({ code: "custom", path: ["tlsClientKey"], message: "a key only with a client certificate" });
+    return;
+  }
+  const problem = tlsMaterialProblem({ clientCertPem: b.tls.clientCertPem, clientKeyPem: b.tlsClientKey });
+  if (problem?.field === "tlsClientKey")
+    ctx.addIssue({ code: "custom", path: ["tlsClientKey"], message: problem.message });
+}
+
 export const NewEndpoint = EndpointFields.extend({
   organizationId: DbId,
   secret: Secret.optional(),
+  tlsClientKey: TlsClientKey.optional(),
 }).superRefine((b, ctx) => {
   checkAuth(b, b.secret, ctx);
+  checkTlsKey(b, ctx);
+  if (b.tls.clientCertPem !== null && b.tlsClientKey === undefined)
+    ctx.addIssue({ code: "custom", path: ["tlsClientKey"], message: "the client certificate's key" });
   if (b.authKind !== "none" && b.secret === undefined)
     ctx.addIssue({ code: "custom", path: ["secret"], message: `${b.authKind} needs its secret` });
 });
 
 /** `secret`: a new one replaces it; omitted keeps the stored one. */
-export const EndpointUpdate = EndpointFields.extend({ secret: Secret.optional() }).superRefine((b, ctx) =>
-  checkAuth(b, b.secret, ctx),
-);
+export const EndpointUpdate = EndpointFields.extend({
+  secret: Secret.optional(),
+  tlsClientKey: TlsClientKey.optional(),
+}).superRefine((b, ctx) => {
+  checkAuth(b, b.secret, ctx);
+  checkTlsKey(b, ctx);
+});
 
 export const EndpointOut = z
   .object({
@@ -136,6 +197,13 @@ export const EndpointOut = z
     smart: z
       .object({ tokenUrl: z.string(), clientId: z.string(), keyId: z.string(), scope: z.string().nullable() })
       .nullable(),
+    tls: z.object({
+      mllpTls: z.boolean(),
+      caPem: z.string().nullable(),
+      clientCertPem: z.string().nullable(),
+    }),
+    /** Whether the client certificate's key is stored; the key itself is never returned. */
+    hasTlsClientKey: z.boolean(),
     /** Whether a secret is stored; the secret itself is never returned. */
     hasSecret: z.boolean(),
     eventKinds: z.array(AdtEventKind),

@@ -23,7 +23,13 @@ export const endpointById = (pool: Pool, id: string): Promise<Endpoint | undefin
 export const addEndpoint = (
   pool: Pool,
   key: Buffer,
-  input: { organizationId: string; fields: EndpointFields; secret: string | null; createdBy: string },
+  input: {
+    organizationId: string;
+    fields: EndpointFields;
+    secret: string | null;
+    tlsClientKey: string | null;
+    createdBy: string;
+  },
 ): Promise<Endpoint | EndpointConflict> => inTransaction(pool, (tx) => createEndpoint(tx, key, input));
 
 export const changeEndpoint = (
@@ -32,8 +38,9 @@ export const changeEndpoint = (
   id: string,
   fields: EndpointFields,
   secret: string | null | undefined,
+  tlsClientKey: string | null | undefined,
 ): Promise<Endpoint | EndpointConflict | undefined> =>
-  inTransaction(pool, (tx) => updateEndpoint(tx, key, id, fields, secret));
+  inTransaction(pool, (tx) => updateEndpoint(tx, key, id, fields, secret, tlsClientKey));
 
 export const deliveriesOfEvent = (
   pool: Pool,

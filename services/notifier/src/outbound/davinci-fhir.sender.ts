@@ -1,6 +1,6 @@
 import type { Bundle, MessageHeader } from "@medplum/fhirtypes";
+import { type HttpAnswer, isAnswer, postHttp } from "./outbound-http.ts";
 import {
-  networkFailure,
   type OutboundMessage,
   type OutboundResult,
   type OutboundSender,
@@ -39,41 +39,38 @@ export class DaVinciFhirSender implements OutboundSender {
       const got = await tokens.token(endpointKey, smart, privateKey);
       if ("status" in got) return got;
       bearer = got.token;
-      const first = await this.post(url, bearer, m.payload);
-      if (!(first instanceof Response) || first.status !== 401) return this.resultOf(first);
+      const first = await this.post(m, url, bearer);
+      if (!isAnswer(first) || first.http !== 401) return this.resultOf(first);
       tokens.forget(endpointKey, smart, privateKey);
       const fresh = await tokens.token(endpointKey, smart, privateKey);
       if ("status" in fresh) return fresh;
-      return this.resultOf(await this.post(url, fresh.token, m.payload));
+      return this.resultOf(await this.post(m, url, fresh.token));
     }
-    return this.resultOf(await this.post(url, bearer, m.payload));
+    return this.resultOf(await this.post(m, url, bearer));
   }
 
-  private async post(
+  private post(
+    m: OutboundMessage,
     url: string,
     bearer: string | undefined,
-    payload: unknown,
-  ): Promise<Response | OutboundResult> {
-    try {
-      return await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/fhir+json",
-          accept: "application/fhir+json",
-          ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
-        },
-        body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (err) {
-      return networkFailure(err);
-    }
+  ): Promise<HttpAnswer | OutboundResult> {
+    return postHttp(url, {
+      headers: {
+        "content-type": "application/fhir+json",
+        accept: "application/fhir+json",
+        ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
+      },
+      body: JSON.stringify(m.payload),
+      timeoutMs: this.options.timeoutMs,
+      ...(m.tls === undefined ? {} : { tls: m.tls }),
+    });
   }
 
-  private async resultOf(res: Response | OutboundResult): Promise<OutboundResult> {
-    if (!(res instanceof Response)) return res;
-    const text = await res.text().catch(() => "");
-    if (!res.ok) {
+  private resultOf(answer: HttpAnswer | OutboundResult): OutboundResult {
+    if (!isAnswer(answer)) return answer;
+    const res = { status: answer.http };
+    const text = answer.text;
+    if (res.status < 200 || res.status > 299) {
       return {
         status: "failed",
         retryable: retryableHttpStatus(res.status),

@@ -1,10 +1,13 @@
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { encodeMllp, MllpDecoder, parseHl7 } from "@homeward/hl7";
-import type { OutboundMessage, OutboundResult, OutboundSender } from "./outbound-sender.ts";
+import type { OutboundMessage, OutboundResult, OutboundSender, OutboundTls } from "./outbound-sender.ts";
 
 /**
  * HL7 v2 forwarding over MLLP: one connection per message to the EHR interface (`mllp://host:port`),
- * the frame written, the ACK awaited and matched by MSA-2 to the message's control id.
+ * the frame written, the ACK awaited and matched by MSA-2 to the message's control id. With `tls`
+ * the connection is MLLP inside TLS: the server's certificate checked against the endpoint's CA (or
+ * the system's) and its host, and Homeward's client certificate presented when it has one.
  *
  * - `AA` / `CA`: delivered.
  * - `AR` / `CR` (rejected for a reason unrelated to the content, e.g. the interface is down):
@@ -29,9 +32,12 @@ export class Hl7v2MllpSender implements OutboundSender {
     const controlId = text.split("\r")[0]?.split("|")[9] ?? "";
     let ack: string;
     try {
-      ack = await this.exchange(target[1] ?? "", Number(target[2]), text);
+      ack = await this.exchange(target[1] ?? "", Number(target[2]), text, m.tls);
     } catch (err) {
-      const code = err instanceof Error && err.message === "timeout" ? "timeout" : "network";
+      const code =
+        err instanceof Error && err.message === "timeout"
+          ? "timeout"
+          : ((err as NodeJS.ErrnoException).code?.toLowerCase() ?? "network");
       return { status: "failed", retryable: true, code, message: `no ACK from the interface (${code})` };
     }
     const parsed = parseHl7(ack);
@@ -70,10 +76,22 @@ export class Hl7v2MllpSender implements OutboundSender {
     }
   }
 
-  private exchange(host: string, port: number, text: string): Promise<string> {
+  private exchange(host: string, port: number, text: string, tls: OutboundTls | undefined): Promise<string> {
     return new Promise((resolve, reject) => {
       const decoder = new MllpDecoder({ maxFrameBytes: 1024 * 1024 });
-      const socket: Socket = connect({ host, port });
+      const socket: Socket =
+        tls === undefined
+          ? connect({ host, port })
+          : connectTls({
+              host,
+              port,
+              // A name, not an address: SNI and the certificate's DNS name.
+              ...(/^[\d.]+$/.test(host) ? {} : { servername: host }),
+              ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+              ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+              ...(tls.key === undefined ? {} : { key: tls.key }),
+            });
+      const ready = tls === undefined ? "connect" : "secureConnect";
       const done = (err: Error | undefined, ack?: string) => {
         clearTimeout(timer);
         socket.destroy();
@@ -81,7 +99,7 @@ export class Hl7v2MllpSender implements OutboundSender {
         else reject(err ?? new Error("closed"));
       };
       const timer = setTimeout(() => done(new Error("timeout")), this.options.timeoutMs);
-      socket.on("connect", () => socket.write(encodeMllp(text)));
+      socket.on(ready, () => socket.write(encodeMllp(text)));
       socket.on("data", (chunk: Buffer) => {
         for (const event of decoder.push(chunk)) {
           if (event.type === "frame") return done(undefined, event.payload.toString("utf8"));

@@ -17,7 +17,16 @@ export interface OutboundMessage {
   secret: string | undefined;
   /** Set when the endpoint gets its access token with SMART Backend Services (the secret is the private key). */
   smart?: SmartBackendSettings;
+  /** The endpoint's own TLS (MLLP over TLS; a private CA or a client certificate for HTTPS); omitted: none of its own. */
+  tls?: OutboundTls;
   payload: unknown;
+}
+
+/** PEM texts for one connection; the key is in clear for this send only. */
+export interface OutboundTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 export type OutboundResult =

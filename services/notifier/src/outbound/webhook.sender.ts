@@ -1,6 +1,6 @@
 import { signWebhook } from "@homeward/outbound";
+import { isAnswer, postHttp } from "./outbound-http.ts";
 import {
-  networkFailure,
   type OutboundMessage,
   type OutboundResult,
   type OutboundSender,
@@ -11,6 +11,7 @@ import {
  * Standard Webhooks: POST the JSON event with `webhook-id` (the delivery id, the same on every
  * retry, for the receiver's dedupe), `webhook-timestamp` (this attempt) and `webhook-signature`.
  * 2xx is delivered; 408, 429 and 5xx are retried with backoff; 410 Gone and other 4xx are not.
+ * An https endpoint may have its own CA and a client certificate (mutual TLS).
  */
 export class WebhookSender implements OutboundSender {
   constructor(private readonly options: { timeoutMs: number; now: () => Date }) {}
@@ -35,19 +36,15 @@ export class WebhookSender implements OutboundSender {
         message: "the endpoint's signing secret is not a whsec_ secret",
       };
     }
-    let res: Response;
-    try {
-      res = await fetch(m.url, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...signature },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (err) {
-      return networkFailure(err);
-    }
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.ok) return { status: "sent", responseStatus: String(res.status) };
+    const answer = await postHttp(m.url, {
+      headers: { "content-type": "application/json", ...signature },
+      body,
+      timeoutMs: this.options.timeoutMs,
+      ...(m.tls === undefined ? {} : { tls: m.tls }),
+    });
+    if (!isAnswer(answer)) return answer;
+    const res = { status: answer.http };
+    if (res.status >= 200 && res.status <= 299) return { status: "sent", responseStatus: String(res.status) };
     return {
       status: "failed",
       retryable: retryableHttpStatus(res.status),
