@@ -1,6 +1,8 @@
 // Systems: the organization's other systems Homeward tells of its patients' events (issue 17): a Da
-// Vinci FHIR notification receiver (base URL, bearer token or none), a webhook signed as Standard
-// Webhooks (URL, signing secret) and an HL7 v2 interface over MLLP (host and port). Secrets go in and
+// Vinci FHIR notification receiver (base URL; a bearer token, OAuth 2.0 client credentials the SMART
+// Backend Services way, or none), a webhook signed as Standard Webhooks (URL, signing secret) and an
+// HL7 v2 interface over MLLP (host and port, TLS or not). Each may have its own TLS: the server's CA,
+// a client certificate and its key (mutual TLS). Secrets and private keys go in and
 // never come back: the list says only whether one is set; a secret generated here is shown once.
 // Every change is audited by the API (outbound-endpoint.create / .update), without the secret.
 import { adminFrame, when } from "./admin-common.js";
@@ -21,11 +23,16 @@ const KIND_HINTS = {
   webhook:
     "Homeward posts each event as JSON to this URL, signed with the secret (Standard Webhooks headers), so the receiver can tell it is Homeward.",
   hl7v2_mllp:
-    "The EHR's interface engine: each ADT message is forwarded (with Homeward's patient id added) and its ACK awaited. Plain MLLP.",
+    "The EHR's interface engine: each ADT message is forwarded (with Homeward's patient id added) and its ACK awaited. MLLP, inside TLS when the interface takes it.",
 };
 /** The kinds as the list says them (the form gives the long names). */
 const SHORT_KINDS = { davinci_fhir: "Da Vinci FHIR", webhook: "Webhook", hl7v2_mllp: "HL7 v2 (MLLP)" };
-const AUTH_WORDS = { bearer: "Bearer token", webhook_secret: "Signing secret" };
+const AUTH_WORDS = { bearer: "Bearer token", webhook_secret: "Signing secret", smart_backend: "SMART key" };
+const FHIR_AUTH = {
+  none: "None",
+  bearer: "Bearer token",
+  smart_backend: "OAuth 2.0 client credentials (SMART Backend Services)",
+};
 
 /** A new Standard Webhooks secret: `whsec_` and base64 of 32 random bytes from the browser's CSPRNG. */
 export function newWebhookSecret() {
@@ -38,7 +45,10 @@ export const targetOf = (e) => (e.kind === "hl7v2_mllp" ? `${e.host}:${e.port}` 
 
 /** The field a problem belongs to: "eventKinds.2" is the event kinds, a name taken is the name. */
 function fieldOf(path) {
-  const top = String(path ?? "").split(".")[0];
+  const [top, second] = String(path ?? "").split(".");
+  if ((top === "smart" || top === "tls") && second !== undefined) return `${top}-${second}`;
+  if (top === "smart") return "smart-tokenUrl";
+  if (top === "tlsClientKey") return "tls-key";
   return top === "organizationId" ? "" : top;
 }
 
@@ -50,6 +60,9 @@ function plainWords(key, message) {
   if (generic && key === "port") return "A port number from 1 to 65535.";
   if (generic && key === "host") return "A host name or IPv4 address.";
   if (generic && key === "programs") return "Program names, comma-separated, up to 100 characters each.";
+  if (generic && key === "smart-tokenUrl") return "The EHR's token endpoint, a full https:// address.";
+  if (generic && (key === "smart-clientId" || key === "smart-keyId"))
+    return "Required, as the EHR registered it.";
   const text = message.trim();
   return text === "" ? text : `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}`;
 }
@@ -126,6 +139,8 @@ export function createSystems({ session, path, built }) {
     host: e.host,
     port: e.port,
     authKind: e.authKind,
+    smart: e.smart,
+    tls: e.tls,
     eventKinds: e.eventKinds,
     programs: e.programs,
     enabled: e.enabled,
@@ -254,12 +269,44 @@ export function createSystems({ session, path, built }) {
       step: 1,
       value: endpoint?.port ?? "",
     });
-    // FHIR: a bearer token or none. On edit an empty token keeps the stored one.
-    const useToken = h("input", {
-      type: "checkbox",
-      id: id("use-token"),
-      checked: endpoint ? endpoint.authKind === "bearer" : true,
-    });
+    // FHIR: a bearer token, SMART Backend Services, or none. On edit an empty token or key keeps the stored one.
+    const fhirAuth = h(
+      "select",
+      { name: "fhir-auth" },
+      Object.entries(FHIR_AUTH).map(([v, t]) =>
+        h(
+          "option",
+          { value: v, selected: (endpoint?.kind === "davinci_fhir" ? endpoint.authKind : "bearer") === v },
+          t,
+        ),
+      ),
+    );
+    const smart = endpoint?.smart ?? null;
+    const text = (name, value, placeholder) =>
+      h("input", { name, value: value ?? "", autocomplete: "off", placeholder: placeholder ?? "" });
+    const pemBox = (name, value, placeholder) =>
+      h("textarea", { name, rows: 3, class: "mono", spellcheck: "false", placeholder, text: value ?? "" });
+    const tokenUrl = text("token-url", smart?.tokenUrl, "https://");
+    const clientId = text("client-id", smart?.clientId);
+    const keyId = text("key-id", smart?.keyId);
+    const scope = text("scope", smart?.scope, "system/*.write");
+    const smartKey = pemBox(
+      "smart-key",
+      "",
+      endpoint?.authKind === "smart_backend" && endpoint.hasSecret
+        ? "Set: leave empty to keep it"
+        : "-----BEGIN PRIVATE KEY----- … or a JWK",
+    );
+    // TLS of its own: MLLP over TLS (HL7), the server's CA, Homeward's client certificate and key.
+    const tls = endpoint?.tls ?? { mllpTls: false, caPem: null, clientCertPem: null };
+    const mllpTls = h("input", { type: "checkbox", id: id("mllp-tls"), checked: tls.mllpTls });
+    const caPem = pemBox("tls-ca", tls.caPem, "-----BEGIN CERTIFICATE----- (empty: the usual public CAs)");
+    const clientCert = pemBox("tls-cert", tls.clientCertPem, "-----BEGIN CERTIFICATE----- (empty: none)");
+    const clientKey = pemBox(
+      "tls-key",
+      "",
+      endpoint?.hasTlsClientKey ? "Set: leave empty to keep it" : "-----BEGIN PRIVATE KEY-----",
+    );
     const token = h("input", {
       name: "token",
       type: "password",
@@ -307,11 +354,38 @@ export function createSystems({ session, path, built }) {
       token,
       "Sent as Authorization: Bearer … with each message; at least 16 characters. Never shown again.",
     );
-    const authFhir = h(
+    const authFhir = field("authKind-fhir", "Authentication", fhirAuth, " ");
+    authFhir.classList.add("field-wide");
+    const smartFields = [
+      field("smart-tokenUrl", "Token URL", tokenUrl, "The EHR's OAuth 2.0 token endpoint."),
+      field("smart-clientId", "Client id", clientId, "The id the EHR registered for Homeward."),
+      field("smart-keyId", "Key id (kid)", keyId, "Which of the registered keys (JWKS) signs."),
+      field("smart-scope", "Scope", scope, "Empty: system/*.write."),
+      field(
+        "smart-key",
+        "Private key",
+        smartKey,
+        "RSA (RS384, 2048 bits or more) or EC P-384 (ES384), PEM or JWK. Homeward signs its client assertions with it; never shown again. The EHR registers the public half.",
+      ),
+    ];
+    for (const f of smartFields.slice(4)) f.classList.add("field-wide");
+    const mllpTlsField = h(
       "div",
-      { class: "field field-wide", dataset: { key: "authKind-fhir" } },
-      h("label", { class: "radio", for: useToken.id }, useToken, "The FHIR server wants a bearer token"),
+      { class: "field field-wide", dataset: { key: "tls-mllpTls" } },
+      h("label", { class: "radio", for: mllpTls.id }, mllpTls, "MLLP over TLS"),
+      h("div", { class: "field-error" }),
     );
+    const tlsFields = [
+      field("tls-caPem", "Server's CA (PEM)", caPem, "The CA the server's certificate must chain to."),
+      field(
+        "tls-clientCertPem",
+        "Client certificate (PEM)",
+        clientCert,
+        "Homeward's certificate for mutual TLS, if the server asks for one.",
+      ),
+      field("tls-key", "Client certificate's key (PEM)", clientKey, "Never shown again."),
+    ];
+    for (const f of tlsFields) f.classList.add("field-wide");
     const pastedField = field(
       "secret-pasted",
       "Signing secret",
@@ -347,6 +421,9 @@ export function createSystems({ session, path, built }) {
         portField,
         authFhir,
         tokenField,
+        smartFields,
+        mllpTlsField,
+        tlsFields,
         secretBox,
         pastedField,
         h(
@@ -388,12 +465,20 @@ export function createSystems({ session, path, built }) {
       hostField.hidden = k !== "hl7v2_mllp";
       portField.hidden = k !== "hl7v2_mllp";
       authFhir.hidden = k !== "davinci_fhir";
-      tokenField.hidden = k !== "davinci_fhir" || !useToken.checked;
+      tokenField.hidden = k !== "davinci_fhir" || fhirAuth.value !== "bearer";
+      for (const f of smartFields) f.hidden = k !== "davinci_fhir" || fhirAuth.value !== "smart_backend";
+      authFhir.querySelector(".hint").textContent =
+        fhirAuth.value === "smart_backend"
+          ? "Homeward signs a JWT with its private key and trades it at the token URL for an access token."
+          : "";
+      mllpTlsField.hidden = k !== "hl7v2_mllp";
+      for (const f of tlsFields) f.hidden = k === "hl7v2_mllp" && !mllpTls.checked;
       secretBox.hidden = k !== "webhook";
       pastedField.hidden = k !== "webhook" || chosenSecret() !== "paste";
     }
     kind.addEventListener("change", sync);
-    useToken.addEventListener("change", sync);
+    fhirAuth.addEventListener("change", sync);
+    mllpTls.addEventListener("change", sync);
     for (const r of secretBox.querySelectorAll("input")) r.addEventListener("change", sync);
     sync();
 
@@ -412,10 +497,37 @@ export function createSystems({ session, path, built }) {
           .map((s) => s.trim())
           .filter(Boolean),
         enabled: enabled.checked,
+        smart: null,
       };
+      const ownTls = k !== "hl7v2_mllp" || mllpTls.checked;
+      base.tls = {
+        mllpTls: k === "hl7v2_mllp" && mllpTls.checked,
+        caPem: ownTls ? caPem.value.trim() || null : null,
+        clientCertPem: ownTls ? clientCert.value.trim() || null : null,
+      };
+      const tlsKey = clientKey.value.trim();
+      if (base.tls.clientCertPem !== null && tlsKey !== "") base.tlsClientKey = tlsKey;
       if (k === "hl7v2_mllp") return { body: { ...base, authKind: "none" }, generated: null };
       if (k === "davinci_fhir") {
-        if (!useToken.checked) return { body: { ...base, authKind: "none" }, generated: null };
+        if (fhirAuth.value === "none") return { body: { ...base, authKind: "none" }, generated: null };
+        if (fhirAuth.value === "smart_backend") {
+          const key = smartKey.value.trim();
+          const settings = {
+            tokenUrl: tokenUrl.value.trim(),
+            clientId: clientId.value.trim(),
+            keyId: keyId.value.trim(),
+            scope: scope.value.trim() || null,
+          };
+          return {
+            body: {
+              ...base,
+              authKind: "smart_backend",
+              smart: settings,
+              ...(key === "" ? {} : { secret: key }),
+            },
+            generated: null,
+          };
+        }
         const t = token.value;
         return { body: { ...base, authKind: "bearer", ...(t === "" ? {} : { secret: t }) }, generated: null };
       }
@@ -443,8 +555,10 @@ export function createSystems({ session, path, built }) {
       for (const p of list) {
         let key = fieldOf(p.path);
         // The secret's field is the token's or the pasted secret's; authKind's is the token choice.
-        if (key === "secret") key = k === "davinci_fhir" ? "secret-token" : "secret-pasted";
-        if (key === "authKind" && k === "davinci_fhir") key = "secret-token";
+        const smartAuth = k === "davinci_fhir" && fhirAuth.value === "smart_backend";
+        if (key === "secret")
+          key = k === "davinci_fhir" ? (smartAuth ? "smart-key" : "secret-token") : "secret-pasted";
+        if (key === "authKind" && k === "davinci_fhir") key = smartAuth ? "smart-key" : "secret-token";
         if (key === "host" && k === "hl7v2_mllp" && host.value.trim() !== "" && port.value.trim() === "")
           key = "port";
         const target = [...form.querySelectorAll(".field[data-key]")].find(
@@ -477,7 +591,9 @@ export function createSystems({ session, path, built }) {
               unplaced.map((p) => h("li", {}, plainWords(fieldOf(p.path), p.message))),
             ),
       );
-      form.querySelector(".field.has-error input, .field.has-error select")?.focus();
+      form
+        .querySelector(".field.has-error input, .field.has-error select, .field.has-error textarea")
+        ?.focus();
     }
 
     form.addEventListener("submit", async (event) => {
@@ -520,6 +636,15 @@ export function createSystems({ session, path, built }) {
               ? h("span", { class: "badge badge-completed" }, "set")
               : h("span", { class: "badge badge-delivery-dead" }, "missing"),
           ];
+    const tlsWords = [
+      e.tls?.mllpTls ? "TLS" : null,
+      e.tls?.caPem ? "own CA" : null,
+      e.tls?.clientCertPem
+        ? e.hasTlsClientKey
+          ? "client certificate"
+          : "client certificate without key"
+        : null,
+    ].filter(Boolean);
     return h(
       "tr",
       { class: e.enabled ? undefined : "is-disabled", dataset: { endpoint: e.id } },
@@ -538,7 +663,12 @@ export function createSystems({ session, path, built }) {
         {},
         e.programs.length === 0 ? h("span", { class: "muted" }, "Every patient") : e.programs.join(", "),
       ),
-      h("td", { class: "nowrap" }, secret),
+      h(
+        "td",
+        { class: "nowrap" },
+        secret,
+        tlsWords.length === 0 ? null : h("div", { class: "muted small-text" }, tlsWords.join(" · ")),
+      ),
       h(
         "td",
         {},

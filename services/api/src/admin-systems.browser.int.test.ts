@@ -1,4 +1,8 @@
-import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { insertOutboundDeliveries, recordOutboundAttempt } from "@homeward/outbound";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -195,6 +199,89 @@ describe("the Systems admin screen in headless Chromium", () => {
     expect(problems).toEqual(
       Array(2).fill("Failed to load resource: the server responded with a status of 400 (Bad Request)"),
     );
+    await context.close();
+  });
+
+  it("adds a FHIR server with SMART Backend Services and an HL7 interface over TLS with a client certificate; no key in the page", async () => {
+    const smartKey = generateKeyPairSync("ec", { namedCurve: "P-384" })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    const dir = mkdtempSync(join(tmpdir(), "hw-systems-tls-"));
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1"],
+        ...["-subj", "/CN=homeward-client", "-keyout", join(dir, "c.key"), "-out", join(dir, "c.pem")],
+      ],
+      { stdio: "ignore" },
+    );
+    const cert = readFileSync(join(dir, "c.pem"), "utf8");
+    const certKey = readFileSync(join(dir, "c.key"), "utf8");
+    rmSync(dir, { recursive: true, force: true });
+    const { context, page, problems } = await signedIn(USERS.adminA.email, "/admin/systems");
+    await eventually(() => page.title()).toBe("Systems · Homeward");
+
+    await page.getByRole("button", { name: "Add a system" }).click();
+    const form = page.getByRole("form", { name: "Add a system" });
+    await form.getByLabel("Name", { exact: true }).fill("Springvale EHR (SMART)");
+    await form.getByLabel("FHIR base URL").fill("https://ehr.springvale.example/fhir");
+    await form.getByLabel("Authentication").selectOption("smart_backend");
+    expect(await form.getByLabel("Bearer token", { exact: true }).isVisible()).toBe(false);
+    await form.getByLabel("Token URL").fill("https://ehr.springvale.example/oauth2/token");
+    await form.getByLabel("Client id").fill("homeward-springvale");
+    await form.getByLabel("Key id (kid)").fill("hw-2026-1");
+    // A P-256 key is not one SMART takes: told at the key.
+    const p256 = generateKeyPairSync("ec", { namedCurve: "P-256" })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    await form.getByLabel("Private key").fill(p256);
+    await form.getByRole("button", { name: "Add system" }).click();
+    await eventually(() => textOf(form.locator('.field[data-key="smart-key"] .field-error'))).toContain(
+      "P-384",
+    );
+    await form.getByLabel("Private key").fill(smartKey);
+    await screenshot(page, "/tmp/homeward-admin-systems-smart.png");
+    await form.getByRole("button", { name: "Add system" }).click();
+    const table = page.getByRole("table");
+    const smartRow = table.getByRole("row").filter({ hasText: "Springvale EHR (SMART)" });
+    await eventually(() => textOf(smartRow)).toContain("SMART key set");
+
+    await page.getByRole("button", { name: "Add a system" }).click();
+    const hl7 = page.getByRole("form", { name: "Add a system" });
+    await hl7.getByLabel("Kind", { exact: true }).selectOption("hl7v2_mllp");
+    await hl7.getByLabel("Name", { exact: true }).fill("EHR interface (TLS)");
+    await hl7.getByLabel("Host", { exact: true }).fill("ehr-if.springvale.example");
+    await hl7.getByLabel("Port", { exact: true }).fill("6662");
+    expect(await hl7.getByLabel("Client certificate (PEM)").isVisible()).toBe(false);
+    await hl7.getByLabel("MLLP over TLS").check();
+    await hl7.getByLabel("Server's CA (PEM)").fill(cert);
+    await hl7.getByLabel("Client certificate (PEM)").fill(cert);
+    await hl7.getByLabel("Client certificate's key (PEM)").fill(certKey);
+    await screenshot(page, "/tmp/homeward-admin-systems-tls.png");
+    await hl7.getByRole("button", { name: "Add system" }).click();
+    const tlsRow = table.getByRole("row").filter({ hasText: "EHR interface (TLS)" });
+    await eventually(() => textOf(tlsRow)).toContain("TLS · own CA · client certificate");
+    await screenshot(page, "/tmp/homeward-admin-systems-auth.png");
+
+    // Edit shows the settings but never the keys; an empty key keeps the stored one.
+    await table.getByRole("button", { name: "Edit Springvale EHR (SMART)" }).click();
+    const edit = page.getByRole("form", { name: "Edit Springvale EHR (SMART)" });
+    expect(await edit.getByLabel("Client id").inputValue()).toBe("homeward-springvale");
+    expect(await edit.getByLabel("Private key").inputValue()).toBe("");
+    await edit.getByLabel("Scope").fill("system/Bundle.write");
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await eventually(() => textOf(page.getByRole("status").first())).toContain("saved");
+    const content = await page.content();
+    expect(content).not.toContain("PRIVATE KEY-----\nMI");
+    expect(content).not.toContain(certKey.split("\n")[1] ?? "?");
+    expect(content).not.toContain(smartKey.split("\n")[1] ?? "?");
+    const stored = await t.pool.query<{ scope: string | null; has_key: boolean }>(
+      "SELECT scope, secret_sealed IS NOT NULL AS has_key FROM outbound_endpoints WHERE name = 'Springvale EHR (SMART)'",
+    );
+    expect(stored.rows).toEqual([{ scope: "system/Bundle.write", has_key: true }]);
+    expect(problems).toEqual([
+      "Failed to load resource: the server responded with a status of 400 (Bad Request)",
+    ]);
     await context.close();
   });
 
