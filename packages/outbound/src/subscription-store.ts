@@ -104,6 +104,15 @@ export async function setSubscriptionStatus(
   );
 }
 
+/** Ends a subscription (status off): nothing more is numbered or sent; $events still answers. */
+export async function turnOffSubscription(db: Db, id: string): Promise<void> {
+  await db.query(
+    `UPDATE fhir_subscriptions SET status = 'off', updated_at = now(),
+       resource = jsonb_set(resource, '{status}', '"off"') WHERE id = $1`,
+    [id],
+  );
+}
+
 /** The live subscriptions of an organization to a topic (an errored one still numbers its events). */
 export async function liveSubscriptions(
   db: Db,

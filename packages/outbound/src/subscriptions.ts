@@ -33,5 +33,6 @@ export {
   type StoredSubscription,
   storedNotifications,
   subscriptionRef,
+  turnOffSubscription,
 } from "./subscription-store.ts";
 export { buildRetractionWebhookEvent, buildWebhookEvent, type WebhookEvent } from "./webhook-event.ts";

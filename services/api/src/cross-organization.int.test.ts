@@ -671,6 +671,11 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: `/api/fhir/Subscription/${subscriptionB}` }),
     expect: [404],
   },
+  "DELETE /api/fhir/Subscription/:id": {
+    as: "adminA",
+    request: () => ({ method: "DELETE", url: `/api/fhir/Subscription/${subscriptionB}` }),
+    expect: [404],
+  },
   "GET /api/fhir/Subscription/:id/$status": {
     as: "adminA",
     request: () => ({ url: `/api/fhir/Subscription/${subscriptionB}/$status` }),

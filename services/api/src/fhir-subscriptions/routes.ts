@@ -11,6 +11,7 @@ import {
   storedNotifications,
   subscriptionRef,
   topicOfCanonical,
+  turnOffSubscription,
 } from "@homeward/outbound/subscriptions";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -168,6 +169,31 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => shown(await owned(request.principal, request.params.id)),
+  );
+
+  app.delete(
+    "/Subscription/:id",
+    {
+      config,
+      schema: {
+        summary: "End a Subscription (status off): nothing more is sent; $events still answers",
+        tags,
+        params: SubscriptionId,
+        response: { 200: FhirResource, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      const s = await owned(request.principal, request.params.id);
+      await turnOffSubscription(deps.pool, s.id);
+      await recordAdminAction(deps.pool, request, {
+        action: "fhir-subscription.off",
+        subjectType: "fhir_subscription",
+        subjectId: s.id,
+        organizationId: s.organizationId,
+        detail: { topic: s.topic },
+      });
+      return shown((await findSubscription(deps.pool, s.id)) ?? s);
+    },
   );
 
   app.get(

@@ -225,6 +225,17 @@ describe("FHIR Subscriptions (R4 backport)", () => {
     expect(receiverB.problems).toEqual([]);
   });
 
+  it("a subscription turned off (DELETE) hears nothing more; $events still answers", async () => {
+    const before = receiverB.received.length;
+    const off = await t.call("adminB", { method: "DELETE", url: `/api/fhir/Subscription/${subB}` });
+    expect(off.statusCode).toBe(200);
+    expect(off.json().status).toBe("off");
+    await notifySubscriptions(notifier(), arrival("8", t.ids.practiceB));
+    expect(await sendHeartbeats(notifier(() => new Date(Date.now() + 3_600_000)))).toBeGreaterThanOrEqual(0);
+    expect(receiverB.received.length).toBe(before);
+    expect((await t.call("adminB", { url: `/api/fhir/Subscription/${subB}/$events` })).statusCode).toBe(200);
+  });
+
   it("another organization's admin finds none of A's subscriptions", async () => {
     for (const url of [
       `/api/fhir/Subscription/${subA}`,
@@ -233,6 +244,9 @@ describe("FHIR Subscriptions (R4 backport)", () => {
     ]) {
       expect((await t.call("adminB", { url })).statusCode).toBe(404);
     }
+    expect(
+      (await t.call("adminB", { method: "DELETE", url: `/api/fhir/Subscription/${subA}` })).statusCode,
+    ).toBe(404);
     expect((await t.call("adminB", { url: `/api/fhir/Subscription/${subB}` })).statusCode).toBe(200);
   });
 });
