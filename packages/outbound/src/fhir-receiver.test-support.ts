@@ -30,7 +30,12 @@ export interface FhirReceiver {
  * validator's milliseconds per message would be all that is measured).
  */
 export async function startFhirReceiver(
-  options: { bearerToken?: string; validate?: boolean } = {},
+  options: {
+    bearerToken?: string;
+    /** Which Authorization headers it takes (e.g. tokens a test OAuth server issued); 401 otherwise. */
+    authorize?: (authorization: string | undefined) => boolean;
+    validate?: boolean;
+  } = {},
 ): Promise<FhirReceiver> {
   const stored: Bundle[] = [];
   const answers = new Map<string, Bundle>();
@@ -50,6 +55,8 @@ export async function startFhirReceiver(
       return send(res, 404, outcome("not-found", "only $process-message here"));
     if (options.bearerToken !== undefined && req.headers.authorization !== `Bearer ${options.bearerToken}`)
       return send(res, 401, outcome("login", "bad or missing bearer token"));
+    if (options.authorize !== undefined && !options.authorize(req.headers.authorization))
+      return send(res, 401, outcome("login", "bad, expired or missing access token"));
     if (!(req.headers["content-type"] ?? "").startsWith("application/fhir+json"))
       return send(res, 415, outcome("not-supported", "application/fhir+json only"));
     let bundle: Bundle;
