@@ -1,7 +1,7 @@
-import { generateKeyPairSync } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { JWK } from "jose";
+import { type JWK, SignJWT } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { DaVinciFhirSender } from "./davinci-fhir.sender.ts";
 import { SmartBackendTokens } from "./smart-backend-token.ts";
@@ -121,6 +121,42 @@ describe("SMART Backend Services for FHIR endpoints", () => {
       "invalid_scope: system/*.read",
     ]);
     expect(t.receiver.seen).toEqual([]);
+  });
+
+  it("the test token endpoint itself refuses a replayed jti and an assertion living longer than 5 minutes", async () => {
+    const t = await setup("rsa", "pem");
+    const key = createPrivateKey(t.message.secret);
+    const assertion = (jti: string, lifetime: number) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: "RS384", kid: "hw-1" })
+        .setIssuer("homeward-test")
+        .setSubject("homeward-test")
+        .setAudience(t.tokenServer.tokenUrl)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + lifetime)
+        .setJti(jti)
+        .sign(key);
+    const post = async (jwt: string) =>
+      (
+        await fetch(t.tokenServer.tokenUrl, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            grant_type: "client_credentials",
+            scope: "system/*.write",
+            client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            client_assertion: jwt,
+          }),
+        })
+      ).status;
+    const once = await assertion("jti-1", 240);
+    expect(await post(once)).toBe(200);
+    expect(await post(once)).toBe(401);
+    expect(await post(await assertion("jti-2", 3600))).toBe(401);
+    expect(t.tokenServer.refused).toEqual([
+      "invalid_client: jti replayed",
+      "invalid_client: exp more than 5 minutes away",
+    ]);
   });
 
   it("a token endpoint that is down is retried later; a 1024-bit RSA or P-256 key is refused", async () => {
