@@ -81,7 +81,7 @@ function ensureStyles() {
 export function adminSubnav(role, currentPath, built) {
   return h(
     "nav",
-    { class: "admin-subnav", "aria-label": "Admin" },
+    { class: "subnav", "aria-label": "Admin" },
     h(
       "ul",
       {},

@@ -27,7 +27,7 @@ export function feedFrame({ id, title, subtitle, current, toolbar = [] }) {
   const body = h("div", { class: "feed-body" });
   const nav = h(
     "nav",
-    { class: "feed-subnav", "aria-label": "Feed operations" },
+    { class: "subnav", "aria-label": "Feed operations" },
     h(
       "ul",
       {},
