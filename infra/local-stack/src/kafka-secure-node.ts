@@ -7,6 +7,7 @@ import type { KafkaSaslSettings, KafkaTlsSettings } from "@homeward/config";
 import { createKafka } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { ensureJars } from "./jars.ts";
+import { newKafkaClusterId } from "./kafka-cluster-id.ts";
 import { HOST } from "./paths.ts";
 import { runningPid, spawnDetached, stopProcess } from "./processes.ts";
 import { waitUntil } from "./wait.ts";
@@ -123,7 +124,7 @@ export async function startKafkaSecureNode(
     "kafka.tools.StorageTool",
     "format",
     "-t",
-    randomBytes(16).toString("base64url"),
+    newKafkaClusterId(),
     "-c",
     config,
     ...scram,

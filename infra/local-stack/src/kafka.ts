@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createKafka, ensureTopics, HOMEWARD_TOPICS, MAX_RECORD_BATCH_BYTES } from "@homeward/kafka";
 import type { Logger } from "@homeward/logger";
 import { ensureJars, pinnedVersion } from "./jars.ts";
+import { isUsableClusterId, newKafkaClusterId } from "./kafka-cluster-id.ts";
 import { HOST, PORTS, stackPath } from "./paths.ts";
 import { runningPid, spawnDetached, stopProcess } from "./processes.ts";
 import { answers, waitUntil } from "./wait.ts";
@@ -103,7 +103,9 @@ async function prepareStorage(
     }
   } else {
     const idFile = join(paths.conf, "cluster-id");
-    if (!existsSync(idFile)) writeFileSync(idFile, randomBytes(16).toString("base64url"));
+    if (!existsSync(idFile) || !isUsableClusterId(readFileSync(idFile, "utf8").trim())) {
+      writeFileSync(idFile, newKafkaClusterId());
+    }
     const clusterId = readFileSync(idFile, "utf8").trim();
     // A static single-voter quorum (controller.quorum.voters), so -t and no --standalone: a
     // directory formatted this way by 3.x stays valid, and the node needs no dynamic-quorum setup.
