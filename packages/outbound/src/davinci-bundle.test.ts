@@ -1,4 +1,13 @@
-import type { Bundle, Condition, Coverage, Encounter, MessageHeader, Patient } from "@medplum/fhirtypes";
+import type { AdtEvent } from "@homeward/contracts";
+import type {
+  Bundle,
+  Condition,
+  Coverage,
+  Encounter,
+  Location,
+  MessageHeader,
+  Patient,
+} from "@medplum/fhirtypes";
 import { describe, expect, it } from "vitest";
 import { buildNotificationBundle, buildRetractionBundle } from "./davinci-bundle.ts";
 import { daVinciViolations } from "./davinci-constraints.test-support.ts";
@@ -132,19 +141,135 @@ describe("Da Vinci notification Bundle", () => {
     });
   });
 
-  it("cancels with the same encounter marked entered-in-error under a new message identifier", () => {
-    const cancel = buildRetractionBundle(discharge, {
-      messageId: "obd_cancel-1",
-      timestamp: new Date("2026-03-09T20:00:00Z"),
+  describe("corrections of what was sent (A11, A12, A13)", () => {
+    const at = new Date("2026-03-09T20:00:00Z");
+    const correct = (
+      original: Bundle,
+      kind: AdtEvent["kind"],
+      trigger: string,
+      originalMessageId = options.messageId,
+    ) =>
+      buildRetractionBundle(original, {
+        messageId: "obd_cancel-1",
+        timestamp: at,
+        originalMessageId,
+        cancel: { kind, trigger },
+      });
+    const header = (b: Bundle) => b.entry?.[0]?.resource as MessageHeader;
+    const encounterOf = (b: Bundle) => resources<Encounter>(b, "Encounter")[0];
+    const locationNames = (b: Bundle) => {
+      const urls = new Map(b.entry?.map((e) => [e.fullUrl, e.resource]));
+      return encounterOf(b)?.location?.map((l) => [
+        (urls.get(l.location.reference) as Location | undefined)?.name,
+        l.status,
+      ]);
+    };
+
+    it("A11: the admission never happened, so the admit's Encounter goes back entered-in-error", () => {
+      const matched = matchedOf(edArrivalEvent(), {
+        encounter: { facility: "NORTHGEN", visitNumber: "V20260301", setting: "ed", status: "active" },
+      });
+      const admit = buildNotificationBundle(matched, { ...options, event: "notification-admit" });
+      const cancel = correct(admit, "cancel-admit", "A11");
+      expect(fhirErrors(cancel)).toEqual([]);
+      expect(daVinciViolations(cancel)).toEqual([]);
+      expect(encounterOf(cancel)?.status).toBe("entered-in-error");
+      expect(encounterOf(cancel)?.identifier).toEqual(encounterOf(admit)?.identifier);
+      expect(header(cancel).eventCoding?.code).toBe("notification-admit");
+      expect(header(cancel).reason).toEqual({
+        coding: [
+          { system: SYSTEMS.eventType, code: "A11", display: "ADT/ACK - Cancel admit/visit notification" },
+        ],
+      });
+      expect(cancel.identifier?.value).not.toBe(admit.identifier?.value);
+      expect(header(cancel).id).not.toBe(header(admit).id);
+      expect(cancel.timestamp).toBe("2026-03-09T20:00:00.000Z");
     });
-    expect(fhirErrors(cancel)).toEqual([]);
-    expect(daVinciViolations(cancel)).toEqual([]);
-    expect(resources<Encounter>(cancel, "Encounter")[0]?.status).toBe("entered-in-error");
-    expect(resources<Encounter>(cancel, "Encounter")[0]?.identifier).toEqual(
-      resources<Encounter>(discharge, "Encounter")[0]?.identifier,
-    );
-    expect(cancel.identifier?.value).not.toBe(discharge.identifier?.value);
-    expect(cancel.timestamp).toBe("2026-03-09T20:00:00.000Z");
+
+    it("A13: the patient is still in, so the Encounter is in-progress again without end or disposition", () => {
+      const cancel = correct(discharge, "cancel-discharge", "A13");
+      expect(fhirErrors(cancel)).toEqual([]);
+      expect(daVinciViolations(cancel)).toEqual([]);
+      const encounter = encounterOf(cancel);
+      expect(encounter?.status).toBe("in-progress");
+      expect(encounter?.period).toEqual({ start: "2026-03-05T22:10:00-05:00" });
+      expect(encounter?.hospitalization).toEqual({
+        admitSource: { coding: [{ system: SYSTEMS.admitSource, code: "7" }] },
+      });
+      expect(locationNames(cancel)).toEqual([
+        ["ED-7", "completed"],
+        ["4W-412-B", "active"],
+      ]);
+      expect(encounter?.identifier).toEqual(encounterOf(discharge)?.identifier);
+      expect(encounter?.diagnosis).toEqual(encounterOf(discharge)?.diagnosis);
+      expect(header(cancel).eventCoding?.code).toBe("notification-discharge");
+      expect(header(cancel).reason?.coding?.[0]?.code).toBe("A13");
+      // What was sent is not changed by building its correction.
+      expect(encounterOf(discharge)?.status).toBe("finished");
+    });
+
+    const transfer = (priorLocation: boolean) => {
+      const d = dischargeEvent();
+      const {
+        dischargedAt: _a,
+        dischargeDisposition: _b,
+        dischargedTo: _c,
+        priorLocation: prior,
+        ...visit
+      } = d.visit ?? { visitNumber: "V20260301" };
+      const event: AdtEvent = {
+        ...d,
+        kind: "transfer",
+        trigger: "A02",
+        visit: {
+          ...visit,
+          location: { pointOfCare: "ICU", room: "2", bed: "A" },
+          ...(priorLocation ? { priorLocation: { ...prior, pointOfCare: "4W", room: "412", bed: "B" } } : {}),
+        },
+      };
+      return buildNotificationBundle(matchedOf(event), { ...options, event: "notification-transfer" });
+    };
+
+    it("A12: the patient is back where the transfer took them from, in progress", () => {
+      const original = transfer(true);
+      expect(locationNames(original)).toEqual([
+        ["4W-412-B", "completed"],
+        ["ICU-2-A", "active"],
+      ]);
+      const cancel = correct(original, "cancel-transfer", "A12");
+      expect(fhirErrors(cancel)).toEqual([]);
+      expect(daVinciViolations(cancel)).toEqual([]);
+      expect(encounterOf(cancel)?.status).toBe("in-progress");
+      expect(locationNames(cancel)).toEqual([["4W-412-B", "active"]]);
+      // The location the transfer named is gone from the Bundle, not left unreferenced.
+      expect(resources<Location>(cancel, "Location").map((l) => l.name)).toEqual(["4W-412-B"]);
+      expect(header(cancel).eventCoding?.code).toBe("notification-transfer");
+      expect(header(cancel).reason?.coding?.[0]).toMatchObject({ code: "A12" });
+    });
+
+    it("A12 of a transfer that named no prior location: in progress, with no location", () => {
+      const cancel = correct(transfer(false), "cancel-transfer", "A12");
+      expect(fhirErrors(cancel)).toEqual([]);
+      expect(daVinciViolations(cancel)).toEqual([]);
+      expect(encounterOf(cancel)?.status).toBe("in-progress");
+      expect(encounterOf(cancel)?.location).toBeUndefined();
+      expect(resources<Location>(cancel, "Location")).toEqual([]);
+    });
+
+    it("the IG checks catch a correction that says the wrong thing", () => {
+      const cancel = correct(discharge, "cancel-discharge", "A13");
+      const stillEnded = structuredClone(cancel);
+      const enc = encounterOf(stillEnded) as Encounter;
+      enc.period = { ...enc.period, end: "2026-03-09T14:30:00-05:00" };
+      expect(daVinciViolations(stillEnded)).toContain("an A13 correction's Encounter has no period.end");
+      const voided = correct(discharge, "cancel-admit", "A11");
+      expect(daVinciViolations(voided)).toEqual([]);
+      const wrongStatus = structuredClone(voided);
+      (encounterOf(wrongStatus) as Encounter).status = "in-progress";
+      expect(daVinciViolations(wrongStatus)).toContain(
+        "an A11 correction's Encounter.status must be entered-in-error",
+      );
+    });
   });
 
   it("the checks catch what they are for: a broken reference, a missing class, a wrong first entry", () => {

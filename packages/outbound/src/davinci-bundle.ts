@@ -1,4 +1,4 @@
-import type { AdtEvent, MatchedEvent, PersonName, Provider } from "@homeward/contracts";
+import type { AdtEvent, AdtEventKind, MatchedEvent, PersonName, Provider } from "@homeward/contracts";
 import type {
   Bundle,
   BundleEntry,
@@ -19,6 +19,7 @@ import type {
   Resource,
 } from "@medplum/fhirtypes";
 import {
+  CANCEL_TRIGGER_DISPLAY,
   DIAGNOSIS_SYSTEM,
   DIAGNOSIS_USE,
   DISCHARGE_DISPOSITION_DISPLAY,
@@ -241,24 +242,58 @@ export function buildNotificationBundle(matched: MatchedEvent, options: Notifica
   };
 }
 
+export interface CorrectionOptions {
+  /** The correction's delivery id: its Bundle identifier and MessageHeader derive from it. */
+  messageId: string;
+  timestamp: Date;
+  /** The delivery id the original was built with (to find its current and prior Location). */
+  originalMessageId: string;
+  /** What the hospital cancelled: the retraction's kind and its HL7 trigger (EVN-1 / MSH-9.2). */
+  cancel: { kind: AdtEventKind; trigger: string };
+}
+
 /**
- * The cancel of a notification already built (A11, A12, A13): the same message, a new identifier and
- * time, and the Encounter marked `entered-in-error`, so the receiver finds the encounter by its
- * identifiers and takes it back.
+ * The correction of a notification already sent, built from what was sent: the same message (same
+ * event code, same resources, so the receiver finds its encounter by `Encounter.identifier`) under a
+ * new identifier and time, `MessageHeader.reason` the hospital's trigger (v2 table 0003: A11, A12,
+ * A13), and the Encounter as it stands after the cancel. The IG (1.1.0) defines no cancel event code;
+ * docs/outbound-davinci.md gives this mapping:
+ * - A11 (the admission did not happen): the Encounter `entered-in-error`.
+ * - A13 (the discharge did not happen, the patient is still in): `in-progress`, without
+ *   `period.end`, discharge disposition and destination; its current location active again.
+ * - A12 (the transfer did not happen): `in-progress` at the prior location when the transfer named
+ *   one, else with no location; the location it moved to is dropped.
+ * Any other cancel kind is taken as the first (`entered-in-error`).
  */
-export function buildRetractionBundle(
-  original: Bundle,
-  options: { messageId: string; timestamp: Date },
-): Bundle {
-  const entry = (original.entry ?? []).map((e): BundleEntry => {
-    if (e.resource?.resourceType === "Encounter")
-      return { ...e, resource: { ...e.resource, status: "entered-in-error" } };
-    if (e.resource?.resourceType === "MessageHeader") {
-      const fullUrl = urnUuid(options.messageId, "message-header");
-      return { fullUrl, resource: { ...e.resource, id: fullUrl.slice("urn:uuid:".length) } };
-    }
-    return e;
-  });
+export function buildRetractionBundle(original: Bundle, options: CorrectionOptions): Bundle {
+  const kind = options.cancel.kind;
+  const locationUrl = (which: "current" | "prior") => urnUuid(options.originalMessageId, `location:${which}`);
+  // A12: the location the patient was moved to is gone from the Encounter, so from the Bundle too.
+  const dropped = kind === "cancel-transfer" ? locationUrl("current") : undefined;
+  const entry = (original.entry ?? [])
+    .filter((e) => dropped === undefined || e.fullUrl !== dropped)
+    .map((e): BundleEntry => {
+      if (e.resource?.resourceType === "Encounter")
+        return { ...e, resource: correctedEncounter(e.resource, kind, locationUrl) };
+      if (e.resource?.resourceType === "MessageHeader") {
+        const fullUrl = urnUuid(options.messageId, "message-header");
+        const trigger = options.cancel.trigger;
+        const display = CANCEL_TRIGGER_DISPLAY[trigger];
+        return {
+          fullUrl,
+          resource: {
+            ...e.resource,
+            id: fullUrl.slice("urn:uuid:".length),
+            reason: {
+              coding: [
+                { system: SYSTEMS.eventType, code: trigger, ...(display === undefined ? {} : { display }) },
+              ],
+            },
+          },
+        };
+      }
+      return e;
+    });
   return {
     ...original,
     meta: { ...original.meta, lastUpdated: options.timestamp.toISOString() },
@@ -266,6 +301,45 @@ export function buildRetractionBundle(
     timestamp: options.timestamp.toISOString(),
     entry,
   };
+}
+
+function correctedEncounter(
+  encounter: Encounter,
+  kind: AdtEventKind,
+  locationUrl: (which: "current" | "prior") => string,
+): Encounter {
+  switch (kind) {
+    case "cancel-discharge": {
+      const { end: _end, ...period } = encounter.period ?? {};
+      const {
+        dischargeDisposition: _disposition,
+        destination: _destination,
+        ...hospitalization
+      } = encounter.hospitalization ?? {};
+      const { period: _p, hospitalization: _h, location: _l, ...rest } = encounter;
+      const location = (encounter.location ?? []).map((l) =>
+        l.location.reference === locationUrl("current") ? { ...l, status: "active" as const } : l,
+      );
+      return {
+        ...rest,
+        status: "in-progress",
+        ...(Object.keys(period).length === 0 ? {} : { period }),
+        ...(Object.keys(hospitalization).length === 0 ? {} : { hospitalization }),
+        ...(location.length === 0 ? {} : { location }),
+      };
+    }
+    case "cancel-transfer": {
+      const { location: _l, ...rest } = encounter;
+      const location = (encounter.location ?? [])
+        .filter((l) => l.location.reference !== locationUrl("current"))
+        .map((l) =>
+          l.location.reference === locationUrl("prior") ? { ...l, status: "active" as const } : l,
+        );
+      return { ...rest, status: "in-progress", ...(location.length === 0 ? {} : { location }) };
+    }
+    default:
+      return { ...encounter, status: "entered-in-error" };
+  }
 }
 
 function encounterOf(

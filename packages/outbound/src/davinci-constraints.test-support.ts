@@ -77,7 +77,31 @@ export function daVinciViolations(bundle: Bundle): string[] {
       resolve(d.condition, "Condition", "Encounter.diagnosis.condition");
     if (encounter.serviceProvider !== undefined)
       resolve(encounter.serviceProvider, "Organization", "Encounter.serviceProvider");
-    if (code === "notification-discharge" && encounter.status !== "entered-in-error") {
+    // A correction (MessageHeader.reason an A11/A12/A13 of table 0003) keeps the event code of the
+    // message it corrects and says, by the Encounter, what stands after the cancel.
+    const cancel = header.reason?.coding?.find((c) => c.system === SYSTEMS.eventType)?.code;
+    if (cancel === "A11" && encounter.status !== "entered-in-error")
+      v.push("an A11 correction's Encounter.status must be entered-in-error");
+    if (cancel === "A13") {
+      if (code !== "notification-discharge") v.push("an A13 correction corrects a notification-discharge");
+      if (encounter.status !== "in-progress")
+        v.push("an A13 correction's Encounter.status must be in-progress");
+      if (encounter.period?.end !== undefined) v.push("an A13 correction's Encounter has no period.end");
+      if (encounter.hospitalization?.dischargeDisposition !== undefined)
+        v.push("an A13 correction's Encounter has no discharge disposition");
+    }
+    if (cancel === "A12") {
+      if (code !== "notification-transfer") v.push("an A12 correction corrects a notification-transfer");
+      if (encounter.status !== "in-progress")
+        v.push("an A12 correction's Encounter.status must be in-progress");
+    }
+    if (cancel !== undefined && !["A11", "A12", "A13"].includes(cancel))
+      v.push("MessageHeader.reason must be the cancel (A11, A12 or A13) of a correction");
+    if (
+      code === "notification-discharge" &&
+      cancel === undefined &&
+      encounter.status !== "entered-in-error"
+    ) {
       if (encounter.period?.end === undefined) v.push("a discharge's Encounter.period.end is required");
       if (encounter.status !== "finished") v.push("a discharge's Encounter.status must be finished");
     }

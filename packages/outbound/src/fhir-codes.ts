@@ -20,6 +20,8 @@ export const SYSTEMS = {
   icd9cm: "http://hl7.org/fhir/sid/icd-9-cm",
   loinc: "http://loinc.org",
   coverageClass: "http://terminology.hl7.org/CodeSystem/coverage-class",
+  /** HL7 v2 table 0003 (event type): a correction's `MessageHeader.reason` names the cancel. */
+  eventType: "http://terminology.hl7.org/CodeSystem/v2-0003",
 } as const;
 
 export const PROFILES = {
@@ -49,7 +51,8 @@ export const NOTIFICATION_DISPLAY: Record<NotificationEvent, string> = {
 
 /**
  * Which Da Vinci event an `AdtEvent` kind is; undefined for kinds the IG has no event for (updates,
- * registrations, pre-admits, leaves, merges) and for the cancels, which take back an earlier one.
+ * registrations, pre-admits, leaves, merges) and for the cancels, which correct an earlier one under
+ * that one's event code (`buildRetractionBundle`).
  */
 export function notificationEventOf(kind: AdtEventKind): NotificationEvent | undefined {
   switch (kind) {
@@ -77,6 +80,13 @@ export function notificationEventOf(kind: AdtEventKind): NotificationEvent | und
       return undefined;
   }
 }
+
+/** Table 0003 displays of the cancels a correction answers (`MessageHeader.reason`). */
+export const CANCEL_TRIGGER_DISPLAY: Record<string, string> = {
+  A11: "ADT/ACK - Cancel admit/visit notification",
+  A12: "ADT/ACK - Cancel transfer",
+  A13: "ADT/ACK - Cancel discharge/end visit",
+};
 
 /** Encounter.class (v3 ActCode) from the matched encounter's setting. */
 export const ENCOUNTER_CLASS: Record<string, { code: string; display: string }> = {

@@ -62,6 +62,30 @@ describe("HL7 v2 forwarding", () => {
     );
   });
 
+  it("forwards a cancel as the hospital's own trigger, read back as the same cancel", () => {
+    const d = dischargeEvent();
+    const cancel = {
+      ...d,
+      kind: "cancel-transfer" as const,
+      trigger: "A12",
+      messageStructure: "ADT_A12",
+      visit: { visitNumber: "V20260301", patientClass: "I", location: { pointOfCare: "4W", room: "412" } },
+      diagnoses: [],
+    };
+    const text = buildForwardedAdt(matchedOf(cancel, { kind: "retraction" }), options);
+    const parsed = parseHl7(text);
+    if (!parsed.ok) throw new Error(parsed.error.text);
+    const mapping = FacilityMapping.parse({ sendingFacility: "NORTHGEN", timeZone: "America/New_York" });
+    const result = normalizeAdt(parsed.message, mapping);
+    if (!result.ok) throw new Error(result.error.text);
+    expect(AdtEvent.parse(result.event)).toMatchObject({
+      kind: "cancel-transfer",
+      trigger: "A12",
+      visit: { visitNumber: "V20260301", location: { pointOfCare: "4W", room: "412" } },
+    });
+    expect(text.split("\r")[0]).toContain("|ADT^A12^ADT_A12|obd_fwd-1|");
+  });
+
   it("escapes the delimiters a value carries", () => {
     const event = dischargeEvent();
     const text = buildForwardedAdt(

@@ -1,5 +1,8 @@
-import type { Bundle, Encounter } from "@medplum/fhirtypes";
+import type { AdtEvent, MatchedEvent } from "@homeward/contracts";
+import type { Bundle, Encounter, MessageHeader } from "@medplum/fhirtypes";
 import { describe, expect, it } from "vitest";
+import { daVinciViolations } from "./davinci-constraints.test-support.ts";
+import type { NewOutboundDelivery } from "./delivery-store.ts";
 import type { Endpoint } from "./endpoint-store.ts";
 import { dischargeEvent, edArrivalEvent, matchedOf } from "./matched-fixtures.test-support.ts";
 import { outboundDeliveryId, planNotifications, planRetractions } from "./plan.ts";
@@ -79,47 +82,91 @@ describe("planning outbound deliveries", () => {
     expect(planned[0]).toMatchObject({ status: "skipped", lastError: "stale" });
   });
 
-  it("a cancel per sent notification, built from what was sent", () => {
-    const matched = matchedOf(dischargeEvent());
-    const [fhir, hook] = planNotifications(
-      matched,
-      [endpoint({ id: "1" }), endpoint({ id: "2", kind: "webhook" })],
-      ctx,
-    );
-    const retraction = matchedOf(
-      { ...dischargeEvent(), eventId: "evt-a13", kind: "cancel-discharge", trigger: "A13" },
+  const retractionOf = (
+    matched: MatchedEvent,
+    kind: AdtEvent["kind"],
+    trigger: string,
+    status: MatchedEvent["encounter"]["status"],
+  ) =>
+    matchedOf(
+      { ...matched.event, eventId: `evt-${trigger}`, kind, trigger, controlId: `CTRL-${trigger}` },
       {
         kind: "retraction",
-        matchId: "m-cancel",
+        matchId: `m-cancel-${trigger}`,
         retracts: { eventId: matched.event.eventId, matchId: matched.matchId },
+        encounter: { ...matched.encounter, status },
       },
     );
-    const sent = [fhir, hook].map((d) => ({
-      id: d?.id ?? "",
-      endpointId: d?.endpointId ?? "",
-      status: "sent",
-      payload: d?.payload,
-    }));
-    const cancels = planRetractions(
-      retraction,
-      sent,
-      new Map([
-        ["1", endpoint({ id: "1" })],
-        ["2", endpoint({ id: "2", kind: "webhook" })],
-      ]),
-      ctx.now,
-    );
-    expect(cancels.map((c) => [c.endpointId, c.purpose, c.matchId, c.eventId])).toEqual([
-      ["1", "retraction", matched.matchId, "evt-a13"],
-      ["2", "retraction", matched.matchId, "evt-a13"],
+  const endpoints = new Map([
+    ["1", endpoint({ id: "1" })],
+    ["2", endpoint({ id: "2", kind: "webhook" })],
+    ["3", endpoint({ id: "3", kind: "hl7v2_mllp", url: null, host: "ehr", port: 6661 })],
+  ]);
+  const sentOf = (planned: NewOutboundDelivery[]) =>
+    planned.map((d) => ({ id: d.id, endpointId: d.endpointId, status: "sent", payload: d.payload }));
+  const encounterIn = (payload: unknown) =>
+    ((payload ?? {}) as Bundle).entry?.find((e) => e.resource?.resourceType === "Encounter")
+      ?.resource as Encounter;
+
+  it("an A13 per sent notification, on each channel saying the discharge is undone", () => {
+    const matched = matchedOf(dischargeEvent());
+    const planned = planNotifications(matched, [...endpoints.values()], ctx);
+    const retraction = retractionOf(matched, "cancel-discharge", "A13", "active");
+    const [fhir, hook, hl7] = planRetractions(retraction, sentOf(planned), endpoints, ctx.now);
+    expect([fhir, hook, hl7].map((c) => [c?.endpointId, c?.purpose, c?.matchId, c?.eventId])).toEqual([
+      ["1", "retraction", matched.matchId, "evt-A13"],
+      ["2", "retraction", matched.matchId, "evt-A13"],
+      ["3", "retraction", matched.matchId, "evt-A13"],
     ]);
-    const encounter = ((cancels[0]?.payload ?? {}) as Bundle).entry?.find(
-      (e) => e.resource?.resourceType === "Encounter",
-    )?.resource as Encounter;
-    expect(encounter.status).toBe("entered-in-error");
-    expect(cancels[1]?.payload).toMatchObject({
+    // Da Vinci: the discharge message again, its Encounter in progress, the A13 its reason.
+    const encounter = encounterIn(fhir?.payload);
+    expect(encounter.status).toBe("in-progress");
+    expect(encounter.period?.end).toBeUndefined();
+    const header = ((fhir?.payload ?? {}) as Bundle).entry?.[0]?.resource as MessageHeader;
+    expect(header.eventCoding?.code).toBe("notification-discharge");
+    expect(header.reason?.coding?.[0]?.code).toBe("A13");
+    expect(daVinciViolations(fhir?.payload as Bundle)).toEqual([]);
+    // Webhook: names the webhook and what it announced, and the encounter as it now stands.
+    expect(hook?.payload).toMatchObject({
       type: "event.retracted",
-      data: { retracts: { webhookId: hook?.id, matchId: matched.matchId } },
+      data: {
+        kind: "cancel-discharge",
+        trigger: "A13",
+        retracts: {
+          webhookId: planned[1]?.id,
+          matchId: matched.matchId,
+          type: "encounter.discharge",
+          kind: "discharge",
+        },
+        encounter: { visitNumber: "V20260301", status: "active" },
+      },
     });
+    // HL7 v2: the hospital's own A13, under the cancel's delivery id.
+    const msh = ((hl7?.payload ?? {}) as { hl7?: string }).hl7?.split("\r")[0]?.split("|");
+    expect([msh?.[8], msh?.[9]]).toEqual(["ADT^A13^ADT_A03", hl7?.id]);
+  });
+
+  it("an A11 voids the admit (entered-in-error); the webhook says the encounter is cancelled", () => {
+    const matched = matchedOf(edArrivalEvent());
+    const planned = planNotifications(matched, [...endpoints.values()], ctx);
+    const retraction = retractionOf(matched, "cancel-admit", "A11", "cancelled");
+    const [fhir, hook, hl7] = planRetractions(retraction, sentOf(planned), endpoints, ctx.now);
+    expect(encounterIn(fhir?.payload).status).toBe("entered-in-error");
+    expect(hook?.payload).toMatchObject({
+      data: {
+        retracts: { type: "encounter.ed-arrival", kind: "ed-arrival" },
+        encounter: { status: "cancelled" },
+      },
+    });
+    expect(((hl7?.payload ?? {}) as { hl7?: string }).hl7).toContain("|ADT^A11^");
+  });
+
+  it("nothing for a notification that was not sent, nor for an endpoint gone since", () => {
+    const matched = matchedOf(dischargeEvent());
+    const planned = planNotifications(matched, [...endpoints.values()], ctx);
+    const retraction = retractionOf(matched, "cancel-discharge", "A13", "active");
+    expect(planRetractions(retraction, [], endpoints, ctx.now)).toEqual([]);
+    expect(planRetractions(retraction, sentOf(planned), new Map(), ctx.now)).toEqual([]);
+    expect(planRetractions(matched, sentOf(planned), endpoints, ctx.now)).toEqual([]);
   });
 });

@@ -92,8 +92,9 @@ const forward = (matched: MatchedEvent, id: string, now: Date) =>
 
 /**
  * The cancels of a retraction: one per notification that was sent (or is on the wire), to the same
- * endpoint, built from what was sent: the same Da Vinci message with the Encounter entered-in-error,
- * or an `event.retracted` webhook naming the webhook id it takes back.
+ * endpoint, built from what was sent: the Da Vinci message corrected as the cancel says (A11
+ * entered-in-error, A13 back in progress, A12 back at the prior location), the hospital's own
+ * A11/A12/A13 forwarded, or an `event.retracted` webhook naming the webhook (and the kind) it takes back.
  */
 export function planRetractions(
   retraction: MatchedEvent,
@@ -110,13 +111,23 @@ export function planRetractions(
     const id = outboundDeliveryId(retracted.matchId, endpoint.id, "retraction");
     const payload =
       endpoint.kind === "davinci_fhir"
-        ? buildRetractionBundle(original.payload as Bundle, { messageId: id, timestamp: now })
+        ? buildRetractionBundle(original.payload as Bundle, {
+            messageId: id,
+            timestamp: now,
+            originalMessageId: original.id,
+            cancel: { kind: retraction.event.kind, trigger: retraction.event.trigger },
+          })
         : endpoint.kind === "hl7v2_mllp"
           ? // The hospital's own cancel (A11, A12, A13), forwarded as it came.
             { hl7: forward(retraction, id, now) }
           : buildRetractionWebhookEvent(
               retraction,
-              { webhookId: original.id, eventId: retracted.eventId, matchId: retracted.matchId },
+              {
+                webhookId: original.id,
+                eventId: retracted.eventId,
+                matchId: retracted.matchId,
+                ...retractedKindOf(original.payload),
+              },
               now,
             );
     out.push({
@@ -131,4 +142,14 @@ export function planRetractions(
     });
   }
   return out;
+}
+
+/** The type and kind of the webhook a retraction takes back, read from what was sent. */
+function retractedKindOf(payload: unknown): { type?: string; kind?: string } {
+  const sent = payload as Partial<WebhookEvent> | null;
+  const kind = sent?.data?.kind;
+  return {
+    ...(typeof sent?.type === "string" ? { type: sent.type } : {}),
+    ...(typeof kind === "string" ? { kind } : {}),
+  };
 }

@@ -62,10 +62,14 @@ export function buildWebhookEvent(matched: MatchedEvent, at: Date): WebhookEvent
   };
 }
 
-/** The retraction of a webhook already planned: which webhook it takes back, and why. */
+/**
+ * The retraction of a webhook already planned: which webhook it takes back (its id, event and match,
+ * and what it announced: `encounter.discharge`, kind `discharge`), the hospital's cancel that took it
+ * back (kind and trigger), and the encounter's status after it (A11 cancelled, A13 active again).
+ */
 export function buildRetractionWebhookEvent(
   retraction: MatchedEvent,
-  retracted: { webhookId: string; eventId: string; matchId: string },
+  retracted: { webhookId: string; eventId: string; matchId: string; type?: string; kind?: string },
   at: Date,
 ): WebhookEvent {
   return {
@@ -78,7 +82,7 @@ export function buildRetractionWebhookEvent(
       occurredAt: retraction.event.occurredAt,
       retracts: retracted,
       organization: { code: retraction.practice.code, name: retraction.practice.name },
-      encounter: { visitNumber: retraction.encounter.visitNumber },
+      encounter: { visitNumber: retraction.encounter.visitNumber, status: retraction.encounter.status },
     },
   };
 }
