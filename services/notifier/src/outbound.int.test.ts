@@ -288,7 +288,7 @@ describe("outbound deliveries through outbox -> SQS -> worker", () => {
     expect(await codes("m-out-6")).toEqual([["dead", "AE"]]);
   });
 
-  it("a retraction sends the FHIR receiver the encounter entered-in-error and the webhook event.retracted", async () => {
+  it("a retraction (A13) sends the FHIR receiver the discharge message again with the encounter back in progress, and the webhook event.retracted", async () => {
     const cancel = {
       ...dischargeEvent(),
       eventId: "evt-a13",
@@ -308,7 +308,8 @@ describe("outbound deliveries through outbox -> SQS -> worker", () => {
     const last = fhir.stored.at(-1) as Bundle;
     const encounter = last.entry?.find((e) => e.resource?.resourceType === "Encounter")
       ?.resource as Encounter;
-    expect(encounter.status).toBe("entered-in-error");
+    // A13 cancels the discharge, not the stay: the patient is in hospital again (davinci-bundle.ts).
+    expect(encounter.status).toBe("in-progress");
     expect(encounter.identifier?.[0]?.value).toBe("V20260301");
     const retracted = hook.received.at(-1);
     const original = (await statusOf("m-out-1")).length;
