@@ -199,6 +199,8 @@ const TABLE_OWNERS = [
       "outbound_delivery_attempts",
       "fhir_subscriptions",
       "fhir_subscription_notifications",
+      "fhir_clients",
+      "fhir_client_assertions",
     ],
   },
   {

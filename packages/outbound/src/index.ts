@@ -51,6 +51,15 @@ export {
   listEndpoints,
   updateEndpoint,
 } from "./endpoint-store.ts";
+export {
+  claimAssertionJti,
+  createFhirClient,
+  type FhirClient,
+  findFhirClient,
+  listFhirClients,
+  type PublicJwk,
+  setFhirClientEnabled,
+} from "./fhir-client-store.ts";
 export { type NotificationEvent, notificationEventOf, PROFILES, SYSTEMS } from "./fhir-codes.ts";
 export { urnUuid, uuidFrom } from "./fhir-ids.ts";
 export { buildForwardedAdt, type ForwardOptions, hl7DateTime } from "./hl7-forward.ts";
@@ -66,5 +75,18 @@ export {
   type WebhookHeaders,
   type WebhookVerification,
 } from "./standard-webhooks.ts";
+export {
+  SUBSCRIPTION_SEARCH_LIMIT,
+  type SubscriptionChange,
+  searchSubscriptions,
+  updateSubscription,
+} from "./subscription-admin-store.ts";
+export {
+  buildCapabilityStatement,
+  buildTopicBasic,
+  TOPIC_CANONICAL_EXTENSION,
+  TOPIC_PROFILE,
+  topicBasics,
+} from "./subscription-topic.ts";
 export { tlsMaterialProblem } from "./tls-pem.ts";
 export { buildRetractionWebhookEvent, buildWebhookEvent, type WebhookEvent } from "./webhook-event.ts";
