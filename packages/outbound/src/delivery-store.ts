@@ -1,11 +1,12 @@
 import type { Pool, PoolClient } from "@homeward/db";
-import type { EndpointAuthKind, EndpointKind, EndpointTls, SmartBackendSettings } from "./endpoint.ts";
-import { smartOf } from "./endpoint-store.ts";
+import { type Endpoint, findEndpoint } from "./endpoint-store.ts";
+import type { OutboundChannel } from "./outbound-job.ts";
+import { findSubscription, type StoredSubscription, skipNotificationsOfMatch } from "./subscription-store.ts";
 
 /**
  * The outbound_deliveries and outbound_delivery_attempts tables' only SQL: planning (one row per
- * match, endpoint and purpose, whatever the redeliveries), the outbox, the worker's lease and the
- * record of every try, as email's deliveries keep them.
+ * match, endpoint and purpose, or per match and FHIR Subscription, whatever the redeliveries), the
+ * outbox, the worker's lease and the record of every try, as email's deliveries keep them.
  */
 
 type Db = Pool | PoolClient;
@@ -57,9 +58,35 @@ export interface PlannedNotification {
 }
 
 /**
+ * A FHIR Subscription's event notification as a delivery: written in the transaction that numbered
+ * it (subscription-store.ts numberNotification), so the outbox finds every numbered notification.
+ * Returns whether it was written (false: a redelivered record found it there).
+ */
+export async function insertSubscriptionDelivery(
+  tx: PoolClient,
+  d: {
+    id: string;
+    subscriptionId: string;
+    eventNumber: number;
+    organizationId: string;
+    matchId: string;
+    eventId: string;
+  },
+): Promise<boolean> {
+  const res = await tx.query(
+    `INSERT INTO outbound_deliveries (id, subscription_id, event_number, organization_id, purpose, match_id, event_id, status)
+     VALUES ($1, $2, $3, $4, 'notification', $5, $6, 'queued') ON CONFLICT DO NOTHING`,
+    [d.id, d.subscriptionId, d.eventNumber, d.organizationId, d.matchId, d.eventId],
+  );
+  return (res.rowCount ?? 0) === 1;
+}
+
+/**
  * A retraction's first step: the match's notifications not yet on the wire (queued or failed, no
  * live lease) are skipped, atomically against a worker's lease; returns the ones that were sent or
  * are being sent right now (leased), which need the cancel. A dead one never reached its receiver.
+ * Subscription notifications are skipped the same way (their numbered row too) but get no cancel:
+ * the backport topics have no retraction event, so none is returned.
  */
 export async function retractNotifications(db: PoolClient, matchId: string): Promise<PlannedNotification[]> {
   await db.query(
@@ -71,9 +98,11 @@ export async function retractNotifications(db: PoolClient, matchId: string): Pro
       WHERE match_id = $1 AND purpose = 'notification'`,
     [matchId],
   );
+  await skipNotificationsOfMatch(db, matchId);
   const { rows } = await db.query<{ id: string; endpoint_id: string; status: string; payload: unknown }>(
     `SELECT id, endpoint_id::text, status, payload FROM outbound_deliveries
       WHERE match_id = $1 AND purpose = 'notification' AND status IN ('sent', 'queued', 'failed')
+        AND endpoint_id IS NOT NULL
       ORDER BY id`,
     [matchId],
   );
@@ -82,9 +111,12 @@ export async function retractNotifications(db: PoolClient, matchId: string): Pro
 
 export interface OutboundJobRow {
   id: string;
-  kind: EndpointKind;
+  kind: OutboundChannel;
   purpose: OutboundPurpose;
 }
+
+/** The channel of a delivery row: its endpoint's kind, or a FHIR Subscription's. */
+const CHANNEL = "coalesce(e.kind, 'fhir_subscription') AS kind";
 
 /** Queued rows not yet on SQS: these ids, or (ids null) those older than `graceSeconds` (the outbox pass). */
 export async function pendingOutbound(
@@ -94,12 +126,12 @@ export async function pendingOutbound(
   const { rows } =
     "ids" in query
       ? await db.query<OutboundJobRow>(
-          `SELECT d.id, e.kind, d.purpose FROM outbound_deliveries d JOIN outbound_endpoints e ON e.id = d.endpoint_id
+          `SELECT d.id, ${CHANNEL}, d.purpose FROM outbound_deliveries d LEFT JOIN outbound_endpoints e ON e.id = d.endpoint_id
             WHERE d.id = ANY($1) AND d.status = 'queued' AND d.enqueued_at IS NULL`,
           [query.ids],
         )
       : await db.query<OutboundJobRow>(
-          `SELECT d.id, e.kind, d.purpose FROM outbound_deliveries d JOIN outbound_endpoints e ON e.id = d.endpoint_id
+          `SELECT d.id, ${CHANNEL}, d.purpose FROM outbound_deliveries d LEFT JOIN outbound_endpoints e ON e.id = d.endpoint_id
             WHERE d.status = 'queued' AND d.enqueued_at IS NULL AND d.created_at < now() - $1 * interval '1 second'
             ORDER BY d.created_at LIMIT $2`,
           [query.graceSeconds, query.limit],
@@ -112,27 +144,19 @@ export async function markOutboundEnqueued(db: Db, ids: readonly string[]): Prom
   await db.query("UPDATE outbound_deliveries SET enqueued_at = now() WHERE id = ANY($1)", [ids]);
 }
 
-export interface OutboundSendRow {
+/** A delivery to send with what it goes to: an endpoint, or a FHIR Subscription's rest-hook. */
+export type OutboundSendRow = {
   id: string;
   status: string;
   purpose: OutboundPurpose;
   payload: unknown;
   retractedAt: Date | null;
-  endpoint: {
-    id: string;
-    kind: EndpointKind;
-    url: string | null;
-    host: string | null;
-    port: number | null;
-    authKind: EndpointAuthKind;
-    smart: SmartBackendSettings | null;
-    tls: EndpointTls;
-    hasTlsClientKey: boolean;
-    enabled: boolean;
-  };
-}
+} & (
+  | { target: "endpoint"; endpoint: Endpoint }
+  | { target: "subscription"; subscription: StoredSubscription; eventNumber: number }
+);
 
-/** The delivery with its endpoint, for one send; undefined when unknown. */
+/** The delivery with its endpoint or subscription, for one send; undefined when unknown. */
 export async function loadOutboundForSend(db: Db, id: string): Promise<OutboundSendRow | undefined> {
   const { rows } = await db.query<{
     id: string;
@@ -140,49 +164,31 @@ export async function loadOutboundForSend(db: Db, id: string): Promise<OutboundS
     purpose: OutboundPurpose;
     payload: unknown;
     retracted_at: Date | null;
-    endpoint_id: string;
-    kind: EndpointKind;
-    url: string | null;
-    host: string | null;
-    port: number | null;
-    auth_kind: EndpointAuthKind;
-    token_url: string | null;
-    client_id: string | null;
-    key_id: string | null;
-    scope: string | null;
-    mllp_tls: boolean;
-    tls_ca: string | null;
-    tls_client_cert: string | null;
-    has_tls_client_key: boolean;
-    enabled: boolean;
+    endpoint_id: string | null;
+    subscription_id: string | null;
+    event_number: number | null;
   }>(
-    `SELECT d.id, d.status, d.purpose, d.payload, d.retracted_at, e.id::text AS endpoint_id, e.kind, e.url, e.host,
-            e.port, e.auth_kind, e.token_url, e.client_id, e.key_id, e.scope, e.mllp_tls,
-            e.tls_ca, e.tls_client_cert, e.tls_client_key_sealed IS NOT NULL AS has_tls_client_key, e.enabled
-       FROM outbound_deliveries d JOIN outbound_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1`,
+    `SELECT id, status, purpose, payload, retracted_at, endpoint_id::text, subscription_id, event_number::int
+       FROM outbound_deliveries WHERE id = $1`,
     [id],
   );
   const r = rows[0];
   if (r === undefined) return undefined;
-  return {
+  const row = {
     id: r.id,
     status: r.status,
     purpose: r.purpose,
     payload: r.payload,
     retractedAt: r.retracted_at,
-    endpoint: {
-      id: r.endpoint_id,
-      kind: r.kind,
-      url: r.url,
-      host: r.host,
-      port: r.port,
-      authKind: r.auth_kind,
-      smart: smartOf(r),
-      tls: { mllpTls: r.mllp_tls, caPem: r.tls_ca, clientCertPem: r.tls_client_cert },
-      hasTlsClientKey: r.has_tls_client_key,
-      enabled: r.enabled,
-    },
   };
+  if (r.subscription_id !== null && r.event_number !== null) {
+    const subscription = await findSubscription(db, r.subscription_id);
+    return subscription === undefined
+      ? undefined
+      : { ...row, target: "subscription", subscription, eventNumber: r.event_number };
+  }
+  const endpoint = r.endpoint_id === null ? undefined : await findEndpoint(db, r.endpoint_id);
+  return endpoint === undefined ? undefined : { ...row, target: "endpoint", endpoint };
 }
 
 /** Takes the delivery for `leaseMs` if it is still to be sent and nobody holds it (one atomic UPDATE). */
@@ -235,9 +241,11 @@ export async function recordOutboundAttempt(
 
 export interface OutboundDeliverySummary {
   id: string;
-  endpointId: string;
+  /** The endpoint, or null for a FHIR Subscription's notification (then subscriptionId is set). */
+  endpointId: string | null;
+  subscriptionId: string | null;
   endpointName: string;
-  kind: EndpointKind;
+  kind: OutboundChannel;
   purpose: OutboundPurpose;
   status: string;
   attempts: number;
@@ -245,6 +253,15 @@ export interface OutboundDeliverySummary {
   lastError: string | null;
   sentAt: string | null;
 }
+
+/**
+ * What a delivery went to, for the lists: the endpoint's name, or "FHIR Subscription 1a2b3c4d
+ * (encounter-start)" (the start of the subscription's id and its topic) for a subscription.
+ */
+const TARGET = `FROM outbound_deliveries d
+  LEFT JOIN outbound_endpoints e ON e.id = d.endpoint_id
+  LEFT JOIN fhir_subscriptions s ON s.id = d.subscription_id`;
+const TARGET_NAME = `coalesce(e.name, 'FHIR Subscription ' || left(s.id, 8) || ' (' || s.topic || ')') AS name`;
 
 /** What was delivered where for one event (the event page's "sent to systems"), per organization. */
 export async function outboundDeliveriesOfEvent(
@@ -254,9 +271,10 @@ export async function outboundDeliveriesOfEvent(
 ): Promise<OutboundDeliverySummary[]> {
   const { rows } = await db.query<{
     id: string;
-    endpoint_id: string;
+    endpoint_id: string | null;
+    subscription_id: string | null;
     name: string;
-    kind: EndpointKind;
+    kind: OutboundChannel;
     purpose: OutboundPurpose;
     status: string;
     attempts: number;
@@ -264,9 +282,9 @@ export async function outboundDeliveriesOfEvent(
     last_error: string | null;
     sent_at: Date | null;
   }>(
-    `SELECT d.id, d.endpoint_id::text, e.name, e.kind, d.purpose, d.status, d.attempts, d.response_status,
-            d.last_error, d.sent_at
-       FROM outbound_deliveries d JOIN outbound_endpoints e ON e.id = d.endpoint_id
+    `SELECT d.id, d.endpoint_id::text, d.subscription_id, ${TARGET_NAME}, ${CHANNEL}, d.purpose, d.status,
+            d.attempts, d.response_status, d.last_error, d.sent_at
+       ${TARGET}
       WHERE d.event_id = $1 AND ($2::bigint[] IS NULL OR d.organization_id = ANY($2::bigint[]))
       ORDER BY d.created_at, d.id`,
     [eventId, organizationIds],
@@ -274,6 +292,7 @@ export async function outboundDeliveriesOfEvent(
   return rows.map((r) => ({
     id: r.id,
     endpointId: r.endpoint_id,
+    subscriptionId: r.subscription_id,
     endpointName: r.name,
     kind: r.kind,
     purpose: r.purpose,
@@ -287,7 +306,7 @@ export async function outboundDeliveriesOfEvent(
 
 export interface MatchDelivery {
   endpointName: string;
-  kind: EndpointKind;
+  kind: OutboundChannel;
   purpose: OutboundPurpose;
   status: string;
   attempts: number;
@@ -297,8 +316,9 @@ export interface MatchDelivery {
 }
 
 /**
- * What went to one organization's systems for one matched record (its notification and any cancel):
- * the event page's "sent to your systems". No payload, no error text: names, states and codes.
+ * What went to one organization's systems for one matched record (its notification and any cancel,
+ * its FHIR Subscriptions' notifications): the event page's "sent to your systems". No payload, no
+ * error text: names, states and codes.
  */
 export async function outboundDeliveriesOfMatch(
   db: Db,
@@ -307,7 +327,7 @@ export async function outboundDeliveriesOfMatch(
 ): Promise<MatchDelivery[]> {
   const { rows } = await db.query<{
     name: string;
-    kind: EndpointKind;
+    kind: OutboundChannel;
     purpose: OutboundPurpose;
     status: string;
     attempts: number;
@@ -315,10 +335,10 @@ export async function outboundDeliveriesOfMatch(
     created_at: Date;
     sent_at: Date | null;
   }>(
-    `SELECT e.name, e.kind, d.purpose, d.status, d.attempts, d.response_status, d.created_at, d.sent_at
-       FROM outbound_deliveries d JOIN outbound_endpoints e ON e.id = d.endpoint_id
+    `SELECT ${TARGET_NAME}, ${CHANNEL}, d.purpose, d.status, d.attempts, d.response_status, d.created_at, d.sent_at
+       ${TARGET}
       WHERE d.match_id = $1 AND d.organization_id = $2
-      ORDER BY d.created_at, e.name`,
+      ORDER BY d.created_at, name`,
     [matchId, organizationId],
   );
   return rows.map((r) => ({

@@ -103,7 +103,7 @@ const endpointOf = (r: Row): Endpoint => ({
 });
 
 /** The SMART settings of a row (the CHECK keeps them all set or all null but the scope). */
-export function smartOf(r: {
+function smartOf(r: {
   token_url: string | null;
   client_id: string | null;
   key_id: string | null;

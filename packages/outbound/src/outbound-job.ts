@@ -2,6 +2,13 @@ import { z } from "zod";
 import { EndpointKind } from "./endpoint.ts";
 
 /**
+ * What an outbound delivery goes to: an endpoint of one of these kinds, or a FHIR Subscription's
+ * rest-hook (`fhir_subscription`), whose event notifications travel the same queue.
+ */
+export const OutboundChannel = z.enum([...EndpointKind.options, "fhir_subscription"]);
+export type OutboundChannel = z.infer<typeof OutboundChannel>;
+
+/**
  * SQS `homeward-outbound`: one delivery to an organization's system to do. Ids only: the worker reads
  * the row (payload, endpoint, state), so the queue holds no PHI and a stale job is recognized.
  */
@@ -10,7 +17,7 @@ export const OutboundJob = z
     schemaVersion: z.literal(1),
     /** The idempotency key: outbound_deliveries' primary key. */
     deliveryId: z.string().min(1),
-    kind: EndpointKind,
+    kind: OutboundChannel,
     purpose: z.enum(["notification", "retraction"]),
     enqueuedAt: z.iso.datetime({ offset: true }),
   })

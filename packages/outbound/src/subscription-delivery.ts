@@ -3,10 +3,13 @@ import type { MatchedEvent } from "@homeward/contracts";
 import { inTransaction, type Pool } from "@homeward/db";
 import type { Bundle, Resource } from "@medplum/fhirtypes";
 import { buildNotificationBundle as buildDaVinciBundle } from "./davinci-bundle.ts";
+import { insertSubscriptionDelivery } from "./delivery-store.ts";
 import { notificationEventOf } from "./fhir-codes.ts";
+import { outboundDeliveryId } from "./plan.ts";
 import { buildNotificationBundle, type StatusType, topicOfEvent } from "./subscription-bundle.ts";
 import {
   dueHeartbeats,
+  endExpiredSubscriptions,
   findSubscription,
   liveSubscriptions,
   markNotification,
@@ -21,9 +24,16 @@ import {
 
 /**
  * Sending to FHIR Subscriptions' rest-hook endpoints: the handshake when one is created (the api),
- * event notifications after each matched record and heartbeats (the notifier). Shared here so the
- * two processes send the same bytes. A failed send is recorded, never thrown: the subscription goes
- * to `error` and the client catches up with $events; the next success sets it `active` again.
+ * event notifications and heartbeats (the notifier). Shared here so the two processes send the same
+ * bytes. A failed send is recorded, never thrown: the subscription goes to `error` (the client
+ * catches up with $events) and the next success sets it `active` again.
+ *
+ * Event notifications are outbound deliveries like the other channels': numbered and written as a
+ * delivery row in one transaction ({@link planSubscriptionNotifications}), put on the
+ * homeward-outbound queue, sent by the outbound worker ({@link sendEventNotification}) with its
+ * retries, backoff and dead-letter queue. Several workers may send one subscription's
+ * notifications at once, so they can arrive out of order: the backport IG allows it (a client
+ * orders them by event number, and a gap it sees it fills with $events).
  */
 
 export interface RestHookOptions {
@@ -84,17 +94,23 @@ async function send(
 /** The handshake of a new subscription: requested becomes active on a 2xx, error otherwise. */
 export const sendHandshake = (o: RestHookOptions, s: StoredSubscription) => send(o, s, "handshake", []);
 
-/** Heartbeats for every active subscription whose heartbeat period has passed without a send. */
+/**
+ * Heartbeats for every active subscription whose heartbeat period has passed without a send; the
+ * subscriptions whose `end` has passed are turned off first, so they get none.
+ */
 export async function sendHeartbeats(o: RestHookOptions): Promise<number> {
+  await endExpiredSubscriptions(o.pool, o.now());
   const due = await dueHeartbeats(o.pool, o.now());
   for (const s of due) await send(o, s, "heartbeat", []);
   return due.length;
 }
 
 /**
- * The retry pass: subscriptions whose endpoint missed notifications get them again, in order, once
- * `retryAfterSeconds` passed since their last send (so a send in flight is not doubled). Without it
- * a recovered endpoint would wait for the organization's next event.
+ * The old retry pass, before notifications went through the outbound queue: subscriptions whose
+ * endpoint missed notifications get them again, in order, once `retryAfterSeconds` passed since
+ * their last send.
+ * @deprecated The notifier no longer runs it (the queue's retries replace it). Kept only while
+ * services/api/src/fhir-subscriptions/subscriptions.int.test.ts still calls it; remove with that.
  */
 export async function resendPending(o: RestHookOptions, retryAfterSeconds: number): Promise<number> {
   const before = new Date(o.now().getTime() - retryAfterSeconds * 1000);
@@ -119,16 +135,84 @@ export function encounterResources(matched: MatchedEvent, now: Date): Resource[]
   return resources.filter((r) => r.resourceType !== "MessageHeader").sort((a, b) => rank(a) - rank(b));
 }
 
+/** The delivery id of a subscription's notification of a match: the queue's idempotency key. */
+export const subscriptionDeliveryId = (matchId: string, subscriptionId: string) =>
+  outboundDeliveryId(matchId, `sub:${subscriptionId}`, "notification");
+
 /**
- * One matched record for the organization's subscriptions to its topic: numbered per subscription
- * (once, in order), stored, then sent with every earlier one not yet delivered, in event order.
- * Announcements only: a retraction is not an encounter start or end.
+ * One matched record for the organization's live subscriptions to its topic: per subscription, in
+ * one transaction, the next event number (once per (match, subscription), in order under the
+ * subscription row's lock) and the outbound delivery that will send it. Returns the delivery ids
+ * written (none for a redelivered record); the caller enqueues them, and the outbox pass enqueues
+ * what a crash left. Announcements only: a retraction is not an encounter start or end.
+ */
+export async function planSubscriptionNotifications(
+  pool: Pool,
+  matched: MatchedEvent,
+  now: Date,
+): Promise<string[]> {
+  if (matched.kind !== "announcement") return [];
+  const topic = topicOfEvent(matched.event.kind);
+  if (topic === undefined) return [];
+  const subs = await liveSubscriptions(pool, matched.practice.organizationId, topic, now);
+  if (subs.length === 0) return [];
+  const resources = encounterResources(matched, now);
+  const ids: string[] = [];
+  for (const s of subs) {
+    const id = subscriptionDeliveryId(matched.matchId, s.id);
+    const written = await inTransaction(pool, async (tx) => {
+      const { eventNumber } = await numberNotification(tx, s.id, {
+        matchId: matched.matchId,
+        eventId: matched.event.eventId,
+        occurredAt: matched.event.occurredAt,
+        resources,
+      });
+      return insertSubscriptionDelivery(tx, {
+        id,
+        subscriptionId: s.id,
+        eventNumber,
+        organizationId: s.organizationId,
+        matchId: matched.matchId,
+        eventId: matched.event.eventId,
+      });
+    });
+    if (written) ids.push(id);
+  }
+  return ids;
+}
+
+/**
+ * One try of one event notification (the outbound worker's send): the stored notification in an
+ * `event-notification` Bundle with the subscription's status now. Records the outcome on the
+ * subscription (active / error) and on the numbered notification (sent / failed); undefined when
+ * the notification is not stored.
+ */
+export async function sendEventNotification(
+  o: RestHookOptions,
+  s: StoredSubscription,
+  eventNumber: number,
+): Promise<{ ok: boolean; status: string } | undefined> {
+  const [n] = await storedNotifications(o.pool, s.id, { from: eventNumber, until: eventNumber });
+  if (n === undefined) return undefined;
+  const result = await send(o, s, "event-notification", [n]);
+  await markNotification(o.pool, s.id, eventNumber, {
+    status: result.ok ? "sent" : "failed",
+    responseStatus: result.status,
+  });
+  return result;
+}
+
+/**
+ * One matched record for the organization's subscriptions to its topic, numbered and sent at once.
+ * @deprecated The notifier plans notifications with {@link planSubscriptionNotifications} and the
+ * outbound worker sends them. Kept only while
+ * services/api/src/fhir-subscriptions/subscriptions.int.test.ts still calls it; remove with that.
  */
 export async function notifySubscriptions(o: RestHookOptions, matched: MatchedEvent): Promise<number> {
   if (matched.kind !== "announcement") return 0;
   const topic = topicOfEvent(matched.event.kind);
   if (topic === undefined) return 0;
-  const subs = await liveSubscriptions(o.pool, matched.practice.organizationId, topic);
+  const subs = await liveSubscriptions(o.pool, matched.practice.organizationId, topic, o.now());
   if (subs.length === 0) return 0;
   const resources = encounterResources(matched, o.now());
   let sent = 0;
@@ -154,7 +238,7 @@ async function sendPending(o: RestHookOptions, subscriptionId: string): Promise<
     if (current === undefined) return false;
     const result = await send(o, current, "event-notification", [n]);
     await markNotification(o.pool, subscriptionId, n.eventNumber, {
-      sent: result.ok,
+      status: result.ok ? "sent" : "failed",
       responseStatus: result.status,
     });
     if (!result.ok) return false;

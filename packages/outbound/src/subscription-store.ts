@@ -28,11 +28,21 @@ export interface StoredSubscription {
   eventsSinceStart: number;
   hasHeader: boolean;
   lastError: string | null;
+  /** Subscription.end: after it the subscription is off and gets nothing more; null: no end. */
+  endsAt: Date | null;
 }
+
+/**
+ * Subscription.end as a time, read from the stored resource (so a change to the resource is what
+ * counts). A value that is not a FHIR instant (the api checks it) counts as no end rather than
+ * failing the query for every subscription of the organization.
+ */
+const END_AT = `(CASE WHEN resource->>'end' ~ '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$'
+  THEN (resource->>'end')::timestamptz END)`;
 
 const COLUMNS = `id, organization_id::text AS "organizationId", topic, status, endpoint, content,
   heartbeat_period AS "heartbeatPeriod", resource, events_since_start::int AS "eventsSinceStart",
-  header_sealed IS NOT NULL AS "hasHeader", last_error AS "lastError"`;
+  header_sealed IS NOT NULL AS "hasHeader", last_error AS "lastError", ${END_AT} AS "endsAt"`;
 
 export const subscriptionHeaderContext = (id: string) => `fhir-subscription:${id}`;
 
@@ -40,7 +50,7 @@ export const subscriptionHeaderContext = (id: string) => `fhir-subscription:${id
 export async function createSubscription(
   db: Db,
   key: Buffer | undefined,
-  s: Omit<StoredSubscription, "status" | "eventsSinceStart" | "hasHeader" | "lastError"> & {
+  s: Omit<StoredSubscription, "status" | "eventsSinceStart" | "hasHeader" | "lastError" | "endsAt"> & {
     header: string | null;
     createdBy: string;
   },
@@ -113,25 +123,47 @@ export async function turnOffSubscription(db: Db, id: string): Promise<void> {
   );
 }
 
-/** The live subscriptions of an organization to a topic (an errored one still numbers its events). */
+/**
+ * The live subscriptions of an organization to a topic (an errored one still numbers its events).
+ * One whose `end` has passed is live no more: it is turned off here, in the same statement, and
+ * gets no new notification.
+ */
 export async function liveSubscriptions(
   db: Db,
   organizationId: string,
   topic: SubscriptionTopicName,
+  now: Date,
 ): Promise<StoredSubscription[]> {
   const { rows } = await db.query<StoredSubscription>(
-    `SELECT ${COLUMNS} FROM fhir_subscriptions
-     WHERE organization_id = $1 AND topic = $2 AND status IN ('active', 'error') ORDER BY id`,
-    [organizationId, topic],
+    `WITH ended AS (
+       UPDATE fhir_subscriptions SET status = 'off', updated_at = now(),
+              resource = jsonb_set(resource, '{status}', '"off"')
+        WHERE organization_id = $1 AND topic = $2 AND status IN ('requested', 'active', 'error') AND ${END_AT} <= $3)
+     SELECT ${COLUMNS} FROM fhir_subscriptions
+      WHERE organization_id = $1 AND topic = $2 AND status IN ('active', 'error')
+        AND (${END_AT} IS NULL OR ${END_AT} > $3)
+      ORDER BY id`,
+    [organizationId, topic, now],
   );
   return rows;
+}
+
+/** Turns off every subscription whose `end` has passed (the heartbeat pass); returns how many. */
+export async function endExpiredSubscriptions(db: Db, now: Date): Promise<number> {
+  const res = await db.query(
+    `UPDATE fhir_subscriptions SET status = 'off', updated_at = now(),
+            resource = jsonb_set(resource, '{status}', '"off"')
+      WHERE status IN ('requested', 'active', 'error') AND ${END_AT} <= $1`,
+    [now],
+  );
+  return res.rowCount ?? 0;
 }
 
 /** Active subscriptions whose heartbeat is due (nothing sent for heartbeat_period seconds). */
 export async function dueHeartbeats(db: Db, now: Date): Promise<StoredSubscription[]> {
   const { rows } = await db.query<StoredSubscription>(
     `SELECT ${COLUMNS} FROM fhir_subscriptions
-     WHERE status = 'active' AND heartbeat_period IS NOT NULL
+     WHERE status = 'active' AND heartbeat_period IS NOT NULL AND (${END_AT} IS NULL OR ${END_AT} > $1)
        AND coalesce(last_sent_at, created_at) + make_interval(secs => heartbeat_period) <= $1`,
     [now],
   );
@@ -203,18 +235,32 @@ export async function storedNotifications(
   return rows;
 }
 
-/** Records the answer to one notification's send. */
+/** Records the answer to one notification's send (or that it will not be sent: skipped). */
 export async function markNotification(
   db: Db,
   subscriptionId: string,
   eventNumber: number,
-  outcome: { sent: boolean; responseStatus: string | null },
+  outcome: { status: "sent" | "failed" | "skipped"; responseStatus: string | null },
 ): Promise<void> {
   await db.query(
-    `UPDATE fhir_subscription_notifications SET status = $3, response_status = $4,
+    `UPDATE fhir_subscription_notifications SET status = $3, response_status = coalesce($4, response_status),
        sent_at = CASE WHEN $3 = 'sent' THEN now() ELSE sent_at END
      WHERE subscription_id = $1 AND event_number = $2`,
-    [subscriptionId, eventNumber, outcome.sent ? "sent" : "failed", outcome.responseStatus],
+    [subscriptionId, eventNumber, outcome.status, outcome.responseStatus],
+  );
+}
+
+/**
+ * A retraction's part here: the match's notifications whose delivery it skipped (not yet on the
+ * wire) are skipped too, so their state says they were never sent.
+ */
+export async function skipNotificationsOfMatch(db: Db, matchId: string): Promise<void> {
+  await db.query(
+    `UPDATE fhir_subscription_notifications n SET status = 'skipped'
+       FROM outbound_deliveries d
+      WHERE d.match_id = $1 AND d.subscription_id = n.subscription_id AND d.event_number = n.event_number
+        AND d.status = 'skipped' AND n.status IN ('queued', 'failed')`,
+    [matchId],
   );
 }
 

@@ -21,15 +21,19 @@ export {
 export {
   encounterResources,
   notifySubscriptions,
+  planSubscriptionNotifications,
   postRestHook,
   type RestHookOptions,
   resendPending,
+  sendEventNotification,
   sendHandshake,
   sendHeartbeats,
+  subscriptionDeliveryId,
 } from "./subscription-delivery.ts";
 export {
   createSubscription,
   findSubscription,
+  markNotification,
   type StoredSubscription,
   storedNotifications,
   subscriptionRef,

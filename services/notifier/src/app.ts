@@ -21,7 +21,7 @@ import { handleMatched } from "./handle-matched.ts";
 import { startOutbound } from "./outbound-setup.ts";
 import { createProviders } from "./provider-setup.ts";
 import { pingPostgres } from "./readiness-store.ts";
-import { startSubscriptions } from "./subscription-setup.ts";
+import { restHookOptions, startSubscriptionHeartbeats } from "./subscription-setup.ts";
 import { type SweepResult, startSweeper } from "./sweeper.ts";
 
 export interface RunningNotifier {
@@ -82,7 +82,8 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
     registers: [registry],
   });
 
-  // FHIR and webhook deliveries to the organizations' systems: their own queue and workers.
+  // Deliveries to the organizations' systems (FHIR, webhooks, HL7 v2, FHIR Subscriptions): their
+  // own queue and workers.
   const outbound = await startOutbound(config, {
     pool,
     redis,
@@ -90,9 +91,8 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
     logger,
     onOutcome: (outcome, channel) => deliveriesTotal.inc({ outcome, channel }),
   });
-  // FHIR Subscriptions (R4 backport): numbered notifications and heartbeats to rest-hook endpoints.
-  const subscriptions = startSubscriptions(config, {
-    pool,
+  // FHIR Subscriptions (R4 backport): heartbeats to rest-hook endpoints, ended ones turned off.
+  const heartbeats = startSubscriptionHeartbeats(restHookOptions(config, pool), {
     logger,
     heartbeatIntervalMs: config.SWEEP_INTERVAL_SECONDS * 1000,
   });
@@ -149,8 +149,7 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
         return;
       }
       const outcome = await handleMatched(matched, deps);
-      await outbound?.handle(matched);
-      await subscriptions.handle(matched);
+      await outbound.handle(matched);
       matchedTotal.inc({ kind: matched.kind });
       tasksOpened.inc(outcome.tasksOpened);
     },
@@ -203,8 +202,8 @@ export async function startNotifier(config: NotifierConfig, logger: Logger): Pro
         await consumer.stop();
         await sweeper.stop();
         await workers.stop();
-        await outbound?.stop();
-        await subscriptions.stop();
+        await outbound.stop();
+        await heartbeats.stop();
         await admin.disconnect();
         await providers.close();
         await closeRedis(redis);

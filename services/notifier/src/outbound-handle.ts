@@ -14,12 +14,18 @@ import {
   planRetractions,
   retractNotifications,
 } from "@homeward/outbound";
+import { planSubscriptionNotifications } from "@homeward/outbound/subscriptions";
 import type { WorkQueue } from "@homeward/sqs";
 
 export interface OutboundPlanDeps {
   pool: Pool;
   /** The outbound queue (homeward-outbound). */
   queue: WorkQueue;
+  /**
+   * Whether the organizations' endpoints are planned (default true; false without
+   * OUTBOUND_SECRET_KEY, when their secrets cannot be opened). FHIR Subscriptions are planned either way.
+   */
+  endpoints?: boolean;
   /** Homeward as the Da Vinci message source: its public base URL. */
   sourceEndpoint: string;
   /** As for alerts: an event this much older than now (a backfill) is recorded, not sent. */
@@ -30,10 +36,12 @@ export interface OutboundPlanDeps {
 
 /**
  * One adt.matched.v1 record for the organization's systems: an announcement becomes one delivery per
- * enabled endpoint of the record's own organization that wants it; a retraction skips the
- * notifications not yet sent and plans a cancel for each one sent. Rows first (one transaction,
- * keyed by (match, endpoint, purpose), so a redelivered record plans nothing twice), then the jobs
- * on SQS; a crash between leaves rows the outbox pass enqueues.
+ * enabled endpoint of the record's own organization that wants it, and one per live FHIR
+ * Subscription of that organization to the record's topic (numbered in the same transaction); a
+ * retraction skips the notifications not yet sent (a subscription's too) and plans a cancel for each
+ * endpoint's one sent. Rows first (keyed by (match, endpoint, purpose) or (match, subscription), so
+ * a redelivered record plans nothing twice), then the jobs on SQS; a crash between leaves rows the
+ * outbox pass enqueues.
  */
 export async function handleMatchedOutbound(matched: MatchedEvent, deps: OutboundPlanDeps): Promise<number> {
   const now = deps.now();
@@ -50,7 +58,10 @@ export async function handleMatchedOutbound(matched: MatchedEvent, deps: Outboun
           }
           return insertOutboundDeliveries(tx, planRetractions(matched, sent, endpoints, now));
         })
-      : await announce(matched, deps, now);
+      : [
+          ...(deps.endpoints !== false ? await announce(matched, deps, now) : []),
+          ...(await planSubscriptionNotifications(deps.pool, matched, now)),
+        ];
   if (ids.length === 0) return 0;
   return enqueueOutbound(deps.queue, deps.pool, await pendingOutbound(deps.pool, { ids }), deps.logger);
 }

@@ -12,6 +12,7 @@ import { SmartBackendTokens } from "./outbound/smart-backend-token.ts";
 import { WebhookSender } from "./outbound/webhook.sender.ts";
 import { handleMatchedOutbound } from "./outbound-handle.ts";
 import { startOutboundWorkers } from "./outbound-worker.ts";
+import { restHookOptions } from "./subscription-setup.ts";
 
 export interface RunningOutbound {
   /** Plans and enqueues one matched record's deliveries to its organization's systems. */
@@ -23,8 +24,10 @@ export interface RunningOutbound {
 
 /**
  * The outbound channels (issue 17): the homeward-outbound queue and its DLQ, the senders (FHIR,
- * webhook, HL7 v2 over MLLP) and the
- * workers. Off (undefined) without OUTBOUND_SECRET_KEY: endpoint secrets could not be opened.
+ * webhook, HL7 v2 over MLLP, FHIR Subscription rest-hooks) and the workers. Without
+ * OUTBOUND_SECRET_KEY no endpoint is sent to (their secrets could not be opened), but FHIR
+ * Subscriptions still are (one without a channel header needs no key; the api stores no header
+ * without one).
  */
 export async function startOutbound(
   config: NotifierConfig,
@@ -35,11 +38,11 @@ export async function startOutbound(
     logger: Logger;
     onOutcome?: (outcome: DeliveryOutcome, channel: string) => void;
   },
-): Promise<RunningOutbound | undefined> {
-  if (config.OUTBOUND_SECRET_KEY === undefined) {
-    deps.logger.info("outbound channels off: OUTBOUND_SECRET_KEY is not set");
-    return undefined;
-  }
+): Promise<RunningOutbound> {
+  if (config.OUTBOUND_SECRET_KEY === undefined)
+    deps.logger.info(
+      "outbound endpoints off: OUTBOUND_SECRET_KEY is not set (FHIR Subscriptions still notified)",
+    );
   const spec = { ...OUTBOUND_QUEUE, maxReceiveCount: config.OUTBOUND_MAX_ATTEMPTS };
   // Made here under SQS_QUEUE_PREFIX, or made beforehand (SQS_OUTBOUND_QUEUE_URL) and checked.
   const urls = await resolveQueue(deps.sqs, spec, config.stack.sqs);
@@ -51,7 +54,9 @@ export async function startOutbound(
       deadLetterQueue: openWorkQueue(deps.sqs, urls.dlqUrl),
       pool: deps.pool,
       redis: deps.redis,
-      secretKey: parseSecretKey(config.OUTBOUND_SECRET_KEY),
+      secretKey:
+        config.OUTBOUND_SECRET_KEY === undefined ? undefined : parseSecretKey(config.OUTBOUND_SECRET_KEY),
+      restHook: restHookOptions(config, deps.pool),
       senders: {
         davinci_fhir: new DaVinciFhirSender({
           timeoutMs,
@@ -81,6 +86,7 @@ export async function startOutbound(
   const planDeps = {
     pool: deps.pool,
     queue,
+    endpoints: config.OUTBOUND_SECRET_KEY !== undefined,
     sourceEndpoint: config.PUBLIC_BASE_URL,
     maxEventAgeHours: config.ALERT_MAX_EVENT_AGE_HOURS,
     now: () => new Date(),

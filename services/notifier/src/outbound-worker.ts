@@ -2,6 +2,7 @@ import { parseContract } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
 import {
+  type Endpoint,
   type EndpointKind,
   endpointSecret,
   endpointTlsClientKey,
@@ -13,10 +14,21 @@ import {
   recordOutboundAttempt,
   releaseOutbound,
 } from "@homeward/outbound";
+import {
+  markNotification,
+  type RestHookOptions,
+  type StoredSubscription,
+  sendEventNotification,
+} from "@homeward/outbound/subscriptions";
 import type { Redis } from "@homeward/redis";
 import type { ReceivedMessage, WorkQueue } from "@homeward/sqs";
 import { backoffSeconds, type DeliveryOutcome } from "./delivery-worker.ts";
-import type { OutboundResult, OutboundSender, OutboundTls } from "./outbound/outbound-sender.ts";
+import {
+  type OutboundResult,
+  type OutboundSender,
+  type OutboundTls,
+  retryableHttpStatus,
+} from "./outbound/outbound-sender.ts";
 import { enqueueOutbound } from "./outbound-handle.ts";
 import { runQueueWorkers } from "./queue-workers.ts";
 
@@ -25,9 +37,11 @@ export interface OutboundWorkerDeps {
   deadLetterQueue: WorkQueue;
   pool: Pool;
   redis: Redis;
-  /** Opens endpoint secrets (OUTBOUND_SECRET_KEY). */
-  secretKey: Buffer;
+  /** Opens endpoint secrets (OUTBOUND_SECRET_KEY); undefined: no endpoint secret can be opened. */
+  secretKey: Buffer | undefined;
   senders: Partial<Record<EndpointKind, OutboundSender>>;
+  /** How FHIR Subscription notifications are sent (their channel header opened with its key); omitted: they are not. */
+  restHook?: RestHookOptions;
   maxAttempts: number;
   backoff: { baseSeconds: number; maxSeconds: number };
   visibilityTimeoutSeconds: number;
@@ -43,6 +57,9 @@ const sentKey = (id: string) => `outbound:sent:${id}`;
  * and the row's state are checked first, a lease on the row keeps two workers from sending it at
  * once, every try is recorded as an attempt, a retryable failure hides the job for a growing
  * backoff, and after `maxAttempts` (or at once when it can never succeed) the job goes to the DLQ.
+ * An endpoint's delivery goes through its channel's sender; a FHIR Subscription's as an
+ * event-notification Bundle to its rest-hook (subscription-delivery.ts), which also moves the
+ * subscription to active or error and the numbered notification to sent or failed.
  */
 export async function handleOutboundJob(
   message: ReceivedMessage,
@@ -69,11 +86,18 @@ export async function handleOutboundJob(
   const stale =
     row.purpose === "notification" && row.retractedAt !== null
       ? "retracted"
-      : !row.endpoint.enabled
-        ? "endpoint-disabled"
-        : undefined;
+      : row.target === "endpoint"
+        ? row.endpoint.enabled
+          ? undefined
+          : "endpoint-disabled"
+        : subscriptionOff(row.subscription, deps.restHook?.now() ?? new Date());
   if (stale !== undefined) {
     await recordOutboundAttempt(deps.pool, id, message.receiveCount, { outcome: "skipped", code: stale });
+    if (row.target === "subscription")
+      await markNotification(deps.pool, row.subscription.id, row.eventNumber, {
+        status: "skipped",
+        responseStatus: null,
+      });
     await deps.queue.delete(message.receiptHandle);
     return "skipped";
   }
@@ -101,7 +125,9 @@ export async function handleOutboundJob(
     deps.logger.warn(
       {
         deliveryId: id,
-        endpointId: row.endpoint.id,
+        ...(row.target === "endpoint"
+          ? { endpointId: row.endpoint.id }
+          : { subscriptionId: row.subscription.id }),
         attempt: message.receiveCount,
         code: result.code,
         final,
@@ -123,27 +149,94 @@ export async function handleOutboundJob(
   }
 }
 
-async function send(row: OutboundSendRow, deps: OutboundWorkerDeps): Promise<OutboundResult> {
-  const sender = deps.senders[row.endpoint.kind];
-  const { url, host, port } = row.endpoint;
+/** Why a subscription's notification is not sent: the subscription is off or its `end` has passed. */
+function subscriptionOff(s: StoredSubscription, now: Date): string | undefined {
+  if (s.status === "off") return "subscription-off";
+  if (s.endsAt instanceof Date && s.endsAt.getTime() <= now.getTime()) return "subscription-ended";
+  return undefined;
+}
+
+function send(row: OutboundSendRow, deps: OutboundWorkerDeps): Promise<OutboundResult> {
+  return row.target === "endpoint"
+    ? sendToEndpoint(row.id, row.endpoint, row.payload, deps)
+    : sendToSubscription(row.subscription, row.eventNumber, deps);
+}
+
+/** One event notification to a subscription's rest-hook, its answer as an outcome like the senders'. */
+async function sendToSubscription(
+  s: StoredSubscription,
+  eventNumber: number,
+  deps: OutboundWorkerDeps,
+): Promise<OutboundResult> {
+  if (deps.restHook === undefined)
+    return {
+      status: "failed",
+      retryable: false,
+      code: "no-sender",
+      message: "no sender for fhir_subscription",
+    };
+  let answer: { ok: boolean; status: string } | undefined;
+  try {
+    answer = await sendEventNotification(deps.restHook, s, eventNumber);
+  } catch {
+    // The header cannot be opened or the database failed: tried again, then the DLQ.
+    return {
+      status: "failed",
+      retryable: true,
+      code: "error",
+      message: "the notification could not be sent",
+    };
+  }
+  if (answer === undefined)
+    return { status: "failed", retryable: false, code: "not-stored", message: "no such notification" };
+  if (answer.ok) return { status: "sent", responseStatus: answer.status };
+  const http = Number(answer.status);
+  if (!Number.isInteger(http))
+    return {
+      status: "failed",
+      retryable: true,
+      code: answer.status,
+      message: `no answer from the endpoint (${answer.status})`,
+    };
+  return {
+    status: "failed",
+    retryable: retryableHttpStatus(http),
+    code: `http-${http}`,
+    message: `the rest-hook answered HTTP ${http}`,
+    responseStatus: answer.status,
+  };
+}
+
+async function sendToEndpoint(
+  deliveryId: string,
+  endpoint: Endpoint,
+  payload: unknown,
+  deps: OutboundWorkerDeps,
+): Promise<OutboundResult> {
+  const sender = deps.senders[endpoint.kind];
+  const { url, host, port } = endpoint;
   const target = url ?? (host !== null && port !== null ? `mllp://${host}:${port}` : null);
   if (sender === undefined || target === null)
     return {
       status: "failed",
       retryable: false,
       code: "no-sender",
-      message: `no sender for ${row.endpoint.kind}`,
+      message: `no sender for ${endpoint.kind}`,
     };
   let secret: string | undefined;
   let tlsKey: string | undefined;
   try {
+    const key = deps.secretKey;
+    if (key === undefined && (endpoint.authKind !== "none" || endpoint.hasTlsClientKey))
+      throw new Error("no OUTBOUND_SECRET_KEY");
     secret =
-      row.endpoint.authKind === "none"
+      endpoint.authKind === "none" || key === undefined
         ? undefined
-        : await endpointSecret(deps.pool, deps.secretKey, row.endpoint.id);
-    tlsKey = row.endpoint.hasTlsClientKey
-      ? await endpointTlsClientKey(deps.pool, deps.secretKey, row.endpoint.id)
-      : undefined;
+        : await endpointSecret(deps.pool, key, endpoint.id);
+    tlsKey =
+      endpoint.hasTlsClientKey && key !== undefined
+        ? await endpointTlsClientKey(deps.pool, key, endpoint.id)
+        : undefined;
   } catch {
     // Sealed under another key (OUTBOUND_SECRET_KEY changed): an admin has to enter the secret again.
     return {
@@ -154,21 +247,19 @@ async function send(row: OutboundSendRow, deps: OutboundWorkerDeps): Promise<Out
     };
   }
   return sender.send({
-    deliveryId: row.id,
-    endpointId: row.endpoint.id,
+    deliveryId,
+    endpointId: endpoint.id,
     url: target,
     secret,
-    ...(row.endpoint.authKind === "smart_backend" && row.endpoint.smart !== null
-      ? { smart: row.endpoint.smart }
-      : {}),
-    ...tlsOf(row, tlsKey),
-    payload: row.payload,
+    ...(endpoint.authKind === "smart_backend" && endpoint.smart !== null ? { smart: endpoint.smart } : {}),
+    ...tlsOf(endpoint, tlsKey),
+    payload,
   });
 }
 
 /** The endpoint's own TLS for this send: MLLP over TLS when on; for HTTPS a private CA or a client certificate. */
-function tlsOf(row: OutboundSendRow, key: string | undefined): { tls?: OutboundTls } {
-  const { tls, kind } = row.endpoint;
+function tlsOf(endpoint: Endpoint, key: string | undefined): { tls?: OutboundTls } {
+  const { tls, kind } = endpoint;
   if (kind === "hl7v2_mllp" ? !tls.mllpTls : tls.caPem === null && tls.clientCertPem === null) return {};
   return {
     tls: {

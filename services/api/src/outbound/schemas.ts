@@ -218,9 +218,12 @@ export const EndpointOut = z
 export const OutboundDeliveryOut = z
   .object({
     id: z.string(),
-    endpointId: DbId,
+    /** The endpoint; null for a FHIR Subscription's event notification (then subscriptionId is set). */
+    endpointId: DbId.nullable(),
+    subscriptionId: z.string().nullable(),
+    /** The endpoint's name, or "FHIR Subscription <start of its id> (<topic>)". */
     endpointName: z.string(),
-    kind: z.enum(["davinci_fhir", "webhook", "hl7v2_mllp"]),
+    kind: z.enum(["davinci_fhir", "webhook", "hl7v2_mllp", "fhir_subscription"]),
     purpose: z.enum(["notification", "retraction"]),
     status: z.string(),
     attempts: z.number().int(),

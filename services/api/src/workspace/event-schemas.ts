@@ -142,11 +142,15 @@ export const EventDetail = z
     noTask: z.object({ reason: z.string(), text: z.string() }).nullable(),
     /** Alerts sent to this organization for this event. */
     alerts: z.array(AlertSent),
-    /** What went to the organization's systems (FHIR, webhook, HL7 v2 endpoints) for this event and its cancel. */
+    /**
+     * What went to the organization's systems for this event and its cancel: its FHIR, webhook and
+     * HL7 v2 endpoints, and its FHIR Subscriptions' event notifications.
+     */
     systems: z.array(
       z.object({
+        /** The endpoint's name, or "FHIR Subscription <start of its id> (<topic>)". */
         endpointName: z.string(),
-        kind: z.enum(["davinci_fhir", "webhook", "hl7v2_mllp"]),
+        kind: z.enum(["davinci_fhir", "webhook", "hl7v2_mllp", "fhir_subscription"]),
         purpose: z.enum(["notification", "retraction"]),
         status: z.string(),
         attempts: z.number().int(),
