@@ -140,10 +140,18 @@ export function taskTable(tasks, { drawer, caption }) {
   });
 }
 
-const SYSTEM_KINDS = { davinci_fhir: "FHIR", webhook: "webhook", hl7v2_mllp: "HL7 v2" };
+const SYSTEM_KINDS = {
+  davinci_fhir: "FHIR",
+  webhook: "webhook",
+  hl7v2_mllp: "HL7 v2",
+  fhir_subscription: "FHIR Subscription",
+};
 const SYSTEM_PURPOSES = { notification: "Notification", retraction: "Cancel" };
 
-/** "Notification by FHIR to Springvale EHR", with its time, its status and the receiver's answer. */
+/**
+ * "Notification by FHIR to Springvale EHR" (a subscription's: "Notification to FHIR Subscription
+ * 1a2b3c4d (encounter-start)"), with its time, its status and the receiver's answer.
+ */
 export function systemItems(systems, timeZone) {
   return systems.map((s) =>
     h(
@@ -151,7 +159,9 @@ export function systemItems(systems, timeZone) {
       {},
       h("time", { datetime: s.sentAt ?? s.createdAt }, formatInZone(s.sentAt ?? s.createdAt, timeZone)),
       " ",
-      `${label(SYSTEM_PURPOSES, s.purpose)} by ${label(SYSTEM_KINDS, s.kind)} to ${s.endpointName}`,
+      s.kind === "fhir_subscription"
+        ? `${label(SYSTEM_PURPOSES, s.purpose)} to ${s.endpointName}`
+        : `${label(SYSTEM_PURPOSES, s.purpose)} by ${label(SYSTEM_KINDS, s.kind)} to ${s.endpointName}`,
       " ",
       h("span", { class: `badge badge-delivery-${s.status}` }, label(DELIVERY_STATUSES, s.status)),
       systemAnswer(s) ? h("span", { class: "muted" }, ` ${systemAnswer(s)}`) : null,

@@ -19,8 +19,9 @@ import {
 } from "../browser.test-support.ts";
 
 // The event page says what went to the organization's own systems: a Da Vinci notification answered
-// "200 ok" and an HL7 forward still retrying, in headless Chromium against the real api; another
-// practice's care manager reads none of it. Screenshot: /tmp/homeward-event-systems.png.
+// "200 ok", an HL7 forward still retrying and a FHIR Subscription's event notification, in headless
+// Chromium against the real api; another practice's care manager reads none of it, and another
+// practice's subscription is not listed. Screenshot: /tmp/homeward-event-systems.png.
 
 let t: ApiTest;
 let browser: Browser;
@@ -77,6 +78,29 @@ beforeAll(async () => {
     responseStatus: "AR",
     code: "AR",
   });
+  // A's FHIR Subscription was sent the event (numbered 1, one try); B's subscription row for the
+  // same match stands for another organization's delivery, which A's page must not list.
+  for (const [id, org] of [
+    ["5f1c9e2a-subscription-a", t.ids.practiceA],
+    ["9b7d0c44-subscription-b", t.ids.practiceB],
+  ] as const) {
+    await t.pool.query(
+      `INSERT INTO fhir_subscriptions (id, organization_id, topic, status, endpoint, content, resource, created_by)
+       VALUES ($1, $2, 'encounter-start', 'active', 'https://care.example/notify', 'id-only', '{"resourceType":"Subscription"}', 'test')`,
+      [id, org],
+    );
+    await t.pool.query(
+      `INSERT INTO fhir_subscription_notifications (subscription_id, event_number, match_id, event_id, occurred_at, focus, status)
+       VALUES ($1, 1, 'match-V-A4', 'e-A4', now(), '[]', 'sent')`,
+      [id],
+    );
+    await t.pool.query(
+      `INSERT INTO outbound_deliveries (id, subscription_id, event_number, organization_id, purpose, match_id, event_id, status)
+       VALUES ($1, $2, 1, $3, 'notification', 'match-V-A4', 'e-A4', 'queued')`,
+      [`obd_sys-${id}`, id, org],
+    );
+    await recordOutboundAttempt(t.pool, `obd_sys-${id}`, 1, { outcome: "sent", responseStatus: "200" });
+  }
   await t.app.listen({ host: "127.0.0.1", port: 0 });
   const address = t.app.server.address();
   if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
@@ -105,8 +129,24 @@ describe("the event page's systems card", () => {
         status: "sent",
         responseStatus: "200 ok",
       }),
+      expect.objectContaining({
+        endpointName: "FHIR Subscription 5f1c9e2a (encounter-start)",
+        kind: "fhir_subscription",
+        status: "sent",
+        responseStatus: "200",
+        attempts: 1,
+      }),
     ]);
     expect((await t.call("cmB", { url: "/api/events/match-V-A4" })).statusCode).toBe(404);
+    // The admin's list of what went where: the subscription's delivery with no endpoint, B's not at all.
+    const list = await t.call("adminA", { url: "/api/admin/outbound-deliveries?eventId=e-A4" });
+    expect(list.statusCode).toBe(200);
+    const items = list.json().items as Record<string, unknown>[];
+    expect(items.map((d) => [d.kind, d.endpointId === null, d.subscriptionId])).toEqual([
+      ["davinci_fhir", false, null],
+      ["hl7v2_mllp", false, null],
+      ["fhir_subscription", true, "5f1c9e2a-subscription-a"],
+    ]);
   });
 
   it("a care manager sees it on the event page", async () => {
@@ -121,6 +161,8 @@ describe("the event page's systems card", () => {
     expect(text).toContain("Sent answered 200 ok");
     expect(text).toContain("Notification by HL7 v2 to EHR interface");
     expect(text).toContain("Failed, retrying answered AR");
+    expect(text).toContain("Notification to FHIR Subscription 5f1c9e2a (encounter-start)");
+    expect(text).not.toContain("9b7d0c44");
     await page.screenshot({ path: "/tmp/homeward-event-systems.png", fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
