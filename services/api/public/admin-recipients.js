@@ -77,6 +77,20 @@ export function kindBoxes(name, chosen = []) {
   };
 }
 
+/**
+ * One line of a rule (a recipient's channel rule, a notification rule): its label, its boxes, and
+ * what leaving them all unticked means.
+ */
+function rulePart(label, control, hint) {
+  return h(
+    "div",
+    { class: "rule-part" },
+    h("span", { class: "rule-label" }, label),
+    control,
+    hint === undefined ? undefined : h("span", { class: "hint" }, hint),
+  );
+}
+
 /** How one planned send reads: "E-mail now", "Page after quiet hours, Tue 7:00 AM EST", "E-mail in the digest…". */
 function sendText(send) {
   const channel = send.channel === "pager" ? "Page" : "E-mail";
@@ -285,21 +299,9 @@ export function createRecipients({ session, path, built }) {
         "fieldset",
         { class: "channel-rule" },
         h("legend", {}, `Rule ${ruleRows.length + 1}`),
-        h(
-          "div",
-          { class: "rule-part" },
-          h("span", { class: "rule-label" }, "For"),
-          kinds.node,
-          h("span", { class: "hint" }, "None ticked: every event."),
-        ),
-        h(
-          "div",
-          { class: "rule-part" },
-          h("span", { class: "rule-label" }, "Tiers"),
-          tiers.nodes,
-          h("span", { class: "hint" }, "None ticked: any."),
-        ),
-        h("div", { class: "rule-part" }, h("span", { class: "rule-label" }, "Send by"), channels.nodes),
+        rulePart("For", kinds.node, "None ticked: every event."),
+        rulePart("Tiers", tiers.nodes, "None ticked: any."),
+        rulePart("Send by", channels.nodes),
         h(
           "button",
           {
@@ -626,20 +628,8 @@ export function createRecipients({ session, path, built }) {
       { class: "card rule-form", "aria-label": rule ? "Change the rule" : "Add a rule" },
       h("h3", {}, rule ? "Change the rule (it ends now and the new one starts)" : "Add a rule"),
       h("div", { class: "field" }, h("label", { for: "rule-who" }, "Who is told"), whoSelect),
-      h(
-        "div",
-        { class: "rule-part" },
-        h("span", { class: "rule-label" }, "Events"),
-        kinds.node,
-        h("span", { class: "hint" }, "None ticked: every event."),
-      ),
-      h(
-        "div",
-        { class: "rule-part" },
-        h("span", { class: "rule-label" }, "Tiers"),
-        tiers.nodes,
-        h("span", { class: "hint" }, "None ticked: any tier, and patients on no list."),
-      ),
+      rulePart("Events", kinds.node, "None ticked: every event."),
+      rulePart("Tiers", tiers.nodes, "None ticked: any tier, and patients on no list."),
       h(
         "div",
         { class: "org-fields" },
