@@ -10,6 +10,7 @@ import { createPool, migrate, type Pool } from "@homeward/db";
 import { loadSessionPrincipal } from "@homeward/directory";
 import { startOpsServer } from "@homeward/http";
 import type { Logger } from "@homeward/logger";
+import { findFhirClient } from "@homeward/outbound";
 import { DEFAULT_PROTOCOLS, loadProtocols, type ProtocolsFile } from "@homeward/protocols";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import {
@@ -34,7 +35,11 @@ import {
 } from "./errors.ts";
 import { facilityRoutes } from "./feeds/facility-routes.ts";
 import { feedRoutes } from "./feeds/feed-routes.ts";
+import { fhirClientRoutes } from "./fhir-subscriptions/client-routes.ts";
+import { createClientTokenService, withFhirClients } from "./fhir-subscriptions/client-tokens.ts";
 import { fhirSubscriptionRoutes } from "./fhir-subscriptions/routes.ts";
+import { fhirTokenRoutes } from "./fhir-subscriptions/token-routes.ts";
+import { fhirTopicRoutes } from "./fhir-subscriptions/topic-routes.ts";
 import { organizationRoutes } from "./organizations/routes.ts";
 import { outboundRoutes } from "./outbound/routes.ts";
 import { ownershipRoutes } from "./ownership/routes.ts";
@@ -178,7 +183,19 @@ export async function buildApi(
     }),
     hub,
   );
-  installAccessControl(app, sessions);
+  // Registered FHIR clients (SMART Backend Services) call the FHIR Subscription routes with their
+  // own short-lived tokens; only routes that name the fhir_client role take them.
+  const clientTokens = createClientTokenService({ secret: config.API_TOKEN_SECRET, now });
+  installAccessControl(
+    app,
+    withFhirClients(sessions, {
+      tokens: clientTokens,
+      isEnabled: async (clientId, organizationId) => {
+        const client = await findFhirClient(deps.pool, clientId);
+        return client?.enabled === true && client.organizationId === organizationId;
+      },
+    }),
+  );
   installNulCheck(app);
   await app.register(rateLimit, {
     max: config.RATE_LIMIT_PER_MINUTE,
@@ -269,6 +286,9 @@ export async function buildApi(
     secretKey: config.OUTBOUND_SECRET_KEY,
     prefix: "/api/fhir",
   });
+  await app.register(fhirTokenRoutes, { deps: apiDeps, tokens: clientTokens, prefix: "/api/fhir" });
+  await app.register(fhirTopicRoutes, { deps: apiDeps, prefix: "/api/fhir" });
+  await app.register(fhirClientRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });
 
   await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: "/", index: ["index.html"] });

@@ -33,8 +33,9 @@ export function accessesByOrganization<T>(
   return [...patients].map(([organizationId, patientIds]) => ({ ...access, organizationId, patientIds }));
 }
 
-/** How a principal appears in audit rows and task history: `user:<id>`. */
-export const actorOf = (principal: Principal) => `user:${principal.subject}`;
+/** How a principal appears in audit rows and task history: `user:<id>`, or `fhir-client:<client_id>`. */
+export const actorOf = (principal: Principal) =>
+  principal.role === "fhir_client" ? `fhir-client:${principal.subject}` : `user:${principal.subject}`;
 
 /**
  * Writes the access audit rows of one request in one statement: a row per (organization, patient)

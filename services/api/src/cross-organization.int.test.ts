@@ -1,7 +1,8 @@
 import { notifyWorkspaceChanged } from "@homeward/db";
 import type { LightMyRequestResponse } from "fastify";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiTest, startTestApi, type UserKey } from "./api.test-support.ts";
+import { type ApiTest, NOW, startTestApi, type UserKey } from "./api.test-support.ts";
 
 /**
  * "A practice never reads another practice's patients, and tests prove it for every endpoint."
@@ -22,6 +23,8 @@ let endpointB = "";
 let eventB = "";
 /** Practice B's FHIR Subscription (its care platform's rest-hook). */
 const subscriptionB = "sub-crossorg-b";
+/** Practice B's registered FHIR client. */
+const clientB = "client-crossorg-b";
 beforeAll(async () => {
   t = await startTestApi("crossorg", { OUTBOUND_SECRET_KEY: "b".repeat(64) });
   userB = String(
@@ -75,6 +78,12 @@ beforeAll(async () => {
      VALUES ($1, $2, 'encounter-start', 'active', 'https://hooks.rvp.example/fhir', 'id-only', '{"resourceType":"Subscription"}', 'test')
      ON CONFLICT (id) DO NOTHING`,
     [subscriptionB, t.ids.practiceB],
+  );
+  // B's registered FHIR client (SMART Backend Services).
+  await t.pool.query(
+    `INSERT INTO fhir_clients (id, organization_id, name, jwks, scopes, created_by)
+     VALUES ($1, $2, 'Riverside care platform', '{"keys":[]}', '{system/Subscription.cruds}', 'test')`,
+    [clientB, t.ids.practiceB],
   );
   // A closed day of B's for the closure probes to aim at.
   await t.pool.query(
@@ -686,6 +695,59 @@ const PROBES: Record<string, Probe | null> = {
     request: () => ({ url: `/api/fhir/Subscription/${subscriptionB}/$events?eventsSinceNumber=1` }),
     expect: [404],
   },
+  "GET /api/fhir/Subscription": {
+    as: "adminA",
+    request: () => ({ url: `/api/fhir/Subscription?_id=${subscriptionB}&organizationId=${t.ids.practiceB}` }),
+    expect: [200],
+    check: (res) => expect(res.json().total).toBe(0),
+  },
+  "PUT /api/fhir/Subscription/:id": {
+    as: "adminA",
+    request: () => ({
+      method: "PUT",
+      url: `/api/fhir/Subscription/${subscriptionB}`,
+      payload: {
+        resourceType: "Subscription",
+        status: "off",
+        criteria: "http://homeward.example/fhir/SubscriptionTopic/encounter-start",
+        channel: { type: "rest-hook", endpoint: "https://attacker.example/fhir" },
+      },
+    }),
+    expect: [404],
+  },
+  // SMART discovery, the token endpoint (the signed assertion is the credential; A's client probes
+  // below), the topics and the CapabilityStatement: no organization's data.
+  "GET /api/fhir/.well-known/smart-configuration": null,
+  "POST /api/fhir/token": null,
+  "GET /api/fhir/metadata": null,
+  "GET /api/fhir/Basic": null,
+  "GET /api/fhir/Basic/:id": null,
+  "GET /api/fhir/SubscriptionTopic": null,
+  "GET /api/fhir/SubscriptionTopic/:id": null,
+  "GET /api/admin/fhir-clients": {
+    as: "adminA",
+    request: () => ({ url: `/api/admin/fhir-clients?organizationId=${t.ids.practiceB}` }),
+    expect: [200],
+    check: (res) => expect(items(res)).toEqual([]),
+  },
+  "POST /api/admin/fhir-clients": {
+    as: "adminA",
+    request: () => ({
+      method: "POST",
+      url: "/api/admin/fhir-clients",
+      payload: { organizationId: t.ids.practiceB, name: "taken over", jwks: { keys: [{ kty: "RSA" }] } },
+    }),
+    expect: [404],
+  },
+  "PATCH /api/admin/fhir-clients/:clientId": {
+    as: "adminA",
+    request: () => ({
+      method: "PATCH",
+      url: `/api/admin/fhir-clients/${clientB}`,
+      payload: { enabled: false },
+    }),
+    expect: [404],
+  },
   "GET /api/admin/notification-rules": {
     as: "adminA",
     request: () => ({
@@ -984,6 +1046,72 @@ describe("practice A cannot read or change practice B's data", () => {
       for (const marker of B_MARKERS)
         expect({ url, leaked: res.body.includes(marker) }).toEqual({ url, leaked: false });
     }
+  });
+
+  it("A's registered FHIR client, with its own token, reaches none of B's subscriptions", async () => {
+    const keys = await generateKeyPair("ES384");
+    const registered = await t.call("adminA", {
+      method: "POST",
+      url: "/api/admin/fhir-clients",
+      payload: {
+        name: "SFM care platform",
+        jwks: { keys: [{ ...(await exportJWK(keys.publicKey)), alg: "ES384" }] },
+      },
+    });
+    const { clientId, tokenUrl } = registered.json();
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: "ES384" })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(tokenUrl)
+      .setExpirationTime(Math.floor(NOW.getTime() / 1000) + 120)
+      .setJti(`crossorg-${clientId}`)
+      .sign(keys.privateKey);
+    const tokenRes = await t.app.inject({
+      method: "POST",
+      url: "/api/fhir/token",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: assertion,
+        scope: "system/Subscription.cruds",
+      }).toString(),
+    });
+    expect(tokenRes.statusCode).toBe(200);
+    const authorization = `Bearer ${tokenRes.json().access_token}`;
+    const before = await snapshotOfB();
+    const sub = `/api/fhir/Subscription/${subscriptionB}`;
+    for (const [method, url, expected] of [
+      ["GET", sub, 404],
+      ["GET", `${sub}/$status`, 404],
+      ["GET", `${sub}/$events`, 404],
+      ["DELETE", sub, 404],
+      ["GET", `/api/fhir/Subscription?organizationId=${t.ids.practiceB}`, 200],
+      ["GET", `/api/admin/fhir-clients?organizationId=${t.ids.practiceB}`, 403],
+    ] as const) {
+      const res = await t.app.inject({ method, url, headers: { authorization } });
+      expect({ method, url, status: res.statusCode }).toEqual({ method, url, status: expected });
+      expect(res.body).not.toContain(subscriptionB);
+      expect(res.body).not.toContain(clientB);
+    }
+    const put = await t.app.inject({
+      method: "PUT",
+      url: sub,
+      headers: { authorization },
+      payload: {
+        resourceType: "Subscription",
+        status: "off",
+        criteria: "http://homeward.example/fhir/SubscriptionTopic/encounter-start",
+        channel: { type: "rest-hook", endpoint: "https://attacker.example/fhir" },
+      },
+    });
+    expect(put.statusCode).toBe(404);
+    const state = await t.pool.query("SELECT status, endpoint FROM fhir_subscriptions WHERE id = $1", [
+      subscriptionB,
+    ]);
+    expect(state.rows[0]).toEqual({ status: "active", endpoint: "https://hooks.rvp.example/fhir" });
+    expect(await snapshotOfB()).toEqual(before);
   });
 
   it("A's live stream carries none of B's changes", async () => {

@@ -8,10 +8,10 @@ import {
   setUserPassword,
   UserDefinitionError,
 } from "@homeward/directory";
-import type { Role } from "./auth/principal.ts";
+import type { UserRole } from "./auth/principal.ts";
 import { PasswordInputError, readPassword } from "./password-input.ts";
 
-const ROLES: readonly Role[] = [
+const ROLES: readonly UserRole[] = [
   "care_manager",
   "practice_admin",
   "quality",

@@ -2,7 +2,12 @@
  * The roles of the API; each is scoped to organizations except the system admin and the interface
  * analyst (hospital feeds belong to no practice; the only role shown raw HL7, each view audited).
  */
-export type Role = "care_manager" | "practice_admin" | "quality" | "system_admin" | "interface_analyst";
+export type UserRole = "care_manager" | "practice_admin" | "quality" | "system_admin" | "interface_analyst";
+/**
+ * A caller's role: a user's, or `fhir_client`, a registered FHIR client of one organization (SMART
+ * Backend Services token), which only the FHIR Subscription routes accept.
+ */
+export type Role = UserRole | "fhir_client";
 
 /** Who is calling, from a verified token. Set on every authenticated request as `request.principal`. */
 export interface Principal {
@@ -15,6 +20,8 @@ export interface Principal {
   recipientId?: string;
   /** Signed in with a temporary password: nothing but the password change until it is done. */
   mustChangePassword?: boolean;
+  /** A FHIR client's granted SMART scopes (`system/Subscription.cruds`); absent for users. */
+  scopes?: readonly string[];
 }
 
 /** Whether the principal may see data of `organizationId`: a practice never reads another practice's patients. */

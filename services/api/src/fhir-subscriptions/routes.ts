@@ -1,11 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { parseSecretKey } from "@homeward/outbound";
+import {
+  IDENTIFIER_BASE,
+  parseSecretKey,
+  SUBSCRIPTION_SEARCH_LIMIT,
+  searchSubscriptions,
+  updateSubscription,
+} from "@homeward/outbound";
 import {
   BACKPORT_URLS,
   buildStatusSearchset,
   buildSubscriptionNotification,
   createSubscription,
   findSubscription,
+  type StoredNotification,
   type StoredSubscription,
   sendHandshake,
   storedNotifications,
@@ -13,14 +20,17 @@ import {
   topicOfCanonical,
   turnOffSubscription,
 } from "@homeward/outbound/subscriptions";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ApiDeps } from "../api-deps.ts";
-import { actorOf, recordAdminAction } from "../audit.ts";
+import { actorOf, recordAdminAction, recordPatientAccess } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
-import { canReadOrganization, type Principal } from "../auth/principal.ts";
+import { canReadOrganization, organizationScope, type Principal, type Role } from "../auth/principal.ts";
 import { ApiError, badRequest, ERROR_RESPONSES, ErrorBody, notFound } from "../errors.ts";
 import { DbId } from "../schemas.ts";
+import { type Permission, scopesAllow } from "./smart-scopes.ts";
+import { fhirBaseOf } from "./token-routes.ts";
 
 type Subscription = StoredSubscription["resource"];
 
@@ -29,6 +39,8 @@ const Extension = z.looseObject({ url: z.string() });
 /** The backport Subscription a client posts (R4): only what Homeward acts on is checked. */
 const SubscriptionIn = z.looseObject({
   resourceType: z.literal("Subscription"),
+  id: z.string().max(64).optional(),
+  status: z.string().max(20).optional(),
   criteria: z.string().min(1).max(500),
   reason: z.string().max(500).optional(),
   end: z.string().optional(),
@@ -47,17 +59,83 @@ const FhirResource = z.looseObject({ resourceType: z.string() });
 const out = (r: { resourceType: string }) => r as z.infer<typeof FhirResource>;
 const SubscriptionId = z.object({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) });
 const EventNumber = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const MAX_COUNT_URL = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-max-count";
+const STATUSES = ["requested", "active", "error", "off"] as const;
+/** Users who administer subscriptions, and registered clients (each route checks the client's scope). */
+const SUBSCRIPTION_ROLES: readonly Role[] = [...ADMIN_ROLES, "fhir_client"];
 
 const ext = (list: readonly { url: string }[] | undefined, url: string) =>
   list?.find((e) => e.url === url) as Record<string, unknown> | undefined;
 
+/** What Homeward acts on in a posted Subscription, checked; the resource stored without the header. */
+function readSubscription(b: z.infer<typeof SubscriptionIn>, id: string, key: Buffer | undefined) {
+  const topic = topicOfCanonical(b.criteria);
+  if (topic === undefined)
+    throw badRequest("unknown_topic", "criteria is not one of Homeward's SubscriptionTopics");
+  const content = (ext(b.channel._payload?.extension, BACKPORT_URLS.payloadContent)?.valueCode ??
+    "id-only") as string;
+  if (!["empty", "id-only", "full-resource"].includes(content))
+    throw badRequest("bad_content", "payload content is empty, id-only or full-resource");
+  const heartbeat = ext(b.channel.extension, BACKPORT_URLS.heartbeatPeriod)?.valueUnsignedInt;
+  if (heartbeat !== undefined && !(Number.isInteger(heartbeat) && (heartbeat as number) >= 10))
+    throw badRequest("bad_heartbeat", "heartbeatPeriod is a whole number of seconds, at least 10");
+  const maxCount = ext(b.channel.extension, MAX_COUNT_URL);
+  const max = maxCount?.valuePositiveInt ?? maxCount?.valueUnsignedInt;
+  if (maxCount !== undefined && !(Number.isInteger(max) && (max as number) >= 1))
+    throw badRequest("bad_max_count", "backport-max-count is a positive whole number");
+  const header = b.channel.header?.[0] ?? null;
+  if (header !== null && key === undefined)
+    throw new ApiError(
+      503,
+      "outbound_key_missing",
+      "OUTBOUND_SECRET_KEY is not set: channel headers cannot be stored",
+    );
+  const { header: _dropped, ...channel } = b.channel;
+  const resource = {
+    ...b,
+    id,
+    status: "requested",
+    meta: { profile: [BACKPORT_URLS.subscription] },
+    channel,
+  } as Subscription;
+  return {
+    topic,
+    content: content as StoredSubscription["content"],
+    heartbeatPeriod: (heartbeat as number | undefined) ?? null,
+    header,
+    resource,
+  };
+}
+
+/** The subscription's backport-max-count (events per notification Bundle), if it set one. */
+const maxCountOf = (s: StoredSubscription): number | undefined => {
+  const e = ext(s.resource.channel?.extension, MAX_COUNT_URL);
+  const n = e?.valuePositiveInt ?? e?.valueUnsignedInt;
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : undefined;
+};
+
+/** Homeward's patient ids in stored notifications (the Patient's `urn:homeward:patient` identifier). */
+const patientIdsOf = (events: readonly StoredNotification[]) =>
+  events.flatMap((n) =>
+    n.resources.flatMap((r) =>
+      r.resourceType === "Patient"
+        ? (r.identifier ?? []).flatMap((i) =>
+            i.system === `${IDENTIFIER_BASE}:patient` && i.value !== undefined ? [i.value] : [],
+          )
+        : [],
+    ),
+  );
+
 /**
  * FHIR R4 topic-based Subscriptions (Subscriptions R5 Backport IG 1.1.0, issue 17), under
- * /api/fhir: an admin of an organization (session token, as the other admin routes) creates a
- * rest-hook Subscription to Homeward's encounter-start or encounter-end topic; Homeward sends the
- * handshake at once (requested → active on a 2xx, error otherwise). $status and $events let the
- * client catch up from the stored, numbered notifications. Another organization's subscription is
- * "not found". Only the organization's own patients, as routing decides, are ever notified.
+ * /api/fhir: an admin of an organization (session token, as the other admin routes) or a
+ * registered FHIR client of it (SMART Backend Services access token, scope system/Subscription.*)
+ * creates a rest-hook Subscription to Homeward's encounter-start or encounter-end topic; Homeward
+ * sends the handshake at once (requested → active on a 2xx, error otherwise). Search, read, update
+ * (a new endpoint gets a new handshake) and DELETE (off). $status and $events let the client catch
+ * up from the stored, numbered notifications ($events audited as a read of those patients).
+ * Another organization's subscription is "not found". Only the organization's own patients, as
+ * routing decides, are ever notified.
  */
 export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
   deps: ApiDeps;
@@ -65,10 +143,15 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
   timeoutMs?: number;
 }> = async (app, { deps, secretKey, timeoutMs = 10_000 }) => {
   const key = secretKey === undefined ? undefined : parseSecretKey(secretKey);
-  const config = { roles: ADMIN_ROLES };
+  const config = { roles: SUBSCRIPTION_ROLES };
   const tags = ["fhir", "subscriptions"];
-  const baseOf = (request: { protocol: string; host: string }) =>
-    `${request.protocol}://${request.host}/api/fhir`;
+  const baseOf = fhirBaseOf;
+  /** A client token must carry the SMART permission for what the route does; users pass by role. */
+  const permit = (request: FastifyRequest, permission: Permission) => {
+    const p = request.principal;
+    if (p.role === "fhir_client" && !scopesAllow(p.scopes ?? [], "Subscription", permission))
+      throw new ApiError(403, "insufficient_scope", `the token's scopes do not allow this (${permission})`);
+  };
   const restHook = (base: string) => ({
     pool: deps.pool,
     secretKey: key,
@@ -77,7 +160,13 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
     now: () => new Date(),
   });
 
-  const owned = async (principal: Principal, id: string): Promise<StoredSubscription> => {
+  const owned = async (
+    request: FastifyRequest,
+    id: string,
+    permission: Permission,
+  ): Promise<StoredSubscription> => {
+    permit(request, permission);
+    const principal: Principal = request.principal;
     const s = await findSubscription(deps.pool, id);
     if (s === undefined || !canReadOrganization(principal, s.organizationId))
       throw notFound("no such Subscription");
@@ -98,6 +187,7 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
+      permit(request, "c");
       const p = request.principal;
       const organizationId =
         request.query.organizationId ?? (p.organizationIds.length === 1 ? p.organizationIds[0] : undefined);
@@ -107,40 +197,15 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
           "name the organization (organizationId): you administer several",
         );
       if (!canReadOrganization(p, organizationId)) throw notFound("unknown organization");
-      const b = request.body;
-      const topic = topicOfCanonical(b.criteria);
-      if (topic === undefined)
-        throw badRequest("unknown_topic", "criteria is not one of Homeward's SubscriptionTopics");
-      const content = (ext(b.channel._payload?.extension, BACKPORT_URLS.payloadContent)?.valueCode ??
-        "id-only") as string;
-      if (!["empty", "id-only", "full-resource"].includes(content))
-        throw badRequest("bad_content", "payload content is empty, id-only or full-resource");
-      const heartbeat = ext(b.channel.extension, BACKPORT_URLS.heartbeatPeriod)?.valueUnsignedInt;
-      if (heartbeat !== undefined && !(Number.isInteger(heartbeat) && (heartbeat as number) >= 10))
-        throw badRequest("bad_heartbeat", "heartbeatPeriod is a whole number of seconds, at least 10");
-      const header = b.channel.header?.[0] ?? null;
-      if (header !== null && key === undefined)
-        throw new ApiError(
-          503,
-          "outbound_key_missing",
-          "OUTBOUND_SECRET_KEY is not set: channel headers cannot be stored",
-        );
       const id = randomUUID();
-      const { header: _dropped, ...channel } = b.channel;
-      const resource = {
-        ...b,
-        id,
-        status: "requested",
-        meta: { profile: [BACKPORT_URLS.subscription] },
-        channel,
-      } as Subscription;
+      const { topic, content, heartbeatPeriod, header, resource } = readSubscription(request.body, id, key);
       const created = await createSubscription(deps.pool, key, {
         id,
         organizationId,
         topic,
-        endpoint: b.channel.endpoint,
-        content: content as StoredSubscription["content"],
-        heartbeatPeriod: (heartbeat as number | undefined) ?? null,
+        endpoint: request.body.channel.endpoint,
+        content,
+        heartbeatPeriod,
         resource,
         header,
         createdBy: actorOf(p),
@@ -168,7 +233,110 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
         response: { 200: FhirResource, ...ERROR_RESPONSES },
       },
     },
-    async (request) => shown(await owned(request.principal, request.params.id)),
+    async (request) => shown(await owned(request, request.params.id, "r")),
+  );
+
+  app.get(
+    "/Subscription",
+    {
+      config,
+      schema: {
+        summary: "Search the caller's organizations' Subscriptions (by status, _id): a searchset Bundle",
+        tags,
+        querystring: z.object({
+          organizationId: DbId.optional(),
+          status: z.string().max(100).optional(),
+          _id: z.string().max(2000).optional(),
+        }),
+        response: { 200: FhirResource, ...ERROR_RESPONSES },
+      },
+    },
+    async (request) => {
+      permit(request, "s");
+      const q = request.query;
+      const statuses = q.status?.split(",").map((x) => x.trim());
+      if (statuses?.some((x) => !(STATUSES as readonly string[]).includes(x)))
+        throw badRequest("bad_status", "status is requested, active, error or off (comma-separated)");
+      const scope = organizationScope(request.principal, q.organizationId);
+      const found = await searchSubscriptions(deps.pool, {
+        organizationIds: scope,
+        ...(statuses === undefined ? {} : { statuses: statuses as StoredSubscription["status"][] }),
+        ...(q._id === undefined ? {} : { ids: q._id.split(",").map((x) => x.trim()) }),
+      });
+      const base = baseOf(request);
+      const bundle = {
+        resourceType: "Bundle",
+        id: randomUUID(),
+        type: "searchset",
+        timestamp: new Date().toISOString(),
+        total: found.length,
+        entry: found.map((s) => ({
+          fullUrl: `${base}/Subscription/${s.id}`,
+          resource: shown(s),
+          search: { mode: "match" },
+        })),
+        ...(found.length === SUBSCRIPTION_SEARCH_LIMIT ? { meta: { tag: [{ code: "SUBSETTED" }] } } : {}),
+      };
+      return out(bundle);
+    },
+  );
+
+  app.put(
+    "/Subscription/:id",
+    {
+      config,
+      schema: {
+        summary:
+          "Change a Subscription (endpoint, header, end, heartbeat, content, max-count; status requested or off); a new endpoint gets a handshake",
+        tags,
+        params: SubscriptionId,
+        body: SubscriptionIn,
+        response: { 200: FhirResource, ...ERROR_RESPONSES, 503: ErrorBody },
+      },
+    },
+    async (request) => {
+      const s = await owned(request, request.params.id, "u");
+      const b = request.body;
+      if (b.id !== undefined && b.id !== s.id)
+        throw badRequest("id_mismatch", "the body's id is not the URL's");
+      const want = b.status ?? "requested";
+      if (!["requested", "active", "off"].includes(want))
+        throw badRequest("bad_status", "status is requested (or active) to keep it on, or off to end it");
+      const next = readSubscription(b, s.id, key);
+      if (next.topic !== s.topic)
+        throw badRequest(
+          "topic_fixed",
+          "the topic (criteria) of a Subscription cannot change: create another",
+        );
+      const endpointChanged = b.channel.endpoint !== s.endpoint;
+      // A new endpoint, or one that was off or failing, must answer a handshake before events go there.
+      const handshake = want !== "off" && (endpointChanged || s.status !== "active");
+      const status = want === "off" ? "off" : handshake ? "requested" : "active";
+      const changed = await updateSubscription(deps.pool, key, s.id, {
+        status,
+        endpoint: b.channel.endpoint,
+        header: next.header,
+        content: next.content,
+        heartbeatPeriod: next.heartbeatPeriod,
+        resource: { ...next.resource, status } as Subscription,
+      });
+      if (changed === undefined) throw notFound("no such Subscription");
+      await recordAdminAction(deps.pool, request, {
+        action: "fhir-subscription.update",
+        subjectType: "fhir_subscription",
+        subjectId: s.id,
+        organizationId: s.organizationId,
+        detail: {
+          status,
+          endpoint: changed.endpoint,
+          endpointChanged,
+          content: changed.content,
+          hasHeader: next.header !== null,
+        },
+      });
+      if (handshake) await sendHandshake(restHook(baseOf(request)), changed);
+      return shown((await findSubscription(deps.pool, s.id)) ?? changed);
+    },
   );
 
   app.delete(
@@ -183,7 +351,7 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => {
-      const s = await owned(request.principal, request.params.id);
+      const s = await owned(request, request.params.id, "d");
       await turnOffSubscription(deps.pool, s.id);
       await recordAdminAction(deps.pool, request, {
         action: "fhir-subscription.off",
@@ -208,7 +376,7 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => {
-      const s = await owned(request.principal, request.params.id);
+      const s = await owned(request, request.params.id, "r");
       return out(
         buildStatusSearchset(subscriptionRef(s, baseOf(request)), {
           bundleId: randomUUID(),
@@ -223,7 +391,8 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
     {
       config,
       schema: {
-        summary: "Stored event notifications between two event numbers (at most 500), for catching up",
+        summary:
+          "Stored event notifications between two event numbers (at most the subscription's backport-max-count, else 500), for catching up",
         tags,
         params: SubscriptionId,
         querystring: z.object({
@@ -234,12 +403,27 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (request) => {
-      const s = await owned(request.principal, request.params.id);
+      const s = await owned(request, request.params.id, "r");
       const { eventsSinceNumber, eventsUntilNumber } = request.query;
-      const events = await storedNotifications(deps.pool, s.id, {
+      const stored = await storedNotifications(deps.pool, s.id, {
         ...(eventsSinceNumber === undefined ? {} : { from: eventsSinceNumber }),
         ...(eventsUntilNumber === undefined ? {} : { until: eventsUntilNumber }),
       });
+      // backport-max-count: the earliest events of the range, the client asks again from the next.
+      const events = stored.slice(0, maxCountOf(s) ?? stored.length);
+      if (s.content !== "empty" && events.length > 0)
+        await recordPatientAccess(deps.pool, request, [
+          {
+            action: "fhir-subscription.events",
+            organizationId: s.organizationId,
+            patientIds: patientIdsOf(events),
+            detail: {
+              subscriptionId: s.id,
+              content: s.content,
+              eventNumbers: [events[0]?.eventNumber, events.at(-1)?.eventNumber],
+            },
+          },
+        ]);
       return out(
         buildSubscriptionNotification(subscriptionRef(s, baseOf(request)), "query-event", events, {
           bundleId: randomUUID(),

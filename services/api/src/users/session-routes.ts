@@ -108,6 +108,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<{
     },
     async (request) => {
       const p = request.principal;
+      // Users only (ALL_ROLES): a FHIR client's token never reaches here.
+      if (p.role === "fhir_client") throw new ApiError(403, "forbidden", "not a user");
       const all = p.role === "system_admin";
       const organizations = await listOrganizations(deps.pool, all ? null : p.organizationIds, deps.now());
       return {

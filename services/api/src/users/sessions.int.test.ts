@@ -5,7 +5,7 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi } from "../api.test-support.ts";
 import { buildApi } from "../app.ts";
-import type { Role } from "../auth/principal.ts";
+import type { UserRole } from "../auth/principal.ts";
 import { createTokenService } from "../auth/tokens.ts";
 import { loadApiEnv } from "../env.ts";
 
@@ -24,7 +24,7 @@ afterAll(async () => t?.close());
 
 let serial = 0;
 /** A fresh user of practice A (SFM), so that a test may disable or change them. */
-async function newUser(role: Role = "practice_admin") {
+async function newUser(role: UserRole = "practice_admin") {
   serial += 1;
   const email = `session-${serial}@sfm.example`;
   const id = await createUser(t.pool, { email, password: PASSWORD, role, organizationCodes: ["SFM"] });

@@ -1,0 +1,57 @@
+/**
+ * SMART v2 system scopes for Homeward's FHIR API: `system/Subscription.<permissions>`, the letters
+ * of `cruds` in that order (create, read, update, delete, search), as SMART App Launch 2 writes them.
+ * A client is registered with the scopes it may have; a token asks for some of them and gets exactly
+ * those it asked for, when every letter is allowed.
+ */
+
+export type Permission = "c" | "r" | "u" | "d" | "s";
+
+/** The resource types a client may be granted scopes on. */
+const RESOURCES = ["Subscription"] as const;
+const SCOPE = /^system\/([A-Za-z]+)\.(c?r?u?d?s?)$/;
+
+/** Every scope Homeward knows, widest first (the smart-configuration lists them). */
+export const SUPPORTED_SCOPES = ["system/Subscription.cruds", "system/Subscription.rs"] as const;
+export const DEFAULT_CLIENT_SCOPES = ["system/Subscription.cruds"];
+
+/** A scope's resource type and permissions, or undefined when it is not one of ours. */
+export function parseScope(scope: string): { resource: string; permissions: Set<Permission> } | undefined {
+  const m = SCOPE.exec(scope);
+  if (m === null) return undefined;
+  const [, resource = "", letters = ""] = m;
+  if (letters === "" || !(RESOURCES as readonly string[]).includes(resource)) return undefined;
+  return { resource, permissions: new Set(letters.split("") as Permission[]) };
+}
+
+/**
+ * The scopes to grant for a token request (space-separated), or undefined when any asked-for scope
+ * is unknown or wider than the client's registration (OAuth `invalid_scope`).
+ */
+export function grantScopes(requested: string, allowed: readonly string[]): string[] | undefined {
+  const asked = requested.split(" ").filter((s) => s !== "");
+  if (asked.length === 0) return undefined;
+  const granted: string[] = [];
+  for (const scope of asked) {
+    const want = parseScope(scope);
+    if (want === undefined) return undefined;
+    const fits = allowed.some((a) => {
+      const have = parseScope(a);
+      return (
+        have !== undefined &&
+        have.resource === want.resource &&
+        [...want.permissions].every((p) => have.permissions.has(p))
+      );
+    });
+    if (!fits) return undefined;
+    if (!granted.includes(scope)) granted.push(scope);
+  }
+  return granted;
+}
+
+/** Whether granted scopes allow one permission on a resource type. */
+export const scopesAllow = (granted: readonly string[], resource: string, permission: Permission) =>
+  granted.some((g) => {
+    const s = parseScope(g);
+    return s !== undefined && s.resource === resource && s.permissions.has(permission);
+  });
