@@ -44,6 +44,14 @@ export const ADMIN_PAGES = [
       "Other systems Homeward tells of your patients' events: an EHR's FHIR server (Da Vinci notifications), a signed webhook, an HL7 v2 interface. Add, change, enable or disable; secrets are never shown again.",
   },
   {
+    id: "admin-fhir-clients",
+    path: "/admin/fhir-clients",
+    label: "FHIR clients",
+    roles: ADMINS,
+    summary:
+      "Systems that subscribe to your patients' encounter starts and ends themselves (FHIR Subscriptions, SMART Backend Services): register one by its public keys, disable it.",
+  },
+  {
     id: "admin-uploads",
     path: "/admin/uploads",
     label: "Uploads",

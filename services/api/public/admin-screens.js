@@ -3,6 +3,7 @@
 
 import { createAccessLog } from "./admin-access-log.js";
 import { ADMIN_PAGES, ADMINS } from "./admin-common.js";
+import { createFhirClients } from "./admin-fhir-clients.js";
 import { createAdminHome } from "./admin-home.js";
 import { createOrganizations } from "./admin-organizations.js";
 import { createRecipients } from "./admin-recipients.js";
@@ -16,6 +17,7 @@ const CREATORS = {
   "admin-users": createUsers,
   "admin-recipients": createRecipients,
   "admin-systems": createSystems,
+  "admin-fhir-clients": createFhirClients,
   "admin-uploads": createUploads,
   "admin-reviews": createReviewQueue,
   "admin-access-log": createAccessLog,
