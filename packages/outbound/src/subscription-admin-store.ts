@@ -48,8 +48,8 @@ export interface SubscriptionChange {
   /** requested (a handshake follows), active (unchanged channel of an active one) or off. */
   status: Exclude<SubscriptionStatusCode, "error">;
   endpoint: string;
-  /** The new channel header ("Authorization: Bearer …"), null for none. */
-  header: string | null;
+  /** The new channel header ("Authorization: Bearer …"), null for none, undefined to keep the stored one. */
+  header: string | null | undefined;
   content: PayloadContent;
   heartbeatPeriod: number | null;
   resource: Subscription;
@@ -65,16 +65,27 @@ export async function updateSubscription(
   id: string,
   change: SubscriptionChange,
 ): Promise<StoredSubscription | undefined> {
+  const keep = change.header === undefined;
   const sealed =
-    change.header === null || key === undefined
+    change.header === null || change.header === undefined || key === undefined
       ? null
       : sealSecret(key, subscriptionHeaderContext(id), change.header);
   const { rows } = await db.query<StoredSubscription>(
     `UPDATE fhir_subscriptions
-     SET status = $2, endpoint = $3, header_sealed = $4, content = $5, heartbeat_period = $6,
+     SET status = $2, endpoint = $3, header_sealed = CASE WHEN $8 THEN header_sealed ELSE $4 END,
+         content = $5, heartbeat_period = $6,
          resource = $7, last_error = CASE WHEN $2 = 'off' THEN last_error ELSE NULL END, updated_at = now()
      WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, change.status, change.endpoint, sealed, change.content, change.heartbeatPeriod, change.resource],
+    [
+      id,
+      change.status,
+      change.endpoint,
+      sealed,
+      change.content,
+      change.heartbeatPeriod,
+      change.resource,
+      keep,
+    ],
   );
   return rows[0];
 }

@@ -246,14 +246,25 @@ describe("FHIR clients (SMART Backend Services)", () => {
 
   it("an update to a new endpoint sends a new handshake there; max-count bounds $events; reads are audited", async () => {
     const token = await tokenOf(clientA);
-    const maxCount = { url: `${BACKPORT}/backport-max-count`, valuePositiveInt: 2 };
     const put = await as(token, {
       method: "PUT",
       url: `/api/fhir/Subscription/${subId}`,
-      payload: { ...subscription(hookA2.url, [maxCount]), id: subId },
+      payload: { ...subscription(hookA2.url), id: subId },
     });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json()).toMatchObject({ status: "active", channel: { endpoint: hookA2.url } });
+    expect(hookA2.received.map((r) => r.type)).toEqual(["handshake"]);
+    // The resource as read back (no header: it is never returned) with a max-count added: same
+    // endpoint, no new handshake, and the stored header is kept (the receiver checks it below).
+    const read = (await as(token, { url: `/api/fhir/Subscription/${subId}` })).json();
+    const maxCount = { url: `${BACKPORT}/backport-max-count`, valuePositiveInt: 2 };
+    const again = await as(token, {
+      method: "PUT",
+      url: `/api/fhir/Subscription/${subId}`,
+      payload: { ...read, channel: { ...read.channel, extension: [...read.channel.extension, maxCount] } },
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().channel.header).toBeUndefined();
     expect(hookA2.received.map((r) => r.type)).toEqual(["handshake"]);
     const notifier: RestHookOptions = {
       pool: t.pool,

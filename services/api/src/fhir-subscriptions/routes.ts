@@ -315,7 +315,8 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
       const changed = await updateSubscription(deps.pool, key, s.id, {
         status,
         endpoint: b.channel.endpoint,
-        header: next.header,
+        // No header in the body keeps the stored one (it is never read back); an empty list removes it.
+        header: b.channel.header === undefined ? undefined : next.header,
         content: next.content,
         heartbeatPeriod: next.heartbeatPeriod,
         resource: { ...next.resource, status } as Subscription,
@@ -331,7 +332,7 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
           endpoint: changed.endpoint,
           endpointChanged,
           content: changed.content,
-          hasHeader: next.header !== null,
+          header: b.channel.header === undefined ? "kept" : next.header === null ? "removed" : "replaced",
         },
       });
       if (handshake) await sendHandshake(restHook(baseOf(request)), changed);
