@@ -10,7 +10,6 @@ import { buildNotificationBundle, type StatusType, topicOfEvent } from "./subscr
 import {
   dueHeartbeats,
   endExpiredSubscriptions,
-  findSubscription,
   liveSubscriptions,
   markNotification,
   numberNotification,
@@ -19,7 +18,6 @@ import {
   storedNotifications,
   subscriptionHeader,
   subscriptionRef,
-  subscriptionsWithPending,
 } from "./subscription-store.ts";
 
 /**
@@ -105,21 +103,6 @@ export async function sendHeartbeats(o: RestHookOptions): Promise<number> {
   return due.length;
 }
 
-/**
- * The old retry pass, before notifications went through the outbound queue: subscriptions whose
- * endpoint missed notifications get them again, in order, once `retryAfterSeconds` passed since
- * their last send.
- * @deprecated The notifier no longer runs it (the queue's retries replace it). Kept only while
- * services/api/src/fhir-subscriptions/subscriptions.int.test.ts still calls it; remove with that.
- */
-export async function resendPending(o: RestHookOptions, retryAfterSeconds: number): Promise<number> {
-  const before = new Date(o.now().getTime() - retryAfterSeconds * 1000);
-  let delivered = 0;
-  for (const s of await subscriptionsWithPending(o.pool, before))
-    if (await sendPending(o, s.id)) delivered += 1;
-  return delivered;
-}
-
 /** The Encounter first (the focus), then the Patient and what the Encounter refers to. */
 export function encounterResources(matched: MatchedEvent, now: Date): Resource[] {
   const event = notificationEventOf(matched.event.kind) ?? "notification-admit";
@@ -200,48 +183,4 @@ export async function sendEventNotification(
     responseStatus: result.status,
   });
   return result;
-}
-
-/**
- * One matched record for the organization's subscriptions to its topic, numbered and sent at once.
- * @deprecated The notifier plans notifications with {@link planSubscriptionNotifications} and the
- * outbound worker sends them. Kept only while
- * services/api/src/fhir-subscriptions/subscriptions.int.test.ts still calls it; remove with that.
- */
-export async function notifySubscriptions(o: RestHookOptions, matched: MatchedEvent): Promise<number> {
-  if (matched.kind !== "announcement") return 0;
-  const topic = topicOfEvent(matched.event.kind);
-  if (topic === undefined) return 0;
-  const subs = await liveSubscriptions(o.pool, matched.practice.organizationId, topic, o.now());
-  if (subs.length === 0) return 0;
-  const resources = encounterResources(matched, o.now());
-  let sent = 0;
-  for (const s of subs) {
-    await inTransaction(o.pool, (tx) =>
-      numberNotification(tx, s.id, {
-        matchId: matched.matchId,
-        eventId: matched.event.eventId,
-        occurredAt: matched.event.occurredAt,
-        resources,
-      }),
-    );
-    if (await sendPending(o, s.id)) sent += 1;
-  }
-  return sent;
-}
-
-/** Sends a subscription's unsent notifications one by one, in order; stops at the first failure. */
-async function sendPending(o: RestHookOptions, subscriptionId: string): Promise<boolean> {
-  const pending = await storedNotifications(o.pool, subscriptionId, { status: "queued" });
-  for (const n of pending) {
-    const current = await findSubscription(o.pool, subscriptionId);
-    if (current === undefined) return false;
-    const result = await send(o, current, "event-notification", [n]);
-    await markNotification(o.pool, subscriptionId, n.eventNumber, {
-      status: result.ok ? "sent" : "failed",
-      responseStatus: result.status,
-    });
-    if (!result.ok) return false;
-  }
-  return true;
 }

@@ -171,22 +171,6 @@ export async function dueHeartbeats(db: Db, now: Date): Promise<StoredSubscripti
 }
 
 /**
- * Subscriptions with notifications not yet delivered whose last send is older than `before`: the
- * retry pass sends them again, oldest first (a send in flight is newer than `before`).
- */
-export async function subscriptionsWithPending(db: Db, before: Date): Promise<StoredSubscription[]> {
-  const { rows } = await db.query<StoredSubscription>(
-    `SELECT ${COLUMNS} FROM fhir_subscriptions s
-     WHERE status IN ('active', 'error') AND coalesce(last_sent_at, created_at) <= $1
-       AND EXISTS (SELECT 1 FROM fhir_subscription_notifications n
-                   WHERE n.subscription_id = s.id AND n.status IN ('queued', 'failed'))
-     ORDER BY id`,
-    [before],
-  );
-  return rows;
-}
-
-/**
  * The next event number of a subscription for one matched record, stored with what the
  * notification carries; a record already numbered gets its number back (a redelivered Kafka
  * record numbers nothing twice). Run it in a transaction: the row lock orders the numbers.

@@ -4,3 +4,4 @@ export {
   type SubscriptionReceiver,
   startSubscriptionReceiver,
 } from "./subscription-receiver.test-support.ts";
+export { planAndSendOnce, retryNotification } from "./subscription-send.test-support.ts";

@@ -20,11 +20,9 @@ export {
 } from "./subscription-bundle.ts";
 export {
   encounterResources,
-  notifySubscriptions,
   planSubscriptionNotifications,
   postRestHook,
   type RestHookOptions,
-  resendPending,
   sendEventNotification,
   sendHandshake,
   sendHeartbeats,

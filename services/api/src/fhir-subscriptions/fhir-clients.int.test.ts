@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import {
+  planAndSendOnce,
   type SubscriptionReceiver,
   startSubscriptionReceiver,
 } from "@homeward/outbound/subscription-test-support";
-import { notifySubscriptions, type RestHookOptions } from "@homeward/outbound/subscriptions";
+import type { RestHookOptions } from "@homeward/outbound/subscriptions";
 import { edArrivalEvent, fhirErrors, matchedOf } from "@homeward/outbound/test-support";
 import type { InjectOptions } from "fastify";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
@@ -275,7 +276,7 @@ describe("FHIR clients (SMART Backend Services)", () => {
     };
     for (const n of ["1", "2", "3"]) {
       const event = { ...edArrivalEvent(), eventId: `evt-cl-${runId}-${n}` };
-      await notifySubscriptions(
+      await planAndSendOnce(
         notifier,
         matchedOf(event, {
           matchId: `m-cl-${runId}-${n}`,
