@@ -79,6 +79,17 @@ beforeAll(async () => {
      ON CONFLICT (id) DO NOTHING`,
     [subscriptionB, t.ids.practiceB],
   );
+  // B's subscription was notified of B's event (numbered, then sent through the outbound queue).
+  await t.pool.query(
+    `INSERT INTO fhir_subscription_notifications (subscription_id, event_number, match_id, event_id, occurred_at, focus, status, sent_at)
+     VALUES ($1, 1, 'match-V-B1', $2, now(), '[]', 'sent', now())`,
+    [subscriptionB, eventB],
+  );
+  await t.pool.query(
+    `INSERT INTO outbound_deliveries (id, subscription_id, event_number, organization_id, purpose, match_id, event_id, status, attempts, response_status, sent_at)
+     VALUES ('out-b1-sub', $1, 1, $2, 'notification', 'match-V-B1', $3, 'sent', 1, '200', now())`,
+    [subscriptionB, t.ids.practiceB, eventB],
+  );
   // B's registered FHIR client (SMART Backend Services).
   await t.pool.query(
     `INSERT INTO fhir_clients (id, organization_id, name, jwks, scopes, created_by)
@@ -939,6 +950,12 @@ describe("practice A cannot read or change practice B's data", () => {
     expect(
       (await t.call("adminB", { url: `/api/admin/recipients/${t.ids.cmB}/preferences` })).statusCode,
     ).toBe(200);
+    // B's webhook delivery and B's subscription notification of B's event, which A's probe must not see.
+    const sent = await t.call("adminB", {
+      url: `/api/admin/outbound-deliveries?eventId=${encodeURIComponent(eventB)}`,
+    });
+    expect(sent.body).toContain("out-b1");
+    expect(sent.body).toContain(subscriptionB);
   });
 
   it("each probe answers without B's data and changes nothing of B's", async () => {
