@@ -209,7 +209,9 @@ export async function storedNotifications(
 ): Promise<StoredNotification[]> {
   const { rows } = await db.query<StoredNotification>(
     `SELECT event_number::int AS "eventNumber", to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
-            focus AS resources
+            -- A notification skipped because its match was retracted keeps its number (no gap for
+            -- the client to chase) but carries nothing of the withdrawn encounter.
+            CASE WHEN status = 'skipped' THEN '[]'::jsonb ELSE focus END AS resources
      FROM fhir_subscription_notifications
      WHERE subscription_id = $1 AND event_number >= $2 AND event_number <= $3
        AND ($4::text IS NULL OR status = $4 OR ($4 = 'queued' AND status = 'failed'))

@@ -20,6 +20,7 @@ import {
   type StoredSubscription,
   type SubscriptionTopicName,
   sendHandshake,
+  storedNotifications,
 } from "@homeward/outbound/subscriptions";
 import { dischargeEvent, edArrivalEvent, matchedOf } from "@homeward/outbound/test-support";
 import { createSqsClient, ensureQueue, openWorkQueue, type WorkQueue } from "@homeward/sqs";
@@ -337,6 +338,10 @@ describe("FHIR Subscription notifications through outbox -> SQS -> worker", () =
     expect(await handleMatchedOutbound(retraction, deps)).toBe(0);
     expect(await deliveryOf(m.matchId, subs.sfm?.id ?? "")).toMatchObject({ status: "skipped", attempts: 0 });
     expect((await notificationState(subs.sfm?.id ?? "", planned?.event_number ?? 0))?.status).toBe("skipped");
+    // $events still answers its number, without the withdrawn encounter.
+    const number = Number(planned?.event_number ?? 0);
+    const [kept] = await storedNotifications(pool, subs.sfm?.id ?? "", { from: number, until: number });
+    expect(kept).toMatchObject({ eventNumber: number, resources: [] });
     // The outbox pass finds nothing of it to send.
     const pending = await pendingOutbound(pool, { graceSeconds: 0, limit: 500 });
     expect(pending.map((p) => p.id)).not.toContain(planned?.id);
