@@ -62,6 +62,11 @@ export {
 } from "./fhir-client-store.ts";
 export { type NotificationEvent, notificationEventOf, PROFILES, SYSTEMS } from "./fhir-codes.ts";
 export { urnUuid, uuidFrom } from "./fhir-ids.ts";
+export {
+  findNotifiedResource,
+  type NotifiedResource,
+  type NotifiedResourceType,
+} from "./fhir-read-store.ts";
 export { buildForwardedAdt, type ForwardOptions, hl7DateTime } from "./hl7-forward.ts";
 export { OUTBOUND_QUEUE, OutboundJob } from "./outbound-job.ts";
 export { outboundDeliveryId, type PlanContext, planNotifications, planRetractions } from "./plan.ts";

@@ -56,5 +56,8 @@ describe("SubscriptionTopics as R4 Basic (backport IG)", () => {
     expect(cs.rest?.[0]?.security?.extension?.[0]?.extension?.[0]?.valueUri).toBe(
       "https://homeward.example.org/api/fhir/token",
     );
+    // The notified Encounter and Patient are readable (what an id-only notification names).
+    for (const type of ["Encounter", "Patient"])
+      expect(cs.rest?.[0]?.resource?.find((r) => r.type === type)?.interaction).toEqual([{ code: "read" }]);
   });
 });

@@ -122,7 +122,7 @@ export function buildCapabilityStatement(base: string, date: Date): CapabilitySt
             },
           ],
           description:
-            "SMART Backend Services (client_credentials, private_key_jwt); scope system/Subscription.cruds",
+            "SMART Backend Services (client_credentials, private_key_jwt); scopes system/Subscription.cruds, system/Encounter.r, system/Patient.r",
         },
         resource: [
           {
@@ -153,6 +153,9 @@ export function buildCapabilityStatement(base: string, date: Date): CapabilitySt
             interaction: [{ code: "read" }, { code: "search-type" }],
             searchParam: [{ name: "code", type: "token" }],
           },
+          // What a notification names (id-only payloads), as last notified to the reader's organization.
+          { type: "Encounter", interaction: [{ code: "read" }] },
+          { type: "Patient", interaction: [{ code: "read" }] },
         ],
       },
     ],

@@ -37,6 +37,7 @@ import { facilityRoutes } from "./feeds/facility-routes.ts";
 import { feedRoutes } from "./feeds/feed-routes.ts";
 import { fhirClientRoutes } from "./fhir-subscriptions/client-routes.ts";
 import { createClientTokenService, withFhirClients } from "./fhir-subscriptions/client-tokens.ts";
+import { fhirReadRoutes } from "./fhir-subscriptions/read-routes.ts";
 import { fhirSubscriptionRoutes } from "./fhir-subscriptions/routes.ts";
 import { fhirTokenRoutes } from "./fhir-subscriptions/token-routes.ts";
 import { fhirTopicRoutes } from "./fhir-subscriptions/topic-routes.ts";
@@ -288,6 +289,7 @@ export async function buildApi(
   });
   await app.register(fhirTokenRoutes, { deps: apiDeps, tokens: clientTokens, prefix: "/api/fhir" });
   await app.register(fhirTopicRoutes, { deps: apiDeps, prefix: "/api/fhir" });
+  await app.register(fhirReadRoutes, { deps: apiDeps, prefix: "/api/fhir" });
   await app.register(fhirClientRoutes, { deps: apiDeps, prefix: "/api/admin" });
   await app.register(registerReportsScope, { deps: apiDeps, prefix: "/api/reports" });
 

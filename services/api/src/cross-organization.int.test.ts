@@ -23,6 +23,9 @@ let endpointB = "";
 let eventB = "";
 /** Practice B's FHIR Subscription (its care platform's rest-hook). */
 const subscriptionB = "sub-crossorg-b";
+/** The Encounter and Patient B's subscription was notified of (what an id-only client reads back). */
+const encounterB = "7d1f0c52-8a3e-5b6f-9c21-4e5a6b7c8d90";
+const patientB = "3a9e2b14-6c5d-5e7f-8a90-1b2c3d4e5f60";
 /** Practice B's registered FHIR client. */
 const clientB = "client-crossorg-b";
 beforeAll(async () => {
@@ -79,11 +82,31 @@ beforeAll(async () => {
      ON CONFLICT (id) DO NOTHING`,
     [subscriptionB, t.ids.practiceB],
   );
-  // B's subscription was notified of B's event (numbered, then sent through the outbound queue).
+  // B's subscription was notified of B's event (numbered, then sent through the outbound queue),
+  // with the Encounter and Patient as the notifier builds them (Encounter first).
+  const focusB = [
+    {
+      resourceType: "Encounter",
+      id: encounterB,
+      status: "in-progress",
+      class: { system: "http://terminology.hl7.org/CodeSystem/v3-ActCode", code: "EMER" },
+      identifier: [{ system: "urn:homeward:visit:RVH", value: "V-B1" }],
+      subject: { reference: `urn:uuid:${patientB}` },
+    },
+    {
+      resourceType: "Patient",
+      id: patientB,
+      identifier: [
+        { system: "urn:homeward:patient", value: t.ids.pB1 },
+        { system: "urn:homeward:id:RVP", value: "RVP-2001" },
+      ],
+      name: [{ family: "VANTERPOOL", given: ["HENRIETTA"] }],
+    },
+  ];
   await t.pool.query(
     `INSERT INTO fhir_subscription_notifications (subscription_id, event_number, match_id, event_id, occurred_at, focus, status, sent_at)
-     VALUES ($1, 1, 'match-V-B1', $2, now(), '[]', 'sent', now())`,
-    [subscriptionB, eventB],
+     VALUES ($1, 1, 'match-V-B1', $2, now(), $3, 'sent', now())`,
+    [subscriptionB, eventB, JSON.stringify(focusB)],
   );
   await t.pool.query(
     `INSERT INTO outbound_deliveries (id, subscription_id, event_number, organization_id, purpose, match_id, event_id, status, attempts, response_status, sent_at)
@@ -726,6 +749,17 @@ const PROBES: Record<string, Probe | null> = {
     }),
     expect: [404],
   },
+  // What B's subscription was notified of: A's admin reads neither (nor by naming B).
+  "GET /api/fhir/Encounter/:id": {
+    as: "adminA",
+    request: () => ({ url: `/api/fhir/Encounter/${encounterB}?organizationId=${t.ids.practiceB}` }),
+    expect: [404],
+  },
+  "GET /api/fhir/Patient/:id": {
+    as: "adminA",
+    request: () => ({ url: `/api/fhir/Patient/${patientB}` }),
+    expect: [404],
+  },
   // SMART discovery, the token endpoint (the signed assertion is the credential; A's client probes
   // below), the topics and the CapabilityStatement: no organization's data.
   "GET /api/fhir/.well-known/smart-configuration": null,
@@ -956,6 +990,13 @@ describe("practice A cannot read or change practice B's data", () => {
     });
     expect(sent.body).toContain("out-b1");
     expect(sent.body).toContain(subscriptionB);
+    // B's admin reads the Encounter and Patient B's subscription was notified of.
+    const encounter = await t.call("adminB", { url: `/api/fhir/Encounter/${encounterB}` });
+    expect(encounter.statusCode).toBe(200);
+    expect(encounter.body).toContain("V-B1");
+    const patient = await t.call("adminB", { url: `/api/fhir/Patient/${patientB}` });
+    expect(patient.statusCode).toBe(200);
+    expect(patient.body).toContain("VANTERPOOL");
   });
 
   it("each probe answers without B's data and changes nothing of B's", async () => {
@@ -1065,7 +1106,7 @@ describe("practice A cannot read or change practice B's data", () => {
     }
   });
 
-  it("A's registered FHIR client, with its own token, reaches none of B's subscriptions", async () => {
+  it("A's registered FHIR client, with its own token, reaches none of B's subscriptions nor what they were notified of", async () => {
     const keys = await generateKeyPair("ES384");
     const registered = await t.call("adminA", {
       method: "POST",
@@ -1073,6 +1114,7 @@ describe("practice A cannot read or change practice B's data", () => {
       payload: {
         name: "SFM care platform",
         jwks: { keys: [{ ...(await exportJWK(keys.publicKey)), alg: "ES384" }] },
+        scopes: ["system/Subscription.cruds", "system/Encounter.r", "system/Patient.r"],
       },
     });
     const { clientId, tokenUrl } = registered.json();
@@ -1092,7 +1134,7 @@ describe("practice A cannot read or change practice B's data", () => {
         grant_type: "client_credentials",
         client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
         client_assertion: assertion,
-        scope: "system/Subscription.cruds",
+        scope: "system/Subscription.cruds system/Encounter.r system/Patient.r",
       }).toString(),
     });
     expect(tokenRes.statusCode).toBe(200);
@@ -1105,6 +1147,8 @@ describe("practice A cannot read or change practice B's data", () => {
       ["GET", `${sub}/$events`, 404],
       ["DELETE", sub, 404],
       ["GET", `/api/fhir/Subscription?organizationId=${t.ids.practiceB}`, 200],
+      ["GET", `/api/fhir/Encounter/${encounterB}`, 404],
+      ["GET", `/api/fhir/Patient/${patientB}`, 404],
       ["GET", `/api/admin/fhir-clients?organizationId=${t.ids.practiceB}`, 403],
     ] as const) {
       const res = await t.app.inject({ method, url, headers: { authorization } });

@@ -134,6 +134,21 @@ describe("SMART v2 scopes", () => {
     expect(scopesAllow(["system/Subscription.rs"], "Subscription", "s")).toBe(true);
     expect(scopesAllow(["system/Subscription.rs"], "Subscription", "c")).toBe(false);
   });
+
+  it("Encounter and Patient are read-only scopes, granted when registered", () => {
+    const registered = ["system/Subscription.cruds", "system/Encounter.r", "system/Patient.r"];
+    expect(grantScopes("system/Encounter.r system/Patient.r", registered)).toEqual([
+      "system/Encounter.r",
+      "system/Patient.r",
+    ]);
+    expect(grantScopes("system/Encounter.r", ["system/Subscription.cruds"])).toBeUndefined();
+    // Homeward serves no search, create or update on them: such scopes are unknown.
+    expect(grantScopes("system/Encounter.rs", registered)).toBeUndefined();
+    expect(grantScopes("system/Patient.cruds", registered)).toBeUndefined();
+    expect(scopesAllow(["system/Encounter.r"], "Encounter", "r")).toBe(true);
+    expect(scopesAllow(["system/Encounter.r"], "Patient", "r")).toBe(false);
+    expect(scopesAllow(["system/Subscription.cruds"], "Encounter", "r")).toBe(false);
+  });
 });
 
 describe("client access tokens", () => {

@@ -16,7 +16,7 @@ import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope } from "../auth/principal.ts";
 import { badRequest, ERROR_RESPONSES, notFound } from "../errors.ts";
 import { DbId } from "../schemas.ts";
-import { DEFAULT_CLIENT_SCOPES, parseScope } from "./smart-scopes.ts";
+import { DEFAULT_CLIENT_SCOPES, parseScope, SUPPORTED_SCOPES } from "./smart-scopes.ts";
 import { fhirBaseOf } from "./token-routes.ts";
 
 /** Parts of a JWK that only a private key has: a registration carrying one is refused. */
@@ -131,7 +131,7 @@ export const fhirClientRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async 
       if (unknown !== undefined)
         throw badRequest(
           "bad_scope",
-          `${unknown} is not a scope Homeward grants (system/Subscription.cruds)`,
+          `${unknown} is not a scope Homeward grants (${SUPPORTED_SCOPES.join(", ")})`,
         );
       const created = await createFhirClient(deps.pool, {
         id: randomBytes(18).toString("base64url"),

@@ -78,7 +78,7 @@ export function createClientTokenService(options: { secret: string; now: () => D
  * The api's bearer check with FHIR clients added: a user's session token as before, else a client
  * access token whose client is still enabled and of the same organization (a disabled client's
  * tokens stop at once). The client's principal has the `fhir_client` role, which only the FHIR
- * Subscription routes accept, and its granted scopes.
+ * Subscription routes and the notified Encounter and Patient reads accept, and its granted scopes.
  */
 export function withFhirClients(
   sessions: SessionCheck,

@@ -1,18 +1,29 @@
 /**
  * SMART v2 system scopes for Homeward's FHIR API: `system/Subscription.<permissions>`, the letters
- * of `cruds` in that order (create, read, update, delete, search), as SMART App Launch 2 writes them.
- * A client is registered with the scopes it may have; a token asks for some of them and gets exactly
- * those it asked for, when every letter is allowed.
+ * of `cruds` in that order (create, read, update, delete, search), as SMART App Launch 2 writes them,
+ * and `system/Encounter.r` / `system/Patient.r` to read the resources a notification names (Homeward
+ * serves nothing else on them). A client is registered with the scopes it may have; a token asks for
+ * some of them and gets exactly those it asked for, when every letter is allowed.
  */
 
 export type Permission = "c" | "r" | "u" | "d" | "s";
 
-/** The resource types a client may be granted scopes on. */
-const RESOURCES = ["Subscription"] as const;
+/** The resource types a client may be granted scopes on, and the permissions each has. */
+const RESOURCES: Readonly<Record<string, readonly Permission[]>> = {
+  Subscription: ["c", "r", "u", "d", "s"],
+  // Read only: the notified Encounter and Patient (GET /Encounter/:id, /Patient/:id).
+  Encounter: ["r"],
+  Patient: ["r"],
+};
 const SCOPE = /^system\/([A-Za-z]+)\.(c?r?u?d?s?)$/;
 
 /** Every scope Homeward knows, widest first (the smart-configuration lists them). */
-export const SUPPORTED_SCOPES = ["system/Subscription.cruds", "system/Subscription.rs"] as const;
+export const SUPPORTED_SCOPES = [
+  "system/Subscription.cruds",
+  "system/Subscription.rs",
+  "system/Encounter.r",
+  "system/Patient.r",
+] as const;
 export const DEFAULT_CLIENT_SCOPES = ["system/Subscription.cruds"];
 
 /** A scope's resource type and permissions, or undefined when it is not one of ours. */
@@ -20,8 +31,11 @@ export function parseScope(scope: string): { resource: string; permissions: Set<
   const m = SCOPE.exec(scope);
   if (m === null) return undefined;
   const [, resource = "", letters = ""] = m;
-  if (letters === "" || !(RESOURCES as readonly string[]).includes(resource)) return undefined;
-  return { resource, permissions: new Set(letters.split("") as Permission[]) };
+  const allowed = Object.hasOwn(RESOURCES, resource) ? RESOURCES[resource] : undefined;
+  const permissions = letters.split("") as Permission[];
+  if (letters === "" || allowed === undefined || !permissions.every((p) => allowed.includes(p)))
+    return undefined;
+  return { resource, permissions: new Set(permissions) };
 }
 
 /**
