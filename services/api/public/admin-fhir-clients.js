@@ -12,6 +12,8 @@ const SCOPES = {
   "system/Subscription.cruds": "Create, read, update, delete and search subscriptions",
   "system/Subscription.rs": "Read and search only",
 };
+/** What an id-only notification names: the client reads them back (GET /api/fhir/Encounter/:id, /Patient/:id). */
+const READ_SCOPES = ["system/Encounter.r", "system/Patient.r"];
 
 /** The key ids (or key types) of a client's JWKS, as the list says them. */
 const keysOf = (c) => c.jwks.keys.map((k) => k.kid ?? (k.kty === "EC" ? "EC P-384" : k.kty)).join(", ");
@@ -139,6 +141,7 @@ export function createFhirClients({ session, path, built }) {
       { id: "fhir-client-scope", name: "scope" },
       Object.entries(SCOPES).map(([v, t]) => h("option", { value: v }, t)),
     );
+    const reads = h("input", { type: "checkbox", id: "fhir-client-reads", name: "reads", checked: true });
     const form = h(
       "form",
       { class: "card system-form", "aria-label": "Register a FHIR client" },
@@ -159,6 +162,16 @@ export function createFhirClients({ session, path, built }) {
       h("div", { class: "field" }, h("label", { for: scope.id }, "May"), scope),
       h(
         "div",
+        { class: "field" },
+        h("label", { class: "radio" }, reads, "Also read the encounters and patients it is notified of"),
+        h(
+          "span",
+          { class: "hint" },
+          "Needed by a system that subscribes with id-only notifications (system/Encounter.r, system/Patient.r).",
+        ),
+      ),
+      h(
+        "div",
         { class: "form-actions" },
         h("button", { type: "submit", class: "primary" }, "Register"),
         h("button", { type: "button", onclick: () => replace(panel) }, "Cancel"),
@@ -177,7 +190,12 @@ export function createFhirClients({ session, path, built }) {
       try {
         const client = await api("/api/admin/fhir-clients", {
           method: "POST",
-          body: { organizationId, name: name.value, jwks: keys, scopes: [scope.value] },
+          body: {
+            organizationId,
+            name: name.value,
+            jwks: keys,
+            scopes: [scope.value, ...(reads.checked ? READ_SCOPES : [])],
+          },
         });
         replace(panel, registeredNotice(client));
         await loadClients();

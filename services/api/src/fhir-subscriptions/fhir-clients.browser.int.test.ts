@@ -58,6 +58,10 @@ describe("the FHIR clients admin screen in headless Chromium", () => {
     await page.getByRole("button", { name: "Register a client" }).click();
     const form = page.getByRole("form", { name: "Register a FHIR client" });
     await form.getByLabel("Name").fill("Springvale care platform");
+    // Reading what id-only notifications name is offered, on by default.
+    expect(await form.getByLabel("Also read the encounters and patients it is notified of").isChecked()).toBe(
+      true,
+    );
     // The private key by mistake: refused, said beside the field.
     await form
       .getByLabel("Public keys (JWKS)")
@@ -77,7 +81,9 @@ describe("the FHIR clients admin screen in headless Chromium", () => {
     expect(tokenUrl).toBe(`${baseUrl}/api/fhir/token`);
     const table = page.getByRole("table", { name: "FHIR clients" });
     await eventually(() => textOf(table)).toContain("Springvale care platform");
-    expect(await textOf(table)).toContain(`${clientId} sv-2026 system/Subscription.cruds`);
+    expect(await textOf(table)).toContain(
+      `${clientId} sv-2026 system/Subscription.cruds system/Encounter.r system/Patient.r`,
+    );
     await screenshot(page, "/tmp/homeward-admin-fhir-clients-registered.png");
 
     // The id on the screen is the one the system signs with: it gets a token.
@@ -95,10 +101,13 @@ describe("the FHIR clients admin screen in headless Chromium", () => {
         grant_type: "client_credentials",
         client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
         client_assertion: assertion,
-        scope: "system/Subscription.rs",
+        scope: "system/Subscription.rs system/Encounter.r",
       }),
     });
     expect(token.status).toBe(200);
+    expect(((await token.json()) as { scope: string }).scope).toBe(
+      "system/Subscription.rs system/Encounter.r",
+    );
 
     await page.getByRole("button", { name: "Done" }).click();
     await table.getByRole("button", { name: "Disable Springvale care platform" }).click();
