@@ -267,6 +267,8 @@ describe("reading what a notification names (Encounter, Patient)", () => {
     expect(withdrawn.statusCode).toBe(200);
     expect(fhirErrors(withdrawn.json())).toEqual([]);
     expect(withdrawn.json()).toMatchObject({ resourceType: "Encounter", status: "entered-in-error" });
+    // Nothing of what was withdrawn: no patient reference, identifiers, period or diagnoses.
+    expect(Object.keys(withdrawn.json()).sort()).toEqual(["class", "id", "resourceType", "status"]);
     const gone = await as(token, { url: `/api/fhir/${pat}` });
     expect(gone.statusCode).toBe(404);
     expect(gone.json().resourceType).toBe("OperationOutcome");

@@ -27,6 +27,14 @@ const patientIdsOf = (resources: readonly { resourceType: string; identifier?: u
       : [],
   );
 
+/** A withdrawn Encounter: its id, entered-in-error, and the class R4 requires (1..1). */
+const withdrawnEncounter = (e: { id?: string; class?: unknown }) => ({
+  resourceType: "Encounter",
+  id: e.id,
+  status: "entered-in-error",
+  class: e.class,
+});
+
 const notFoundOutcome = (type: NotifiedResourceType, id: string) => ({
   resourceType: "OperationOutcome",
   issue: [
@@ -95,11 +103,11 @@ export const fhirReadRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
     ]);
     // The notified encounter was withdrawn (A11/A13 retracted its match) and Homeward does not notify
     // subscriptions of corrections: what was said about it must not be taken as true, which FHIR
-    // says with entered-in-error, as the Da Vinci channel's A11 cancel does.
+    // says with entered-in-error (as the Da Vinci channel's A11 cancel does). Only what R4 requires
+    // is kept (id, status, class): nothing of what the hospital withdrew is handed out again, as
+    // $events gives nothing of a notification skipped for a retraction.
     const resource =
-      type === "Encounter" && found.retracted
-        ? { ...found.resource, status: "entered-in-error" }
-        : found.resource;
+      type === "Encounter" && found.retracted ? withdrawnEncounter(found.resource) : found.resource;
     return reply.type(FHIR_JSON).send(resource as z.infer<typeof FhirResource>);
   };
 
