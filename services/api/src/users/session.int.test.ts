@@ -74,11 +74,25 @@ describe("POST /api/login", () => {
 });
 
 describe("authentication", () => {
-  it("every /api route except sign-in, invitation links and the OpenAPI document answers 401 without a token", async () => {
+  it("every /api route except sign-in, invitation links, the OpenAPI document and FHIR discovery answers 401 without a token", async () => {
     const routes = t.app.apiRoutes.filter((r) => r.url.startsWith("/api/"));
     expect(routes.length).toBeGreaterThan(20);
     // An invitation link's token is its own credential (users.int.test.ts).
-    const PUBLIC = ["/api/login", "/api/openapi.json", "/api/invitations/lookup", "/api/invitations/accept"];
+    const PUBLIC = [
+      "/api/login",
+      "/api/openapi.json",
+      "/api/invitations/lookup",
+      "/api/invitations/accept",
+      // FHIR discovery and SMART's token endpoint (its client assertion is the credential):
+      // fhir-clients.int.test.ts. The topics and the CapabilityStatement carry no patient data.
+      "/api/fhir/.well-known/smart-configuration",
+      "/api/fhir/token",
+      "/api/fhir/metadata",
+      "/api/fhir/Basic",
+      "/api/fhir/Basic/:id",
+      "/api/fhir/SubscriptionTopic",
+      "/api/fhir/SubscriptionTopic/:id",
+    ];
     for (const route of routes) {
       if (PUBLIC.includes(route.url)) continue;
       const res = await t.call(null, {
