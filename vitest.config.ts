@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /** Test files of every workspace; `*.int.test.ts` need the real stack. */
@@ -30,5 +31,16 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Test files wait on engines (Kafka group joins, queues, timers) far more than they compute, so
+    // two run at once even on 2 cores, where vitest's default is one file at a time.
+    // HOMEWARD_TEST_WORKERS=1 runs them one at a time.
+    maxWorkers: testWorkers(),
+    minWorkers: 1,
   },
 });
+
+function testWorkers(): number {
+  const asked = Number(process.env.HOMEWARD_TEST_WORKERS);
+  if (Number.isInteger(asked) && asked >= 1) return asked;
+  return Math.max(2, availableParallelism() - 1);
+}
