@@ -1,6 +1,7 @@
 // What every admin screen shares: the admin sub-navigation (which screens a role may open), the
 // page frame (heading, subtitle, toolbar), the admin stylesheet, and small formatting helpers.
-import { h } from "./dom.js";
+import { api } from "./api.js";
+import { h, replace } from "./dom.js";
 import { formatInZone } from "./format.js";
 
 export const ADMINS = ["practice_admin", "system_admin"];
@@ -159,3 +160,19 @@ export function isTyping(event) {
 
 /** A `<kbd>` key in a hint. */
 export const kbd = (key) => h("kbd", {}, key);
+
+/**
+ * The organizations the admin may administer, into the toolbar's select: the one the URL's `?org=`
+ * names if it is one of them, else the first. The select is locked when there is only one.
+ */
+export async function chooseOrganization(select) {
+  const organizations = (await api("/api/admin/organizations")).items;
+  const wanted = new URLSearchParams(location.search).get("org");
+  const organizationId = organizations.some((o) => o.id === wanted) ? wanted : organizations[0]?.id;
+  replace(
+    select,
+    organizations.map((o) => h("option", { value: o.id, selected: o.id === organizationId }, o.name)),
+  );
+  select.disabled = organizations.length < 2;
+  return { organizations, organizationId };
+}

@@ -3,7 +3,7 @@
 // system by its PUBLIC keys (a JWKS: Homeward never holds its private key) and the scopes it may
 // ask for, gets the client id and token URL to give its team, and can disable a client (its tokens
 // stop at once) or enable it again. The API audits each change (fhir-client.create / .disable / .enable).
-import { adminFrame, when } from "./admin-common.js";
+import { adminFrame, chooseOrganization, when } from "./admin-common.js";
 import { api, query } from "./api.js";
 import { h, notice, replace } from "./dom.js";
 import { messageOf } from "./task-drawer.js";
@@ -52,14 +52,7 @@ export function createFhirClients({ session, path, built }) {
 
   async function load() {
     try {
-      const organizations = (await api("/api/admin/organizations")).items;
-      const wanted = new URLSearchParams(location.search).get("org");
-      organizationId = organizations.some((o) => o.id === wanted) ? wanted : organizations[0]?.id;
-      replace(
-        orgSelect,
-        organizations.map((o) => h("option", { value: o.id, selected: o.id === organizationId }, o.name)),
-      );
-      orgSelect.disabled = organizations.length < 2;
+      ({ organizationId } = await chooseOrganization(orgSelect));
       addButton.disabled = !organizationId;
       await loadClients();
     } catch (error) {

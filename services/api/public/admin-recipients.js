@@ -2,7 +2,7 @@
 // by event kind and tier, quiet hours, a daily digest), the notification rules that bring people in
 // beyond the patient's care team, and a preview of "who would be alerted for this patient and event"
 // run through the matcher's own routing and the notifier's own delivery plan.
-import { adminFrame, when } from "./admin-common.js";
+import { adminFrame, chooseOrganization, when } from "./admin-common.js";
 import { api, query } from "./api.js";
 import { h, notice, replace } from "./dom.js";
 import { EVENT_KINDS, label } from "./format.js";
@@ -165,17 +165,9 @@ export function createRecipients({ session, path, built }) {
 
   async function load() {
     try {
-      organizations = (await api("/api/admin/organizations")).items;
+      ({ organizations, organizationId } = await chooseOrganization(orgSelect));
       const params = new URLSearchParams(location.search);
-      organizationId = organizations.some((o) => o.id === params.get("org"))
-        ? params.get("org")
-        : organizations[0]?.id;
       tab = params.get("tab") in TABS ? params.get("tab") : "recipients";
-      replace(
-        orgSelect,
-        organizations.map((o) => h("option", { value: o.id, selected: o.id === organizationId }, o.name)),
-      );
-      orgSelect.disabled = organizations.length < 2;
       await render();
     } catch (error) {
       replace(panel, notice(messageOf(error, "This screen could not be loaded."), "error"));

@@ -5,7 +5,7 @@
 // a client certificate and its key (mutual TLS). Secrets and private keys go in and
 // never come back: the list says only whether one is set; a secret generated here is shown once.
 // Every change is audited by the API (outbound-endpoint.create / .update), without the secret.
-import { adminFrame, when } from "./admin-common.js";
+import { adminFrame, chooseOrganization, when } from "./admin-common.js";
 import { kindBoxes } from "./admin-recipients.js";
 import { ApiError, api, query } from "./api.js";
 import { h, notice, replace } from "./dom.js";
@@ -89,7 +89,6 @@ export function createSystems({ session, path, built }) {
   const list = h("div", { class: "table-box card" });
   replace(frame.body, panel, status, list);
 
-  let organizations = [];
   let organizationId = null;
   let endpoints = [];
 
@@ -103,14 +102,7 @@ export function createSystems({ session, path, built }) {
 
   async function load() {
     try {
-      organizations = (await api("/api/admin/organizations")).items;
-      const wanted = new URLSearchParams(location.search).get("org");
-      organizationId = organizations.some((o) => o.id === wanted) ? wanted : organizations[0]?.id;
-      replace(
-        orgSelect,
-        organizations.map((o) => h("option", { value: o.id, selected: o.id === organizationId }, o.name)),
-      );
-      orgSelect.disabled = organizations.length < 2;
+      ({ organizationId } = await chooseOrganization(orgSelect));
       addButton.disabled = !organizationId;
       await loadEndpoints();
     } catch (error) {
