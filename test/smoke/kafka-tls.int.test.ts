@@ -6,6 +6,7 @@ import { ADT_A04_ED } from "@homeward/hl7/fixtures";
 import {
   createEventLog,
   createKafka,
+  createTopicsAndWait,
   ensureTopics,
   HOMEWARD_TOPICS,
   type Kafka,
@@ -104,7 +105,7 @@ describe("Kafka over TLS with SASL (a broker of its own)", () => {
     const topic = "secure.records";
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+    await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 1 }] });
     await admin.disconnect();
     const log = await createEventLog(kafka);
     const seen: string[] = [];

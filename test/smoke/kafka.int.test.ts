@@ -64,4 +64,36 @@ describe("Kafka (real broker)", () => {
     expect(record?.value?.toString()).toBe('{"hello":"kafka"}');
     expect(record?.headers).toEqual({ "content-type": "application/json" });
   });
+
+  it("several processes creating the same topics at once all return with every partition led", async () => {
+    // As the matcher and the notifier do when they start together: one creates, the others find
+    // the topic being made (KRaft answers UNKNOWN_TOPIC_OR_PARTITION for a moment after a create).
+    const iso = isolation("kafka-race");
+    const logger = createLogger({ service: "smoke", level: "warn" });
+    const clients = [1, 2, 3].map((n) =>
+      createKafka({ brokers: iso.settings.kafka.brokers, clientId: `${iso.id}-${n}` }, logger),
+    );
+    const created = await Promise.all(
+      clients.map((kafka) => ensureTopics(kafka, HOMEWARD_TOPICS, { prefix: iso.topicPrefix })),
+    );
+    expect(new Set(created.flat())).toContain(`${iso.id}.adt.matched.v1`);
+    const admin = clients[0]?.admin();
+    if (admin === undefined) throw new Error("no client");
+    await admin.connect();
+    try {
+      const names = HOMEWARD_TOPICS.map((t) => topicName(iso.topicPrefix, t.name));
+      const meta = await admin.fetchTopicMetadata({ topics: names });
+      for (const t of meta.topics) {
+        expect(t.partitions.length, t.name).toBe(
+          HOMEWARD_TOPICS.find((h) => topicName(iso.topicPrefix, h.name) === t.name)?.partitions,
+        );
+        expect(
+          t.partitions.every((p) => p.leader >= 0),
+          t.name,
+        ).toBe(true);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });

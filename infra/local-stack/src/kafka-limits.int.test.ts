@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createEventLog, createKafka, MAX_RECORD_BATCH_BYTES, runConsumer } from "@homeward/kafka";
+import {
+  createEventLog,
+  createKafka,
+  createTopicsAndWait,
+  MAX_RECORD_BATCH_BYTES,
+  runConsumer,
+} from "@homeward/kafka";
 import { createLogger } from "@homeward/logger";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type KafkaNode, resetKafkaNode, startKafkaNode } from "./kafka.ts";
@@ -64,7 +70,7 @@ describe("the local stack's broker", () => {
       "replica.fetch.max.bytes": MAX_RECORD_BATCH_BYTES,
     });
     // Made as a tool would make it: no max.message.bytes, so the broker's default applies.
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: "by-hand", numPartitions: 1 }] });
+    await createTopicsAndWait(admin, { topics: [{ topic: "by-hand", numPartitions: 1 }] });
     await admin.disconnect();
 
     const value = randomBytes(4 * 1024 * 1024).toString("base64"); // 5.6 MB, as a 4 MiB message's raw record

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { type ConsumedBatch, runBatchConsumer } from "./batch-consumer.ts";
 import { createEventLog, type EventLog } from "./event-log.ts";
 import { createKafka } from "./kafka-client.ts";
-import { ensureTopics, HOMEWARD_TOPICS, topicName } from "./topics.ts";
+import { createTopicsAndWait, ensureTopics, HOMEWARD_TOPICS, topicName } from "./topics.ts";
 
 // The stack comes from the global setup (test/global-setup.ts). Not through @homeward/testing's
 // `isolation`: that package depends on this one, so importing it here would be a cycle.
@@ -64,7 +64,7 @@ async function onePartitionTopic(name: string, count: number): Promise<string> {
   const topic = `${id}.${name}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+  await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 1 }] });
   await admin.disconnect();
   await log.publish(Array.from({ length: count }, (_, i) => ({ topic, key: "k", value: `r${i}` })));
   return topic;

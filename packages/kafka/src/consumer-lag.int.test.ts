@@ -3,6 +3,7 @@ import { createLogger } from "@homeward/logger";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { consumerLag } from "./consumer-lag.ts";
 import { createKafka } from "./kafka-client.ts";
+import { createTopicsAndWait } from "./topics.ts";
 
 // The stack comes from the global setup (test/global-setup.ts).
 const stack = (inject as (key: string) => unknown)("stack") as {
@@ -17,7 +18,7 @@ const admin = kafka.admin();
 
 beforeAll(async () => {
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
+  await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 2 }] });
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({

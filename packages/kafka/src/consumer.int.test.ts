@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { runConsumer } from "./consumer.ts";
 import { createEventLog, type EventLog } from "./event-log.ts";
 import { createKafka } from "./kafka-client.ts";
+import { createTopicsAndWait } from "./topics.ts";
 
 // The stack comes from the global setup (test/global-setup.ts); see batch-consumer.int.test.ts.
 const stack = (inject as (key: string) => unknown)("stack") as {
@@ -19,7 +20,7 @@ let log: EventLog;
 beforeAll(async () => {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+  await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 1 }] });
   await admin.disconnect();
   log = await createEventLog(kafka);
   await log.publish(Array.from({ length: 6 }, (_, i) => ({ topic, key: "k", value: `r${i}` })));

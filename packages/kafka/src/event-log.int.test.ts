@@ -5,7 +5,13 @@ import { runConsumer } from "./consumer.ts";
 import { createEventLog, type EventLog } from "./event-log.ts";
 import { createKafka } from "./kafka-client.ts";
 import { MAX_RECORD_BATCH_BYTES, MAX_RECORD_BYTES, RecordTooLargeError } from "./record-limits.ts";
-import { ensureTopics, HOMEWARD_TOPICS, topicMaxMessageBytes, topicName } from "./topics.ts";
+import {
+  createTopicsAndWait,
+  ensureTopics,
+  HOMEWARD_TOPICS,
+  topicMaxMessageBytes,
+  topicName,
+} from "./topics.ts";
 
 // The stack comes from the global setup (test/global-setup.ts); see batch-consumer.int.test.ts.
 const stack = (inject as (key: string) => unknown)("stack") as {
@@ -25,8 +31,7 @@ beforeAll(async () => {
   await ensureTopics(kafka, HOMEWARD_TOPICS, { prefix: id });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
+  await createTopicsAndWait(admin, {
     topics: [
       { topic: small, numPartitions: 1, configEntries: [{ name: "max.message.bytes", value: "16384" }] },
     ],
@@ -79,8 +84,7 @@ describe("EventLog and Homeward's topics", () => {
     const old = topicName(prefix, "adt.raw.v1");
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
+    await createTopicsAndWait(admin, {
       topics: [
         {
           topic: old,

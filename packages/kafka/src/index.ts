@@ -13,4 +13,12 @@ export {
   RecordTooLargeError,
   recordBytes,
 } from "./record-limits.ts";
-export { ensureTopics, HOMEWARD_TOPICS, type TopicSpec, topicMaxMessageBytes, topicName } from "./topics.ts";
+export {
+  createTopicsAndWait,
+  ensureTopics,
+  HOMEWARD_TOPICS,
+  leadersElected,
+  type TopicSpec,
+  topicMaxMessageBytes,
+  topicName,
+} from "./topics.ts";

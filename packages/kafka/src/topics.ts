@@ -69,8 +69,10 @@ export async function ensureTopics(
     if (missing.length > 0) {
       const replicationFactor =
         options.replicationFactor ?? Math.min(3, (await admin.describeCluster()).brokers.length);
-      await admin.createTopics({
-        waitForLeaders: true,
+      // Not kafkajs's waitForLeaders: it retries only LEADER_NOT_AVAILABLE, and a KRaft broker
+      // answers UNKNOWN_TOPIC_OR_PARTITION for a moment after the create (a built notifier starting
+      // beside the matcher died of it in CI).
+      await createTopicsAndWait(admin, {
         topics: missing.map((s) => ({
           topic: s.name,
           numPartitions: s.partitions,
@@ -78,10 +80,54 @@ export async function ensureTopics(
           configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
         })),
       });
+      await leadersElected(
+        admin,
+        missing.map((s) => s.name),
+      );
     }
     return missing.map((s) => s.name);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * `admin.createTopics` that returns once every new partition has a leader, through the moment a
+ * KRaft broker still answers UNKNOWN_TOPIC_OR_PARTITION (kafkajs's own waitForLeaders gives up on it).
+ */
+export async function createTopicsAndWait(
+  admin: Admin,
+  options: Omit<Parameters<Admin["createTopics"]>[0], "waitForLeaders">,
+): Promise<void> {
+  await admin.createTopics({ ...options, waitForLeaders: false });
+  await leadersElected(
+    admin,
+    options.topics.map((t) => t.topic),
+  );
+}
+
+/** Errors a broker gives while a topic it just created is still reaching its metadata. */
+const SETTLING = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"]);
+
+/** Waits until every partition of `topics` has a leader (at most `timeoutMs`). */
+export async function leadersElected(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const ready =
+        found.length === topics.length &&
+        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch (err) {
+      if (!SETTLING.has((err as { type?: string }).type ?? "")) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`no leader for ${topics.join(", ")} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
