@@ -1,8 +1,9 @@
 // What every admin screen shares: the admin sub-navigation (which screens a role may open), the
 // page frame (heading, subtitle, toolbar), the admin stylesheet, and small formatting helpers.
-import { api } from "./api.js";
-import { h, replace } from "./dom.js";
+import { api, query } from "./api.js";
+import { h, notice, replace } from "./dom.js";
 import { formatInZone } from "./format.js";
+import { messageOf } from "./task-drawer.js";
 
 export const ADMINS = ["practice_admin", "system_admin"];
 export const SYSTEM_ADMINS = ["system_admin"];
@@ -175,4 +176,91 @@ export async function chooseOrganization(select) {
   );
   select.disabled = organizations.length < 2;
   return { organizations, organizationId };
+}
+
+/**
+ * An admin screen of one organization's list (Systems, FHIR clients): the frame with the
+ * organization select and an add button, a panel for a form, a status line and the list.
+ * `loadList(organizationId)` fills the list when the screen opens, when the organization changes
+ * and on `reload()`; what it throws is said in the list as `loadFailure`.
+ */
+export function organizationListScreen({
+  id,
+  selectId,
+  title,
+  subtitle,
+  session,
+  path,
+  built,
+  addLabel,
+  onAdd,
+  loadList,
+  loadFailure,
+}) {
+  const orgSelect = h("select", { id: selectId, "aria-label": "Organization" });
+  const addButton = h("button", { type: "button", class: "primary", onclick: () => onAdd() }, addLabel);
+  const frame = adminFrame({
+    id,
+    title,
+    subtitle,
+    session,
+    path,
+    built,
+    toolbar: [h("label", { for: selectId }, "Organization"), orgSelect, addButton],
+  });
+  const panel = h("div", { class: "systems-panel" });
+  const status = h("div", { class: "form-status" });
+  const list = h("div", { class: "table-box card" });
+  replace(frame.body, panel, status, list);
+  let organizationId = null;
+
+  async function reload() {
+    if (!organizationId) {
+      replace(list, h("p", { class: "empty" }, "No organization to administer."));
+      return;
+    }
+    try {
+      await loadList(organizationId);
+    } catch (error) {
+      replace(list, notice(messageOf(error, loadFailure), "error"));
+    }
+  }
+
+  orgSelect.addEventListener("change", () => {
+    organizationId = orgSelect.value;
+    history.replaceState(null, "", `${path}${query({ org: organizationId })}`);
+    replace(panel);
+    replace(status);
+    reload();
+  });
+
+  async function load() {
+    try {
+      ({ organizationId } = await chooseOrganization(orgSelect));
+      addButton.disabled = !organizationId;
+      await reload();
+    } catch (error) {
+      replace(list, notice(messageOf(error, "This screen could not be loaded."), "error"));
+    }
+  }
+
+  return {
+    panel,
+    status,
+    list,
+    reload,
+    /** The organization chosen now. */
+    organizationId: () => organizationId,
+    /** The screen as admin-screens.js registers it; `name` is the page title. */
+    view: (name) => ({
+      element: frame.element,
+      heading: frame.heading,
+      show() {
+        replace(panel);
+        replace(status);
+        load();
+        return name;
+      },
+    }),
+  };
 }

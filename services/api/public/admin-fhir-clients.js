@@ -3,7 +3,7 @@
 // system by its PUBLIC keys (a JWKS: Homeward never holds its private key) and the scopes it may
 // ask for, gets the client id and token URL to give its team, and can disable a client (its tokens
 // stop at once) or enable it again. The API audits each change (fhir-client.create / .disable / .enable).
-import { adminFrame, chooseOrganization, when } from "./admin-common.js";
+import { organizationListScreen, when } from "./admin-common.js";
 import { api, query } from "./api.js";
 import { h, notice, replace } from "./dom.js";
 import { messageOf } from "./task-drawer.js";
@@ -19,58 +19,23 @@ const READ_SCOPES = ["system/Encounter.r", "system/Patient.r"];
 const keysOf = (c) => c.jwks.keys.map((k) => k.kid ?? (k.kty === "EC" ? "EC P-384" : k.kty)).join(", ");
 
 export function createFhirClients({ session, path, built }) {
-  const orgSelect = h("select", { id: "fhir-clients-org", "aria-label": "Organization" });
-  const addButton = h(
-    "button",
-    { type: "button", class: "primary", onclick: () => openForm() },
-    "Register a client",
-  );
-  const frame = adminFrame({
+  const screen = organizationListScreen({
     id: "admin-fhir-clients",
+    selectId: "fhir-clients-org",
     title: "FHIR clients",
     subtitle:
       "Systems that subscribe to your patients' encounter starts and ends themselves (FHIR Subscriptions), signing in with their own key (SMART Backend Services). Homeward keeps only their public keys.",
     session,
     path,
     built,
-    toolbar: [h("label", { for: "fhir-clients-org" }, "Organization"), orgSelect, addButton],
+    addLabel: "Register a client",
+    onAdd: () => openForm(),
+    loadFailure: "The FHIR clients could not be loaded.",
+    loadList: async (organizationId) =>
+      render((await api(`/api/admin/fhir-clients${query({ organizationId })}`)).items),
   });
-  const panel = h("div", { class: "systems-panel" });
-  const status = h("div", { class: "form-status" });
-  const list = h("div", { class: "table-box card" });
-  replace(frame.body, panel, status, list);
-
-  let organizationId = null;
-
-  orgSelect.addEventListener("change", () => {
-    organizationId = orgSelect.value;
-    history.replaceState(null, "", `${path}${query({ org: organizationId })}`);
-    replace(panel);
-    replace(status);
-    loadClients();
-  });
-
-  async function load() {
-    try {
-      ({ organizationId } = await chooseOrganization(orgSelect));
-      addButton.disabled = !organizationId;
-      await loadClients();
-    } catch (error) {
-      replace(list, notice(messageOf(error, "This screen could not be loaded."), "error"));
-    }
-  }
-
-  async function loadClients() {
-    if (!organizationId) {
-      replace(list, h("p", { class: "empty" }, "No organization to administer."));
-      return;
-    }
-    try {
-      render((await api(`/api/admin/fhir-clients${query({ organizationId })}`)).items);
-    } catch (error) {
-      replace(list, notice(messageOf(error, "The FHIR clients could not be loaded."), "error"));
-    }
-  }
+  const { panel, status, list } = screen;
+  const loadClients = screen.reload;
 
   async function setEnabled(client, enabled) {
     try {
@@ -184,7 +149,7 @@ export function createFhirClients({ session, path, built }) {
         const client = await api("/api/admin/fhir-clients", {
           method: "POST",
           body: {
-            organizationId,
+            organizationId: screen.organizationId(),
             name: name.value,
             jwks: keys,
             scopes: [scope.value, ...(reads.checked ? READ_SCOPES : [])],
@@ -256,14 +221,5 @@ export function createFhirClients({ session, path, built }) {
     );
   }
 
-  return {
-    element: frame.element,
-    heading: frame.heading,
-    show() {
-      replace(panel);
-      replace(status);
-      load();
-      return "FHIR clients";
-    },
-  };
+  return screen.view("FHIR clients");
 }

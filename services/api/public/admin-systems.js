@@ -5,7 +5,7 @@
 // a client certificate and its key (mutual TLS). Secrets and private keys go in and
 // never come back: the list says only whether one is set; a secret generated here is shown once.
 // Every change is audited by the API (outbound-endpoint.create / .update), without the secret.
-import { adminFrame, chooseOrganization, when } from "./admin-common.js";
+import { organizationListScreen, when } from "./admin-common.js";
 import { kindBoxes } from "./admin-recipients.js";
 import { ApiError, api, query } from "./api.js";
 import { h, notice, replace } from "./dom.js";
@@ -68,60 +68,26 @@ function plainWords(key, message) {
 }
 
 export function createSystems({ session, path, built }) {
-  const orgSelect = h("select", { id: "systems-org", "aria-label": "Organization" });
-  const addButton = h(
-    "button",
-    { type: "button", class: "primary", onclick: () => openForm(null) },
-    "Add a system",
-  );
-  const frame = adminFrame({
+  let endpoints = [];
+  const screen = organizationListScreen({
     id: "admin-systems",
+    selectId: "systems-org",
     title: "Systems",
     subtitle:
       "Other systems of the organization that Homeward tells of its patients' events: an EHR's FHIR server, a webhook, an HL7 v2 interface. Secrets are never shown again; every change is in the access log.",
     session,
     path,
     built,
-    toolbar: [h("label", { for: "systems-org" }, "Organization"), orgSelect, addButton],
-  });
-  const panel = h("div", { class: "systems-panel" });
-  const status = h("div", { class: "form-status" });
-  const list = h("div", { class: "table-box card" });
-  replace(frame.body, panel, status, list);
-
-  let organizationId = null;
-  let endpoints = [];
-
-  orgSelect.addEventListener("change", () => {
-    organizationId = orgSelect.value;
-    history.replaceState(null, "", `${path}${query({ org: organizationId })}`);
-    replace(panel);
-    replace(status);
-    loadEndpoints();
-  });
-
-  async function load() {
-    try {
-      ({ organizationId } = await chooseOrganization(orgSelect));
-      addButton.disabled = !organizationId;
-      await loadEndpoints();
-    } catch (error) {
-      replace(list, notice(messageOf(error, "This screen could not be loaded."), "error"));
-    }
-  }
-
-  async function loadEndpoints() {
-    if (!organizationId) {
-      replace(list, h("p", { class: "empty" }, "No organization to administer."));
-      return;
-    }
-    try {
+    addLabel: "Add a system",
+    onAdd: () => openForm(null),
+    loadFailure: "The systems could not be loaded.",
+    loadList: async (organizationId) => {
       endpoints = (await api(`/api/admin/outbound-endpoints${query({ organizationId })}`)).items;
       render();
-    } catch (error) {
-      replace(list, notice(messageOf(error, "The systems could not be loaded."), "error"));
-    }
-  }
+    },
+  });
+  const { panel, status, list } = screen;
+  const loadEndpoints = screen.reload;
 
   /** The endpoint's fields as PUT takes them (the secret left out: the stored one is kept). */
   const fieldsOf = (e) => ({
@@ -600,7 +566,10 @@ export function createSystems({ session, path, built }) {
               method: "PUT",
               body,
             })
-          : await api("/api/admin/outbound-endpoints", { method: "POST", body: { ...body, organizationId } });
+          : await api("/api/admin/outbound-endpoints", {
+              method: "POST",
+              body: { ...body, organizationId: screen.organizationId() },
+            });
         if (generated) replace(panel, secretNotice(saved, generated));
         else replace(panel);
         replace(status, notice(editing ? `${saved.name}: saved.` : `${saved.name} added.`));
@@ -728,16 +697,7 @@ export function createSystems({ session, path, built }) {
     );
   }
 
-  return {
-    element: frame.element,
-    heading: frame.heading,
-    show() {
-      replace(panel);
-      replace(status);
-      load();
-      return "Systems";
-    },
-  };
+  return screen.view("Systems");
 }
 
 /** Problems from the API as `{ path, message }`: zod's issues, a name taken (409), or the message. */
