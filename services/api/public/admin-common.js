@@ -264,3 +264,29 @@ export function organizationListScreen({
     }),
   };
 }
+
+/**
+ * A value shown once to be copied (a secret, a temporary password, an invitation link): a
+ * read-only field, a Copy button (it selects the field, so Ctrl+C works where the clipboard is
+ * refused) and what happened.
+ */
+export function copyRow(value, { id, label }) {
+  const output = h("input", { id, readonly: true, value, class: "mono", "aria-label": label });
+  const copied = h("span", { class: "muted", role: "status" });
+  const copy = async () => {
+    output.select();
+    try {
+      await navigator.clipboard.writeText(value);
+      copied.textContent = "Copied.";
+    } catch {
+      copied.textContent = "Selected: press Ctrl+C to copy.";
+    }
+  };
+  return h(
+    "div",
+    { class: "copy-row" },
+    output,
+    h("button", { type: "button", onclick: copy }, "Copy"),
+    copied,
+  );
+}

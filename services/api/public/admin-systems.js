@@ -5,7 +5,7 @@
 // a client certificate and its key (mutual TLS). Secrets and private keys go in and
 // never come back: the list says only whether one is set; a secret generated here is shown once.
 // Every change is audited by the API (outbound-endpoint.create / .update), without the secret.
-import { organizationListScreen, when } from "./admin-common.js";
+import { copyRow, organizationListScreen, when } from "./admin-common.js";
 import { kindBoxes } from "./admin-recipients.js";
 import { ApiError, api, query } from "./api.js";
 import { h, notice, replace } from "./dom.js";
@@ -126,14 +126,6 @@ export function createSystems({ session, path, built }) {
 
   /** The secret generated here, shown once after the save, to copy into the receiving system. */
   function secretNotice(endpoint, secret) {
-    const output = h("input", {
-      id: "systems-secret",
-      readonly: true,
-      value: secret,
-      class: "mono",
-      "aria-label": "Signing secret",
-    });
-    const copied = h("span", { class: "muted", role: "status" });
     return h(
       "section",
       { class: "card credentials", "aria-labelledby": "systems-secret-heading" },
@@ -143,28 +135,7 @@ export function createSystems({ session, path, built }) {
         {},
         "Give it to the team that runs the receiving system, by a channel you trust: their verifier checks each webhook's signature with it.",
       ),
-      h(
-        "div",
-        { class: "copy-row" },
-        output,
-        h(
-          "button",
-          {
-            type: "button",
-            onclick: async () => {
-              output.select();
-              try {
-                await navigator.clipboard.writeText(secret);
-                copied.textContent = "Copied.";
-              } catch {
-                copied.textContent = "Selected: press Ctrl+C to copy.";
-              }
-            },
-          },
-          "Copy",
-        ),
-        copied,
-      ),
+      copyRow(secret, { id: "systems-secret", label: "Signing secret" }),
       h(
         "p",
         { class: "hint" },

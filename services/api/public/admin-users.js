@@ -2,7 +2,7 @@
 // invites by a one-time link (the user chooses their password) or gives a temporary password the
 // user must change at first sign-in; either is shown once, to copy and send. Role, organizations and
 // recipient changes apply at the user's next request; disabling ends their sessions at once.
-import { adminFrame, when } from "./admin-common.js";
+import { adminFrame, copyRow, when } from "./admin-common.js";
 import { api } from "./api.js";
 import { h, notice, replace } from "./dom.js";
 import { label, ROLES } from "./format.js";
@@ -149,14 +149,6 @@ export function createUsers({ session, path, built }) {
     const value = result.invitation
       ? `${location.origin}/invite#${result.invitation.token}`
       : result.temporaryPassword;
-    const output = h("input", {
-      id: "users-credential",
-      readonly: true,
-      value,
-      class: "mono",
-      "aria-label": result.invitation ? "Invitation link" : "Temporary password",
-    });
-    const copied = h("span", { class: "muted", role: "status" });
     return h(
       "section",
       { class: "card credentials", "aria-labelledby": "users-credential-heading" },
@@ -172,28 +164,10 @@ export function createUsers({ session, path, built }) {
           ? `Send this link to ${user.email}. It works once, until ${when(result.invitation.expiresAt)}; they choose their own password.`
           : `Give this password to ${user.email} by a channel you trust (not in the same message as their e-mail address). They must change it when they first sign in.`,
       ),
-      h(
-        "div",
-        { class: "copy-row" },
-        output,
-        h(
-          "button",
-          {
-            type: "button",
-            onclick: async () => {
-              output.select();
-              try {
-                await navigator.clipboard.writeText(value);
-                copied.textContent = "Copied.";
-              } catch {
-                copied.textContent = "Selected: press Ctrl+C to copy.";
-              }
-            },
-          },
-          "Copy",
-        ),
-        copied,
-      ),
+      copyRow(value, {
+        id: "users-credential",
+        label: result.invitation ? "Invitation link" : "Temporary password",
+      }),
       h("p", { class: "hint" }, "Shown only now. If it is lost, give the user a new one from the list."),
       h("button", { type: "button", class: "small", onclick: () => replace(panel) }, "Done"),
     );
