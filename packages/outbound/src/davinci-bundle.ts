@@ -434,10 +434,23 @@ function encounterOf(
   };
 }
 
+/** The identifier system of Homeward's own patient id on every Patient it builds. */
+const PATIENT_ID_SYSTEM = `${IDENTIFIER_BASE}:patient`;
+
+/** Homeward's patient ids among built resources (their Patients' `urn:homeward:patient` identifier): for the access log. */
+export const homewardPatientIds = (resources: readonly Resource[]): string[] =>
+  resources.flatMap((r) =>
+    r.resourceType === "Patient"
+      ? (r.identifier ?? []).flatMap((i) =>
+          i.system === PATIENT_ID_SYSTEM && i.value !== undefined ? [i.value] : [],
+        )
+      : [],
+  );
+
 function patientOf(matched: MatchedEvent): Patient {
   const p = matched.event.patient;
   const identifier: Identifier[] = [
-    { system: `${IDENTIFIER_BASE}:patient`, value: matched.patientId },
+    { system: PATIENT_ID_SYSTEM, value: matched.patientId },
     ...p.identifiers.map(
       (i): Identifier => ({
         ...(i.typeCode === undefined

@@ -6,6 +6,7 @@
 export {
   buildNotificationBundle,
   buildRetractionBundle,
+  homewardPatientIds,
   IDENTIFIER_BASE,
   type NotificationOptions,
 } from "./davinci-bundle.ts";

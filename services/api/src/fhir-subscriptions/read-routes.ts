@@ -1,4 +1,4 @@
-import { findNotifiedResource, IDENTIFIER_BASE, type NotifiedResourceType } from "@homeward/outbound";
+import { findNotifiedResource, homewardPatientIds, type NotifiedResourceType } from "@homeward/outbound";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -6,9 +6,9 @@ import type { ApiDeps } from "../api-deps.ts";
 import { recordPatientAccess } from "../audit.ts";
 import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { organizationScope, type Role } from "../auth/principal.ts";
-import { ApiError, ERROR_RESPONSES } from "../errors.ts";
+import { ERROR_RESPONSES } from "../errors.ts";
 import { DbId } from "../schemas.ts";
-import { scopesAllow } from "./smart-scopes.ts";
+import { requireScope } from "./smart-scopes.ts";
 
 const FhirResource = z.looseObject({ resourceType: z.string() });
 /** A FHIR resource id (R4: `[A-Za-z0-9\-\.]{1,64}`). */
@@ -16,16 +16,6 @@ const ResourceId = z.object({ id: z.string().regex(/^[A-Za-z0-9.-]{1,64}$/) });
 /** The organization's admins, and its registered clients with the read scope of the resource type. */
 const READ_ROLES: readonly Role[] = [...ADMIN_ROLES, "fhir_client"];
 const FHIR_JSON = "application/fhir+json; charset=utf-8";
-
-/** Homeward's patient ids among a notification's resources (the Patient's `urn:homeward:patient` identifier). */
-const patientIdsOf = (resources: readonly { resourceType: string; identifier?: unknown }[]) =>
-  resources.flatMap((r) =>
-    r.resourceType === "Patient" && Array.isArray(r.identifier)
-      ? (r.identifier as { system?: string; value?: string }[]).flatMap((i) =>
-          i.system === `${IDENTIFIER_BASE}:patient` && i.value !== undefined ? [i.value] : [],
-        )
-      : [],
-  );
 
 /** A withdrawn Encounter: its id, entered-in-error, and the class R4 requires (1..1). */
 const withdrawnEncounter = (e: { id?: string; class?: unknown }) => ({
@@ -73,12 +63,7 @@ export const fhirReadRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
     organizationId: string | undefined,
   ) => {
     const p = request.principal;
-    if (p.role === "fhir_client" && !scopesAllow(p.scopes ?? [], type, "r"))
-      throw new ApiError(
-        403,
-        "insufficient_scope",
-        `the token's scopes do not allow this (system/${type}.r)`,
-      );
+    requireScope(p, type, "r");
     const found = await findNotifiedResource(deps.pool, {
       organizationIds: organizationScope(p, organizationId),
       resourceType: type,
@@ -92,7 +77,7 @@ export const fhirReadRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
       {
         action: type === "Encounter" ? "fhir-encounter.read" : "fhir-patient.read",
         organizationId: found.organizationId,
-        patientIds: patientIdsOf(found.notification),
+        patientIds: homewardPatientIds(found.notification),
         detail: {
           resource: `${type}/${id}`,
           subscriptionId: found.subscriptionId,

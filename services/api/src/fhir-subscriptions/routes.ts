@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
-  IDENTIFIER_BASE,
+  homewardPatientIds,
   parseSecretKey,
   SUBSCRIPTION_SEARCH_LIMIT,
   searchSubscriptions,
@@ -12,7 +12,6 @@ import {
   buildSubscriptionNotification,
   createSubscription,
   findSubscription,
-  type StoredNotification,
   type StoredSubscription,
   sendHandshake,
   storedNotifications,
@@ -29,7 +28,7 @@ import { ADMIN_ROLES } from "../auth/access-control.ts";
 import { canReadOrganization, organizationScope, type Principal, type Role } from "../auth/principal.ts";
 import { ApiError, badRequest, ERROR_RESPONSES, ErrorBody, notFound } from "../errors.ts";
 import { DbId } from "../schemas.ts";
-import { type Permission, scopesAllow } from "./smart-scopes.ts";
+import { type Permission, requireScope } from "./smart-scopes.ts";
 import { fhirBaseOf } from "./token-routes.ts";
 
 type Subscription = StoredSubscription["resource"];
@@ -114,18 +113,6 @@ const maxCountOf = (s: StoredSubscription): number | undefined => {
   return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : undefined;
 };
 
-/** Homeward's patient ids in stored notifications (the Patient's `urn:homeward:patient` identifier). */
-const patientIdsOf = (events: readonly StoredNotification[]) =>
-  events.flatMap((n) =>
-    n.resources.flatMap((r) =>
-      r.resourceType === "Patient"
-        ? (r.identifier ?? []).flatMap((i) =>
-            i.system === `${IDENTIFIER_BASE}:patient` && i.value !== undefined ? [i.value] : [],
-          )
-        : [],
-    ),
-  );
-
 /**
  * FHIR R4 topic-based Subscriptions (Subscriptions R5 Backport IG 1.1.0, issue 17), under
  * /api/fhir: an admin of an organization (session token, as the other admin routes) or a
@@ -146,12 +133,8 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
   const config = { roles: SUBSCRIPTION_ROLES };
   const tags = ["fhir", "subscriptions"];
   const baseOf = fhirBaseOf;
-  /** A client token must carry the SMART permission for what the route does; users pass by role. */
-  const permit = (request: FastifyRequest, permission: Permission) => {
-    const p = request.principal;
-    if (p.role === "fhir_client" && !scopesAllow(p.scopes ?? [], "Subscription", permission))
-      throw new ApiError(403, "insufficient_scope", `the token's scopes do not allow this (${permission})`);
-  };
+  const permit = (request: FastifyRequest, permission: Permission) =>
+    requireScope(request.principal, "Subscription", permission);
   const restHook = (base: string) => ({
     pool: deps.pool,
     secretKey: key,
@@ -417,7 +400,7 @@ export const fhirSubscriptionRoutes: FastifyPluginAsyncZod<{
           {
             action: "fhir-subscription.events",
             organizationId: s.organizationId,
-            patientIds: patientIdsOf(events),
+            patientIds: events.flatMap((n) => homewardPatientIds(n.resources)),
             detail: {
               subscriptionId: s.id,
               content: s.content,

@@ -6,6 +6,8 @@
  * some of them and gets exactly those it asked for, when every letter is allowed.
  */
 
+import { ApiError } from "../errors.ts";
+
 export type Permission = "c" | "r" | "u" | "d" | "s";
 
 /** The resource types a client may be granted scopes on, and the permissions each has. */
@@ -61,6 +63,23 @@ export function grantScopes(requested: string, allowed: readonly string[]): stri
     if (!granted.includes(scope)) granted.push(scope);
   }
   return granted;
+}
+
+/**
+ * A registered client's token must carry the SMART scope for what a route does (403
+ * `insufficient_scope` otherwise); users of the organization pass by their role.
+ */
+export function requireScope(
+  principal: { role: string; scopes?: readonly string[] },
+  resource: string,
+  permission: Permission,
+): void {
+  if (principal.role === "fhir_client" && !scopesAllow(principal.scopes ?? [], resource, permission))
+    throw new ApiError(
+      403,
+      "insufficient_scope",
+      `the token's scopes do not allow this (system/${resource}.${permission})`,
+    );
 }
 
 /** Whether granted scopes allow one permission on a resource type. */
