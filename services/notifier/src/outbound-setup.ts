@@ -1,7 +1,7 @@
 import type { MatchedEvent } from "@homeward/contracts";
 import type { Pool } from "@homeward/db";
 import type { Logger } from "@homeward/logger";
-import { OUTBOUND_QUEUE, parseSecretKey } from "@homeward/outbound";
+import { OUTBOUND_QUEUE } from "@homeward/outbound";
 import type { Redis } from "@homeward/redis";
 import { openWorkQueue, resolveQueue } from "@homeward/sqs";
 import type { DeliveryOutcome } from "./delivery-worker.ts";
@@ -48,15 +48,16 @@ export async function startOutbound(
   const urls = await resolveQueue(deps.sqs, spec, config.stack.sqs);
   const queue = openWorkQueue(deps.sqs, urls.url);
   const timeoutMs = config.OUTBOUND_TIMEOUT_SECONDS * 1000;
+  const restHook = restHookOptions(config, deps.pool);
   const workers = startOutboundWorkers(
     {
       queue,
       deadLetterQueue: openWorkQueue(deps.sqs, urls.dlqUrl),
       pool: deps.pool,
       redis: deps.redis,
-      secretKey:
-        config.OUTBOUND_SECRET_KEY === undefined ? undefined : parseSecretKey(config.OUTBOUND_SECRET_KEY),
-      restHook: restHookOptions(config, deps.pool),
+      // The same OUTBOUND_SECRET_KEY opens endpoint secrets and subscriptions' channel headers.
+      secretKey: restHook.secretKey,
+      restHook,
       senders: {
         davinci_fhir: new DaVinciFhirSender({
           timeoutMs,
