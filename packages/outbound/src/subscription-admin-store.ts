@@ -2,7 +2,11 @@ import type { Pool, PoolClient } from "@homeward/db";
 import type { Subscription } from "@medplum/fhirtypes";
 import { sealSecret } from "./secret-box.ts";
 import type { PayloadContent, SubscriptionStatusCode } from "./subscription-bundle.ts";
-import { type StoredSubscription, subscriptionHeaderContext } from "./subscription-store.ts";
+import {
+  type StoredSubscription,
+  SUBSCRIPTION_COLUMNS,
+  subscriptionHeaderContext,
+} from "./subscription-store.ts";
 
 /**
  * Searching and changing FHIR Subscriptions (GET /Subscription, PUT /Subscription/:id): SQL on
@@ -11,10 +15,6 @@ import { type StoredSubscription, subscriptionHeaderContext } from "./subscripti
  */
 
 type Db = Pool | PoolClient;
-
-const COLUMNS = `id, organization_id::text AS "organizationId", topic, status, endpoint, content,
-  heartbeat_period AS "heartbeatPeriod", resource, events_since_start::int AS "eventsSinceStart",
-  header_sealed IS NOT NULL AS "hasHeader", last_error AS "lastError"`;
 
 /** At most this many subscriptions in one search answer. */
 export const SUBSCRIPTION_SEARCH_LIMIT = 500;
@@ -29,7 +29,7 @@ export async function searchSubscriptions(
   },
 ): Promise<StoredSubscription[]> {
   const { rows } = await db.query<StoredSubscription>(
-    `SELECT ${COLUMNS} FROM fhir_subscriptions
+    `SELECT ${SUBSCRIPTION_COLUMNS} FROM fhir_subscriptions
      WHERE ($1::bigint[] IS NULL OR organization_id = ANY($1::bigint[]))
        AND ($2::text[] IS NULL OR status = ANY($2::text[]))
        AND ($3::text[] IS NULL OR id = ANY($3::text[]))
@@ -75,7 +75,7 @@ export async function updateSubscription(
      SET status = $2, endpoint = $3, header_sealed = CASE WHEN $8 THEN header_sealed ELSE $4 END,
          content = $5, heartbeat_period = $6,
          resource = $7, last_error = CASE WHEN $2 = 'off' THEN last_error ELSE NULL END, updated_at = now()
-     WHERE id = $1 RETURNING ${COLUMNS}`,
+     WHERE id = $1 RETURNING ${SUBSCRIPTION_COLUMNS}`,
     [
       id,
       change.status,

@@ -40,7 +40,8 @@ export interface StoredSubscription {
 const END_AT = `(CASE WHEN resource->>'end' ~ '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$'
   THEN (resource->>'end')::timestamptz END)`;
 
-const COLUMNS = `id, organization_id::text AS "organizationId", topic, status, endpoint, content,
+/** A fhir_subscriptions row as a StoredSubscription (subscription-admin-store.ts reads it too). */
+export const SUBSCRIPTION_COLUMNS = `id, organization_id::text AS "organizationId", topic, status, endpoint, content,
   heartbeat_period AS "heartbeatPeriod", resource, events_since_start::int AS "eventsSinceStart",
   header_sealed IS NOT NULL AS "hasHeader", last_error AS "lastError", ${END_AT} AS "endsAt"`;
 
@@ -61,7 +62,7 @@ export async function createSubscription(
       : sealSecret(key, subscriptionHeaderContext(s.id), s.header);
   const { rows } = await db.query<StoredSubscription>(
     `INSERT INTO fhir_subscriptions (id, organization_id, topic, status, endpoint, header_sealed, content, heartbeat_period, resource, created_by)
-     VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+     VALUES ($1, $2, $3, 'requested', $4, $5, $6, $7, $8, $9) RETURNING ${SUBSCRIPTION_COLUMNS}`,
     [
       s.id,
       s.organizationId,
@@ -79,7 +80,7 @@ export async function createSubscription(
 
 export async function findSubscription(db: Db, id: string): Promise<StoredSubscription | undefined> {
   const { rows } = await db.query<StoredSubscription>(
-    `SELECT ${COLUMNS} FROM fhir_subscriptions WHERE id = $1`,
+    `SELECT ${SUBSCRIPTION_COLUMNS} FROM fhir_subscriptions WHERE id = $1`,
     [id],
   );
   return rows[0];
@@ -139,7 +140,7 @@ export async function liveSubscriptions(
        UPDATE fhir_subscriptions SET status = 'off', updated_at = now(),
               resource = jsonb_set(resource, '{status}', '"off"')
         WHERE organization_id = $1 AND topic = $2 AND status IN ('requested', 'active', 'error') AND ${END_AT} <= $3)
-     SELECT ${COLUMNS} FROM fhir_subscriptions
+     SELECT ${SUBSCRIPTION_COLUMNS} FROM fhir_subscriptions
       WHERE organization_id = $1 AND topic = $2 AND status IN ('active', 'error')
         AND (${END_AT} IS NULL OR ${END_AT} > $3)
       ORDER BY id`,
@@ -162,7 +163,7 @@ export async function endExpiredSubscriptions(db: Db, now: Date): Promise<number
 /** Active subscriptions whose heartbeat is due (nothing sent for heartbeat_period seconds). */
 export async function dueHeartbeats(db: Db, now: Date): Promise<StoredSubscription[]> {
   const { rows } = await db.query<StoredSubscription>(
-    `SELECT ${COLUMNS} FROM fhir_subscriptions
+    `SELECT ${SUBSCRIPTION_COLUMNS} FROM fhir_subscriptions
      WHERE status = 'active' AND heartbeat_period IS NOT NULL AND (${END_AT} IS NULL OR ${END_AT} > $1)
        AND coalesce(last_sent_at, created_at) + make_interval(secs => heartbeat_period) <= $1`,
     [now],
