@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi, USERS, type UserKey } from "./api.test-support.ts";
+import { screenshot } from "./browser.test-support.ts";
 
 // The admin screens in a real browser (Debian's chromium, driven by playwright-core) against the real
 // api and PostgreSQL with the api tests' seed (practices SFM and RVP, the plan BCP, a review whose
@@ -24,10 +25,7 @@ const textOf = (locator: Locator) => locator.innerText().then((s) => s.replace(/
 
 beforeAll(async () => {
   t = await startTestApi("admin-screens-browser");
-  await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const address = t.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = await t.listen();
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   browser = await chromium.launch({
     executablePath: await chromiumPath(),
@@ -58,12 +56,6 @@ async function openPage(): Promise<{ context: BrowserContext; page: Page }> {
   });
   problems.set(page, seen);
   return { context, page };
-}
-
-/** A full-page screenshot from the top (the sticky top bar would otherwise sit where the page was scrolled to). */
-async function screenshot(page: Page, path: string): Promise<void> {
-  await page.evaluate("window.scrollTo(0, 0)");
-  await page.screenshot({ path, fullPage: true });
 }
 
 async function signIn(page: Page, email: string, password: string): Promise<void> {

@@ -12,6 +12,7 @@ import {
   eventually,
   launchChromium,
   newContext,
+  screenshot,
   signIn,
   textOf,
 } from "./browser.test-support.ts";
@@ -30,10 +31,7 @@ let baseUrl: string;
 
 beforeAll(async () => {
   t = await startTestApi("admin-systems-browser", { OUTBOUND_SECRET_KEY: randomBytes(32).toString("hex") });
-  await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const address = t.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = await t.listen();
   browser = await launchChromium();
 }, 300_000);
 
@@ -55,11 +53,6 @@ async function signedIn(
 }
 
 /** A full-page screenshot from the top (the sticky top bar would otherwise sit where the page was scrolled to). */
-async function screenshot(page: Page, path: string): Promise<void> {
-  await page.evaluate("window.scrollTo(0, 0)");
-  await page.screenshot({ path, fullPage: true });
-}
-
 describe("the Systems admin screen in headless Chromium", () => {
   it("adds a FHIR server, a webhook and an HL7 interface, shows no secret, and disables one", async () => {
     const { context, page, problems } = await signedIn(USERS.adminA.email, "/admin");

@@ -154,9 +154,7 @@ describe("requests the framework cannot read", () => {
   });
 
   it("HTTP the server cannot parse: 400 in the one shape on the raw socket, the request not echoed", async () => {
-    await t.app.listen({ host: "127.0.0.1", port: 0 });
-    const address = t.app.server.address();
-    const port = typeof address === "object" && address !== null ? address.port : 0;
+    const port = Number(new URL(await t.listen()).port);
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, "127.0.0.1", () => {
         socket.write(`GET /api/me HTTP/1.1\r\nHost: x\r\n${MARKER} no colon\r\n\r\n`);

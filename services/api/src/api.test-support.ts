@@ -41,6 +41,8 @@ export interface ApiTest {
   tokens: Record<UserKey, string>;
   /** `app.inject` as a user (or without a token when `as` is null). */
   call(as: UserKey | null, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Puts the api on a free local port (for a browser or a raw socket); its base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,13 @@ export async function startTestApi(label: string, env: Record<string, string> = 
         ...options,
         headers: { ...options.headers, ...(as === null ? {} : { authorization: `Bearer ${tokens[as]}` }) },
       }),
+    listen: async () => {
+      await app.listen({ host: "127.0.0.1", port: 0 });
+      const address = app.server.address();
+      if (address === null || typeof address === "string")
+        throw new Error("the api is not listening on a port");
+      return `http://127.0.0.1:${address.port}`;
+    },
     close: async () => {
       await app.close();
       await pool.end();

@@ -68,3 +68,9 @@ export async function newContext(
   if (options.at !== undefined) await context.clock.setFixedTime(options.at);
   return context;
 }
+
+/** A full-page screenshot from the top (the sticky top bar would otherwise sit where the page was scrolled to). */
+export async function screenshot(page: Page, path: string): Promise<void> {
+  await page.evaluate("window.scrollTo(0, 0)");
+  await page.screenshot({ path, fullPage: true });
+}

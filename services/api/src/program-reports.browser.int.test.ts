@@ -171,9 +171,7 @@ const cellsOf = (tableLocator: Locator) =>
 beforeAll(async () => {
   t = await startTestApi("progbrowser");
   await seedProgram();
-  await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const address = t.app.server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+  baseUrl = await t.listen();
   browser = await launchChromium();
 }, 300_000);
 

@@ -110,9 +110,7 @@ const numbersTable = (page: Page) => page.getByRole("table", { name: /ED visit: 
 beforeAll(async () => {
   t = await startTestApi("qualityrules");
   await seedRules();
-  await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const address = t.app.server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+  baseUrl = await t.listen();
   browser = await launchChromium();
 }, 300_000);
 

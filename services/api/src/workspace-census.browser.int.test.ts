@@ -42,10 +42,7 @@ async function seedCaseloads(): Promise<void> {
 beforeAll(async () => {
   t = await startTestApi("ws-census-browser");
   await seedCaseloads();
-  await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const address = t.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = await t.listen();
   browser = await launchChromium();
 }, 300_000);
 

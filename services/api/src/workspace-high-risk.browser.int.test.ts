@@ -170,9 +170,7 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
 beforeAll(async () => {
   t = await startTestApi("hrbrowser");
   await seedVariety();
-  await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const address = t.app.server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+  baseUrl = await t.listen();
   browser = await launchChromium();
 }, 300_000);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiTest, NOW, PASSWORD, startTestApi, USERS } from "../api.test-support.ts";
 import {
@@ -8,6 +8,7 @@ import {
   eventually,
   launchChromium,
   newContext,
+  screenshot,
   signIn,
   textOf,
 } from "../browser.test-support.ts";
@@ -24,10 +25,7 @@ let baseUrl: string;
 
 beforeAll(async () => {
   t = await startTestApi("fhir-clients-browser");
-  await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const address = t.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = await t.listen();
   browser = await launchChromium();
 }, 300_000);
 
@@ -35,11 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-async function screenshot(page: Page, path: string): Promise<void> {
-  await page.evaluate("window.scrollTo(0, 0)");
-  await page.screenshot({ path, fullPage: true });
-}
 
 describe("the FHIR clients admin screen in headless Chromium", () => {
   it("registers a client by its public keys, shows its id and token URL once, and disables it", async () => {

@@ -101,10 +101,7 @@ beforeAll(async () => {
     );
     await recordOutboundAttempt(t.pool, `obd_sys-${id}`, 1, { outcome: "sent", responseStatus: "200" });
   }
-  await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const address = t.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("the api is not listening on a port");
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = await t.listen();
   browser = await launchChromium();
 }, 300_000);
 

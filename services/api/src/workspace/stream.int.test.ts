@@ -17,9 +17,7 @@ beforeAll(async () => {
     SESSION_CHECK_CACHE_SECONDS: "0",
     STREAM_MAX_PER_USER: "3",
   });
-  await t.app.listen({ host: "127.0.0.1", port: 0 });
-  const address = t.app.server.address();
-  base = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+  base = await t.listen();
 });
 let closed = false;
 afterAll(async () => {
